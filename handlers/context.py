@@ -1,0 +1,36 @@
+"""What every neutral command handler gets: who, where, when, and how to reach the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from models.replies import Actor
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CommandContext:
+    session_factory: SessionFactory
+    settings: Settings
+    actor: Actor
+    channel_id: str | None = None
+    clock: Callable[[], datetime] = field(default=system_clock)
+    # Ids of chat user groups the actor belongs to, when the adapter knows them.
+    actor_groups: frozenset[str] = frozenset()
+
+    @property
+    def platform(self) -> str:
+        return self.actor.platform
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.settings.tz).date()

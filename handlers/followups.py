@@ -1,0 +1,143 @@
+"""uppfolj, klar, rytm, ansvarig: members recording what has been done."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.cards import short
+from handlers.context import CommandContext
+from handlers.permissions import require_may_manage, require_may_track
+from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
+from models import tracking
+from models.errors import ValidationError
+from models.importer import import_period
+from models.measures import get_measure, latest_follow_ups
+from models.plans import resolve_scope
+from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
+from models.tables import Verdict
+
+FORM_VERDICTS = (Verdict.UPPFYLLT, Verdict.DELVIS, Verdict.PAGAENDE, Verdict.EJ_UPPFYLLT, Verdict.EJ_BEDOMD)
+
+
+def follow_up_form(ctx: CommandContext, ref: str) -> Reply:
+    """Open the follow-up form, prefilled with the latest follow-up."""
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        latest = latest_follow_ups(session=s, measure_ids=[measure.id]).get(measure.id)  # type: ignore[list-item,arg-type]
+        period = import_period(scope.plan.year, ctx.today())
+        plan_id = scope.plan.id
+    form = Form(
+        id=ModalId.FOLLOW_UP,
+        title=f"Uppföljning {ref}"[:24],
+        intro=f"{ref} {short(measure.description, 250)}\nPeriod: {period}",
+        inputs=[
+            Input(
+                id="verdict",
+                label="Bedömning",
+                kind="select",
+                options=tuple(Option(v.value, f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}") for v in FORM_VERDICTS),
+                initial=latest.verdict if latest else Verdict.PAGAENDE.value,
+            ),
+            Input(
+                id="text",
+                label="Vad har gjorts? Hur har det gått?",
+                kind="multiline",
+                initial=latest.text if latest else None,
+                max_length=tracking.MAX_FOLLOW_UP,
+                hint="Beskriv åtgärden, inte personer. Skriv aldrig personnummer.",
+            ),
+        ],
+        submit_label="Spara",
+        metadata={"ref": ref, "plan_id": str(plan_id), "channel_id": ctx.channel_id or ""},
+    )
+    return Reply(form=form)
+
+
+def save_follow_up(
+    ctx: CommandContext, ref: str, text: str, verdict: str | None, plan_id: int | None = None
+) -> Reply:
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        plan = scope.plan
+        measure = get_measure(session=s, plan_id=plan_id or plan.id, ref=ref)  # type: ignore[arg-type]
+        require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
+        period = import_period(plan.year, ctx.today())
+        fu = tracking.add_follow_up(session=s, measure=measure, period=period, verdict=verdict, text=text, actor=ctx.actor)
+    return Reply(
+        title=f"Uppföljning sparad för {ref}",
+        sections=[
+            Section(
+                heading=f"{VERDICT_SYMBOLS.get(fu.verdict, '')} {verdict_label(fu.verdict)} · {period}",
+                text=fu.text,
+            )
+        ],
+        context=f"{short(measure.description, 120)}",
+    )
+
+
+def submit_follow_up(ctx: CommandContext, metadata: dict[str, str], values: dict[str, str | None]) -> Reply:
+    """A submitted follow-up form. Validation problems come back as per-field errors."""
+    ref = metadata.get("ref", "")
+    plan_id = int(metadata["plan_id"]) if metadata.get("plan_id", "").isdigit() else None
+    verdict = values.get("verdict") or Verdict.PAGAENDE
+    try:
+        return save_follow_up(ctx, ref, values.get("text") or "", verdict, plan_id)
+    except ValidationError as e:
+        return Reply(errors={e.field or "text": e.message})
+
+
+def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | None) -> Reply:
+    on = _parse_date(on_text) if on_text else ctx.today()
+    if on > ctx.today():
+        raise ValidationError("Datumet ligger i framtiden. Markera åtgärden när den är genomförd.")
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
+        occ = tracking.mark_done(session=s, measure=measure, on=on, note=text, actor=ctx.actor, year=scope.plan.year)
+        once = measure.status == "klar"
+    what = "genomförd" if once else "genomförd en gång till"
+    lines = [f"{short(measure.description, 200)}"]
+    if occ.note:
+        lines.append(f"”{occ.note}”")
+    return Reply(
+        title=f"✅ Åtgärd {ref} {what} {on.isoformat()}",
+        sections=[Section(text="\n".join(lines))],
+        context=f"Registrerad av {mention(ctx.actor.user_id)}",
+        visibility=Visibility.CHANNEL,
+        ack_text=f"Åtgärd {ref} är markerad som genomförd {on.isoformat()}.",
+    )
+
+
+def rhythm_reply(ctx: CommandContext, ref: str, text: str) -> Reply:
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra rytmen")
+        label = tracking.set_rhythm(session=s, measure=measure, text=text, actor=ctx.actor, year=scope.plan.year)
+    return Reply.text(f"Rytmen för åtgärd {ref} är nu ”{label}”. Påminnelser följer den.")
+
+
+def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
+    unresolved = [u for u in users if u.startswith("@")]
+    if unresolved:
+        raise ValidationError(
+            "Jag kunde inte känna igen " + ", ".join(unresolved) + ". Välj personen i listan när du skriver @."
+        )
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra vilka som är ansvariga")
+        added = tracking.assign(session=s, measure=measure, user_ids=users, actor=ctx.actor)
+    if not added:
+        return Reply.text(f"De är redan ansvariga för åtgärd {ref}.")
+    who = ", ".join(mention(u) for u in added)
+    return Reply.text(f"{who} påminns nu om åtgärd {ref}. Planens text om vem som ansvarar står kvar.")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date") from None

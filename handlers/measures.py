@@ -1,0 +1,174 @@
+"""lista, visa, historik, status: reading the plan."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session
+
+from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
+from handlers.context import CommandContext
+from handlers.texts import LIST_FILTER_HELP, verdict_label
+from models import audit
+from models.groups import find_group
+from models.measures import assignees, get_measure, list_measures, measures_assigned_to
+from models.plans import Scope, areas, resolve_scope
+from models.progress import Standing, area_progress, measure_states, progress_bar
+from models.replies import ActionId, Button, Reply, Section, Visibility
+from models.tables import Group
+
+PAGE_SIZE = 10
+
+
+def _scope(session: Session, ctx: CommandContext) -> Scope:
+    return resolve_scope(session=session, platform=ctx.platform, channel_id=ctx.channel_id)
+
+
+def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply:
+    arg = (arg or "").strip()
+    with ctx.session_factory.begin() as s:
+        scope = _scope(s, ctx)
+        plan = scope.plan
+        assert plan.id is not None
+        title = plan.title
+        note = None
+        lowered = arg.lower()
+        if lowered.isdigit():
+            measures = list_measures(session=s, plan_id=plan.id, area_number=int(lowered))
+            area = next((a for a in areas(session=s, plan_id=plan.id) if a.number == int(lowered)), None)
+            if area is None:
+                return Reply.text(f"Planen har inget område {lowered}. {LIST_FILTER_HELP}")
+            title = f"Område {area.number}. {area.name}"
+        elif lowered == "mina":
+            measures = measures_assigned_to(session=s, plan_id=plan.id, user_id=ctx.actor.user_id)
+            title = "Mina åtgärder"
+            if not measures:
+                note = "Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig med `/atgard ansvarig 1.3 @du`."
+        elif lowered in ("försenade", "forsenade", "efter"):
+            measures = list_measures(session=s, plan_id=plan.id)
+            title = "Åtgärder som ligger efter"
+        elif lowered in ("", "alla"):
+            measures = list_measures(session=s, plan_id=plan.id)
+            if lowered == "" and scope.group is not None:
+                own = [m for m in measures if m.group_id == scope.group.id]
+                if own:
+                    measures, title = own, f"{scope.group.name}s åtgärder"
+        else:
+            group = find_group(session=s, plan_id=plan.id, name=arg)
+            if group is None:
+                return Reply.text(f"Hittade ingen grupp som heter ”{short(arg, 40)}”. {LIST_FILTER_HELP}")
+            measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
+            title = f"{group.name}s åtgärder"
+        states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
+        if lowered in ("försenade", "forsenade", "efter"):
+            states = [st for st in states if st.standing is Standing.BEHIND]
+            if not states:
+                note = "Inga åtgärder ligger efter. Bra jobbat!"
+    total = len(states)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    chunk = states[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    sections = [measure_line(st) for st in chunk]
+    if note:
+        sections.append(Section(text=note))
+    elif not states:
+        sections.append(Section(text="Inga åtgärder att visa."))
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(Button("← Föregående", ActionId.PAGE, json.dumps({"f": arg, "p": page - 1})))
+    if page + 1 < pages:
+        nav.append(Button("Nästa sida →", ActionId.PAGE, json.dumps({"f": arg, "p": page + 1})))
+    if nav:
+        sections.append(Section(buttons=nav))
+    context = f"{total} åtgärder" + (f" · sida {page + 1} av {pages}" if pages > 1 else "")
+    return Reply(title=title, sections=sections, context=context)
+
+
+def show_measure_reply(ctx: CommandContext, ref: str) -> Reply:
+    with ctx.session_factory.begin() as s:
+        scope = _scope(s, ctx)
+        plan = scope.plan
+        measure = get_measure(session=s, plan_id=plan.id, ref=ref)  # type: ignore[arg-type]
+        [state] = measure_states(session=s, plan=plan, on=ctx.today(), measures=[measure])
+        people = assignees(session=s, measure_ids=[measure.id]).get(measure.id, [])  # type: ignore[arg-type]
+        group = s.get(Group, measure.group_id) if measure.group_id else None
+        sections = measure_card(state, people, group.name if group else None)
+    return Reply(title=None, sections=sections, context=plan.title)
+
+
+def history_reply(ctx: CommandContext, ref: str) -> Reply:
+    """Follow-ups and every change to the measure, newest first."""
+    with ctx.session_factory.begin() as s:
+        scope = _scope(s, ctx)
+        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        evts = audit.events(
+            session=s, entity="measure", entity_id=audit.measure_key(measure.plan_id, measure.ref)
+        )
+    tz = ctx.settings.tz
+    lines = []
+    for e in reversed(evts[-40:]):
+        when = e.at.astimezone(tz).strftime("%Y-%m-%d %H.%M")
+        who = e.actor_name or e.actor_id or "systemet"
+        lines.append(f"{when} · {who} · {_describe(e.action, e.after)}")
+    text = "\n".join(lines) if lines else "Ingen historik ännu."
+    return Reply(title=f"Historik för åtgärd {measure.ref}", sections=[Section(text=text)])
+
+
+ACTION_LABELS = {
+    "import": "importerad från Excel",
+    "uppfoljning": "uppföljning",
+    "genomford": "markerad genomförd",
+    "rytm": "rytm ändrad",
+    "ansvarig": "ansvariga ändrade",
+    "nekad": "nekad åtgärd",
+}
+
+
+def _describe(action: str, after: str | None) -> str:
+    label = ACTION_LABELS.get(action, action)
+    if not after:
+        return label
+    try:
+        data = json.loads(after)
+    except ValueError:
+        return label
+    if action == "uppfoljning" and isinstance(data, dict):
+        return f"{label} {data.get('period', '')}: {verdict_label(data.get('verdict'))} – {short(data.get('text'), 200)}"
+    if action == "genomford" and isinstance(data, dict):
+        return f"{label} {data.get('occurred_on', '')}"
+    if action == "rytm" and isinstance(data, dict):
+        return f"{label} till {data.get('rhythm_override')}"
+    return label
+
+
+def status_reply(ctx: CommandContext) -> Reply:
+    with ctx.session_factory.begin() as s:
+        scope = _scope(s, ctx)
+        plan = scope.plan
+        assert plan.id is not None
+        all_areas = areas(session=s, plan_id=plan.id)
+        states = measure_states(session=s, plan=plan, on=ctx.today())
+    sections: list[Section] = []
+    if scope.group is not None:
+        own = [st for st in states if st.measure.group_id == scope.group.id]
+        if own:
+            sections.append(_summary_section(f"{scope.group.name}", own))
+    for ap in area_progress(states, all_areas):
+        if ap.total == 0:
+            continue
+        done = ap.counts[Standing.DONE]
+        bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in ap.counts.items() if v)
+        sections.append(
+            Section(heading=f"{ap.area.number}. {ap.area.name}", text=f"{progress_bar(done, ap.total)} {done}/{ap.total} klara\n{bits}")
+        )
+    sections.insert(0 if scope.group is None else 1, _summary_section("Hela planen", states))
+    return Reply(title=f"Läget i {plan.title}", sections=sections, context=f"Per {ctx.today().isoformat()}", visibility=Visibility.EPHEMERAL)
+
+
+def _summary_section(label: str, states: list) -> Section:  # type: ignore[type-arg]
+    counts = dict.fromkeys(Standing, 0)
+    for st in states:
+        counts[st.standing] += 1
+    total = len(states)
+    bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in counts.items())
+    return Section(heading=label, text=f"{progress_bar(counts[Standing.DONE], total)} {counts[Standing.DONE]}/{total} klara\n{bits}")

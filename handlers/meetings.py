@@ -1,0 +1,178 @@
+"""mote: log a meeting in a form, plan meeting dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from handlers.cards import short
+from handlers.context import CommandContext
+from handlers.parse import DATE_RE, TIME_RE
+from handlers.permissions import require_may_track
+from models.errors import NotFound, ValidationError
+from models.groups import find_group, groups_of_plan
+from models.measures import list_measures, rhythm_of
+from models.meetings import log_meeting, plan_meetings
+from models.plans import Scope, resolve_scope
+from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
+from models.tables import Group, GroupKind, Measure
+from reminders.calendar import default_school_holidays, spread_meetings
+from reminders.rhythm import RhythmKind
+
+MAX_OPTIONS = 100  # Slack's limit for a select menu
+DEFAULT_PER_YEAR = {GroupKind.SSP: 8, GroupKind.EST: 24, GroupKind.TRYGGHETSRAD: 4}
+
+
+def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> Group:
+    if name:
+        group = find_group(session=s, plan_id=scope.plan.id, name=name)  # type: ignore[arg-type]
+        if group is None:
+            known = ", ".join(g.name for g in groups_of_plan(session=s, plan_id=scope.plan.id)) or "inga ännu"  # type: ignore[arg-type]
+            raise NotFound(f"Hittade ingen grupp ”{short(name, 40)}”. Grupper: {known}. Skapa en med `/atgard koppla {short(name, 20)}`.")
+        return group
+    if scope.group is None:
+        raise ValidationError(
+            "Kanalen är inte kopplad till någon grupp. Skriv `/atgard koppla SSP` (eller EST, Trygghetsrådet)"
+            " först, eller ange gruppen: `/atgard mote SSP`."
+        )
+    return scope.group
+
+
+def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
+    if args and args[0].lower() == "planera":
+        return plan_command(ctx, args[1:])
+    dates = [a for a in args if DATE_RE.match(a)]
+    names = [a for a in args if not DATE_RE.match(a)]
+    held_on = _date(dates[0]) if dates else ctx.today()
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        group = _group(s, ctx, scope, " ".join(names) or None)
+        measures = list_measures(session=s, plan_id=scope.plan.id)  # type: ignore[arg-type]
+        own = [m for m in measures if m.group_id == group.id]
+        initial = tuple(m.ref for m in own)
+    options = tuple(Option(m.ref, f"{m.ref} {short(m.description, 60)}") for m in measures[:MAX_OPTIONS])
+    form = Form(
+        id=ModalId.MEETING,
+        title=f"Möte {group.name}"[:24],
+        intro=f"Logga ett möte i {group.name}. Skriv om åtgärderna, inte om enskilda personer.",
+        inputs=[
+            Input(id="date", label="Datum", kind="date", initial=held_on.isoformat()),
+            Input(id="organisations", label="Deltagande organisationer", placeholder="t.ex. skola, socialtjänst, polis", max_length=400, optional=True),
+            Input(id="measures", label="Åtgärder som behandlades", kind="multiselect", options=options, initial=initial, optional=True),
+            Input(id="notes", label="Anteckningar", kind="multiline", max_length=4000, optional=True),
+            Input(id="decisions", label="Beslut", kind="multiline", max_length=4000, optional=True),
+        ],
+        submit_label="Logga mötet",
+        metadata={"group_id": str(group.id), "channel_id": ctx.channel_id or ""},
+    )
+    return Reply(form=form)
+
+
+def submit_meeting(ctx: CommandContext, metadata: dict[str, str], values: dict[str, object]) -> Reply:
+    errors: dict[str, str] = {}
+    raw_date = str(values.get("date") or "")
+    try:
+        held_on = date.fromisoformat(raw_date)
+    except ValueError:
+        return Reply(errors={"date": "Välj ett datum."})
+    if held_on > ctx.today():
+        return Reply(errors={"date": "Mötet kan inte loggas i förväg. Planera det med `/atgard mote planera`."})
+    refs = values.get("measures") or []
+    if not isinstance(refs, list | tuple):
+        refs = [str(refs)]
+    try:
+        with ctx.session_factory.begin() as s:
+            group = s.get(Group, int(metadata.get("group_id", "0") or 0))
+            if group is None:
+                raise NotFound("Gruppen finns inte längre. Öppna formuläret igen.")
+            scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+            all_measures = {m.ref: m for m in list_measures(session=s, plan_id=group.plan_id)}
+            chosen: list[Measure] = []
+            for ref in refs:
+                if str(ref) not in all_measures:
+                    raise ValidationError(f"Åtgärd {ref} finns inte i planen.", field="measures")
+                chosen.append(all_measures[str(ref)])
+            for m in chosen:
+                require_may_track(session=s, ctx=ctx, scope=Scope(plan=scope.plan, group=group), measure=m)
+            meeting = log_meeting(
+                session=s,
+                group=group,
+                held_on=held_on,
+                organisations=_s(values.get("organisations")),
+                notes=_s(values.get("notes")),
+                decisions=_s(values.get("decisions")),
+                measures=chosen,
+                actor=ctx.actor,
+            )
+            group_name = group.name
+    except ValidationError as e:
+        errors[e.field or "notes"] = e.message
+        return Reply(errors=errors)
+    sections = [Section(heading="Deltagande", text=meeting.organisations or "–")]
+    if chosen:
+        sections.append(Section(heading="Åtgärder som behandlades", text="\n".join(f"{m.ref} {short(m.description, 80)}" for m in chosen)))
+    if meeting.notes:
+        sections.append(Section(heading="Anteckningar", text=meeting.notes))
+    if meeting.decisions:
+        sections.append(Section(heading="Beslut", text=meeting.decisions))
+    return Reply(
+        title=f"📝 Möte i {group_name} {held_on.isoformat()}",
+        sections=sections,
+        context=f"Loggat av {mention(ctx.actor.user_id)}",
+        visibility=Visibility.CHANNEL,
+        ack_text="Mötet är loggat.",
+    )
+
+
+def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
+    """`mote planera 2025-03-12 2025-04-09 [08.30] [grupp]` or `mote planera auto`."""
+    dates = [_date(a) for a in args if DATE_RE.match(a)]
+    times = [a for a in args if TIME_RE.match(a)]
+    rest = [a for a in args if not DATE_RE.match(a) and not TIME_RE.match(a)]
+    auto = any(a.lower() in ("auto", "automatiskt") for a in rest)
+    rest = [a for a in rest if a.lower() not in ("auto", "automatiskt")]
+    start_time = None
+    if times:
+        m = TIME_RE.match(times[0])
+        assert m
+        start_time = f"{int(m.group(1)):02d}:{m.group(2)}"
+    if not dates and not auto:
+        raise ValidationError("Ange datum, till exempel `/atgard mote planera 2025-03-12 08.30`, eller `/atgard mote planera auto`.")
+    with ctx.session_factory.begin() as s:
+        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        group = _group(s, ctx, scope, " ".join(rest) or None)
+        year = scope.plan.year
+        if auto:
+            per_year = _meetings_per_year(s, group, year)
+            start = max(date(year, 1, 1), ctx.today())
+            holidays_ = default_school_holidays(year) if group.avoid_school_holidays else ()
+            count = max(1, round(per_year * ((date(year, 12, 31) - start).days + 1) / 365))
+            dates = spread_meetings(year, count, start=start, school_holidays=holidays_)
+        added = plan_meetings(session=s, group=group, dates=dates, start_time=start_time, actor=ctx.actor, source="auto" if auto else "manual")
+        name = group.name
+    if not added:
+        return Reply.text("De datumen finns redan i kalendern.")
+    when = ", ".join(d.isoformat() for d in added)
+    at = f" kl. {start_time.replace(':', '.')}" if start_time else ""
+    return Reply.text(f"Planerade möten för {name}{at}: {when}. Påminnelse kommer i kanalen före varje möte.", channel=True)
+
+
+def _meetings_per_year(s: Session, group: Group, year: int) -> float:
+    best = 0.0
+    for m in list_measures(session=s, plan_id=group.plan_id, group_id=group.id):
+        r = rhythm_of(m, year)
+        if r.kind is RhythmKind.RECURRING and r.per_year:
+            best = max(best, r.per_year)
+    return best or DEFAULT_PER_YEAR.get(GroupKind(group.kind), 4)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.") from None
+
+
+def _s(value: object) -> str | None:
+    return None if value is None else str(value)

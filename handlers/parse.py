@@ -1,0 +1,177 @@
+"""Parse `/atgard …` text into commands. Pure: no database, no chat platform."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from models.errors import ParseError
+
+
+class CommandName(StrEnum):
+    HELP = "hjälp"
+    LIST = "lista"
+    SHOW = "visa"
+    FOLLOW_UP = "uppfolj"
+    DONE = "klar"
+    MEETING = "mote"
+    STATUS = "status"
+    EXPORT = "export"
+    BIND = "koppla"
+    ASSIGN = "ansvarig"
+    RHYTHM = "rytm"
+    HISTORY = "historik"
+
+
+# Users type without å/ä/ö (and Slack clients sometimes autocorrect), so both spellings work.
+ALIASES: dict[str, CommandName] = {
+    "hjalp": CommandName.HELP,
+    "hjälp": CommandName.HELP,
+    "help": CommandName.HELP,
+    "?": CommandName.HELP,
+    "lista": CommandName.LIST,
+    "visa": CommandName.SHOW,
+    "uppfolj": CommandName.FOLLOW_UP,
+    "uppfölj": CommandName.FOLLOW_UP,
+    "uppfoljning": CommandName.FOLLOW_UP,
+    "uppföljning": CommandName.FOLLOW_UP,
+    "klar": CommandName.DONE,
+    "genomförd": CommandName.DONE,
+    "genomford": CommandName.DONE,
+    "mote": CommandName.MEETING,
+    "möte": CommandName.MEETING,
+    "status": CommandName.STATUS,
+    "export": CommandName.EXPORT,
+    "exportera": CommandName.EXPORT,
+    "koppla": CommandName.BIND,
+    "ansvarig": CommandName.ASSIGN,
+    "rytm": CommandName.RHYTHM,
+    "historik": CommandName.HISTORY,
+}
+
+REF_RE = re.compile(r"^\d{1,2}\.\d{1,3}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
+# Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
+MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")
+
+VERDICT_WORDS: dict[str, str] = {
+    "uppfyllt": "uppfyllt",
+    "uppfylld": "uppfyllt",
+    "delvis": "delvis",
+    "ej_uppfyllt": "ej_uppfyllt",
+    "ej uppfyllt": "ej_uppfyllt",
+    "inte uppfyllt": "ej_uppfyllt",
+    "pågående": "pagaende",
+    "pagaende": "pagaende",
+    "pågår": "pagaende",
+    "ej_bedomd": "ej_bedomd",
+    "ej bedömd": "ej_bedomd",
+}
+
+LIST_FILTERS = {"mina", "försenade", "forsenade", "alla"}
+
+
+@dataclass
+class Command:
+    name: CommandName
+    ref: str | None = None
+    text: str = ""
+    args: list[str] = field(default_factory=list)
+    unknown: str | None = None  # the word the user typed when it was not a command
+    verdict: str | None = None
+    users: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text or "")
+    # Slack turns "--" into en dashes in some clients; keep words apart on any whitespace.
+    return text.replace("\u00a0", " ").strip()
+
+
+def _ref(token: str | None, command: str) -> str:
+    if token is None:
+        raise ParseError(f"Ange vilken åtgärd du menar, till exempel `/atgard {command} 1.3`.")
+    token = token.rstrip(":,;")
+    if not REF_RE.match(token):
+        raise ParseError(
+            f"”{token[:20]}” är inte en åtgärdsreferens. Skriv område och rad, till exempel `1.3`."
+        )
+    return token
+
+
+def _split_verdict(text: str) -> tuple[str | None, str]:
+    lowered = text.lower()
+    for word in sorted(VERDICT_WORDS, key=len, reverse=True):
+        if lowered.startswith(word) and (
+            len(lowered) == len(word) or lowered[len(word)] in " :,.-–\n"
+        ):
+            rest = text[len(word) :].lstrip(" :,.-–\n")
+            return VERDICT_WORDS[word], rest
+    return None, text
+
+
+def parse_command(raw: str) -> Command:
+    """Turn the text after `/atgard` into a Command. Raises ParseError with a Swedish message."""
+    text = normalise(raw)
+    if not text:
+        return Command(CommandName.HELP)
+    head, _, rest = text.partition(" ")
+    rest = rest.strip()
+    name = ALIASES.get(head.lower())
+    if name is None:
+        return Command(CommandName.HELP, unknown=head[:40])
+    tokens = rest.split()
+
+    if name in (CommandName.HELP, CommandName.STATUS):
+        return Command(name, args=tokens[:1])
+    if name is CommandName.LIST:
+        return Command(name, args=[" ".join(tokens)] if tokens else [])
+    if name in (CommandName.SHOW, CommandName.HISTORY):
+        return Command(name, ref=_ref(tokens[0] if tokens else None, name.value))
+    if name is CommandName.FOLLOW_UP:
+        ref = _ref(tokens[0] if tokens else None, "uppfolj")
+        body = rest[len(tokens[0]) :].strip()
+        verdict, body = _split_verdict(body)
+        return Command(name, ref=ref, text=body, verdict=verdict)
+    if name is CommandName.DONE:
+        ref = _ref(tokens[0] if tokens else None, "klar")
+        body = rest[len(tokens[0]) :].strip()
+        args: list[str] = []
+        first = body.split(maxsplit=1)
+        if first and DATE_RE.match(first[0]):
+            args.append(first[0])
+            body = first[1] if len(first) > 1 else ""
+        return Command(name, ref=ref, text=body, args=args)
+    if name is CommandName.MEETING:
+        return Command(name, args=tokens)
+    if name is CommandName.EXPORT:
+        return Command(name, args=[t.lower() for t in tokens])
+    if name is CommandName.BIND:
+        if not tokens:
+            raise ParseError(
+                "Ange vilken grupp kanalen hör till, till exempel `/atgard koppla SSP`,"
+                " `/atgard koppla EST` eller `/atgard koppla Trygghetsrådet`."
+            )
+        return Command(name, text=rest, args=tokens)
+    if name is CommandName.ASSIGN:
+        ref = _ref(tokens[0] if tokens else None, "ansvarig")
+        body = rest[len(tokens[0]) :]
+        users = MENTION_RE.findall(body)
+        if not users:
+            users = [f"@{u}" for u in PLAIN_MENTION_RE.findall(body)]
+        if not users:
+            raise ParseError(
+                "Nämn den eller de som ska påminnas, till exempel `/atgard ansvarig 1.3 @Kim`."
+            )
+        return Command(name, ref=ref, users=users, args=tokens[1:])
+    if name is CommandName.RHYTHM:
+        ref = _ref(tokens[0] if tokens else None, "rytm")
+        body = rest[len(tokens[0]) :].strip()
+        if not body:
+            raise ParseError("Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `linjearbete`.")
+        return Command(name, ref=ref, text=body)
+    raise ParseError("Okänt kommando.")  # pragma: no cover - every alias is handled above

@@ -1,0 +1,65 @@
+"""Who may do what. Refusals raise NotAllowed and are audited by the router."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from handlers.context import CommandContext
+from models.errors import NotAllowed
+from models.plans import Scope
+from models.tables import Assignment, Group, Measure
+
+
+def is_coordinator(ctx: CommandContext) -> bool:
+    """Configured admins, or members of the coordinators' user group.
+
+    With no admin configured at all every member is a coordinator: a fresh trial install
+    must be usable before anyone has written an admin list.
+    """
+    s = ctx.settings
+    if not s.admin_user_ids and not s.coordinator_usergroup:
+        return True
+    if ctx.actor.user_id in s.admin_user_ids:
+        return True
+    return bool(s.coordinator_usergroup and s.coordinator_usergroup in ctx.actor_groups)
+
+
+def require_coordinator(ctx: CommandContext, what: str) -> None:
+    if not is_coordinator(ctx):
+        raise NotAllowed(f"Bara samordnare kan {what}. Be en samordnare om hjälp.")
+
+
+def require_may_track(*, session: Session, ctx: CommandContext, scope: Scope, measure: Measure) -> None:
+    """Members log follow-ups, tick-offs and meetings for their own group's measures only."""
+    if is_coordinator(ctx) and ctx.settings.admin_user_ids:
+        return
+    if measure.group_id is None or scope.group is None or scope.group.id == measure.group_id:
+        return
+    if _is_assigned(session, measure, ctx.actor.user_id):
+        return
+    owner = session.get(Group, measure.group_id)
+    owner_name = owner.name if owner else "en annan grupp"
+    raise NotAllowed(
+        f"Åtgärd {measure.ref} hör till {owner_name}, inte till {scope.group.name}."
+        f" Skriv uppföljningen i {owner_name}s kanal, eller be en samordnare."
+    )
+
+
+def require_may_manage(*, session: Session, ctx: CommandContext, measure: Measure, what: str) -> None:
+    """Assigned responsible people and coordinators change rhythms and assignments."""
+    if is_coordinator(ctx) or _is_assigned(session, measure, ctx.actor.user_id):
+        return
+    raise NotAllowed(
+        f"Bara ansvariga för åtgärd {measure.ref} och samordnare kan {what}."
+    )
+
+
+def _is_assigned(session: Session, measure: Measure, user_id: str) -> bool:
+    return (
+        session.exec(
+            select(Assignment.id).where(
+                Assignment.measure_id == measure.id, Assignment.user_id == user_id
+            )
+        ).first()
+        is not None
+    )

@@ -1,0 +1,136 @@
+"""The platform-neutral entry point: text in, Reply out. Every domain error becomes a Swedish reply here."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from handlers import export as export_handlers
+from handlers import followups, groups, measures, meetings
+from handlers.context import CommandContext
+from handlers.parse import Command, CommandName, parse_command
+from handlers.texts import HELP_LINES, HELP_TITLE, UNAVAILABLE, UNEXPECTED, unknown_command
+from models import audit
+from models.errors import DomainError, NotAllowed, ServiceUnavailable
+from models.replies import ActionId, Field, ModalId, Reply, Section
+
+log = logging.getLogger(__name__)
+
+
+def help_reply(unknown: str | None = None) -> Reply:
+    lines = "\n".join(f"`{cmd}` – {what}" for cmd, what in HELP_LINES)
+    sections = [Section(text=lines)]
+    if unknown:
+        sections.insert(0, Section(text=unknown_command(unknown)))
+    return Reply(title=HELP_TITLE, sections=sections, context="Kommandon skrivs utan å, ä och ö också: /atgard uppfolj, /atgard mote.")
+
+
+def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
+    match cmd.name:
+        case CommandName.HELP:
+            return help_reply(cmd.unknown)
+        case CommandName.LIST:
+            return measures.list_measures_reply(ctx, cmd.args[0] if cmd.args else "")
+        case CommandName.SHOW:
+            return measures.show_measure_reply(ctx, cmd.ref or "")
+        case CommandName.HISTORY:
+            return measures.history_reply(ctx, cmd.ref or "")
+        case CommandName.STATUS:
+            return measures.status_reply(ctx)
+        case CommandName.FOLLOW_UP:
+            if not cmd.text:
+                return followups.follow_up_form(ctx, cmd.ref or "")
+            return followups.save_follow_up(ctx, cmd.ref or "", cmd.text, cmd.verdict)
+        case CommandName.DONE:
+            return followups.mark_done_reply(ctx, cmd.ref or "", cmd.text, cmd.args[0] if cmd.args else None)
+        case CommandName.MEETING:
+            return meetings.meeting_command(ctx, cmd.args)
+        case CommandName.BIND:
+            return groups.bind_reply(ctx, cmd.text)
+        case CommandName.ASSIGN:
+            return followups.assign_reply(ctx, cmd.ref or "", cmd.users)
+        case CommandName.RHYTHM:
+            return followups.rhythm_reply(ctx, cmd.ref or "", cmd.text)
+        case CommandName.EXPORT:
+            return export_handlers.export_reply(ctx, cmd.args)
+    return help_reply()  # pragma: no cover
+
+
+def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # type: ignore[no-untyped-def]
+    """Run a handler; turn domain errors, refusals and outages into short Swedish replies."""
+    try:
+        return fn(*args, **kwargs)
+    except NotAllowed as e:
+        _audit_refusal(ctx, what, e.message)
+        return Reply.text(f"⛔ {e.message}")
+    except ServiceUnavailable as e:
+        return Reply.text(e.message)
+    except DomainError as e:
+        return Reply.text(e.message)
+    except (OperationalError, DBAPIError) as e:
+        if isinstance(e, DBAPIError) and not e.connection_invalidated and not isinstance(e, OperationalError):
+            log.exception("database error in %s", what)
+            return Reply.text(UNEXPECTED)
+        log.warning("database unavailable in %s: %s", what, type(e).__name__)
+        return Reply.text(UNAVAILABLE)
+    except Exception:
+        log.exception("unexpected error in %s", what)
+        return Reply.text(UNEXPECTED)
+
+
+def execute(ctx: CommandContext, text: str) -> Reply:
+    """Handle one `/atgard …` line."""
+
+    def run() -> Reply:
+        return dispatch(ctx, parse_command(text))
+
+    return guarded(ctx, "kommando", run)
+
+
+def press(ctx: CommandContext, action: str, value: str) -> Reply:
+    """A button was pressed."""
+
+    def run() -> Reply:
+        match action:
+            case ActionId.FOLLOW_UP:
+                return followups.follow_up_form(ctx, value)
+            case ActionId.MARK_DONE:
+                return followups.mark_done_reply(ctx, value, "", None)
+            case ActionId.SHOW_HISTORY:
+                return measures.history_reply(ctx, value)
+            case ActionId.SHOW_MEASURE:
+                return measures.show_measure_reply(ctx, value)
+            case ActionId.PAGE:
+                data = json.loads(value)
+                return measures.list_measures_reply(ctx, str(data.get("f", "")), int(data.get("p", 0)))
+        return help_reply()
+
+    return guarded(ctx, f"knapp {action}", run)
+
+
+def submit(ctx: CommandContext, form_id: str, metadata: dict[str, str], values: dict[str, object]) -> Reply:
+    """A form was submitted. A Reply with `errors` means: show them in the form, nothing stored."""
+
+    def run() -> Reply:
+        match form_id:
+            case ModalId.FOLLOW_UP:
+                return followups.submit_follow_up(ctx, metadata, values)  # type: ignore[arg-type]
+            case ModalId.MEETING:
+                return meetings.submit_meeting(ctx, metadata, values)
+        return Reply(errors={"text": "Okänt formulär."})
+
+    reply = guarded(ctx, f"formulär {form_id}", run)
+    return reply
+
+
+def _audit_refusal(ctx: CommandContext, what: str, message: str) -> None:
+    try:
+        with ctx.session_factory.begin() as s:
+            audit.record(session=s, actor=ctx.actor, action="nekad", entity="permission", entity_id=ctx.channel_id, after={"what": what, "message": message})
+    except Exception:  # the refusal itself must still reach the user
+        log.warning("could not audit a refusal")
+
+
+__all__ = ["Field", "dispatch", "execute", "help_reply", "press", "submit"]

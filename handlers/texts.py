@@ -1,0 +1,54 @@
+"""User-facing Swedish texts that are shared between commands."""
+
+from __future__ import annotations
+
+from models.tables import Verdict
+
+HELP_TITLE = "Åtgärdsbot – så här gör du"
+
+HELP_LINES: list[tuple[str, str]] = [
+    ("/atgard lista [område | grupp | mina | försenade]", "visar åtgärderna i planen"),
+    ("/atgard visa 1.3", "visar en åtgärd med mål, rytm, ansvariga och senaste uppföljning"),
+    ("/atgard uppfolj 1.3 [text]", "skriver en uppföljning; utan text öppnas ett formulär"),
+    ("/atgard klar 1.3 [datum] [text]", "bockar av en åtgärd eller registrerar ett genomförande"),
+    ("/atgard mote [grupp] [datum]", "loggar ett möte i ett formulär och berättar det i kanalen"),
+    ("/atgard mote planera 2025-03-12 [08.30]", "lägger in planerade möten i gruppens kalender"),
+    ("/atgard status", "visar hur gruppens och planens åtgärder ligger till"),
+    ("/atgard koppla SSP", "kopplar kanalen till en grupp (SSP, EST, Trygghetsrådet eller egen)"),
+    ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),
+    ("/atgard rytm 1.3 8/år", "sätter rytmen när planens När-text inte går att tolka"),
+    ("/atgard historik 1.3", "visar vem som ändrat vad"),
+    ("/atgard export [T1|T2|T3] [xlsx|html]", "tar fram tertialrapportens underlag"),
+]
+
+VERDICT_LABELS: dict[str, str] = {
+    Verdict.UPPFYLLT: "Målet är uppfyllt",
+    Verdict.DELVIS: "Delvis uppfyllt",
+    Verdict.EJ_UPPFYLLT: "Målet är ej uppfyllt",
+    Verdict.PAGAENDE: "Pågående",
+    Verdict.EJ_BEDOMD: "Ej bedömd",
+}
+
+VERDICT_SYMBOLS: dict[str, str] = {
+    Verdict.UPPFYLLT: "🟢",
+    Verdict.DELVIS: "🟡",
+    Verdict.EJ_UPPFYLLT: "🔴",
+    Verdict.PAGAENDE: "🟡",
+    Verdict.EJ_BEDOMD: "⚪",
+}
+
+LIST_FILTER_HELP = (
+    "Skriv `/atgard lista` för alla, `/atgard lista 2` för område 2, `/atgard lista SSP` för"
+    " en grupp, `/atgard lista mina` eller `/atgard lista försenade`."
+)
+
+UNAVAILABLE = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
+UNEXPECTED = "Något gick fel hos Åtgärdsbot. Inget sparades. Försök igen, eller kontakta samordnaren."
+
+
+def verdict_label(verdict: str | None) -> str:
+    return VERDICT_LABELS.get(verdict or Verdict.EJ_BEDOMD, "Ej bedömd")
+
+
+def unknown_command(word: str) -> str:
+    return f"Jag känner inte igen ”{word}”. Här är det du kan skriva:"

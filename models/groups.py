@@ -1,0 +1,119 @@
+"""Collaboration groups and their channel bindings."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.errors import ValidationError
+from models.replies import Actor
+from models.tables import Group, GroupKind, Measure, Plan
+
+# How a group's name maps to its kind; own groups are "annan".
+_KIND_PATTERNS: list[tuple[re.Pattern[str], GroupKind]] = [
+    (re.compile(r"\bsspf?\b", re.I), GroupKind.SSP),
+    (re.compile(r"\best\b", re.I), GroupKind.EST),
+    (re.compile(r"trygghets(-| och säkerhets)?råd|säkerhetsråd|trygghetsrad", re.I), GroupKind.TRYGGHETSRAD),
+]
+
+# Words in a measure's text that tie it to a group kind (used to link measures when binding).
+_MEASURE_MARKERS: dict[GroupKind, re.Pattern[str]] = {
+    GroupKind.SSP: re.compile(r"\bSSPF?\b"),
+    GroupKind.EST: re.compile(r"\bEST\b"),
+    GroupKind.TRYGGHETSRAD: re.compile(r"trygghets- och säkerhetsråd|trygghetsråd", re.I),
+}
+
+CANONICAL_NAMES = {
+    GroupKind.SSP: "SSP",
+    GroupKind.EST: "EST",
+    GroupKind.TRYGGHETSRAD: "Trygghetsrådet",
+}
+
+
+def kind_of(name: str) -> GroupKind:
+    for pattern, kind in _KIND_PATTERNS:
+        if pattern.search(name):
+            return kind
+    return GroupKind.OTHER
+
+
+def find_group(*, session: Session, plan_id: int, name: str) -> Group | None:
+    kind = kind_of(name)
+    groups = list(session.exec(select(Group).where(Group.plan_id == plan_id)))
+    for g in groups:
+        if g.name.lower() == name.lower():
+            return g
+    if kind is not GroupKind.OTHER:
+        for g in groups:
+            if g.kind == kind:
+                return g
+    return None
+
+
+def groups_of_plan(*, session: Session, plan_id: int) -> list[Group]:
+    return list(session.exec(select(Group).where(Group.plan_id == plan_id).order_by(col(Group.id))))
+
+
+def bind_channel(
+    *,
+    session: Session,
+    plan: Plan,
+    name: str,
+    platform: str,
+    channel_id: str,
+    actor: Actor | None,
+) -> tuple[Group, list[str]]:
+    """Bind the channel to the named group (created if new); returns the group and newly linked refs."""
+    name = " ".join(name.split())
+    if not name or len(name) > 60:
+        raise ValidationError("Gruppens namn ska vara 1–60 tecken, till exempel SSP eller EST.")
+    kind = kind_of(name)
+    name = CANONICAL_NAMES.get(kind, name) if kind is not GroupKind.OTHER else name
+    group = find_group(session=session, plan_id=plan.id, name=name)  # type: ignore[arg-type]
+    before = None
+    # A channel belongs to one group: unbind it from any other first.
+    for other in session.exec(
+        select(Group).where(Group.platform == platform, Group.channel_id == channel_id)
+    ):
+        if group is None or other.id != group.id:
+            other.channel_id = None
+            other.platform = None
+            session.add(other)
+    session.flush()
+    if group is None:
+        group = Group(plan_id=plan.id, name=name, kind=kind)  # type: ignore[arg-type]
+    else:
+        before = {"channel_id": group.channel_id, "platform": group.platform}
+    group.platform = platform
+    group.channel_id = channel_id
+    session.add(group)
+    session.flush()
+    linked = link_measures(session=session, group=group)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="koppla",
+        entity="group",
+        entity_id=group.name,
+        before=before,
+        after={"channel_id": channel_id, "platform": platform, "linked": linked},
+    )
+    return group, linked
+
+
+def link_measures(*, session: Session, group: Group) -> list[str]:
+    """Give the group the unowned measures whose text names it (SSP, EST, trygghetsråd)."""
+    marker = _MEASURE_MARKERS.get(GroupKind(group.kind))
+    if marker is None:
+        return []
+    linked: list[str] = []
+    for m in session.exec(
+        select(Measure).where(Measure.plan_id == group.plan_id, col(Measure.group_id).is_(None))
+    ):
+        if marker.search(m.description or ""):
+            m.group_id = group.id
+            session.add(m)
+            linked.append(m.ref)
+    return linked

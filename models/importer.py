@@ -1,0 +1,150 @@
+"""Apply a parsed action plan to the database: idempotent, keeps follow-ups logged since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from models import audit
+from models.replies import Actor
+from models.tables import FollowUp, Measure, Plan, PriorityArea
+from models.tracking import kind_for_rhythm
+from models.types import utcnow
+from reminders.calendar import period_label, tertial_of
+from reminders.rhythm import parse_when
+from reports.xlsx_reader import ParsedPlan, ParsedRow
+
+_FIELDS = ("problem", "cause", "description", "goal", "when_text", "responsible_text")
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    follow_ups: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return (
+            f"{self.plan.title}: {self.total} åtgärder ({self.created} nya, {self.updated} ändrade,"
+            f" {self.unchanged} oförändrade), {self.follow_ups} uppföljningar inlästa."
+        )
+
+
+def _values(row: ParsedRow) -> dict[str, str | None]:
+    return {
+        "problem": row.problem,
+        "cause": row.cause,
+        "description": row.measure,
+        "goal": row.goal,
+        "when_text": row.when,
+        "responsible_text": row.responsible,
+    }
+
+
+def import_period(year: int, today: date) -> str:
+    """Follow-up text found in a file belongs to the tertial it was read in, or the year-end."""
+    if today.year > year:
+        return period_label(year, 3)
+    return period_label(year, tertial_of(today))
+
+
+def apply_plan(
+    *,
+    session: Session,
+    parsed: ParsedPlan,
+    district: str,
+    year: int,
+    actor: Actor | None,
+    today: date,
+) -> ImportResult:
+    plan = session.exec(select(Plan).where(Plan.district == district, Plan.year == year)).first()
+    if plan is None:
+        plan = Plan(district=district, year=year, title=f"Åtgärdsplan {year}, {district}")
+        session.add(plan)
+        session.flush()
+        audit.record(session=session, actor=actor, action="import", entity="plan", entity_id=plan.id, after={"district": district, "year": year})
+    result = ImportResult(plan=plan, warnings=list(parsed.warnings))
+    period = import_period(year, today)
+    areas = {a.number: a for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))}
+    measures = {m.ref: m for m in session.exec(select(Measure).where(Measure.plan_id == plan.id))}
+    imported_texts = {
+        (fu.measure_id, fu.text)
+        for fu in session.exec(
+            select(FollowUp).join(Measure).where(Measure.plan_id == plan.id)
+        )
+    }
+    seen: set[str] = set()
+    for parsed_area in parsed.areas:
+        area = areas.get(parsed_area.number)
+        if area is None:
+            area = PriorityArea(plan_id=plan.id, number=parsed_area.number, name=parsed_area.name)  # type: ignore[arg-type]
+            session.add(area)
+            session.flush()
+            areas[area.number] = area
+        elif area.name != parsed_area.name:
+            area.name = parsed_area.name
+            session.add(area)
+        for position, row in enumerate(parsed_area.rows, start=1):
+            ref = f"{parsed_area.number}.{position}"
+            seen.add(ref)
+            values = _values(row)
+            kind = kind_for_rhythm(parse_when(row.when, year).kind)
+            measure = measures.get(ref)
+            if measure is None:
+                measure = Measure(
+                    plan_id=plan.id,  # type: ignore[arg-type]
+                    area_id=area.id,  # type: ignore[arg-type]
+                    ref=ref,
+                    position=position,
+                    kind=kind,
+                    source_sheet=row.sheet,
+                    source_row=row.row,
+                    **values,
+                )
+                session.add(measure)
+                session.flush()
+                result.created += 1
+                audit.record(session=session, actor=actor, action="import", entity="measure", entity_id=audit.measure_key(plan.id, ref), after=values)
+            else:
+                before = {k: getattr(measure, k) for k in _FIELDS}
+                if before != values:
+                    for k, v in values.items():
+                        setattr(measure, k, v)
+                    if not measure.rhythm_override:
+                        measure.kind = kind
+                    measure.source_sheet, measure.source_row = row.sheet, row.row
+                    measure.updated_at = utcnow()
+                    session.add(measure)
+                    result.updated += 1
+                    audit.record(session=session, actor=actor, action="import", entity="measure", entity_id=audit.measure_key(plan.id, ref), before=before, after=values)
+                else:
+                    result.unchanged += 1
+            if row.follow_up and (measure.id, row.follow_up) not in imported_texts:
+                session.add(
+                    FollowUp(
+                        measure_id=measure.id,  # type: ignore[arg-type]
+                        period=period,
+                        verdict=row.verdict,
+                        text=row.follow_up,
+                        author_name="import",
+                        source="import",
+                    )
+                )
+                imported_texts.add((measure.id, row.follow_up))
+                result.follow_ups += 1
+    for ref in sorted(set(measures) - seen):
+        result.warnings.append(
+            f"Åtgärd {ref} finns inte längre i filen. Den ligger kvar med sin uppföljning;"
+            " be en samordnare ta bort den om den ska bort."
+        )
+    session.flush()
+    return result

@@ -1,0 +1,155 @@
+"""Reading measures and their follow-up facts in bulk (a fixed number of queries per call)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.errors import NotFound
+from models.tables import (
+    Assignment,
+    FollowUp,
+    Measure,
+    Meeting,
+    MeetingMeasure,
+    Occurrence,
+    PriorityArea,
+)
+from reminders.rhythm import Rhythm, parse_override, parse_when
+
+
+def rhythm_of(measure: Measure, year: int) -> Rhythm:
+    """The coordinator's override wins over the plan's free-text "När"."""
+    if measure.rhythm_override:
+        return parse_override(measure.rhythm_override, year)
+    return parse_when(measure.when_text, year)
+
+
+def get_measure(*, session: Session, plan_id: int, ref: str) -> Measure:
+    measure = session.exec(
+        select(Measure).where(Measure.plan_id == plan_id, Measure.ref == ref)
+    ).first()
+    if measure is None:
+        raise NotFound(f"Åtgärd {ref} finns inte i planen. Skriv `/atgard lista` för att se alla.")
+    return measure
+
+
+def list_measures(
+    *,
+    session: Session,
+    plan_id: int,
+    area_number: int | None = None,
+    group_id: int | None = None,
+    ids: Iterable[int] | None = None,
+) -> list[Measure]:
+    stmt = (
+        select(Measure)
+        .join(PriorityArea, col(PriorityArea.id) == Measure.area_id)
+        .where(Measure.plan_id == plan_id)
+        .order_by(col(PriorityArea.number), col(Measure.position))
+    )
+    if area_number is not None:
+        stmt = stmt.where(PriorityArea.number == area_number)
+    if group_id is not None:
+        stmt = stmt.where(Measure.group_id == group_id)
+    if ids is not None:
+        stmt = stmt.where(col(Measure.id).in_(list(ids)))
+    return list(session.exec(stmt))
+
+
+def area_map(*, session: Session, plan_id: int) -> dict[int, PriorityArea]:
+    rows = session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan_id))
+    return {a.id: a for a in rows if a.id is not None}
+
+
+def latest_follow_ups(
+    *,
+    session: Session,
+    measure_ids: list[int],
+    as_of: datetime | None = None,
+    period: str | None = None,
+) -> dict[int, FollowUp]:
+    """The newest follow-up per measure (optionally as it stood at `as_of`, or for one period)."""
+    if not measure_ids:
+        return {}
+    stmt = select(FollowUp).where(col(FollowUp.measure_id).in_(measure_ids))
+    if as_of is not None:
+        stmt = stmt.where(col(FollowUp.created_at) <= as_of)
+    if period is not None:
+        stmt = stmt.where(FollowUp.period == period)
+    stmt = stmt.order_by(col(FollowUp.measure_id), col(FollowUp.created_at), col(FollowUp.id))
+    latest: dict[int, FollowUp] = {}
+    for fu in session.exec(stmt):
+        latest[fu.measure_id] = fu
+    return latest
+
+
+def follow_up_history(*, session: Session, measure_id: int) -> list[FollowUp]:
+    return list(
+        session.exec(
+            select(FollowUp)
+            .where(FollowUp.measure_id == measure_id)
+            .order_by(col(FollowUp.created_at).desc(), col(FollowUp.id).desc())
+        )
+    )
+
+
+def done_counts(
+    *, session: Session, measure_ids: list[int], start: date, end: date
+) -> dict[int, int]:
+    """Occurrences in [start, end]: ticks (`klar`) plus logged meetings that covered the measure."""
+    counts: dict[int, int] = defaultdict(int)
+    if not measure_ids:
+        return counts
+    occ = session.exec(
+        select(Occurrence.measure_id, func.count())
+        .where(
+            col(Occurrence.measure_id).in_(measure_ids),
+            col(Occurrence.occurred_on) >= start,
+            col(Occurrence.occurred_on) <= end,
+        )
+        .group_by(Occurrence.measure_id)
+    )
+    for mid, n in occ:
+        counts[mid] += n
+    met = session.exec(
+        select(MeetingMeasure.measure_id, func.count())
+        .join(Meeting, col(Meeting.id) == MeetingMeasure.meeting_id)
+        .where(
+            col(MeetingMeasure.measure_id).in_(measure_ids),
+            col(Meeting.held_on) >= start,
+            col(Meeting.held_on) <= end,
+        )
+        .group_by(MeetingMeasure.measure_id)
+    )
+    for mid, n in met:
+        counts[mid] += n
+    return counts
+
+
+def assignees(*, session: Session, measure_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    if not measure_ids:
+        return out
+    for a in session.exec(
+        select(Assignment)
+        .where(col(Assignment.measure_id).in_(measure_ids))
+        .order_by(col(Assignment.id))
+    ):
+        out[a.measure_id].append(a.user_id)
+    return out
+
+
+def measures_assigned_to(*, session: Session, plan_id: int, user_id: str) -> list[Measure]:
+    return list(
+        session.exec(
+            select(Measure)
+            .join(Assignment, col(Assignment.measure_id) == Measure.id)
+            .where(Measure.plan_id == plan_id, Assignment.user_id == user_id)
+            .order_by(col(Measure.area_id), col(Measure.position))
+        )
+    )

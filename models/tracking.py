@@ -1,0 +1,147 @@
+"""Changes members make: follow-ups, tick-offs, rhythms and assignments. Never commits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from bot.textsafety import MAX_FOLLOW_UP, check_length, clean_text
+from models import audit
+from models.errors import ValidationError
+from models.personal_data import check_text
+from models.replies import Actor
+from models.tables import Assignment, FollowUp, Measure, MeasureKind, MeasureStatus, Occurrence, Verdict
+from models.types import utcnow
+from reminders.rhythm import RhythmKind, parse_override
+
+VERDICTS = {v.value for v in Verdict}
+
+
+def checked_text(text: str | None, *, limit: int, field: str, label: str, required: bool) -> str:
+    """Clean, length-check and personal-data-check a user's text before anything is stored."""
+    cleaned = clean_text(text or "")
+    if required and not cleaned:
+        raise ValidationError(f"{label} saknas. Skriv några ord om vad som har gjorts.", field=field)
+    check_length(cleaned, limit, field=field, label=label)
+    check_text(cleaned, field=field)
+    return cleaned
+
+
+def add_follow_up(
+    *,
+    session: Session,
+    measure: Measure,
+    period: str,
+    verdict: str | None,
+    text: str,
+    actor: Actor,
+) -> FollowUp:
+    verdict = verdict or Verdict.PAGAENDE
+    if verdict not in VERDICTS:
+        raise ValidationError("Välj en bedömning i listan.", field="verdict")
+    body = checked_text(text, limit=MAX_FOLLOW_UP, field="text", label="Uppföljningen", required=True)
+    fu = FollowUp(
+        measure_id=measure.id,  # type: ignore[arg-type]
+        period=period,
+        verdict=verdict,
+        text=body,
+        author_id=actor.user_id,
+        author_name=actor.name,
+        source="chat",
+    )
+    session.add(fu)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="uppfoljning",
+        entity="measure",
+        entity_id=audit.measure_key(measure.plan_id, measure.ref),
+        after={"period": period, "verdict": verdict, "text": body, "follow_up_id": fu.id},
+    )
+    return fu
+
+
+def mark_done(
+    *, session: Session, measure: Measure, on: date, note: str | None, actor: Actor, year: int
+) -> Occurrence:
+    """Tick off a one-off measure, or record one occurrence of a recurring one."""
+    body = checked_text(note, limit=MAX_FOLLOW_UP, field="text", label="Kommentaren", required=False)
+    before = {"status": measure.status, "done_on": measure.done_on}
+    occ = Occurrence(
+        measure_id=measure.id,  # type: ignore[arg-type]
+        occurred_on=on,
+        note=body or None,
+        author_id=actor.user_id,
+    )
+    session.add(occ)
+    if measure.kind in (MeasureKind.PUNKTINSATS,):
+        measure.status = MeasureStatus.DONE
+        measure.done_on = on
+        measure.updated_at = utcnow()
+        session.add(measure)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="genomford",
+        entity="measure",
+        entity_id=audit.measure_key(measure.plan_id, measure.ref),
+        before=before,
+        after={"status": measure.status, "done_on": measure.done_on, "occurred_on": on, "note": body},
+    )
+    return occ
+
+
+def set_rhythm(*, session: Session, measure: Measure, text: str, actor: Actor, year: int) -> str:
+    rhythm = parse_override(text.strip(), year)
+    before = {"rhythm_override": measure.rhythm_override, "kind": measure.kind}
+    measure.rhythm_override = rhythm.label()
+    measure.kind = _kind_for(rhythm.kind)
+    measure.updated_at = utcnow()
+    session.add(measure)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="rytm",
+        entity="measure",
+        entity_id=audit.measure_key(measure.plan_id, measure.ref),
+        before=before,
+        after={"rhythm_override": measure.rhythm_override, "kind": measure.kind},
+    )
+    return measure.rhythm_override
+
+
+def _kind_for(kind: RhythmKind) -> str:
+    return {
+        RhythmKind.ONE_OFF: MeasureKind.PUNKTINSATS,
+        RhythmKind.ONGOING: MeasureKind.LINJEARBETE,
+        RhythmKind.RECURRING: MeasureKind.ATERKOMMANDE,
+    }.get(kind, MeasureKind.OKAND)
+
+
+kind_for_rhythm = _kind_for
+
+
+def assign(
+    *, session: Session, measure: Measure, user_ids: list[str], actor: Actor
+) -> list[str]:
+    """Add chat accounts to a measure; returns those newly added."""
+    existing = set(
+        session.exec(select(Assignment.user_id).where(Assignment.measure_id == measure.id))
+    )
+    added = [u for u in dict.fromkeys(user_ids) if u not in existing]
+    for user_id in added:
+        session.add(Assignment(measure_id=measure.id, platform=actor.platform, user_id=user_id))  # type: ignore[arg-type]
+    if added:
+        audit.record(
+            session=session,
+            actor=actor,
+            action="ansvarig",
+            entity="measure",
+            entity_id=audit.measure_key(measure.plan_id, measure.ref),
+            before=sorted(existing),
+            after=sorted(existing | set(added)),
+        )
+    return added

@@ -1,0 +1,666 @@
+"""Parse the free-text "När" column of an action plan into a rhythm.
+
+The column mixes one-off deadlines ("Under 2025", "Q2", "senast 2025-06-30"), ongoing
+work ("Linjearbete", "löpande") and counted rhythms ("8 ggr/år", "2 ggr/månad",
+"varannan vecka"), sometimes followed by a comment. `parse_when` never raises: text it
+cannot read becomes `RhythmKind.UNKNOWN` so a person can set the rhythm by hand with
+`parse_override`.
+
+Matching is done on a *folded* copy of the text (lower case, å/ä→a, ö→o, HTML tags
+blanked) that has exactly the same length as the original, so spans found in the folded
+text can be used to cut notes out of the original. Folding also makes commands typed
+without å/ä/ö ("8/ar", "2/man", "lopande") work.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from models.errors import ParseError
+
+__all__ = [
+    "Pace",
+    "Rhythm",
+    "RhythmKind",
+    "expected_by",
+    "pace",
+    "pace_text",
+    "parse_override",
+    "parse_when",
+]
+
+
+class RhythmKind(StrEnum):
+    """What kind of timing a measure has."""
+
+    ONE_OFF = "punktinsats"  # deadline
+    ONGOING = "linjearbete"  # continuous work, nothing to count
+    RECURRING = "aterkommande"  # N times per period
+    UNKNOWN = "okand"  # could not parse: kept as text, a person sets it
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """A parsed "När" value. `raw` is always the text exactly as given."""
+
+    kind: RhythmKind
+    per_year: float | None = None
+    deadline: date | None = None
+    start: date | None = None
+    as_needed: bool = False
+    minimum: bool = False
+    note: str | None = None
+    parts: tuple[tuple[float, str], ...] = ()
+    raw: str = ""
+
+    def label(self) -> str:
+        """Short Swedish label; for RECURRING and ONE_OFF it is accepted by `parse_override`."""
+        if self.kind is RhythmKind.RECURRING and self.per_year:
+            text = _frequency_label(self.per_year)
+            if self.minimum:
+                text = "minst " + text
+            if self.as_needed:
+                text += " eller vid behov"
+            return text[0].upper() + text[1:]
+        if self.kind is RhythmKind.ONE_OFF and self.deadline is not None:
+            return f"Senast {self.deadline.isoformat()}"
+        if self.kind is RhythmKind.ONGOING:
+            return "Vid behov" if self.as_needed else "Linjearbete"
+        return "Okänd rytm"
+
+
+# --------------------------------------------------------------------------- folding
+
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "–": "-", "—": "-", "\u00a0": " "})
+_TAG_RE = re.compile(r"<[^<>]*>")
+_WS_RE = re.compile(r"\s+")
+
+
+def _blank_tags(text: str) -> str:
+    # Same-length replacement keeps folded and original positions aligned.
+    return _TAG_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip diacritics one character at a time, keeping the length."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        # A few characters lower-case to two code points ("İ"); keep those as they are.
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out).translate(_FOLD)
+
+
+def _squash(text: str) -> str:
+    return _WS_RE.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER_WORDS: dict[str, float] = {
+    "en": 1,
+    "ett": 1,
+    "tva": 2,
+    "tre": 3,
+    "fyra": 4,
+    "fem": 5,
+    "sex": 6,
+    "sju": 7,
+    "atta": 8,
+    "nio": 9,
+    "tio": 10,
+    "elva": 11,
+    "tolv": 12,
+    "femton": 15,
+    "tjugo": 20,
+}
+_ORDINALS: dict[str, int] = {
+    "annan": 2,
+    "annat": 2,
+    "andra": 2,
+    "tredje": 3,
+    "fjarde": 4,
+    "femte": 5,
+    "sjatte": 6,
+    "sjunde": 7,
+    "attonde": 8,
+    "nionde": 9,
+    "tionde": 10,
+}
+_NUM = r"(?:\d{1,3}(?:[.,]\d+)?(?!\d)|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
+
+# Occurrences per year for one occurrence per period.
+_PERIOD_FACTORS: dict[str, float] = {
+    "ar": 1,
+    "aret": 1,
+    "lasar": 1,
+    "lasaret": 1,
+    "halvar": 2,
+    "halvaret": 2,
+    "termin": 2,
+    "terminen": 2,
+    "tertial": 3,
+    "tertialet": 3,
+    "kvartal": 4,
+    "kvartalet": 4,
+    "manad": 12,
+    "manaden": 12,
+    "man": 12,
+    "vecka": 52,
+    "veckan": 52,
+    "v": 52,
+    "dag": 365,
+    "dagen": 365,
+}
+# A year also works as a period: "4 ggr under 2025".
+_PERIOD = (
+    r"(?P<period>"
+    + "|".join(sorted(_PERIOD_FACTORS, key=len, reverse=True))
+    + r"|(?:19|20)\d{2}(?![\d-]))\b"
+)
+
+# Anything at least this frequent is effectively daily work: counting it is meaningless.
+_ONGOING_PER_YEAR = 250.0
+# Less than once a century is not a rhythm (and would not survive label() rounding).
+_MIN_PER_YEAR = 0.01
+
+
+def _number(token: str) -> float:
+    token = token.strip()
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    return float(token.replace(",", "."))
+
+
+# --------------------------------------------------------------------------- frequency
+
+_FREQ_RE = re.compile(
+    r"(?<![\w-])(?P<min>(?:minst|atminstone)\s+)?"
+    rf"(?P<n>{_NUM})(?:\s*(?:-|till)\s*(?P<n2>{_NUM}))?"
+    r"(?:\s*(?:ggr|gg|ganger|gang|g|tillfallen|st)\b\.?)?"
+    # Up to two nouns between count and period: "två trygghetsvandringar per år".
+    r"(?:\s+(?!per\b|i\b|om\b|under\b|varje\b|eller\b|och\b)[^\W\d_][\w-]*){0,2}?"
+    r"(?:\s*/\s*|\s+(?:per|i|om|varje|under)\s+)"
+    rf"{_PERIOD}"
+)
+_INTERVAL_RE = re.compile(
+    r"\b(?:var|vart)\s*(?P<ord>annan|annat|andra|tredje|fjarde|femte|sjatte|sjunde|attonde"
+    r"|nionde|tionde|\d{1,2}\s*:?\s*[ea]?)\s+"
+    r"(?P<period>vecka|manad|ar|dag|termin|kvartal)\b"
+)
+_ADVERBS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(p), f)
+    for p, f in (
+        (r"\b(?:dagligen|dagliga?|varje\s+dag|vardagligen)\b", math.inf),
+        (r"\b(?:veckovis|varje\s+vecka|en\s+gang\s+i\s+veckan)\b", 52),
+        (r"\b(?:manadsvis|manatligen|varje\s+manad)\b", 12),
+        (r"\b(?:kvartalsvis|varje\s+kvartal)\b", 4),
+        (r"\b(?:tertialvis|varje\s+tertial)\b", 3),
+        (r"\b(?:terminsvis|varje\s+termin|halvarsvis|varje\s+halvar)\b", 2),
+        (r"\b(?:arligen|arsvis|varje\s+ar)\b", 1),
+    )
+)
+_MIN_RE = re.compile(r"\b(?:minst|atminstone|eller\s+fler|eller\s+oftare)\b")
+_AS_NEEDED_RE = re.compile(
+    r"\b(?:vid\s+behov|efter\s+behov|behovsstyrt|behovsstyrd|nar\s+behov\s+uppstar)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Freq:
+    per_year: float
+    start: int
+    end: int
+    minimum: bool = False
+
+
+def _freq_matches(low: str) -> list[_Freq]:
+    """All counted rhythms in `low`, in text order, non-overlapping."""
+    found: list[_Freq] = []
+    for m in _FREQ_RE.finditer(low):
+        n = _number(m.group("n"))
+        minimum = m.group("min") is not None
+        if m.group("n2"):
+            # "1-2 ggr/år": plan for the lower bound and treat it as a minimum.
+            n = min(n, _number(m.group("n2")))
+            minimum = True
+        per_year = n * _PERIOD_FACTORS.get(m.group("period"), 1.0)
+        if per_year >= _MIN_PER_YEAR:
+            found.append(_Freq(float(per_year), m.start(), m.end(), minimum))
+    for m in _INTERVAL_RE.finditer(low):
+        ordinal = m.group("ord").replace(":", "").replace(" ", "").rstrip("ea")
+        every = _ORDINALS.get(m.group("ord")) or (int(ordinal) if ordinal.isdigit() else 0)
+        if every > 0 and _PERIOD_FACTORS[m.group("period")] / every >= _MIN_PER_YEAR:
+            found.append(_Freq(_PERIOD_FACTORS[m.group("period")] / every, m.start(), m.end()))
+    for pattern, per_year in _ADVERBS:
+        for m in pattern.finditer(low):
+            found.append(_Freq(float(per_year), m.start(), m.end()))
+    found.sort(key=lambda f: (f.start, -f.end))
+    result: list[_Freq] = []
+    for f in found:
+        if result and f.start < result[-1].end:
+            continue
+        result.append(f)
+    return result
+
+
+# --------------------------------------------------------------------------- ongoing
+
+_ONGOING_RE = re.compile(
+    r"\b(?:linjearbete|linjeverksamhet|linje|lopande|kontinuerligt?|pagaende|fortlopande"
+    r"|ordinarie\s+(?:verksamhet|arbete)|standigt|tills\s*vidare|hela\s+aret)\b"
+)
+
+# --------------------------------------------------------------------------- deadlines
+
+_MONTHS: dict[str, int] = {
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "mars": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "augusti": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_ORD14 = {"forsta": 1, "andra": 2, "tredje": 3, "fjarde": 4}
+_YEAR_RE = re.compile(r"(?<![\d-])((?:19|20)\d{2})(?!\d)(?!-\d{1,2}-)")
+# "senast Q2" means "by the end of Q2": no window start.
+_BY_RE = re.compile(r"\b(?:senast|innan|fore|till|klart?|fardigt?)\s*$")
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    deadline: date
+    start: date | None
+    pos: int
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, _calendar.monthrange(year, month)[1])
+
+
+def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
+    """Deadline readings of `low`, most specific construct first."""
+    ym = _YEAR_RE.search(low)
+    text_year = int(ym.group(1)) if ym else year
+
+    def two_digit(y: str | None) -> int:
+        if not y:
+            return text_year
+        return int(y) if len(y) == 4 else 2000 + int(y)
+
+    out: list[_Deadline] = []
+
+    def add(m: re.Match[str], make: Callable[[re.Match[str]], tuple[date, date | None]]) -> None:
+        try:
+            deadline, start = make(m)
+        except (ValueError, KeyError, OverflowError):
+            return  # an impossible date ("2025-02-30", week 53 in a 52-week year)
+        if _BY_RE.search(low[: m.start()]):
+            start = None
+        out.append(_Deadline(deadline, start, m.start()))
+
+    def first(pattern: str, make: Callable[[re.Match[str]], tuple[date, date | None]]) -> None:
+        for m in re.finditer(pattern, low):
+            before = len(out)
+            add(m, make)
+            if len(out) > before:
+                return
+
+    # ISO dates; two of them form a window.
+    isos: list[tuple[date, int]] = []
+    for m in re.finditer(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])", low):
+        try:
+            isos.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.start()))
+        except ValueError:
+            continue
+    if len(isos) >= 2:
+        window = sorted(d for d, _ in isos)
+        out.append(_Deadline(window[-1], window[0], isos[0][1]))
+    elif isos:
+        out.append(_Deadline(isos[0][0], None, isos[0][1]))
+
+    # Year and month: "2025-06".
+    first(
+        r"(?<![\d-])(\d{4})-(\d{1,2})(?![\d-])",
+        lambda m: (
+            _month_end(int(m.group(1)), int(m.group(2))),
+            date(int(m.group(1)), int(m.group(2)), 1),
+        ),
+    )
+
+    # "30 juni (2025)"
+    first(
+        rf"\b(\d{{1,2}})\s+({_MONTH})\b",
+        lambda m: (date(text_year, _MONTHS[m.group(2)], int(m.group(1))), None),
+    )
+
+    # ISO week: "v. 23", "vecka 23", "v23"; the week ends on Sunday.
+    def week(m: re.Match[str]) -> tuple[date, date | None]:
+        w = int(m.group(1))
+        return date.fromisocalendar(text_year, w, 7), date.fromisocalendar(text_year, w, 1)
+
+    first(r"\b(?:v\.?|vecka|veckan)\s*(\d{1,2})\b(?!\s*:)", week)
+
+    # Month or month range: "juni 2025", "senast juni", "maj-juni".
+    def month(m: re.Match[str]) -> tuple[date, date | None]:
+        m1 = _MONTHS[m.group(1)]
+        m2 = _MONTHS[m.group(2)] if m.group(2) else m1
+        return _month_end(text_year, m2), date(text_year, m1, 1)
+
+    first(rf"\b({_MONTH})\b(?:\s*(?:-|till)\s*({_MONTH})\b)?", month)
+
+    def quarter(q: int) -> tuple[date, date | None]:
+        return _month_end(text_year, q * 3), date(text_year, q * 3 - 2, 1)
+
+    first(r"\b(?:q|kv\.?|kvartal)\s*([1-4])\b", lambda m: quarter(int(m.group(1))))
+    first(r"\b([1-4])\s*:?\s*[ae]\s+kvartalet\b", lambda m: quarter(int(m.group(1))))
+    first(
+        r"\b(forsta|andra|tredje|fjarde)\s+kvartalet\b",
+        lambda m: quarter(_ORD14[m.group(1)]),
+    )
+
+    def tertial(t: int) -> tuple[date, date | None]:
+        return _month_end(text_year, t * 4), date(text_year, t * 4 - 3, 1)
+
+    first(r"\b(?:t|tertial)\s*([1-3])\b", lambda m: tertial(int(m.group(1))))
+    first(r"\b([1-3])\s*:?\s*[ae]\s+tertialet\b", lambda m: tertial(int(m.group(1))))
+    first(r"\b(forsta|andra|tredje)\s+tertialet\b", lambda m: tertial(_ORD14[m.group(1)]))
+
+    first(
+        r"\b(forsta|andra)\s+halvaret\b",
+        lambda m: (
+            (date(text_year, 6, 30), date(text_year, 1, 1))
+            if m.group(1) == "forsta"
+            else (date(text_year, 12, 31), date(text_year, 7, 1))
+        ),
+    )
+
+    # Terms. Plain "vår" (folded "var") only counts with a four-digit year: "var" also
+    # means "every" ("var 10:e vecka").
+    first(
+        r"\b(?:vt|varterminen|vartermin|varen)(?![a-z])\s*-?\s*(\d{4}|\d{2}(?!\d))?"
+        r"|\bvar\s*-?\s*(\d{4})\b",
+        lambda m: (
+            date(two_digit(m.group(1) or m.group(2)), 6, 30),
+            date(two_digit(m.group(1) or m.group(2)), 1, 1),
+        ),
+    )
+    first(
+        r"\b(?:ht|hostterminen|hosttermin|hosten|host)(?![a-z])\s*-?\s*(\d{4}|\d{2}(?!\d))?",
+        lambda m: (date(two_digit(m.group(1)), 12, 31), date(two_digit(m.group(1)), 8, 1)),
+    )
+    first(
+        r"\b(?:sommaren|sommar)\s*-?\s*(\d{4})?\b",
+        lambda m: (date(two_digit(m.group(1)), 8, 31), date(two_digit(m.group(1)), 6, 1)),
+    )
+
+    # Year ranges and single years: "2024-2025", "Under 2025".
+    first(
+        r"(?<![\d-])((?:19|20)\d{2})\s*(?:-|/|till)\s*((?:19|20)\d{2})(?![\d-])",
+        lambda m: (date(int(m.group(2)), 12, 31), date(int(m.group(1)), 1, 1)),
+    )
+    for m in _YEAR_RE.finditer(low):
+        out.append(_Deadline(date(int(m.group(1)), 12, 31), None, m.start()))
+        break
+
+    first(
+        r"\b(?:under\s+(?:innevarande\s+)?aret|i\s+ar|innevarande\s+ar|arets\s+slut"
+        r"|(?:till|vid|fore|innan)\s+arsskiftet)\b",
+        lambda m: (date(year, 12, 31), None),
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- parsing
+
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
+# A colon starts a comment, except in times ("08:30") and ordinals ("var 3:e vecka").
+_COLON_RE = re.compile(r"(?<!\d):|(?<=\d):(?!\d|[ea]\b)")
+_INSTRUCTION_RE = re.compile(r"^\s*ange\s+tid\b")
+_TRAILING_JOIN_RE = re.compile(r"[\s,;]*(?:\b(?:och|samt|respektive)\b)?[\s,;.]*$")
+
+
+def _parse_core(low: str, year: int) -> Rhythm | None:
+    """Read a kind from folded text (no notes, no raw); None when nothing is recognised."""
+    as_needed = _AS_NEEDED_RE.search(low) is not None
+    freqs = _freq_matches(low)
+    if freqs:
+        f = freqs[0]
+        if f.per_year >= _ONGOING_PER_YEAR:
+            return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
+        minimum = f.minimum or _MIN_RE.search(low) is not None
+        return Rhythm(
+            RhythmKind.RECURRING, per_year=f.per_year, as_needed=as_needed, minimum=minimum
+        )
+    deadlines = _deadline_candidates(low, year)
+    ongoing = _ONGOING_RE.search(low)
+    # When a text names both, the one written first wins:
+    # "Under 2025, därefter linjearbete" vs "Linjearbete, start under 2025".
+    if deadlines and not (ongoing and ongoing.start() < min(d.pos for d in deadlines)):
+        d = deadlines[0]
+        return Rhythm(RhythmKind.ONE_OFF, deadline=d.deadline, start=d.start, as_needed=as_needed)
+    if ongoing or as_needed:
+        return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
+    return None
+
+
+def _parts(low: str, clean: str) -> tuple[tuple[float, str], ...]:
+    """Split "4 ggr/år mellan- och högstadiet och 4 ggr/år gymnasiet" into labelled parts."""
+    freqs = [f for f in _freq_matches(low) if f.per_year < _ONGOING_PER_YEAR]
+    parts: list[tuple[float, str]] = []
+    for i, f in enumerate(freqs):
+        stop = freqs[i + 1].start if i + 1 < len(freqs) else len(low)
+        label_low = low[f.end : stop]
+        trimmed = len(_TRAILING_JOIN_RE.sub("", label_low))
+        label = _squash(clean[f.end : f.end + trimmed]).strip(" ,;.")
+        parts.append((f.per_year, label))
+    return tuple(parts)
+
+
+def parse_when(text: str | None, year: int) -> Rhythm:
+    """Parse a "När" text; never raises. Unreadable text gives UNKNOWN with `raw` kept."""
+    raw = text if isinstance(text, str) else ""
+    clean = _blank_tags(raw)
+    low = _fold(clean)
+    if not low.strip() or _INSTRUCTION_RE.match(low):
+        # Blank cells and the template's italic instruction row are not rhythms.
+        return Rhythm(RhythmKind.UNKNOWN, raw=raw)
+
+    # Parenthesised detail becomes the note and, when it holds counts, the parts.
+    notes: list[str] = []
+    parts: tuple[tuple[float, str], ...] = ()
+    main, clean_main = low, clean
+    for m in _PAREN_RE.finditer(low):
+        notes.append(_squash(clean[m.start(1) : m.end(1)]))
+        parts = parts or _parts(low[m.start(1) : m.end(1)], clean[m.start(1) : m.end(1)])
+        blank = " " * (m.end() - m.start())
+        main = main[: m.start()] + blank + main[m.end() :]
+        clean_main = clean_main[: m.start()] + blank + clean_main[m.end() :]
+
+    result: Rhythm | None = None
+    colon = _COLON_RE.search(main)
+    if colon:
+        # "Linjearbete: Akuta situationer ..." - the head carries the rhythm, the tail is
+        # a comment. When the head alone means nothing ("SSP: 8 ggr/år") read it all.
+        result = _parse_core(main[: colon.start()], year)
+        if result is not None:
+            tail = _squash(clean_main[colon.end() :])
+            if tail:
+                notes.insert(0, tail)
+            notes = [n for n in notes if n]
+    if result is None:
+        result = _parse_core(main, year)
+    if result is None and parts:
+        # "Möten (4 ggr/år högstadiet och 4 ggr/år gymnasiet)": the count is the sum.
+        result = Rhythm(RhythmKind.RECURRING, per_year=sum(n for n, _ in parts))
+    if result is None:
+        return Rhythm(RhythmKind.UNKNOWN, raw=raw)
+
+    per_year = result.per_year
+    note = " ".join(n for n in notes if n) or None
+    return Rhythm(
+        kind=result.kind,
+        per_year=per_year,
+        deadline=result.deadline,
+        start=result.start,
+        as_needed=result.as_needed,
+        minimum=result.minimum,
+        note=note,
+        parts=parts if result.kind is RhythmKind.RECURRING else (),
+        raw=raw,
+    )
+
+
+OVERRIDE_HELP = (
+    "Jag förstod inte rytmen. Skriv till exempel 8/år, 2/mån, 1/vecka, varannan vecka, "
+    "linje (för linjearbete), 2025-06-30, under 2025, Q2, vt 2025 eller ht 2025."
+)
+
+
+def parse_override(text: str, year: int) -> Rhythm:
+    """Parse a rhythm typed by a coordinator; raises ParseError (Swedish) when unreadable.
+
+    Accepts everything `parse_when` understands plus "okänd" to clear a rhythm.
+    """
+    low = _squash(_fold(text or ""))
+    if low in {"okand", "okand rytm"}:
+        return Rhythm(RhythmKind.UNKNOWN, raw=text)
+    rhythm = parse_when(text, year)
+    if rhythm.kind is RhythmKind.UNKNOWN:
+        # Don't echo the input: it could hold personal data.
+        raise ParseError(OVERRIDE_HELP)
+    return rhythm
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _fmt_number(value: float) -> str:
+    """Swedish number: no decimals for whole numbers, decimal comma otherwise."""
+    if math.isclose(value, round(value), abs_tol=1e-9):
+        return str(round(value))
+    # Two decimals are plenty for counts; tiny ones ("var 50:e år") need more.
+    decimals = 2 if value >= 0.1 else 4
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _is_whole(value: float) -> bool:
+    return math.isclose(value, round(value), abs_tol=1e-9) and round(value) > 0
+
+
+def _times(n: float, unit: str) -> str:
+    word = "gång" if math.isclose(n, 1) else "ggr"
+    return f"{_fmt_number(n)} {word}/{unit}"
+
+
+def _frequency_label(per_year: float) -> str:
+    if math.isclose(per_year, 26):
+        return "varannan vecka"
+    if _is_whole(per_year / 52):
+        return _times(per_year / 52, "vecka")
+    if per_year >= 12 and _is_whole(per_year / 12):
+        return _times(per_year / 12, "månad")
+    if math.isclose(per_year, 0.5):
+        return "vartannat år"
+    if not _is_whole(per_year) and _is_whole(52 / per_year) and 52 / per_year < 13:
+        return f"var {round(52 / per_year)}:e vecka"
+    return _times(per_year, "år")
+
+
+# --------------------------------------------------------------------------- pace
+
+
+def _year_fraction(on: date, year: int) -> float:
+    if on.year < year:
+        return 0.0
+    if on.year > year:
+        return 1.0
+    days = 366 if _calendar.isleap(year) else 365
+    return ((on - date(year, 1, 1)).days + 1) / days
+
+
+def expected_by(rhythm: Rhythm, on: date, year: int) -> float:
+    """Occurrences a RECURRING rhythm should have reached by `on` (inclusive); 0 otherwise."""
+    if rhythm.kind is not RhythmKind.RECURRING or not rhythm.per_year:
+        return 0.0
+    value = rhythm.per_year * _year_fraction(on, year)
+    return min(max(value, 0.0), rhythm.per_year)
+
+
+class Pace(StrEnum):
+    """How a measure is doing against its rhythm."""
+
+    AHEAD = "före"
+    ON_TRACK = "i fas"
+    BEHIND = "efter"
+    DONE = "klar"
+    OVERDUE = "försenad"
+    NOT_DUE = "ej förfallen"
+    ONGOING = "pågående"
+    UNKNOWN = "okänd"
+
+
+def pace(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = False) -> Pace:
+    """Compare progress with the rhythm.
+
+    `done=True` (the measure is marked finished) always gives DONE. RECURRING:
+    DONE once `done_count` reaches `per_year`; BEHIND if `done_count < floor(expected)`
+    (the occurrence that is only partly due is slack); AHEAD if
+    `done_count > ceil(expected)`; else ON_TRACK. "Vid behov" measures are never BEHIND.
+    ONE_OFF: OVERDUE after the deadline, else NOT_DUE.
+    """
+    if done:
+        return Pace.DONE
+    if rhythm.kind is RhythmKind.RECURRING and rhythm.per_year:
+        if done_count >= rhythm.per_year:
+            return Pace.DONE
+        expected = expected_by(rhythm, on, year)
+        # Tolerance so that 7.9999999 counts as 8.
+        if done_count < math.floor(expected + 1e-9):
+            return Pace.ON_TRACK if rhythm.as_needed else Pace.BEHIND
+        if done_count > math.ceil(expected - 1e-9):
+            return Pace.AHEAD
+        return Pace.ON_TRACK
+    if rhythm.kind is RhythmKind.ONE_OFF:
+        if rhythm.deadline is not None and on > rhythm.deadline:
+            return Pace.OVERDUE
+        return Pace.NOT_DUE
+    if rhythm.kind is RhythmKind.ONGOING:
+        return Pace.ONGOING
+    return Pace.UNKNOWN
+
+
+def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = False) -> str:
+    """One Swedish line, e.g. "3 av 8 genomförda, i fas"."""
+    p = pace(rhythm, done_count, on, year, done)
+    if rhythm.kind is RhythmKind.RECURRING and rhythm.per_year:
+        text = f"{done_count} av {_fmt_number(rhythm.per_year)} genomförda, {p}"
+        return text + " (vid behov)" if rhythm.as_needed else text
+    if rhythm.kind is RhythmKind.ONE_OFF and rhythm.deadline is not None:
+        return f"{rhythm.label()}, {p}"
+    if rhythm.kind is RhythmKind.ONGOING:
+        return f"{rhythm.label()}, {p}" + (f", {done_count} genomförda" if done_count else "")
+    return f"Okänd rytm, {p}: en samordnare behöver ange rytmen"

@@ -1,0 +1,559 @@
+"""Tests for reminders.rhythm: parsing the "När" column, overrides, labels and pace."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.errors import ParseError
+from reminders.rhythm import (
+    Pace,
+    Rhythm,
+    RhythmKind,
+    expected_by,
+    pace,
+    pace_text,
+    parse_override,
+    parse_when,
+)
+
+K = RhythmKind
+SEEDS = Path("/work/shared/seeds")
+SSP = "Möten 8 ggr/år (4 ggr/år mellan- och högstadiet och 4 ggr/år gymnasiet)"
+INSTRUCTION = "Ange tid för när åtgärden ska vara genomförd (alt linjearbete)."
+
+
+def rec(per_year: float, **kw: object) -> Rhythm:
+    return Rhythm(K.RECURRING, per_year=per_year, **kw)  # type: ignore[arg-type]
+
+
+def one_off(deadline: date, start: date | None = None, **kw: object) -> Rhythm:
+    return Rhythm(K.ONE_OFF, deadline=deadline, start=start, **kw)  # type: ignore[arg-type]
+
+
+ONGOING = Rhythm(K.ONGOING)
+UNKNOWN = Rhythm(K.UNKNOWN)
+
+# (text, plan year, expected rhythm without raw)
+SEED_TABLE: list[tuple[str, int, Rhythm]] = [
+    # 001 Kungsholmen 2025
+    ("Under 2025", 2025, one_off(date(2025, 12, 31))),
+    ("Linjearbete", 2025, ONGOING),
+    (
+        SSP,
+        2025,
+        rec(
+            8.0,
+            note="4 ggr/år mellan- och högstadiet och 4 ggr/år gymnasiet",
+            parts=((4.0, "mellan- och högstadiet"), (4.0, "gymnasiet")),
+        ),
+    ),
+    ("4 ggr/år", 2025, rec(4.0)),
+    ("2 ggr/månad", 2025, rec(24.0)),
+    ("2 ggr/år eller vid behov", 2025, rec(2.0, as_needed=True)),
+    (
+        "Linjearbete: Socialsekreterare samsitter och deltar aktivt i det dagliga arbetet "
+        "hos polisen.",
+        2025,
+        Rhythm(
+            K.ONGOING,
+            note="Socialsekreterare samsitter och deltar aktivt i det dagliga arbetet hos polisen.",
+        ),
+    ),
+    (
+        "Linjearbete: Akuta situationer med barn närvarande.",
+        2025,
+        Rhythm(K.ONGOING, note="Akuta situationer med barn närvarande."),
+    ),
+    # The template's italic instruction row (all three seeds' tables carry it).
+    (INSTRUCTION, 2025, UNKNOWN),
+    # 002 Järva 2024 (every row says "Under året")
+    ("Under året", 2024, one_off(date(2024, 12, 31))),
+    (INSTRUCTION, 2024, UNKNOWN),
+    # 003 Nässjö: rhythms written in prose
+    ("tre gånger om året", 2024, rec(3.0)),
+    ("Minst en gång per år", 2024, rec(1.0, minimum=True)),
+    ("varje tertiäl", 2024, rec(3.0)),
+    ("varje tertial", 2024, rec(3.0)),
+    ("två gånger om året", 2024, rec(2.0)),
+    ("vart annat år", 2024, rec(0.5)),
+    ("vid de löpande träffarna", 2024, ONGOING),
+    (
+        "1-2 dialogmöten per år och område",
+        2024,
+        rec(1.0, minimum=True),
+    ),
+]
+
+ISSUE_TABLE: list[tuple[str, int, Rhythm]] = [
+    ("Under 2025", 2025, one_off(date(2025, 12, 31))),
+    ("Under året", 2025, one_off(date(2025, 12, 31))),
+    ("senast 2025-06-30", 2025, one_off(date(2025, 6, 30))),
+    ("Q2", 2025, one_off(date(2025, 6, 30), date(2025, 4, 1))),
+    ("vt 2025", 2025, one_off(date(2025, 6, 30), date(2025, 1, 1))),
+    ("ht 2025", 2025, one_off(date(2025, 12, 31), date(2025, 8, 1))),
+    ("Linjearbete", 2025, ONGOING),
+    ("löpande", 2025, ONGOING),
+    (
+        "Linjearbete: Akuta situationer med barn närvarande.",
+        2025,
+        Rhythm(K.ONGOING, note="Akuta situationer med barn närvarande."),
+    ),
+    ("8 ggr/år", 2025, rec(8.0)),
+    ("4 ggr/år", 2025, rec(4.0)),
+    ("2 ggr/månad", 2025, rec(24.0)),
+    ("1 gång i veckan", 2025, rec(52.0)),
+    ("varannan vecka", 2025, rec(26.0)),
+    ("minst två per år", 2025, rec(2.0, minimum=True)),
+    ("2 ggr/år eller vid behov", 2025, rec(2.0, as_needed=True)),
+]
+
+MORE_TABLE: list[tuple[str, int, Rhythm]] = [
+    # units
+    ("3 gånger per år", 2025, rec(3.0)),
+    ("1 gång/år", 2025, rec(1.0)),
+    ("6 per år", 2025, rec(6.0)),
+    ("5/år", 2025, rec(5.0)),
+    ("3 ggr/mån", 2025, rec(36.0)),
+    ("1 gång per månad", 2025, rec(12.0)),
+    ("två gånger i månaden", 2025, rec(24.0)),
+    ("2 ggr i veckan", 2025, rec(104.0)),
+    ("en gång per vecka", 2025, rec(52.0)),
+    ("varje vecka", 2025, rec(52.0)),
+    ("veckovis", 2025, rec(52.0)),
+    ("varje månad", 2025, rec(12.0)),
+    ("månadsvis", 2025, rec(12.0)),
+    ("en gång per termin", 2025, rec(2.0)),
+    ("kvartalsvis", 2025, rec(4.0)),
+    ("Varje kvartal", 2025, rec(4.0)),
+    ("årligen", 2025, rec(1.0)),
+    ("2 g/år", 2025, rec(2.0)),
+    ("4ggr/år", 2025, rec(4.0)),
+    ("1,5 ggr/månad", 2025, rec(18.0)),
+    ("var 3:e vecka", 2025, rec(52 / 3)),
+    ("var fjärde vecka", 2025, rec(13.0)),
+    ("varannan månad", 2025, rec(6.0)),
+    ("vartannat år", 2025, rec(0.5)),
+    ("4 ggr under 2025", 2025, rec(4.0)),
+    ("Två trygghetsvandringar per år", 2025, rec(2.0)),
+    ("  8   GGR / ÅR  ", 2025, rec(8.0)),
+    ("<p>4 ggr/år</p>", 2025, rec(4.0)),
+    ("SSP: 8 ggr/år", 2025, rec(8.0)),
+    ("8 ggr/år eller oftare", 2025, rec(8.0, minimum=True)),
+    # ongoing
+    ("dagligen", 2025, ONGOING),
+    ("Kontinuerligt", 2025, ONGOING),
+    ("Pågående", 2025, ONGOING),
+    ("Ordinarie verksamhet", 2025, ONGOING),
+    ("LINJEARBETE", 2025, ONGOING),
+    ("lopande", 2025, ONGOING),
+    ("Vid behov", 2025, Rhythm(K.ONGOING, as_needed=True)),
+    ("5 ggr/vecka", 2025, ONGOING),
+    ("Linjearbete, start under 2025", 2025, ONGOING),
+    # deadlines
+    ("Under 2025, därefter linjearbete", 2025, one_off(date(2025, 12, 31))),
+    ("2025-06-30", 2025, one_off(date(2025, 6, 30))),
+    ("2025-03-01 – 2025-06-30", 2025, one_off(date(2025, 6, 30), date(2025, 3, 1))),
+    ("2025-09", 2025, one_off(date(2025, 9, 30), date(2025, 9, 1))),
+    ("Q4 2026", 2025, one_off(date(2026, 12, 31), date(2026, 10, 1))),
+    ("senast Q2", 2025, one_off(date(2025, 6, 30))),
+    ("kvartal 3", 2025, one_off(date(2025, 9, 30), date(2025, 7, 1))),
+    ("andra kvartalet", 2025, one_off(date(2025, 6, 30), date(2025, 4, 1))),
+    ("T1", 2025, one_off(date(2025, 4, 30), date(2025, 1, 1))),
+    ("2025-T2", 2025, one_off(date(2025, 8, 31), date(2025, 5, 1))),
+    ("första halvåret", 2025, one_off(date(2025, 6, 30), date(2025, 1, 1))),
+    ("Våren 2026", 2025, one_off(date(2026, 6, 30), date(2026, 1, 1))),
+    ("vårterminen", 2025, one_off(date(2025, 6, 30), date(2025, 1, 1))),
+    ("vt25", 2024, one_off(date(2025, 6, 30), date(2025, 1, 1))),
+    ("hösten", 2025, one_off(date(2025, 12, 31), date(2025, 8, 1))),
+    ("HT-25", 2025, one_off(date(2025, 12, 31), date(2025, 8, 1))),
+    ("juni 2025", 2025, one_off(date(2025, 6, 30), date(2025, 6, 1))),
+    ("senast juni", 2025, one_off(date(2025, 6, 30))),
+    ("februari 2024", 2025, one_off(date(2024, 2, 29), date(2024, 2, 1))),
+    ("maj–juni", 2025, one_off(date(2025, 6, 30), date(2025, 5, 1))),
+    ("senast 15 mars", 2025, one_off(date(2025, 3, 15))),
+    ("senast v. 23", 2025, one_off(date(2025, 6, 8))),
+    ("vecka 23", 2025, one_off(date(2025, 6, 8), date(2025, 6, 2))),
+    ("Under innevarande år", 2025, one_off(date(2025, 12, 31))),
+    (
+        "Under 2025: implementera rutinen",
+        2025,
+        one_off(date(2025, 12, 31), note="implementera rutinen"),
+    ),
+    (
+        "Möten (4 ggr/år högstadiet och 4 ggr/år gymnasiet)",
+        2025,
+        rec(
+            8.0,
+            note="4 ggr/år högstadiet och 4 ggr/år gymnasiet",
+            parts=((4.0, "högstadiet"), (4.0, "gymnasiet")),
+        ),
+    ),
+    (
+        "Linjearbete: samsittning (BIN-vuxen)",
+        2025,
+        Rhythm(K.ONGOING, note="samsittning BIN-vuxen"),
+    ),
+    # unknown
+    ("", 2025, UNKNOWN),
+    ("   ", 2025, UNKNOWN),
+    ("Snarast", 2025, UNKNOWN),
+    ("Återkommande", 2025, UNKNOWN),
+    ("2025-02-30", 2025, UNKNOWN),
+    ("v. 53", 2025, UNKNOWN),
+    ("8 ggr", 2025, UNKNOWN),
+    ("<i>Ange tid för när åtgärden ska vara genomförd (alt linjearbete).</i>", 2025, UNKNOWN),
+]
+
+
+def _with_raw(expected: Rhythm, text: str) -> Rhythm:
+    return Rhythm(
+        kind=expected.kind,
+        per_year=expected.per_year,
+        deadline=expected.deadline,
+        start=expected.start,
+        as_needed=expected.as_needed,
+        minimum=expected.minimum,
+        note=expected.note,
+        parts=expected.parts,
+        raw=text,
+    )
+
+
+def _assert_parsed(text: str, year: int, expected: Rhythm) -> None:
+    got = parse_when(text, year)
+    if expected.per_year is not None and got.per_year is not None:
+        assert got.per_year == pytest.approx(expected.per_year)
+        got = _with_raw(Rhythm(**{**got.__dict__, "per_year": expected.per_year}), text)
+    assert got == _with_raw(expected, text)
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), SEED_TABLE)
+def test_seed_wordings(text: str, year: int, expected: Rhythm) -> None:
+    _assert_parsed(text, year, expected)
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), ISSUE_TABLE)
+def test_issue_examples(text: str, year: int, expected: Rhythm) -> None:
+    _assert_parsed(text, year, expected)
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), MORE_TABLE)
+def test_more_wordings(text: str, year: int, expected: Rhythm) -> None:
+    _assert_parsed(text, year, expected)
+
+
+def _seed_nar_cells(path: Path) -> list[str]:
+    """Cells under a "När" header in the tab-separated tables of a seed text."""
+    cells: list[str] = []
+    column: int | None = None
+    width = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" not in line:
+            continue
+        row = [re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", c)).strip() for c in line.split("\t")]
+        if "När" in row and all(row):
+            column, width = row.index("När"), len(row)
+        elif {"Orsak", "Åtgärd"} & set(row):
+            column = None  # the header of a block without a När column
+        elif column is not None and len(row) == width:
+            if row[column] and not set(row[column]) <= {"-"}:
+                cells.append(row[column])
+        else:
+            column = None
+    return cells
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed texts not available")
+def test_every_seed_nar_text_is_in_the_table() -> None:
+    known = {re.sub(r"\s+", " ", t).strip() for t, _, _ in SEED_TABLE}
+    found: set[str] = set()
+    for path in sorted(SEEDS.glob("*.txt")):
+        found.update(_seed_nar_cells(path))
+    assert found, "no När cells extracted; did the seed layout change?"
+    assert found <= known, f"add these seed texts to SEED_TABLE: {sorted(found - known)}"
+    # Sanity: the extraction really sees the distinctive rows.
+    assert {SSP, "2 ggr/månad", "Under året"} <= found
+
+
+def test_html_wrapped_seed_cell_keeps_raw_and_parses() -> None:
+    text = f"<p>{SSP}</p>"
+    r = parse_when(text, 2025)
+    assert r.raw == text
+    assert r.per_year == 8
+    assert r.parts == ((4.0, "mellan- och högstadiet"), (4.0, "gymnasiet"))
+
+
+@pytest.mark.parametrize(
+    ("word", "n"),
+    [
+        ("en", 1),
+        ("ett", 1),
+        ("1", 1),
+        ("två", 2),
+        ("tre", 3),
+        ("fyra", 4),
+        ("fem", 5),
+        ("sex", 6),
+        ("sju", 7),
+        ("åtta", 8),
+        ("nio", 9),
+        ("tio", 10),
+        ("tolv", 12),
+    ],
+)
+def test_number_words(word: str, n: int) -> None:
+    assert parse_when(f"{word} gånger per år", 2025).per_year == n
+    assert parse_when(f"{word.upper()} ggr/år", 2025).per_year == n
+
+
+def test_parse_when_none_is_unknown() -> None:
+    r = parse_when(None, 2025)
+    assert r.kind is K.UNKNOWN
+    assert r.raw == ""
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize(
+    ("rhythm", "label"),
+    [
+        (rec(8.0), "8 ggr/år"),
+        (rec(1.0), "1 gång/år"),
+        (rec(24.0), "2 ggr/månad"),
+        (rec(12.0), "1 gång/månad"),
+        (rec(52.0), "1 gång/vecka"),
+        (rec(104.0), "2 ggr/vecka"),
+        (rec(26.0), "Varannan vecka"),
+        (rec(52 / 3), "Var 3:e vecka"),
+        (rec(0.5), "Vartannat år"),
+        (rec(1.5), "1,5 ggr/år"),
+        (rec(2.0, minimum=True), "Minst 2 ggr/år"),
+        (rec(2.0, as_needed=True), "2 ggr/år eller vid behov"),
+        (ONGOING, "Linjearbete"),
+        (Rhythm(K.ONGOING, as_needed=True), "Vid behov"),
+        (one_off(date(2025, 12, 31)), "Senast 2025-12-31"),
+        (UNKNOWN, "Okänd rytm"),
+    ],
+)
+def test_label(rhythm: Rhythm, label: str) -> None:
+    assert rhythm.label() == label
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8/år", rec(8.0)),
+        ("8/ar", rec(8.0)),
+        ("2/mån", rec(24.0)),
+        ("2/man", rec(24.0)),
+        ("2/månad", rec(24.0)),
+        ("1/vecka", rec(52.0)),
+        ("varannan vecka", rec(26.0)),
+        ("linje", ONGOING),
+        ("linjearbete", ONGOING),
+        ("2025-06-30", one_off(date(2025, 6, 30))),
+        ("under 2025", one_off(date(2025, 12, 31))),
+        ("under aret", one_off(date(2025, 12, 31))),
+        ("Q3", one_off(date(2025, 9, 30), date(2025, 7, 1))),
+        ("okänd", UNKNOWN),
+        ("okand", UNKNOWN),
+    ],
+)
+def test_parse_override(text: str, expected: Rhythm) -> None:
+    assert parse_override(text, 2025) == _with_raw(expected, text)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "snart", "8", "8 ggr", "ja", "2025-13-01", "ggr/år"])
+def test_parse_override_rejects_garbage_in_swedish(text: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_override(text, 2025)
+    message = info.value.message
+    assert "8/år" in message
+    assert "varannan vecka" in message
+    assert "linje" in message
+
+
+def test_parse_override_does_not_echo_input() -> None:
+    with pytest.raises(ParseError) as info:
+        parse_override("19121212-1212", 2025)
+    assert "1212" not in info.value.message
+
+
+# --------------------------------------------------------------------------- expected / pace
+
+
+def test_expected_by() -> None:
+    r = rec(8.0)
+    # 120 of 365 days elapsed (inclusive) by 30 April.
+    assert expected_by(r, date(2025, 4, 30), 2025) == pytest.approx(8 * 120 / 365)
+    assert expected_by(r, date(2025, 4, 30), 2025) == pytest.approx(2.65, abs=0.03)
+    assert expected_by(r, date(2025, 1, 1), 2025) == pytest.approx(8 / 365)
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(8)
+    assert expected_by(r, date(2024, 12, 31), 2025) == 0
+    assert expected_by(r, date(2026, 3, 1), 2025) == 8
+    assert expected_by(rec(2.0), date(2024, 7, 1), 2024) == pytest.approx(2 * 183 / 366)
+    for other in (ONGOING, UNKNOWN, one_off(date(2025, 6, 30))):
+        assert expected_by(other, date(2025, 6, 30), 2025) == 0
+
+
+@pytest.mark.parametrize(
+    ("done_count", "expected_pace"),
+    [(0, Pace.BEHIND), (1, Pace.BEHIND), (2, Pace.ON_TRACK), (3, Pace.ON_TRACK), (4, Pace.AHEAD)],
+)
+def test_pace_recurring_at_t1(done_count: int, expected_pace: Pace) -> None:
+    # expected ≈ 2.63 by 30 April: 2 or 3 is on track.
+    assert pace(rec(8.0), done_count, date(2025, 4, 30), 2025) == expected_pace
+
+
+def test_pace_recurring_edges() -> None:
+    early = date(2025, 1, 10)
+    assert pace(rec(8.0), 0, early, 2025) == Pace.ON_TRACK
+    assert pace(rec(8.0), 1, early, 2025) == Pace.ON_TRACK
+    assert pace(rec(8.0), 2, early, 2025) == Pace.AHEAD
+    assert pace(rec(8.0), 8, early, 2025) == Pace.DONE
+    assert pace(rec(8.0), 7, date(2025, 12, 31), 2025) == Pace.BEHIND
+    assert pace(rec(8.0), 0, date(2025, 4, 30), 2025, done=True) == Pace.DONE
+    # "eller vid behov" is never behind
+    assert pace(rec(2.0, as_needed=True), 0, date(2025, 12, 31), 2025) == Pace.ON_TRACK
+
+
+def test_pace_other_kinds() -> None:
+    deadline = one_off(date(2025, 6, 30))
+    assert pace(deadline, 0, date(2025, 6, 30), 2025) == Pace.NOT_DUE
+    assert pace(deadline, 0, date(2025, 7, 1), 2025) == Pace.OVERDUE
+    assert pace(deadline, 0, date(2025, 7, 1), 2025, done=True) == Pace.DONE
+    assert pace(ONGOING, 3, date(2025, 7, 1), 2025) == Pace.ONGOING
+    assert pace(UNKNOWN, 0, date(2025, 7, 1), 2025) == Pace.UNKNOWN
+
+
+def test_pace_text() -> None:
+    on = date(2025, 4, 30)
+    assert pace_text(rec(8.0), 3, on, 2025) == "3 av 8 genomförda, i fas"
+    assert pace_text(rec(8.0), 1, on, 2025) == "1 av 8 genomförda, efter"
+    assert pace_text(rec(2.0, as_needed=True), 0, on, 2025) == (
+        "0 av 2 genomförda, i fas (vid behov)"
+    )
+    assert pace_text(one_off(date(2025, 3, 31)), 0, on, 2025) == "Senast 2025-03-31, försenad"
+    assert pace_text(one_off(date(2025, 3, 31)), 0, on, 2025, done=True) == (
+        "Senast 2025-03-31, klar"
+    )
+    assert pace_text(ONGOING, 0, on, 2025) == "Linjearbete, pågående"
+    assert pace_text(ONGOING, 4, on, 2025) == "Linjearbete, pågående, 4 genomförda"
+    assert pace_text(UNKNOWN, 0, on, 2025).startswith("Okänd rytm")
+
+
+# --------------------------------------------------------------------------- properties
+
+_TOKENS = [
+    "8",
+    "2",
+    "1,5",
+    "två",
+    "en",
+    "ggr",
+    "gånger",
+    "g",
+    "/",
+    "/år",
+    "per",
+    "i",
+    "om",
+    "år",
+    "året",
+    "månad",
+    "mån",
+    "veckan",
+    "vecka",
+    "varannan",
+    "var",
+    "3:e",
+    "minst",
+    "eller",
+    "vid behov",
+    "linjearbete",
+    "löpande",
+    "under",
+    "2025",
+    "2025-06-30",
+    "2025-02-30",
+    "Q2",
+    "T3",
+    "vt",
+    "ht",
+    "v.",
+    "53",
+    "juni",
+    "senast",
+    ":",
+    "(",
+    ")",
+    "-",
+    "<p>",
+    "</p>",
+    "och",
+    "gymnasiet",
+    "İ",
+    "\n",
+]
+_texts = st.one_of(
+    st.text(max_size=80),
+    st.lists(st.sampled_from(_TOKENS), max_size=10).map(" ".join),
+    st.lists(st.sampled_from(_TOKENS), max_size=10).map("".join),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts, year=st.integers(min_value=2000, max_value=2100))
+def test_parse_when_is_total(text: str, year: int) -> None:
+    r = parse_when(text, year)
+    assert r.raw == text
+    if r.kind is K.RECURRING:
+        assert r.per_year is not None and r.per_year > 0
+    if r.kind is K.ONE_OFF:
+        assert r.deadline is not None
+        assert r.start is None or r.start <= r.deadline
+    # Label then override keeps kind and count.
+    if r.kind in (K.RECURRING, K.ONE_OFF, K.ONGOING):
+        again = parse_override(r.label(), year)
+        assert again.kind is r.kind
+        if r.kind is K.RECURRING:
+            assert again.per_year == pytest.approx(r.per_year, abs=0.006)
+            assert again.minimum == r.minimum
+            assert again.as_needed == r.as_needed
+        if r.kind is K.ONE_OFF:
+            assert again.deadline == r.deadline
+
+
+@given(
+    per_year=st.one_of(
+        st.integers(min_value=1, max_value=249).map(float),
+        st.floats(min_value=0.01, max_value=249, allow_nan=False),
+        st.integers(min_value=1, max_value=52).map(lambda k: 52 / k),
+        st.sampled_from([0.5, 26.0, 24.0, 52.0, 104.0]),
+    ),
+    minimum=st.booleans(),
+    as_needed=st.booleans(),
+)
+def test_recurring_label_round_trips(per_year: float, minimum: bool, as_needed: bool) -> None:
+    r = rec(per_year, minimum=minimum, as_needed=as_needed)
+    again = parse_override(r.label(), 2025)
+    assert again.kind is K.RECURRING
+    assert again.per_year == pytest.approx(per_year, abs=0.006)
+    assert again.minimum == minimum
+    assert again.as_needed == as_needed
+
+
+@given(on=st.dates(min_value=date(2023, 1, 1), max_value=date(2027, 12, 31)))
+def test_expected_by_is_clamped(on: date) -> None:
+    value = expected_by(rec(8.0), on, 2025)
+    assert 0 <= value <= 8
