@@ -13,7 +13,9 @@ import typer
 
 from bot.config import Settings
 
-app = typer.Typer(help="Åtgärdsbot: åtgärdsplanen i chatten.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Åtgärdsbot: åtgärdsplanen i chatten.", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -58,7 +60,9 @@ def import_plan(
     district = district or parsed.district
     year = year or parsed.year
     if not district:
-        _fail("Fel: ange stadsdel eller kommun med --district, till exempel --district Kungsholmen.")
+        _fail(
+            "Fel: ange stadsdel eller kommun med --district, till exempel --district Kungsholmen."
+        )
     if not year:
         _fail("Fel: ange planens år med --year, till exempel --year 2025.")
     from bot.runtime import start
@@ -66,7 +70,14 @@ def import_plan(
     rt = start()
     today = datetime.now(UTC).astimezone(rt.settings.tz).date()
     with rt.session_factory.begin() as s:
-        result = apply_plan(session=s, parsed=parsed, district=district, year=year, actor=Actor("cli", "import", "cli"), today=today)  # type: ignore[arg-type]
+        result = apply_plan(
+            session=s,
+            parsed=parsed,
+            district=district,
+            year=year,
+            actor=Actor("cli", "import", "cli"),
+            today=today,
+        )  # type: ignore[arg-type]
         summary = result.summary()
         warnings = list(result.warnings)
     for w in warnings:
@@ -75,7 +86,9 @@ def import_plan(
 
 
 @app.command("list")
-def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="Skriv ut JSON")] = False) -> None:
+def list_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv ut JSON")] = False,
+) -> None:
     """Alla åtgärder i databasen."""
     from bot.runtime import start
     from reports.listing import measures_json
@@ -102,7 +115,9 @@ def console(
     from models.replies import Actor
 
     rt = start()
-    ctx = CommandContext(rt.session_factory, rt.settings, Actor(user, "Konsolen", "console"), channel_id=channel)
+    ctx = CommandContext(
+        rt.session_factory, rt.settings, Actor(user, "Konsolen", "console"), channel_id=channel
+    )
     run_console(ctx)
 
 
@@ -143,7 +158,9 @@ def audit_cmd(
     tz = Settings().tz
     for r in rows:
         at = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%Y-%m-%d %H.%M")
-        typer.echo(f"{at}  {r['actor_name'] or r['actor_id'] or '-':<16} {r['action']:<12} {r['entity']} {r['entity_id'] or ''}")
+        typer.echo(
+            f"{at}  {r['actor_name'] or r['actor_id'] or '-':<16} {r['action']:<12} {r['entity']} {r['entity_id'] or ''}"
+        )
 
 
 def _register_all() -> None:

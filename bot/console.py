@@ -35,13 +35,20 @@ def fill_form(ctx: CommandContext, reply: Reply, ask: Callable[[str], str], out:
         answer = ask(f"{inp.label}{hint}{default}: ").strip()
         if not answer and initial:
             answer = initial
-        values[inp.id] = [a.strip() for a in answer.split(",") if a.strip()] if inp.kind == "multiselect" else answer
+        values[inp.id] = (
+            [a.strip() for a in answer.split(",") if a.strip()]
+            if inp.kind == "multiselect"
+            else answer
+        )
     return submit(ctx, form.id, form.metadata, values)
 
 
 def run_console(ctx: CommandContext, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     interactive = stdin.isatty()
-    print("Åtgärdsbot i terminalen. Skriv till exempel `/atgard lista` eller `/atgard hjälp`; avsluta med `exit`.", file=out)
+    print(
+        "Åtgärdsbot i terminalen. Skriv till exempel `/atgard lista` eller `/atgard hjälp`; avsluta med `exit`.",
+        file=out,
+    )
 
     def ask(prompt: str) -> str:
         if interactive:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from handlers.texts import VERDICT_SYMBOLS, verdict_label
 from models.progress import MeasureState, Standing
 from models.replies import ActionId, Button, Field, Section, mention
-from handlers.texts import VERDICT_SYMBOLS, verdict_label
 
 STANDING_SYMBOL = {
     Standing.DONE: "✅",
@@ -39,7 +39,9 @@ def measure_line(state: MeasureState) -> Section:
     m = state.measure
     symbol = STANDING_SYMBOL[state.standing]
     verdict = VERDICT_SYMBOLS.get(state.verdict, "⚪")
-    detail = f"{state.rhythm.label()} · {state.pace_text} · {verdict} {verdict_label(state.verdict)}"
+    detail = (
+        f"{state.rhythm.label()} · {state.pace_text} · {verdict} {verdict_label(state.verdict)}"
+    )
     return Section(
         heading=f"{symbol} {m.ref} {short(m.description, 110)}",
         text=detail,
@@ -47,7 +49,9 @@ def measure_line(state: MeasureState) -> Section:
     )
 
 
-def measure_card(state: MeasureState, assignees: list[str], group_name: str | None) -> list[Section]:
+def measure_card(
+    state: MeasureState, assignees: list[str], group_name: str | None
+) -> list[Section]:
     m = state.measure
     fields = [
         Field("Område", f"{state.area.number}. {state.area.name}"),
@@ -61,7 +65,9 @@ def measure_card(state: MeasureState, assignees: list[str], group_name: str | No
         fields.append(Field("Påminns", ", ".join(mention(u) for u in assignees)))
     sections = [Section(heading=f"Åtgärd {m.ref}", text=m.description or "", fields=fields)]
     if m.problem or m.cause:
-        sections.append(Section(heading="Problem och orsak", text="\n".join(filter(None, [m.problem, m.cause]))))
+        sections.append(
+            Section(heading="Problem och orsak", text="\n".join(filter(None, [m.problem, m.cause])))
+        )
     if m.goal:
         sections.append(Section(heading="Operativt mål", text=m.goal))
     fu = state.latest

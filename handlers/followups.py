@@ -16,7 +16,13 @@ from models.plans import resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
 
-FORM_VERDICTS = (Verdict.UPPFYLLT, Verdict.DELVIS, Verdict.PAGAENDE, Verdict.EJ_UPPFYLLT, Verdict.EJ_BEDOMD)
+FORM_VERDICTS = (
+    Verdict.UPPFYLLT,
+    Verdict.DELVIS,
+    Verdict.PAGAENDE,
+    Verdict.EJ_UPPFYLLT,
+    Verdict.EJ_BEDOMD,
+)
 
 
 def follow_up_form(ctx: CommandContext, ref: str) -> Reply:
@@ -36,7 +42,10 @@ def follow_up_form(ctx: CommandContext, ref: str) -> Reply:
                 id="verdict",
                 label="Bedömning",
                 kind="select",
-                options=tuple(Option(v.value, f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}") for v in FORM_VERDICTS),
+                options=tuple(
+                    Option(v.value, f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}")
+                    for v in FORM_VERDICTS
+                ),
                 initial=latest.verdict if latest else Verdict.PAGAENDE.value,
             ),
             Input(
@@ -63,7 +72,9 @@ def save_follow_up(
         measure = get_measure(session=s, plan_id=plan_id or plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         period = import_period(plan.year, ctx.today())
-        fu = tracking.add_follow_up(session=s, measure=measure, period=period, verdict=verdict, text=text, actor=ctx.actor)
+        fu = tracking.add_follow_up(
+            session=s, measure=measure, period=period, verdict=verdict, text=text, actor=ctx.actor
+        )
     return Reply(
         title=f"Uppföljning sparad för {ref}",
         sections=[
@@ -76,7 +87,9 @@ def save_follow_up(
     )
 
 
-def submit_follow_up(ctx: CommandContext, metadata: dict[str, str], values: dict[str, str | None]) -> Reply:
+def submit_follow_up(
+    ctx: CommandContext, metadata: dict[str, str], values: dict[str, str | None]
+) -> Reply:
     """A submitted follow-up form. Validation problems come back as per-field errors."""
     ref = metadata.get("ref", "")
     plan_id = int(metadata["plan_id"]) if metadata.get("plan_id", "").isdigit() else None
@@ -95,7 +108,9 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
-        occ = tracking.mark_done(session=s, measure=measure, on=on, note=text, actor=ctx.actor, year=scope.plan.year)
+        occ = tracking.mark_done(
+            session=s, measure=measure, on=on, note=text, actor=ctx.actor, year=scope.plan.year
+        )
         once = measure.status == "klar"
     what = "genomförd" if once else "genomförd en gång till"
     lines = [f"{short(measure.description, 200)}"]
@@ -115,7 +130,9 @@ def rhythm_reply(ctx: CommandContext, ref: str, text: str) -> Reply:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra rytmen")
-        label = tracking.set_rhythm(session=s, measure=measure, text=text, actor=ctx.actor, year=scope.plan.year)
+        label = tracking.set_rhythm(
+            session=s, measure=measure, text=text, actor=ctx.actor, year=scope.plan.year
+        )
     return Reply.text(f"Rytmen för åtgärd {ref} är nu ”{label}”. Påminnelser följer den.")
 
 
@@ -123,7 +140,9 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
     unresolved = [u for u in users if u.startswith("@")]
     if unresolved:
         raise ValidationError(
-            "Jag kunde inte känna igen " + ", ".join(unresolved) + ". Välj personen i listan när du skriver @."
+            "Jag kunde inte känna igen "
+            + ", ".join(unresolved)
+            + ". Välj personen i listan när du skriver @."
         )
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
@@ -133,11 +152,15 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
     if not added:
         return Reply.text(f"De är redan ansvariga för åtgärd {ref}.")
     who = ", ".join(mention(u) for u in added)
-    return Reply.text(f"{who} påminns nu om åtgärd {ref}. Planens text om vem som ansvarar står kvar.")
+    return Reply.text(
+        f"{who} påminns nu om åtgärd {ref}. Planens text om vem som ansvarar står kvar."
+    )
 
 
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date") from None
+        raise ValidationError(
+            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date"
+        ) from None

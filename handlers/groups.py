@@ -16,7 +16,14 @@ def bind_reply(ctx: CommandContext, name: str) -> Reply:
     require_coordinator(ctx, "koppla kanaler till grupper")
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=None)
-        group, linked = bind_channel(session=s, plan=scope.plan, name=name, platform=ctx.platform, channel_id=ctx.channel_id, actor=ctx.actor)
+        group, linked = bind_channel(
+            session=s,
+            plan=scope.plan,
+            name=name,
+            platform=ctx.platform,
+            channel_id=ctx.channel_id,
+            actor=ctx.actor,
+        )
         gname, title = group.name, scope.plan.title
     text = f"Kanalen hör nu till {gname} i {title}. `/atgard lista` och `/atgard status` visar gruppens åtgärder."
     if linked:

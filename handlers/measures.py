@@ -35,7 +35,9 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
         lowered = arg.lower()
         if lowered.isdigit():
             measures = list_measures(session=s, plan_id=plan.id, area_number=int(lowered))
-            area = next((a for a in areas(session=s, plan_id=plan.id) if a.number == int(lowered)), None)
+            area = next(
+                (a for a in areas(session=s, plan_id=plan.id) if a.number == int(lowered)), None
+            )
             if area is None:
                 return Reply.text(f"Planen har inget område {lowered}. {LIST_FILTER_HELP}")
             title = f"Område {area.number}. {area.name}"
@@ -56,7 +58,9 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
         else:
             group = find_group(session=s, plan_id=plan.id, name=arg)
             if group is None:
-                return Reply.text(f"Hittade ingen grupp som heter ”{short(arg, 40)}”. {LIST_FILTER_HELP}")
+                return Reply.text(
+                    f"Hittade ingen grupp som heter ”{short(arg, 40)}”. {LIST_FILTER_HELP}"
+                )
             measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
             title = f"{group.name}s åtgärder"
         states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
@@ -159,10 +163,18 @@ def status_reply(ctx: CommandContext) -> Reply:
         done = ap.counts[Standing.DONE]
         bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in ap.counts.items() if v)
         sections.append(
-            Section(heading=f"{ap.area.number}. {ap.area.name}", text=f"{progress_bar(done, ap.total)} {done}/{ap.total} klara\n{bits}")
+            Section(
+                heading=f"{ap.area.number}. {ap.area.name}",
+                text=f"{progress_bar(done, ap.total)} {done}/{ap.total} klara\n{bits}",
+            )
         )
     sections.insert(0 if scope.group is None else 1, _summary_section("Hela planen", states))
-    return Reply(title=f"Läget i {plan.title}", sections=sections, context=f"Per {ctx.today().isoformat()}", visibility=Visibility.EPHEMERAL)
+    return Reply(
+        title=f"Läget i {plan.title}",
+        sections=sections,
+        context=f"Per {ctx.today().isoformat()}",
+        visibility=Visibility.EPHEMERAL,
+    )
 
 
 def _summary_section(label: str, states: list) -> Section:  # type: ignore[type-arg]
@@ -171,4 +183,7 @@ def _summary_section(label: str, states: list) -> Section:  # type: ignore[type-
         counts[st.standing] += 1
     total = len(states)
     bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in counts.items())
-    return Section(heading=label, text=f"{progress_bar(counts[Standing.DONE], total)} {counts[Standing.DONE]}/{total} klara\n{bits}")
+    return Section(
+        heading=label,
+        text=f"{progress_bar(counts[Standing.DONE], total)} {counts[Standing.DONE]}/{total} klara\n{bits}",
+    )

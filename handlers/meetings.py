@@ -28,8 +28,13 @@ def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> G
     if name:
         group = find_group(session=s, plan_id=scope.plan.id, name=name)  # type: ignore[arg-type]
         if group is None:
-            known = ", ".join(g.name for g in groups_of_plan(session=s, plan_id=scope.plan.id)) or "inga ännu"  # type: ignore[arg-type]
-            raise NotFound(f"Hittade ingen grupp ”{short(name, 40)}”. Grupper: {known}. Skapa en med `/atgard koppla {short(name, 20)}`.")
+            known = (
+                ", ".join(g.name for g in groups_of_plan(session=s, plan_id=scope.plan.id))
+                or "inga ännu"
+            )  # type: ignore[arg-type]
+            raise NotFound(
+                f"Hittade ingen grupp ”{short(name, 40)}”. Grupper: {known}. Skapa en med `/atgard koppla {short(name, 20)}`."
+            )
         return group
     if scope.group is None:
         raise ValidationError(
@@ -51,16 +56,33 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         measures = list_measures(session=s, plan_id=scope.plan.id)  # type: ignore[arg-type]
         own = [m for m in measures if m.group_id == group.id]
         initial = tuple(m.ref for m in own)
-    options = tuple(Option(m.ref, f"{m.ref} {short(m.description, 60)}") for m in measures[:MAX_OPTIONS])
+    options = tuple(
+        Option(m.ref, f"{m.ref} {short(m.description, 60)}") for m in measures[:MAX_OPTIONS]
+    )
     form = Form(
         id=ModalId.MEETING,
         title=f"Möte {group.name}"[:24],
         intro=f"Logga ett möte i {group.name}. Skriv om åtgärderna, inte om enskilda personer.",
         inputs=[
             Input(id="date", label="Datum", kind="date", initial=held_on.isoformat()),
-            Input(id="organisations", label="Deltagande organisationer", placeholder="t.ex. skola, socialtjänst, polis", max_length=400, optional=True),
-            Input(id="measures", label="Åtgärder som behandlades", kind="multiselect", options=options, initial=initial, optional=True),
-            Input(id="notes", label="Anteckningar", kind="multiline", max_length=4000, optional=True),
+            Input(
+                id="organisations",
+                label="Deltagande organisationer",
+                placeholder="t.ex. skola, socialtjänst, polis",
+                max_length=400,
+                optional=True,
+            ),
+            Input(
+                id="measures",
+                label="Åtgärder som behandlades",
+                kind="multiselect",
+                options=options,
+                initial=initial,
+                optional=True,
+            ),
+            Input(
+                id="notes", label="Anteckningar", kind="multiline", max_length=4000, optional=True
+            ),
             Input(id="decisions", label="Beslut", kind="multiline", max_length=4000, optional=True),
         ],
         submit_label="Logga mötet",
@@ -69,7 +91,9 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
     return Reply(form=form)
 
 
-def submit_meeting(ctx: CommandContext, metadata: dict[str, str], values: dict[str, object]) -> Reply:
+def submit_meeting(
+    ctx: CommandContext, metadata: dict[str, str], values: dict[str, object]
+) -> Reply:
     errors: dict[str, str] = {}
     raw_date = str(values.get("date") or "")
     try:
@@ -77,7 +101,11 @@ def submit_meeting(ctx: CommandContext, metadata: dict[str, str], values: dict[s
     except ValueError:
         return Reply(errors={"date": "Välj ett datum."})
     if held_on > ctx.today():
-        return Reply(errors={"date": "Mötet kan inte loggas i förväg. Planera det med `/atgard mote planera`."})
+        return Reply(
+            errors={
+                "date": "Mötet kan inte loggas i förväg. Planera det med `/atgard mote planera`."
+            }
+        )
     refs = values.get("measures") or []
     if not isinstance(refs, list | tuple):
         refs = [str(refs)]
@@ -94,7 +122,9 @@ def submit_meeting(ctx: CommandContext, metadata: dict[str, str], values: dict[s
                     raise ValidationError(f"Åtgärd {ref} finns inte i planen.", field="measures")
                 chosen.append(all_measures[str(ref)])
             for m in chosen:
-                require_may_track(session=s, ctx=ctx, scope=Scope(plan=scope.plan, group=group), measure=m)
+                require_may_track(
+                    session=s, ctx=ctx, scope=Scope(plan=scope.plan, group=group), measure=m
+                )
             meeting = log_meeting(
                 session=s,
                 group=group,
@@ -111,7 +141,12 @@ def submit_meeting(ctx: CommandContext, metadata: dict[str, str], values: dict[s
         return Reply(errors=errors)
     sections = [Section(heading="Deltagande", text=meeting.organisations or "–")]
     if chosen:
-        sections.append(Section(heading="Åtgärder som behandlades", text="\n".join(f"{m.ref} {short(m.description, 80)}" for m in chosen)))
+        sections.append(
+            Section(
+                heading="Åtgärder som behandlades",
+                text="\n".join(f"{m.ref} {short(m.description, 80)}" for m in chosen),
+            )
+        )
     if meeting.notes:
         sections.append(Section(heading="Anteckningar", text=meeting.notes))
     if meeting.decisions:
@@ -138,7 +173,9 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         assert m
         start_time = f"{int(m.group(1)):02d}:{m.group(2)}"
     if not dates and not auto:
-        raise ValidationError("Ange datum, till exempel `/atgard mote planera 2025-03-12 08.30`, eller `/atgard mote planera auto`.")
+        raise ValidationError(
+            "Ange datum, till exempel `/atgard mote planera 2025-03-12 08.30`, eller `/atgard mote planera auto`."
+        )
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(rest) or None)
@@ -149,13 +186,23 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
             holidays_ = default_school_holidays(year) if group.avoid_school_holidays else ()
             count = max(1, round(per_year * ((date(year, 12, 31) - start).days + 1) / 365))
             dates = spread_meetings(year, count, start=start, school_holidays=holidays_)
-        added = plan_meetings(session=s, group=group, dates=dates, start_time=start_time, actor=ctx.actor, source="auto" if auto else "manual")
+        added = plan_meetings(
+            session=s,
+            group=group,
+            dates=dates,
+            start_time=start_time,
+            actor=ctx.actor,
+            source="auto" if auto else "manual",
+        )
         name = group.name
     if not added:
         return Reply.text("De datumen finns redan i kalendern.")
     when = ", ".join(d.isoformat() for d in added)
     at = f" kl. {start_time.replace(':', '.')}" if start_time else ""
-    return Reply.text(f"Planerade möten för {name}{at}: {when}. Påminnelse kommer i kanalen före varje möte.", channel=True)
+    return Reply.text(
+        f"Planerade möten för {name}{at}: {when}. Påminnelse kommer i kanalen före varje möte.",
+        channel=True,
+    )
 
 
 def _meetings_per_year(s: Session, group: Group, year: int) -> float:
@@ -171,7 +218,9 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.") from None
+        raise ValidationError(
+            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12."
+        ) from None
 
 
 def _s(value: object) -> str | None:

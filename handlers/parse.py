@@ -172,6 +172,8 @@ def parse_command(raw: str) -> Command:
         ref = _ref(tokens[0] if tokens else None, "rytm")
         body = rest[len(tokens[0]) :].strip()
         if not body:
-            raise ParseError("Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `linjearbete`.")
+            raise ParseError(
+                "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `linjearbete`."
+            )
         return Command(name, ref=ref, text=body)
     raise ParseError("Okänt kommando.")  # pragma: no cover - every alias is handled above

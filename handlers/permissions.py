@@ -29,7 +29,9 @@ def require_coordinator(ctx: CommandContext, what: str) -> None:
         raise NotAllowed(f"Bara samordnare kan {what}. Be en samordnare om hjälp.")
 
 
-def require_may_track(*, session: Session, ctx: CommandContext, scope: Scope, measure: Measure) -> None:
+def require_may_track(
+    *, session: Session, ctx: CommandContext, scope: Scope, measure: Measure
+) -> None:
     """Members log follow-ups, tick-offs and meetings for their own group's measures only."""
     if is_coordinator(ctx) and ctx.settings.admin_user_ids:
         return
@@ -45,13 +47,13 @@ def require_may_track(*, session: Session, ctx: CommandContext, scope: Scope, me
     )
 
 
-def require_may_manage(*, session: Session, ctx: CommandContext, measure: Measure, what: str) -> None:
+def require_may_manage(
+    *, session: Session, ctx: CommandContext, measure: Measure, what: str
+) -> None:
     """Assigned responsible people and coordinators change rhythms and assignments."""
     if is_coordinator(ctx) or _is_assigned(session, measure, ctx.actor.user_id):
         return
-    raise NotAllowed(
-        f"Bara ansvariga för åtgärd {measure.ref} och samordnare kan {what}."
-    )
+    raise NotAllowed(f"Bara ansvariga för åtgärd {measure.ref} och samordnare kan {what}.")
 
 
 def _is_assigned(session: Session, measure: Measure, user_id: str) -> bool:

@@ -24,7 +24,11 @@ def help_reply(unknown: str | None = None) -> Reply:
     sections = [Section(text=lines)]
     if unknown:
         sections.insert(0, Section(text=unknown_command(unknown)))
-    return Reply(title=HELP_TITLE, sections=sections, context="Kommandon skrivs utan å, ä och ö också: /atgard uppfolj, /atgard mote.")
+    return Reply(
+        title=HELP_TITLE,
+        sections=sections,
+        context="Kommandon skrivs utan å, ä och ö också: /atgard uppfolj, /atgard mote.",
+    )
 
 
 def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
@@ -44,7 +48,9 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
                 return followups.follow_up_form(ctx, cmd.ref or "")
             return followups.save_follow_up(ctx, cmd.ref or "", cmd.text, cmd.verdict)
         case CommandName.DONE:
-            return followups.mark_done_reply(ctx, cmd.ref or "", cmd.text, cmd.args[0] if cmd.args else None)
+            return followups.mark_done_reply(
+                ctx, cmd.ref or "", cmd.text, cmd.args[0] if cmd.args else None
+            )
         case CommandName.MEETING:
             return meetings.meeting_command(ctx, cmd.args)
         case CommandName.BIND:
@@ -70,7 +76,11 @@ def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # ty
     except DomainError as e:
         return Reply.text(e.message)
     except (OperationalError, DBAPIError) as e:
-        if isinstance(e, DBAPIError) and not e.connection_invalidated and not isinstance(e, OperationalError):
+        if (
+            isinstance(e, DBAPIError)
+            and not e.connection_invalidated
+            and not isinstance(e, OperationalError)
+        ):
             log.exception("database error in %s", what)
             return Reply.text(UNEXPECTED)
         log.warning("database unavailable in %s: %s", what, type(e).__name__)
@@ -104,13 +114,17 @@ def press(ctx: CommandContext, action: str, value: str) -> Reply:
                 return measures.show_measure_reply(ctx, value)
             case ActionId.PAGE:
                 data = json.loads(value)
-                return measures.list_measures_reply(ctx, str(data.get("f", "")), int(data.get("p", 0)))
+                return measures.list_measures_reply(
+                    ctx, str(data.get("f", "")), int(data.get("p", 0))
+                )
         return help_reply()
 
     return guarded(ctx, f"knapp {action}", run)
 
 
-def submit(ctx: CommandContext, form_id: str, metadata: dict[str, str], values: dict[str, object]) -> Reply:
+def submit(
+    ctx: CommandContext, form_id: str, metadata: dict[str, str], values: dict[str, object]
+) -> Reply:
     """A form was submitted. A Reply with `errors` means: show them in the form, nothing stored."""
 
     def run() -> Reply:
@@ -128,7 +142,14 @@ def submit(ctx: CommandContext, form_id: str, metadata: dict[str, str], values: 
 def _audit_refusal(ctx: CommandContext, what: str, message: str) -> None:
     try:
         with ctx.session_factory.begin() as s:
-            audit.record(session=s, actor=ctx.actor, action="nekad", entity="permission", entity_id=ctx.channel_id, after={"what": what, "message": message})
+            audit.record(
+                session=s,
+                actor=ctx.actor,
+                action="nekad",
+                entity="permission",
+                entity_id=ctx.channel_id,
+                after={"what": what, "message": message},
+            )
     except Exception:  # the refusal itself must still reach the user
         log.warning("could not audit a refusal")
 

@@ -43,7 +43,9 @@ LIST_FILTER_HELP = (
 )
 
 UNAVAILABLE = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
-UNEXPECTED = "Något gick fel hos Åtgärdsbot. Inget sparades. Försök igen, eller kontakta samordnaren."
+UNEXPECTED = (
+    "Något gick fel hos Åtgärdsbot. Inget sparades. Försök igen, eller kontakta samordnaren."
+)
 
 
 def verdict_label(verdict: str | None) -> str:

@@ -48,5 +48,7 @@ class ImportFailed(DomainError):
 class ServiceUnavailable(DomainError):
     """The database (or another dependency) is down."""
 
-    def __init__(self, message: str = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund.") -> None:
+    def __init__(
+        self, message: str = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
+    ) -> None:
         super().__init__(message)

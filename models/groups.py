@@ -15,7 +15,10 @@ from models.tables import Group, GroupKind, Measure, Plan
 _KIND_PATTERNS: list[tuple[re.Pattern[str], GroupKind]] = [
     (re.compile(r"\bsspf?\b", re.I), GroupKind.SSP),
     (re.compile(r"\best\b", re.I), GroupKind.EST),
-    (re.compile(r"trygghets(-| och säkerhets)?råd|säkerhetsråd|trygghetsrad", re.I), GroupKind.TRYGGHETSRAD),
+    (
+        re.compile(r"trygghets(-| och säkerhets)?råd|säkerhetsråd|trygghetsrad", re.I),
+        GroupKind.TRYGGHETSRAD,
+    ),
 ]
 
 # Words in a measure's text that tie it to a group kind (used to link measures when binding).

@@ -71,16 +71,24 @@ def apply_plan(
         plan = Plan(district=district, year=year, title=f"Åtgärdsplan {year}, {district}")
         session.add(plan)
         session.flush()
-        audit.record(session=session, actor=actor, action="import", entity="plan", entity_id=plan.id, after={"district": district, "year": year})
+        audit.record(
+            session=session,
+            actor=actor,
+            action="import",
+            entity="plan",
+            entity_id=plan.id,
+            after={"district": district, "year": year},
+        )
     result = ImportResult(plan=plan, warnings=list(parsed.warnings))
     period = import_period(year, today)
-    areas = {a.number: a for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))}
+    areas = {
+        a.number: a
+        for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))
+    }
     measures = {m.ref: m for m in session.exec(select(Measure).where(Measure.plan_id == plan.id))}
     imported_texts = {
         (fu.measure_id, fu.text)
-        for fu in session.exec(
-            select(FollowUp).join(Measure).where(Measure.plan_id == plan.id)
-        )
+        for fu in session.exec(select(FollowUp).join(Measure).where(Measure.plan_id == plan.id))
     }
     seen: set[str] = set()
     for parsed_area in parsed.areas:
@@ -113,7 +121,14 @@ def apply_plan(
                 session.add(measure)
                 session.flush()
                 result.created += 1
-                audit.record(session=session, actor=actor, action="import", entity="measure", entity_id=audit.measure_key(plan.id, ref), after=values)
+                audit.record(
+                    session=session,
+                    actor=actor,
+                    action="import",
+                    entity="measure",
+                    entity_id=audit.measure_key(plan.id, ref),
+                    after=values,
+                )
             else:
                 before = {k: getattr(measure, k) for k in _FIELDS}
                 if before != values:
@@ -125,7 +140,15 @@ def apply_plan(
                     measure.updated_at = utcnow()
                     session.add(measure)
                     result.updated += 1
-                    audit.record(session=session, actor=actor, action="import", entity="measure", entity_id=audit.measure_key(plan.id, ref), before=before, after=values)
+                    audit.record(
+                        session=session,
+                        actor=actor,
+                        action="import",
+                        entity="measure",
+                        entity_id=audit.measure_key(plan.id, ref),
+                        before=before,
+                        after=values,
+                    )
                 else:
                     result.unchanged += 1
             if row.follow_up and (measure.id, row.follow_up) not in imported_texts:

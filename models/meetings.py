@@ -26,9 +26,19 @@ def log_meeting(
     measures: Sequence[Measure],
     actor: Actor,
 ) -> Meeting:
-    orgs = checked_text(organisations, limit=MAX_SHORT * 2, field="organisations", label="Organisationerna", required=False)
-    body = checked_text(notes, limit=MAX_NOTE, field="notes", label="Anteckningarna", required=False)
-    dec = checked_text(decisions, limit=MAX_NOTE, field="decisions", label="Besluten", required=False)
+    orgs = checked_text(
+        organisations,
+        limit=MAX_SHORT * 2,
+        field="organisations",
+        label="Organisationerna",
+        required=False,
+    )
+    body = checked_text(
+        notes, limit=MAX_NOTE, field="notes", label="Anteckningarna", required=False
+    )
+    dec = checked_text(
+        decisions, limit=MAX_NOTE, field="decisions", label="Besluten", required=False
+    )
     if any(m.plan_id != group.plan_id for m in measures):
         raise ValidationError("En av åtgärderna hör till en annan plan.", field="measures")
     meeting = Meeting(

@@ -19,6 +19,8 @@ class DeliveryFailed(Exception):
 class Notifier(Protocol):
     """Sends a neutral Reply to a channel or, by direct message, to a user."""
 
-    def post(self, *, channel_id: str | None = None, user_id: str | None = None, reply: Reply) -> None:
+    def post(
+        self, *, channel_id: str | None = None, user_id: str | None = None, reply: Reply
+    ) -> None:
         """Deliver or raise DeliveryFailed. Transient errors are retried inside, with backoff."""
         ...

@@ -180,9 +180,7 @@ class Assignment(SQLModel, table=True):
     """A chat account assigned to a measure so reminders can reach it (the plan's Vem text stays)."""
 
     __tablename__ = "assignment"
-    __table_args__ = (
-        UniqueConstraint("measure_id", "platform", "user_id", name="uq_assignment"),
-    )
+    __table_args__ = (UniqueConstraint("measure_id", "platform", "user_id", name="uq_assignment"),)
 
     id: int | None = Field(default=None, primary_key=True)
     measure_id: int = Field(foreign_key="measure.id", index=True)
@@ -212,7 +210,9 @@ class Reminder(SQLModel, table=True):
     occurrence: str = Field(max_length=60)  # e.g. "2025-03-12", "2025-W18", "2025-T1"
     due_at: datetime = Field(sa_column=_ts())
     stale_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    status: str = Field(default="pending", max_length=12)  # pending | sending | sent | failed | dropped
+    status: str = Field(
+        default="pending", max_length=12
+    )  # pending | sending | sent | failed | dropped
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
@@ -242,4 +242,6 @@ class AuditEvent(SQLModel, table=True):
     entity_id: str | None = Field(default=None, max_length=60)
     before: str | None = Field(default=None, sa_column=Column(Text))  # JSON
     after: str | None = Field(default=None, sa_column=Column(Text))  # JSON
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
+    )

@@ -11,7 +11,15 @@ from models import audit
 from models.errors import ValidationError
 from models.personal_data import check_text
 from models.replies import Actor
-from models.tables import Assignment, FollowUp, Measure, MeasureKind, MeasureStatus, Occurrence, Verdict
+from models.tables import (
+    Assignment,
+    FollowUp,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    Occurrence,
+    Verdict,
+)
 from models.types import utcnow
 from reminders.rhythm import RhythmKind, parse_override
 
@@ -22,7 +30,9 @@ def checked_text(text: str | None, *, limit: int, field: str, label: str, requir
     """Clean, length-check and personal-data-check a user's text before anything is stored."""
     cleaned = clean_text(text or "")
     if required and not cleaned:
-        raise ValidationError(f"{label} saknas. Skriv några ord om vad som har gjorts.", field=field)
+        raise ValidationError(
+            f"{label} saknas. Skriv några ord om vad som har gjorts.", field=field
+        )
     check_length(cleaned, limit, field=field, label=label)
     check_text(cleaned, field=field)
     return cleaned
@@ -40,7 +50,9 @@ def add_follow_up(
     verdict = verdict or Verdict.PAGAENDE
     if verdict not in VERDICTS:
         raise ValidationError("Välj en bedömning i listan.", field="verdict")
-    body = checked_text(text, limit=MAX_FOLLOW_UP, field="text", label="Uppföljningen", required=True)
+    body = checked_text(
+        text, limit=MAX_FOLLOW_UP, field="text", label="Uppföljningen", required=True
+    )
     fu = FollowUp(
         measure_id=measure.id,  # type: ignore[arg-type]
         period=period,
@@ -67,7 +79,9 @@ def mark_done(
     *, session: Session, measure: Measure, on: date, note: str | None, actor: Actor, year: int
 ) -> Occurrence:
     """Tick off a one-off measure, or record one occurrence of a recurring one."""
-    body = checked_text(note, limit=MAX_FOLLOW_UP, field="text", label="Kommentaren", required=False)
+    body = checked_text(
+        note, limit=MAX_FOLLOW_UP, field="text", label="Kommentaren", required=False
+    )
     before = {"status": measure.status, "done_on": measure.done_on}
     occ = Occurrence(
         measure_id=measure.id,  # type: ignore[arg-type]
@@ -89,7 +103,12 @@ def mark_done(
         entity="measure",
         entity_id=audit.measure_key(measure.plan_id, measure.ref),
         before=before,
-        after={"status": measure.status, "done_on": measure.done_on, "occurred_on": on, "note": body},
+        after={
+            "status": measure.status,
+            "done_on": measure.done_on,
+            "occurred_on": on,
+            "note": body,
+        },
     )
     return occ
 
@@ -124,9 +143,7 @@ def _kind_for(kind: RhythmKind) -> str:
 kind_for_rhythm = _kind_for
 
 
-def assign(
-    *, session: Session, measure: Measure, user_ids: list[str], actor: Actor
-) -> list[str]:
+def assign(*, session: Session, measure: Measure, user_ids: list[str], actor: Actor) -> list[str]:
     """Add chat accounts to a measure; returns those newly added."""
     existing = set(
         session.exec(select(Assignment.user_id).where(Assignment.measure_id == measure.id))

@@ -9,7 +9,18 @@ from sqlmodel import Session, col, select
 from models.measures import latest_follow_ups
 from models.tables import Measure, Plan, PriorityArea, Verdict
 
-LIST_KEYS = ("ref", "area", "problem", "cause", "measure", "goal", "when", "responsible", "verdict", "follow_up")
+LIST_KEYS = (
+    "ref",
+    "area",
+    "problem",
+    "cause",
+    "measure",
+    "goal",
+    "when",
+    "responsible",
+    "verdict",
+    "follow_up",
+)
 
 
 def measures_json(*, session: Session, plan_id: int | None = None) -> list[dict[str, Any]]:
@@ -17,12 +28,16 @@ def measures_json(*, session: Session, plan_id: int | None = None) -> list[dict[
         select(Measure, PriorityArea)
         .join(PriorityArea, col(PriorityArea.id) == Measure.area_id)
         .join(Plan, col(Plan.id) == Measure.plan_id)
-        .order_by(col(Plan.year), col(Plan.district), col(PriorityArea.number), col(Measure.position))
+        .order_by(
+            col(Plan.year), col(Plan.district), col(PriorityArea.number), col(Measure.position)
+        )
     )
     if plan_id is not None:
         stmt = stmt.where(Measure.plan_id == plan_id)
     rows = list(session.exec(stmt))
-    latest = latest_follow_ups(session=session, measure_ids=[m.id for m, _ in rows if m.id is not None])
+    latest = latest_follow_ups(
+        session=session, measure_ids=[m.id for m, _ in rows if m.id is not None]
+    )
     out = []
     for m, area in rows:
         fu = latest.get(m.id)  # type: ignore[arg-type]

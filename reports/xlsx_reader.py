@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import ImportFailed
+
+log = logging.getLogger(__name__)
 
 __all__ = ["ParsedArea", "ParsedPlan", "ParsedRow", "derive_verdict", "read_plan"]
 
@@ -234,7 +237,10 @@ _PARTIAL = re.compile(
 _POS = re.compile(
     r"\b(?:uppfyllt|uppfylld|uppfyllda|uppfyllts|uppnatt|uppnadd|uppnadda|uppnatts)\b"
     r"|\bmalet (?:ar |har )?(?:natt|natts)\b"
-    r"|^(?:status\s+)?(?:gron|gront|klar|klart)\b"
+    r"|^(?:status\s+)?(?:gron|gront)\b"
+    # "Klart." is a verdict, "Klart i höst" / "klart senast v. 40" is a plan.
+    r"|^(?:status\s+)?(?:klar|klart)(?:$|\s+(?!i\b|till\b|under\b|senast\b|innan\b|efter\b"
+    r"|v\b|vecka\b|nasta\b))"
 )
 _ONGOING = re.compile(
     r"\b(?:pagar|pagaende|fortsatter|fortgar|fortloper|paborjat|paborjats|under arbete"
@@ -404,12 +410,15 @@ def _find_header(grid: dict[tuple[int, int], Any], max_row: int, max_col: int) -
         header = _header_from_cells(sorted(cells.items()), r)
         if header:
             return header
+        if r >= max_row:
+            break
+        below = row_cells(r + 1)
+        if _header_from_cells(sorted(below.items()), r + 1):
+            continue  # row r is a title above a complete header; take that header next
         # Some templates split the header over two rows (merged cells above).
-        if r < max_row:
-            combined = {**row_cells(r + 1), **cells}
-            header = _header_from_cells(sorted(combined.items()), r + 1)
-            if header:
-                return header
+        header = _header_from_cells(sorted({**below, **cells}.items()), r + 1)
+        if header:
+            return header
     return None
 
 
@@ -629,6 +638,16 @@ def read_plan(path: str | Path) -> ParsedPlan:
     wb = _load_workbook(path)
     try:
         return _parse_workbook(wb, path)
+    except ImportFailed:
+        raise
+    except Exception:
+        # A workbook openpyxl could open but not walk (odd ranges, broken styles): the
+        # user still gets one line; the traceback goes to the log for us.
+        log.exception("could not parse workbook %s", path.name)
+        raise ImportFailed(
+            f"Filen {path.name} kunde inte läsas som en åtgärdsplan. "
+            "Kontrollera att den följer mallen och försök igen."
+        ) from None
     finally:
         wb.close()
 

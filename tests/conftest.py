@@ -21,9 +21,13 @@ from handlers.context import CommandContext
 from models.replies import Actor
 
 DATA = Path(__file__).parent / "data"
-SHARED_FIXTURE = Path(__file__).parents[1] / ".." / "shared" / "fixtures" / "atgardsplan-2025-kungsholmen.xlsx"
+SHARED_FIXTURE = (
+    Path(__file__).parents[1] / ".." / "shared" / "fixtures" / "atgardsplan-2025-kungsholmen.xlsx"
+)
 BACKEND = os.environ.get("ATGARD_TEST_DB", "sqlite")
-PG_BASE = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/atgard_test")
+PG_BASE = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/atgard_test"
+)
 
 
 def _worker() -> str:
@@ -38,7 +42,10 @@ def pg_url_for(name_suffix: str) -> str:
 def create_pg_database(url: str) -> None:
     """Drop and create the database named in `url` (via the server's `postgres` database)."""
     target = make_url(url)
-    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        target.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{target.database}"'))
@@ -87,7 +94,9 @@ def wipe(engine: Engine) -> None:
     names = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+            )
         else:
             for n in names:
                 conn.execute(text(f'DELETE FROM "{n}"'))
@@ -129,16 +138,31 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_ctx(session_factory: SessionFactory, settings: Settings, clock: Clock) -> Callable[..., CommandContext]:
-    def make(user: str = "U1", channel: str | None = "C1", name: str = "Kim", platform: str = "slack", **kw: object) -> CommandContext:
-        return CommandContext(session_factory, settings, Actor(user, name, platform), channel_id=channel, clock=clock, **kw)  # type: ignore[arg-type]
+def make_ctx(
+    session_factory: SessionFactory, settings: Settings, clock: Clock
+) -> Callable[..., CommandContext]:
+    def make(
+        user: str = "U1",
+        channel: str | None = "C1",
+        name: str = "Kim",
+        platform: str = "slack",
+        **kw: object,
+    ) -> CommandContext:
+        return CommandContext(
+            session_factory,
+            settings,
+            Actor(user, name, platform),
+            channel_id=channel,
+            clock=clock,
+            **kw,
+        )  # type: ignore[arg-type]
 
     return make
 
 
 def plan_file() -> Path:
-    """The project's own copy of a 2025-layout plan (the shared fixture's content)."""
-    return DATA / "plan-2025-small.xlsx"
+    """The project's own copy of the shared fixture (2025 layout, 16 measures, one partial row)."""
+    return DATA / "atgardsplan-2025-kungsholmen.xlsx"
 
 
 @pytest.fixture
@@ -151,5 +175,12 @@ def imported_plan(session_factory: SessionFactory):  # type: ignore[no-untyped-d
 
     parsed = read_plan(plan_file())
     with session_factory.begin() as s:
-        result = apply_plan(session=s, parsed=parsed, district="Kungsholmen", year=2025, actor=None, today=date(2025, 4, 22))
+        result = apply_plan(
+            session=s,
+            parsed=parsed,
+            district="Kungsholmen",
+            year=2025,
+            actor=None,
+            today=date(2025, 4, 22),
+        )
     return result.plan

@@ -269,6 +269,16 @@ def test_header_split_over_two_rows(tmp_path: Path) -> None:
     assert r.problem is None and r.verdict == "uppfyllt"
 
 
+def test_title_row_directly_above_header(tmp_path: Path) -> None:
+    base = area_sheet_2025("1. Unga", "Unga i riskzon", [["P", "C", "M"]])
+    sheet = Sheet(base.title, [["Åtgärdsplan 2025 Kungsholmen"], *base.rows], italic_rows={3})
+    plan = read_plan(write_workbook(tmp_path / "title.xlsx", [sheet]))
+    (area,) = plan.areas
+    assert area.name == "Unga i riskzon"
+    assert [(r.row, r.problem, r.measure) for r in area.rows] == [(4, "P", "M")]
+    assert plan.title == "Åtgärdsplan 2025 Kungsholmen"
+
+
 def test_2024_area_name_on_its_own_row(tmp_path: Path) -> None:
     rows = [
         ["Prioriterat samverkansområde", "Orsak", "Åtgärd", "När", "Vem", "Uppföljning"],
@@ -491,6 +501,20 @@ def test_workbook_without_action_plan_sheet(tmp_path: Path) -> None:
     _assert_one_line(info.value, "ingen-plan.xlsx", "ingen flik")
 
 
+def test_unexpected_error_while_parsing_becomes_import_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reports.xlsx_reader as reader
+
+    def boom(*args: object) -> None:
+        raise KeyError("internal")
+
+    monkeypatch.setattr(reader, "_find_header", boom)
+    with pytest.raises(ImportFailed) as info:
+        read_plan(DATA_DIR / "plan-2025-small.xlsx")
+    _assert_one_line(info.value, "plan-2025-small.xlsx", "kunde inte läsas")
+
+
 def test_empty_workbook(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed):
         read_plan(write_workbook(tmp_path / "tom-bok.xlsx", [Sheet("Blad1", [])]))
@@ -541,6 +565,9 @@ def test_empty_workbook(tmp_path: Path) -> None:
         ("Gul – försenat", "delvis"),
         ("Röd", "ej_uppfyllt"),
         ("🟢 Klart", "uppfyllt"),
+        ("Klart.", "uppfyllt"),
+        ("Klart, alla åtta möten hölls.", "uppfyllt"),
+        ("Klart i höst", "ej_bedomd"),
         ("🔴", "ej_uppfyllt"),
         ("Status: gul", "delvis"),
         ("Röda korset deltog vid mötena.", "ej_bedomd"),

@@ -1,0 +1,115 @@
+"""The `atgard` console script, run as a real subprocess against a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from tests.conftest import BACKEND, DATA, create_pg_database, pg_url_for, plan_file
+
+ATGARD = [sys.executable, "-m", "bot.cli"]
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path) -> str:
+    if BACKEND == "postgresql":
+        url = pg_url_for(f"cli_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+        create_pg_database(url)
+        return url
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def run(db: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": db}
+    for key in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        env.pop(key, None)
+    return subprocess.run(
+        [*ATGARD, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_import_then_list_json(cli_db: str) -> None:
+    out = run(cli_db, "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025")
+    assert out.returncode == 0, out.stderr
+    assert "16 åtgärder (16 nya" in out.stdout
+    assert 'Flik "5. Kriminella miljöer och livss", rad 4' in out.stderr
+    listed = run(cli_db, "list", "--json")
+    rows = json.loads(listed.stdout)
+    assert len(rows) == 16
+    keys = [
+        "ref",
+        "area",
+        "problem",
+        "cause",
+        "measure",
+        "goal",
+        "when",
+        "responsible",
+        "verdict",
+        "follow_up",
+    ]
+    assert all(list(r) == keys for r in rows)
+    first = rows[0]
+    assert first["ref"] == "1.1" and first["verdict"] == "ej_bedomd" and first["follow_up"] is None
+    assert first["area"] == "Unga i riskzon för destruktivt beteende"
+
+
+def test_district_and_year_from_file_name(cli_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "atgardsplan-2025-kungsholmen.xlsx"
+    target.write_bytes(plan_file().read_bytes())
+    out = run(cli_db, "import", str(target))
+    assert out.returncode == 0, out.stderr
+    assert "Åtgärdsplan 2025, Kungsholmen" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "name", ["corrupt.xlsx", "encrypted.xlsx", "not-excel.xlsx", "missing.xlsx"]
+)
+def test_bad_files_exit_2_with_one_line_and_write_nothing(cli_db: str, name: str) -> None:
+    out = run(cli_db, "import", str(DATA / name), "--district", "X", "--year", "2025")
+    assert out.returncode == 2
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Fel:")
+    assert "Traceback" not in out.stderr
+    if BACKEND == "sqlite":
+        path = cli_db.removeprefix("sqlite:///")
+        assert not Path(path).exists() or not inspect(create_engine(cli_db)).get_table_names()
+    else:
+        assert "plan" not in inspect(create_engine(cli_db)).get_table_names()
+
+
+def test_console_reads_commands_from_stdin(cli_db: str) -> None:
+    run(cli_db, "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025")
+    out = run(
+        cli_db,
+        "console",
+        "--channel",
+        "C1",
+        stdin="/atgard lista 2\n\n/atgard uppfolj 2.1 Fyra möten hölls\n/atgard visa 2.1\n",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Område 2. Otrygga och brottsutsatta platser" in out.stdout
+    assert "Uppföljning sparad för 2.1" in out.stdout
+    assert "Senaste uppföljning" in out.stdout and "Fyra möten hölls" in out.stdout
+
+
+def test_audit_json(cli_db: str) -> None:
+    run(cli_db, "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025")
+    out = run(cli_db, "audit", "--since", "2000-01-01", "--json")
+    rows = json.loads(out.stdout)
+    assert len(rows) == 17  # the plan and 16 measures
+    assert {r["action"] for r in rows} == {"import"}
+    assert run(cli_db, "audit", "--since", "igår").returncode == 2

@@ -1,0 +1,59 @@
+"""Schema and storage: Alembic owns the schema, timestamps are aware UTC on both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+from sqlmodel import SQLModel, select
+
+import models.tables  # noqa: F401
+from bot.config import Settings
+from bot.db import SessionFactory
+from models.tables import AuditEvent
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+        diff = compare_metadata(ctx, SQLModel.metadata)
+    assert diff == []
+
+
+def test_timestamps_round_trip_as_aware_utc(session_factory: SessionFactory) -> None:
+    cet = timezone(timedelta(hours=2))
+    with session_factory.begin() as s:
+        s.add(AuditEvent(action="x", entity="y", at=datetime(2025, 3, 30, 3, 30, tzinfo=cet)))
+    with session_factory.begin() as s:
+        ev = s.exec(select(AuditEvent)).one()
+    assert ev.at == datetime(2025, 3, 30, 1, 30, tzinfo=UTC)
+    assert ev.at.tzinfo is not None
+
+
+def test_naive_timestamps_are_refused(session_factory: SessionFactory) -> None:
+    with pytest.raises(Exception, match="naive"), session_factory.begin() as s:
+        s.add(AuditEvent(action="x", entity="y", at=datetime(2025, 1, 1)))
+        s.flush()
+
+
+def test_sqlite_runs_in_wal_mode(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+
+
+def test_settings_defaults_and_secret_hygiene(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    monkeypatch.setenv("ADMIN_USER_IDS", "U1, U2")
+    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert s.database_url == "sqlite:///./atgard.db"
+    assert s.admin_user_ids == ["U1", "U2"]
+    assert "xoxb-very-secret" not in repr(s) and "xoxb-very-secret" not in str(s.model_dump())
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    assert Settings(_env_file=None).database_url == "postgresql+psycopg://u@h/db"  # type: ignore[call-arg]

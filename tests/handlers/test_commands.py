@@ -1,0 +1,275 @@
+"""The neutral command layer against a real database: text in, Reply out, rows stored."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from sqlmodel import func, select
+
+from bot.db import SessionFactory
+from handlers.router import execute, press, submit
+from models.replies import ActionId, ModalId, Visibility
+from models.tables import AuditEvent, FollowUp, Group, Measure, Meeting, Occurrence, PlannedMeeting
+
+VALID_PNR = "811218-9876"  # valid date and Luhn check digit (a test number)
+
+
+def _count(sf: SessionFactory, model: type) -> int:
+    with sf.begin() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def test_help_and_unknown(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "")
+    assert "uppfolj" in reply.plain()
+    reply = execute(make_ctx(), "flyga")
+    assert "känner inte igen ”flyga”" in reply.plain()
+
+
+def test_no_plan_yet_is_explained(make_ctx, session_factory) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "lista")
+    assert "ingen åtgärdsplan" in reply.plain()
+
+
+def test_list_pages_and_filters(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "lista")
+    assert reply.context == "16 åtgärder · sida 1 av 2"
+    page_button = reply.sections[-1].buttons[-1]
+    assert page_button.action is ActionId.PAGE
+    page2 = press(make_ctx(), page_button.action, page_button.value)
+    assert page2.context == "16 åtgärder · sida 2 av 2"
+    assert "5.2" in page2.plain()
+    area = execute(make_ctx(), "lista 4")
+    assert area.title == "Område 4. Särskilt utsatta och sårbara brottsoffer"
+    assert area.context == "6 åtgärder"
+    assert "inget område 9" in execute(make_ctx(), "lista 9").plain()
+    assert "Hittade ingen grupp" in execute(make_ctx(), "lista Okänd").plain()
+    mine = execute(make_ctx(), "lista mina")
+    assert "inte ansvarig" in mine.plain()
+
+
+def test_show_measure_and_not_found(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "visa 1.3")
+    text = reply.plain()
+    assert "Åtgärd 1.3" in text and "8 ggr/år" in text and "Ingen uppföljning ännu." in text
+    assert [b.action for b in reply.sections[-1].buttons] == [
+        ActionId.FOLLOW_UP,
+        ActionId.MARK_DONE,
+        ActionId.SHOW_HISTORY,
+    ]
+    assert "Åtgärd 9.9 finns inte" in execute(make_ctx(), "visa 9.9").plain()
+
+
+def test_follow_up_with_text_is_stored_and_audited(
+    make_ctx, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "uppfolj 1.3 delvis: Tre möten av åtta hölls.")
+    assert reply.title == "Uppföljning sparad för 1.3"
+    with session_factory.begin() as s:
+        fu = s.exec(select(FollowUp)).one()
+        assert (fu.period, fu.verdict, fu.text, fu.author_id) == (
+            "2025-T1",
+            "delvis",
+            "Tre möten av åtta hölls.",
+            "U1",
+        )
+        assert fu.created_at.tzinfo is not None
+        ev = s.exec(select(AuditEvent).where(AuditEvent.action == "uppfoljning")).one()
+        assert (
+            ev.actor_id == "U1"
+            and json.loads(ev.after or "{}")["text"] == "Tre möten av åtta hölls."
+        )
+
+
+def test_follow_up_without_text_opens_prefilled_form(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    execute(make_ctx(), "uppfolj 1.3 uppfyllt: Åtta möten.")
+    reply = execute(make_ctx(), "uppfolj 1.3")
+    assert reply.form is not None and reply.form.id is ModalId.FOLLOW_UP
+    assert len(reply.form.title) <= 24
+    inputs = {i.id: i for i in reply.form.inputs}
+    assert inputs["text"].initial == "Åtta möten."
+    assert inputs["verdict"].initial == "uppfyllt"
+    done = submit(
+        make_ctx(), reply.form.id, reply.form.metadata, {"verdict": "delvis", "text": "Sju möten."}
+    )
+    assert not done.errors and "sparad" in (done.title or "")
+
+
+def test_personal_number_is_refused_not_stored_not_echoed(
+    make_ctx, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), f"uppfolj 1.3 Eleven {VALID_PNR} har flyttat")
+    assert VALID_PNR not in reply.plain() and "9876" not in reply.plain()
+    assert "personnummer" in reply.plain().lower()
+    assert _count(session_factory, FollowUp) == 0
+    with session_factory.begin() as s:
+        assert all(VALID_PNR not in (e.after or "") for e in s.exec(select(AuditEvent)))
+    form = submit(
+        make_ctx(),
+        ModalId.FOLLOW_UP,
+        {"ref": "1.3"},
+        {"verdict": "delvis", "text": f"Se {VALID_PNR}"},
+    )
+    assert "text" in form.errors and VALID_PNR not in form.errors["text"]
+    assert _count(session_factory, FollowUp) == 0
+
+
+def test_overlong_and_empty_follow_up_refused(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    reply = submit(
+        make_ctx(), ModalId.FOLLOW_UP, {"ref": "1.3"}, {"verdict": "delvis", "text": "x" * 4001}
+    )
+    assert "för lång" in reply.errors["text"]
+    reply = submit(
+        make_ctx(), ModalId.FOLLOW_UP, {"ref": "1.3"}, {"verdict": "delvis", "text": "  "}
+    )
+    assert "saknas" in reply.errors["text"]
+    reply = submit(make_ctx(), ModalId.FOLLOW_UP, {"ref": "1.3"}, {"verdict": "bra", "text": "ok"})
+    assert "verdict" in reply.errors
+    assert _count(session_factory, FollowUp) == 0
+
+
+def test_done_ticks_one_off_and_counts_recurring(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "klar 1.1 Strukturen är på plats")
+    assert reply.visibility is Visibility.CHANNEL and "1.1 genomförd 2025-04-22" in (
+        reply.title or ""
+    )
+    reply = execute(make_ctx(), "klar 2.3 2025-03-12 vandring vid Fridhemsplan")
+    assert "2.3 genomförd en gång till 2025-03-12" in (reply.title or "")
+    with session_factory.begin() as s:
+        one_off = s.exec(select(Measure).where(Measure.ref == "1.1")).one()
+        walk = s.exec(select(Measure).where(Measure.ref == "2.3")).one()
+        assert (one_off.status, one_off.done_on) == ("klar", date(2025, 4, 22))
+        assert walk.status == "aktiv"
+        assert s.exec(
+            select(Occurrence.occurred_on).where(Occurrence.measure_id == walk.id)
+        ).all() == [date(2025, 3, 12)]
+    assert "framtiden" in execute(make_ctx(), "klar 2.3 2025-12-24").plain()
+    assert "giltigt datum" in execute(make_ctx(), "klar 2.3 2025-02-30").plain()
+    shown = execute(make_ctx(), "visa 2.3").plain()
+    assert "1 av 2 genomförda" in shown
+
+
+def test_bind_links_measures_and_scopes_list(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    assert reply.visibility is Visibility.CHANNEL and "1.3" in reply.plain()
+    execute(make_ctx(channel="C-EST"), "koppla est")
+    execute(make_ctx(channel="C-TR"), "koppla Trygghetsrådet")
+    with session_factory.begin() as s:
+        groups = {g.name: (g.kind, g.channel_id) for g in s.exec(select(Group))}
+    assert groups == {
+        "SSP": ("SSP", "C-SSP"),
+        "EST": ("EST", "C-EST"),
+        "Trygghetsrådet": ("trygghetsrad", "C-TR"),
+    }
+    ssp_list = execute(make_ctx(channel="C-SSP"), "lista")
+    assert ssp_list.title == "SSPs åtgärder" and ssp_list.context == "1 åtgärder"
+    assert execute(make_ctx(channel="C-SSP"), "lista alla").context == "16 åtgärder · sida 1 av 2"
+    status = execute(make_ctx(channel="C-SSP"), "status").plain()
+    assert "SSP" in status and "Hela planen" in status
+    # Rebinding the channel moves it, it never ends up in two groups.
+    execute(make_ctx(channel="C-SSP"), "koppla EST")
+    with session_factory.begin() as s:
+        assert s.exec(select(Group.name).where(Group.channel_id == "C-SSP")).all() == ["EST"]
+
+
+def test_other_groups_measure_is_refused_and_audited(
+    make_ctx, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    execute(make_ctx(channel="C-EST"), "koppla EST")
+    reply = execute(make_ctx(channel="C-EST"), "uppfolj 1.3 skriver i fel kanal")
+    assert "hör till SSP" in reply.plain()
+    assert _count(session_factory, FollowUp) == 0
+    with session_factory.begin() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "nekad")).one().actor_id == "U1"
+    ok = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 rätt kanal")
+    assert "sparad" in (ok.title or "")
+
+
+def test_meeting_form_submit_and_plan(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    assert "inte kopplad" in execute(make_ctx(channel="C-X"), "mote").plain()
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    reply = execute(make_ctx(channel="C-SSP"), "möte 2025-03-12")
+    form = reply.form
+    assert form is not None and form.id is ModalId.MEETING
+    inputs = {i.id: i for i in form.inputs}
+    assert inputs["date"].initial == "2025-03-12" and inputs["measures"].initial == ("1.3",)
+    bad = submit(
+        make_ctx(channel="C-SSP"),
+        form.id,
+        form.metadata,
+        {"date": "2025-05-30", "measures": ["1.3"]},
+    )
+    assert "date" in bad.errors
+    posted = submit(
+        make_ctx(channel="C-SSP"),
+        form.id,
+        form.metadata,
+        {
+            "date": "2025-03-12",
+            "organisations": "skola, socialtjänst, polis",
+            "measures": ["1.3"],
+            "notes": "Lägesbild vt",
+            "decisions": "Fler skolbesök",
+        },
+    )
+    assert posted.visibility is Visibility.CHANNEL and "Möte i SSP 2025-03-12" in (
+        posted.title or ""
+    )
+    with session_factory.begin() as s:
+        meeting = s.exec(select(Meeting)).one()
+        assert meeting.decisions == "Fler skolbesök"
+    assert "1 av 8 genomförda" in execute(make_ctx(channel="C-SSP"), "visa 1.3").plain()
+    planned = execute(make_ctx(channel="C-SSP"), "mote planera 2025-05-14 2025-06-11 08.30")
+    assert "2025-05-14, 2025-06-11" in planned.plain() and "08.30" in planned.plain()
+    assert "finns redan" in execute(make_ctx(channel="C-SSP"), "mote planera 2025-05-14").plain()
+    auto = execute(make_ctx(channel="C-SSP"), "mote planera auto")
+    assert "Planerade möten" in auto.plain()
+    with session_factory.begin() as s:
+        dates = s.exec(select(PlannedMeeting.planned_on)).all()
+    assert all(d.weekday() < 5 for d in dates) and len(dates) >= 5
+
+
+def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "ansvarig 1.3 <@U9|sam>")
+    assert "⟦@U9⟧ påminns" in reply.plain()
+    assert "redan" in execute(make_ctx(), "ansvarig 1.3 <@U9>").plain()
+    assert "kunde inte känna igen @sam" in execute(make_ctx(), "ansvarig 1.3 @sam").plain()
+    mine = execute(make_ctx(user="U9"), "lista mina")
+    assert mine.context == "1 åtgärder"
+    assert "8 ggr/år" in execute(make_ctx(), "rytm 4.1 8/år").plain()
+    bad = execute(make_ctx(), "rytm 4.1 ibland kanske")
+    assert "8/år" in bad.plain()
+    execute(make_ctx(), "uppfolj 4.1 Pågår enligt plan")
+    history = execute(make_ctx(), "historik 4.1").plain()
+    assert "rytm ändrad till 8 ggr/år" in history and "uppföljning 2025-T1" in history
+
+
+def test_coordinator_only_actions(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.admin_user_ids = ["UADMIN"]
+    assert "Bara samordnare" in execute(make_ctx(user="U1", channel="C-SSP"), "koppla SSP").plain()
+    assert "Bara ansvariga" in execute(make_ctx(user="U1"), "rytm 1.3 4/år").plain()
+    assert (
+        "Kanalen hör nu till SSP"
+        in execute(make_ctx(user="UADMIN", channel="C-SSP"), "koppla SSP").plain()
+    )
+
+
+def test_database_down_gives_swedish_message(make_ctx, imported_plan, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from bot.db import make_engine, make_session_factory
+    from handlers.context import CommandContext
+    from models.replies import Actor
+
+    url = (
+        "postgresql+psycopg://postgres@127.0.0.1:1/none"
+        if not settings.is_sqlite
+        else "sqlite:////nonexistent-dir/x.db"
+    )
+    ctx = CommandContext(
+        make_session_factory(make_engine(url)), settings, Actor("U1"), "C1", clock=clock
+    )
+    started = datetime.now(UTC)
+    reply = execute(ctx, "lista")
+    assert reply.plain() == "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
+    assert (datetime.now(UTC) - started).total_seconds() < 3

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handlers.parse import CommandName, parse_command
+from models.errors import ParseError
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("", CommandName.HELP),
+        ("hjälp", CommandName.HELP),
+        ("hjalp", CommandName.HELP),
+        ("lista", CommandName.LIST),
+        ("LISTA 2", CommandName.LIST),
+        ("visa 1.3", CommandName.SHOW),
+        ("uppfolj 1.3 text", CommandName.FOLLOW_UP),
+        ("uppfölj 1.3 text", CommandName.FOLLOW_UP),
+        ("klar 1.3", CommandName.DONE),
+        ("mote", CommandName.MEETING),
+        ("möte SSP 2025-03-12", CommandName.MEETING),
+        ("status", CommandName.STATUS),
+        ("export T1 xlsx", CommandName.EXPORT),
+        ("koppla SSP", CommandName.BIND),
+        ("ansvarig 1.3 <@U123>", CommandName.ASSIGN),
+        ("rytm 1.3 8/år", CommandName.RHYTHM),
+        ("historik 1.3", CommandName.HISTORY),
+    ],
+)
+def test_commands_and_spellings(text: str, name: CommandName) -> None:
+    assert parse_command(text).name is name
+
+
+def test_unknown_word_gives_help_and_names_the_word() -> None:
+    cmd = parse_command("flyga 1.3")
+    assert cmd.name is CommandName.HELP
+    assert cmd.unknown == "flyga"
+
+
+def test_follow_up_text_and_leading_verdict() -> None:
+    cmd = parse_command("uppfolj 1.3 Målet är uppfyllt. Åtta möten hölls.")
+    assert (cmd.ref, cmd.verdict, cmd.text) == ("1.3", None, "Målet är uppfyllt. Åtta möten hölls.")
+    cmd = parse_command("uppfolj 2.1 delvis: tre av fyra möten")
+    assert (cmd.ref, cmd.verdict, cmd.text) == ("2.1", "delvis", "tre av fyra möten")
+    cmd = parse_command("uppfolj 2.1 ej uppfyllt - inga vandringar")
+    assert (cmd.verdict, cmd.text) == ("ej_uppfyllt", "inga vandringar")
+    # A word that only starts like a verdict is text, not a verdict.
+    cmd = parse_command("uppfolj 2.1 delvisningen gick bra")
+    assert (cmd.verdict, cmd.text) == (None, "delvisningen gick bra")
+
+
+def test_follow_up_without_text_means_form() -> None:
+    cmd = parse_command("uppfolj 1.3")
+    assert cmd.ref == "1.3" and cmd.text == ""
+
+
+def test_done_with_date_and_note() -> None:
+    cmd = parse_command("klar 2.3 2025-03-12 vandring på Fridhemsplan")
+    assert (cmd.ref, cmd.args, cmd.text) == ("2.3", ["2025-03-12"], "vandring på Fridhemsplan")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "visa",
+        "visa abc",
+        "uppfolj x.y text",
+        "klar",
+        "historik 1",
+        "rytm 1.3",
+        "koppla",
+        "ansvarig 1.3",
+    ],
+)
+def test_malformed_input_raises_swedish_parse_error(text: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse_command(text)
+    assert err.value.message
+    assert (
+        any(ch in err.value.message for ch in "åäöÅÄÖ")
+        or "Ange" in err.value.message
+        or "Skriv" in err.value.message
+    )
+
+
+def test_assign_reads_slack_mentions() -> None:
+    cmd = parse_command("ansvarig 1.3 <@U01ABC|kim> och <@U02DEF>")
+    assert cmd.users == ["U01ABC", "U02DEF"]
+    assert parse_command("ansvarig 1.3 @kim").users == ["@kim"]
+
+
+def test_non_breaking_spaces_and_nfd_are_normalised() -> None:
+    cmd = parse_command("uppfo\u0308lj\u00a01.3 text")
+    assert cmd.name is CommandName.FOLLOW_UP and cmd.ref == "1.3"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=200))
+def test_parser_never_raises_anything_but_parse_error(text: str) -> None:
+    try:
+        cmd = parse_command(text)
+    except ParseError as e:
+        assert e.message
+    else:
+        assert isinstance(cmd.name, CommandName)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["visa", "uppfolj", "klar", "historik", "rytm", "ansvarig"]),
+    st.text(max_size=60),
+)
+def test_ref_commands_fuzz(cmd: str, rest: str) -> None:
+    try:
+        parse_command(f"{cmd} {rest}")
+    except ParseError as e:
+        assert e.message

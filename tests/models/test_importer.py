@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from sqlmodel import func, select
+
+from bot.db import SessionFactory
+from models.importer import apply_plan
+from models.replies import Actor
+from models.tables import AuditEvent, FollowUp, Measure, Plan, PriorityArea
+from reports.xlsx_reader import read_plan
+from tests.conftest import DATA, plan_file
+
+ACTOR = Actor("U1", "Kim")
+
+
+def _import(sf: SessionFactory, path: Path, district: str = "Kungsholmen", year: int = 2025):  # type: ignore[no-untyped-def]
+    with sf.begin() as s:
+        return apply_plan(
+            session=s,
+            parsed=read_plan(path),
+            district=district,
+            year=year,
+            actor=ACTOR,
+            today=date(2025, 4, 22),
+        )
+
+
+def _count(sf: SessionFactory, model: type) -> int:
+    with sf.begin() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def test_fixture_imports_16_measures_with_partial_row_warned(
+    session_factory: SessionFactory,
+) -> None:
+    result = _import(session_factory, plan_file())
+    assert (result.created, result.updated, result.unchanged) == (16, 0, 0)
+    assert len(result.warnings) == 1
+    assert "rad 4" in result.warnings[0] and "5. Kriminella" in result.warnings[0]
+    with session_factory.begin() as s:
+        per_area = dict(
+            s.exec(
+                select(PriorityArea.number, func.count(Measure.id))
+                .join(Measure, isouter=True)
+                .group_by(PriorityArea.number)
+            ).all()
+        )
+        assert per_area == {1: 5, 2: 3, 3: 0, 4: 6, 5: 2, 6: 0}
+        m = s.exec(select(Measure).where(Measure.ref == "1.3")).one()
+        assert m.description and m.description.startswith("SSP: Nätverksmöten")
+        assert (
+            m.when_text == "Möten 8 ggr/år (4 ggr/år mellan- och högstadiet och 4 ggr/år gymnasiet)"
+        )
+        assert m.kind == "aterkommande"
+        partial = s.exec(select(Measure).where(Measure.ref == "5.2")).one()
+        assert partial.description is None and partial.when_text == "Linjearbete"
+
+
+def test_reimporting_the_same_file_changes_nothing(session_factory: SessionFactory) -> None:
+    _import(session_factory, plan_file())
+    audits = _count(session_factory, AuditEvent)
+    again = _import(session_factory, plan_file())
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 16)
+    assert _count(session_factory, Measure) == 16
+    assert _count(session_factory, Plan) == 1
+    assert _count(session_factory, AuditEvent) == audits
+
+
+def test_edited_file_updates_rows_and_keeps_follow_ups(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    from handlers.router import execute
+
+    _import(session_factory, plan_file())
+    reply = execute(make_ctx(), "uppfolj 2.1 Fyra möten hölls under våren.")
+    assert "sparad" in (reply.title or "")
+    edited = tmp_path / "edited.xlsx"
+    shutil.copy(plan_file(), edited)
+    wb = openpyxl.load_workbook(edited)
+    ws = wb["2. Otrygga och brottsutsatta pl"]
+    ws["E3"] = "6 ggr/år"
+    wb.save(edited)
+    result = _import(session_factory, edited)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 15)
+    with session_factory.begin() as s:
+        m = s.exec(select(Measure).where(Measure.ref == "2.1")).one()
+        assert m.when_text == "6 ggr/år"
+        fus = s.exec(select(FollowUp).where(FollowUp.measure_id == m.id)).all()
+        assert [f.text for f in fus] == ["Fyra möten hölls under våren."]
+        change = s.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "import", AuditEvent.entity_id == f"{m.plan_id}/2.1")
+            .order_by(AuditEvent.id.desc())
+        ).first()  # type: ignore[union-attr]
+        assert (
+            change is not None
+            and "6 ggr/år" in (change.after or "")
+            and "4 ggr/år" in (change.before or "")
+        )
+
+
+def test_2024_layout_imports_follow_ups_with_verdicts(session_factory: SessionFactory) -> None:
+    result = _import(session_factory, DATA / "plan-2024-jarva.xlsx", district="Järva", year=2024)
+    assert result.created == 17
+    assert result.follow_ups >= 15
+    with session_factory.begin() as s:
+        verdicts = dict(
+            s.exec(select(FollowUp.verdict, func.count()).group_by(FollowUp.verdict)).all()
+        )
+        assert verdicts.get("uppfyllt", 0) >= 10
+        assert verdicts.get("ej_uppfyllt", 0) >= 1
+        periods = set(s.exec(select(FollowUp.period)))
+        assert periods == {"2024-T3"}  # a 2024 plan read in 2025 holds the year-end follow-up
+        goals = s.exec(select(Measure.goal)).all()
+        assert all(g is None for g in goals)  # the 2024 template has no goal column
+    again = _import(session_factory, DATA / "plan-2024-jarva.xlsx", district="Järva", year=2024)
+    assert again.follow_ups == 0 and again.unchanged == 17
+
+
+def test_two_districts_keep_separate_refs(session_factory: SessionFactory) -> None:
+    _import(session_factory, plan_file(), district="Kungsholmen")
+    _import(session_factory, plan_file(), district="Norrmalm")
+    assert _count(session_factory, Measure) == 32
+    assert _count(session_factory, Plan) == 2
