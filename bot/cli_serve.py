@@ -1,9 +1,130 @@
-"""CLI commands of this package; bot/cli.py calls register(app)."""
+"""`atgard run` (Socket Mode, or the console without Slack) and `atgard serve` (HTTP)."""
 
 from __future__ import annotations
 
+import importlib.util
+import logging
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from models.notify import Notifier
+
+log = logging.getLogger(__name__)
+
+
+def start_scheduler_hook(runtime: Runtime, notifier: Notifier) -> Any:
+    """HOOK: start the reminders scheduler (reminders.service.start_scheduler) if it exists.
+
+    Called once per process by `run` and by the single `serve` worker.
+    """
+    if not runtime.settings.scheduler_enabled:
+        return None
+    if importlib.util.find_spec("reminders.service") is None:
+        log.info("reminders.service not installed; no scheduler")
+        return None
+    from reminders import service
+
+    start = getattr(service, "start_scheduler", None)
+    if start is None:
+        log.info("reminders.service.start_scheduler missing; no scheduler")
+        return None
+    return start(runtime, notifier)
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `atgard` CLI."""
+
+    @app.command("run")
+    def run() -> None:
+        """Starta boten: Socket Mode med SLACK_APP_TOKEN, annars HTTP, utan Slack-nycklar konsolen."""
+        from bot.config import Settings
+
+        settings = Settings()
+        if settings.slack_app_token is not None:
+            if settings.slack_bot_token is None:
+                _fail("Fel: SLACK_APP_TOKEN är satt men SLACK_BOT_TOKEN saknas (xoxb-…).")
+            _run_socket_mode(settings)
+        elif settings.has_slack:
+            _serve(settings, host="0.0.0.0", port=settings.port)
+        elif settings.slack_bot_token is None and settings.slack_signing_secret is None:
+            _run_console(settings)
+        else:
+            _fail(
+                "Fel: Slack är bara delvis inställt. Sätt SLACK_BOT_TOKEN och SLACK_APP_TOKEN"
+                " (Socket Mode) eller SLACK_BOT_TOKEN och SLACK_SIGNING_SECRET (HTTP)."
+            )
+
+    @app.command("serve")
+    def serve(
+        port: Annotated[
+            int | None, typer.Option("--port", help="Port (standard: PORT eller 3000)")
+        ] = None,
+        host: Annotated[str, typer.Option("--host", help="Adress att lyssna på")] = "0.0.0.0",
+    ) -> None:
+        """Starta HTTP-servern för Slack (POST /slack/events, GET /healthz)."""
+        from bot.config import Settings
+
+        settings = Settings()
+        if not settings.has_slack:
+            _fail(
+                "Fel: sätt SLACK_BOT_TOKEN och SLACK_SIGNING_SECRET för att ta emot anrop från Slack."
+            )
+        _serve(settings, host=host, port=port or settings.port)
+
+
+def _run_console(settings: Any) -> None:
+    from bot.console import run_console
+    from bot.runtime import start
+    from handlers.context import CommandContext
+    from models.replies import Actor
+
+    rt = start(settings)
+    typer.echo(
+        "Inga Slack-nycklar är satta: startar konsolen. Se docs/slack-install.md för Slack.",
+        err=True,
+    )
+    run_console(
+        CommandContext(rt.session_factory, rt.settings, Actor("U_KONSOL", "Konsolen", "console"))
+    )
+
+
+def _run_socket_mode(settings: Any) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.runtime import start
+    from bot.slack.app import create_app
+    from bot.slack.notifier import SlackNotifier
+
+    rt = start(settings)
+    bolt = create_app(rt.settings, rt.session_factory)
+    start_scheduler_hook(rt, SlackNotifier(bolt.client))
+    log.info("Åtgärdsbot connects to Slack with Socket Mode")
+    SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).start()
+
+
+def _serve(settings: Any, *, host: str, port: int) -> None:
+    from bot.runtime import start
+    from bot.slack.server import serve
+
+    # Migrate once in the parent so a broken database stops the start with a clear error.
+    start(settings, migrate=True).engine.dispose()
+
+    def load() -> Any:
+        from bot.slack.app import create_app
+        from bot.slack.notifier import SlackNotifier
+        from bot.slack.server import make_wsgi_app
+
+        rt = start(settings, migrate=False)
+        bolt = create_app(rt.settings, rt.session_factory)
+        start_scheduler_hook(rt, SlackNotifier(bolt.client))
+        return make_wsgi_app(bolt, rt.session_factory)
+
+    serve(load, host=host, port=port)

@@ -6,6 +6,7 @@ from datetime import date
 
 from handlers.cards import short
 from handlers.context import CommandContext
+from handlers.forms import FollowUpFormMeta, parse_meta
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
@@ -91,11 +92,12 @@ def submit_follow_up(
     ctx: CommandContext, metadata: dict[str, str], values: dict[str, str | None]
 ) -> Reply:
     """A submitted follow-up form. Validation problems come back as per-field errors."""
-    ref = metadata.get("ref", "")
-    plan_id = int(metadata["plan_id"]) if metadata.get("plan_id", "").isdigit() else None
     verdict = values.get("verdict") or Verdict.PAGAENDE
     try:
-        return save_follow_up(ctx, ref, values.get("text") or "", verdict, plan_id)
+        meta = parse_meta(FollowUpFormMeta, metadata, "text")
+        return save_follow_up(
+            ctx, meta.ref, str(values.get("text") or ""), str(verdict), meta.plan_id
+        )
     except ValidationError as e:
         return Reply(errors={e.field or "text": e.message})
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from handlers.cards import short
 from handlers.context import CommandContext
+from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import DATE_RE, TIME_RE
 from handlers.permissions import require_may_track
 from models.errors import NotFound, ValidationError
@@ -110,8 +111,9 @@ def submit_meeting(
     if not isinstance(refs, list | tuple):
         refs = [str(refs)]
     try:
+        meta = parse_meta(MeetingFormMeta, metadata, "date")
         with ctx.session_factory.begin() as s:
-            group = s.get(Group, int(metadata.get("group_id", "0") or 0))
+            group = s.get(Group, meta.group_id)
             if group is None:
                 raise NotFound("Gruppen finns inte längre. Öppna formuläret igen.")
             scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from models.replies import Actor
@@ -65,3 +66,15 @@ def events(
 def measure_key(plan_id: int | None, ref: str) -> str:
     """Audit entity id of a measure: refs repeat across plans, so the plan id goes first."""
     return f"{plan_id}/{ref}"
+
+
+class AuditImmutable(RuntimeError):
+    """Raised when code tries to change or delete an audit row."""
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session: Session, _ctx: object, _instances: object) -> None:
+    # The trail is only worth something if the app itself can never rewrite it.
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditImmutable("audit rows are append-only")

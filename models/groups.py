@@ -6,7 +6,9 @@ import re
 
 from sqlmodel import Session, col, select
 
+from bot.textsafety import clean_text
 from models import audit
+from models.personal_data import check_text
 from models.errors import ValidationError
 from models.replies import Actor
 from models.tables import Group, GroupKind, Measure, Plan
@@ -69,7 +71,8 @@ def bind_channel(
     actor: Actor | None,
 ) -> tuple[Group, list[str]]:
     """Bind the channel to the named group (created if new); returns the group and newly linked refs."""
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
+    check_text(name, field="name")
     if not name or len(name) > 60:
         raise ValidationError("Gruppens namn ska vara 1–60 tecken, till exempel SSP eller EST.")
     kind = kind_of(name)

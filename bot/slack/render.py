@@ -199,7 +199,7 @@ def render_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list
         body.extend(section_blocks(section))
     tail = [_context(reply.context)] if reply.context else []
     if len(head) + len(body) + len(tail) > max_blocks:
-        body = body[: max_blocks - len(head) - len(tail) - 1] + [_context(TRIMMED_NOTE)]
+        body = [*body[: max_blocks - len(head) - len(tail) - 1], _context(TRIMMED_NOTE)]
     return head + body + tail
 
 

@@ -1,0 +1,68 @@
+"""create_app(): the Bolt app with our listeners. Nothing is created at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import datetime
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from bot.slack.deps import DEPS_KEY, Deps
+from bot.slack.listeners import register_all
+from handlers.context import system_clock
+
+log = logging.getLogger(__name__)
+
+
+def api_base_url(settings: Settings) -> str | None:
+    """SLACK_API_URL (a proxy, or a stand-in in tests) with the trailing slash the SDK needs."""
+    url = settings.slack_api_url
+    if not url:
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def make_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    base = api_base_url(settings)
+    return WebClient(token=token, base_url=base) if base else WebClient(token=token)
+
+
+def create_app(
+    settings: Settings,
+    session_factory: SessionFactory,
+    client: WebClient | None = None,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    listener_executor: Executor | None = None,
+) -> App:
+    """The Bolt app. Requests are verified whenever a signing secret is configured
+    (HTTP mode refuses to start without one; Socket Mode does not need it).
+
+    `listener_executor` runs listeners and lazy listeners (tests pass one they can drain).
+    """
+    client = client or make_client(settings)
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+    app = App(
+        client=client,
+        signing_secret=secret,
+        request_verification_enabled=bool(secret),
+        logger=logging.getLogger("atgard.slack.bolt"),
+        **({"listener_executor": listener_executor} if listener_executor else {}),
+    )
+    deps = Deps(settings=settings, session_factory=session_factory, clock=clock or system_clock)
+
+    @app.use
+    def put_deps(context: BoltContext, next: Callable[[], None]) -> None:
+        context[DEPS_KEY] = deps
+        next()
+
+    register_all(app)
+    return app

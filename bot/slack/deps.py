@@ -1,0 +1,85 @@
+"""What listeners need from the process: settings, the session factory, the clock.
+
+Put on Bolt's context by a global middleware. Bolt deep-copies the context for lazy
+listeners; `Deps` returns itself from `__deepcopy__` so every thread shares one
+connection pool instead of copying the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from handlers.context import CommandContext, system_clock
+from models.replies import Actor
+
+log = logging.getLogger(__name__)
+
+DEPS_KEY = "atgard_deps"
+USERGROUP_TTL_SECONDS = 300.0
+
+
+@dataclass
+class _UsergroupCache:
+    members: frozenset[str] = frozenset()
+    fetched_at: float = -1e9
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    session_factory: SessionFactory
+    clock: Callable[[], datetime] = system_clock
+    _coordinators: _UsergroupCache = field(default_factory=_UsergroupCache)
+
+    def __copy__(self) -> Deps:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
+        return self
+
+    def actor_groups(self, client: WebClient, user_id: str) -> frozenset[str]:
+        """The coordinators' user group, if the user is in it (members cached for 5 minutes)."""
+        group = self.settings.coordinator_usergroup
+        if not group:
+            return frozenset()
+        cache = self._coordinators
+        with cache.lock:
+            if time.monotonic() - cache.fetched_at > USERGROUP_TTL_SECONDS:
+                try:
+                    resp = client.usergroups_users_list(usergroup=group)
+                    cache.members = frozenset(resp.get("users") or [])
+                    cache.fetched_at = time.monotonic()
+                except SlackApiError as e:
+                    log.warning(
+                        "could not read the coordinators' user group: %s", e.response.get("error")
+                    )
+            members = cache.members
+        return frozenset({group}) if user_id in members else frozenset()
+
+    def command_context(
+        self, client: WebClient, *, user_id: str, user_name: str | None, channel_id: str | None
+    ) -> CommandContext:
+        return CommandContext(
+            self.session_factory,
+            self.settings,
+            Actor(user_id, user_name, "slack"),
+            channel_id=channel_id or None,
+            clock=self.clock,
+            actor_groups=self.actor_groups(client, user_id),
+        )
+
+
+def deps_of(context: Any) -> Deps:
+    return context[DEPS_KEY]

@@ -1,0 +1,26 @@
+"""Text as Slack sends it in slash commands -> plain text for the neutral layer."""
+
+from __future__ import annotations
+
+import re
+
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
+
+
+def unslack(text: str) -> str:
+    """Undo Slack's escaping and link markup; user mentions `<@U…>` stay for the parser."""
+    text = _LINK.sub(
+        lambda m: (
+            f"{m.group(2)} ({m.group(1)})"
+            if m.group(2) and m.group(2) != m.group(1)
+            else m.group(1)
+        ),
+        text,
+    )
+    text = _CHANNEL.sub(lambda m: f"#{m.group(1)}", text)
+    text = _SPECIAL.sub(lambda m: f"@{m.group(1)}", text)
+    text = _SUBTEAM.sub(lambda m: m.group(1) or "@grupp", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

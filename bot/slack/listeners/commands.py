@@ -1,0 +1,51 @@
+"""`/atgard …`: ack at once, then parse, run and answer in a lazy listener."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.slack.deps import deps_of
+from bot.slack.incoming import unslack
+from bot.slack.send import deliver, open_form
+from handlers import router
+
+# `/atgard`, or a renamed copy such as `/atgard-kungsholmen` when two plans share a workspace.
+COMMAND = re.compile(r"^/atgard")
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(ack=ack_now, lazy=[run_command])
+
+
+def ack_now(ack: Ack) -> None:
+    ack()
+
+
+def run_command(
+    body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ctx = deps_of(context).command_context(
+        client,
+        user_id=body["user_id"],
+        user_name=body.get("user_name"),
+        channel_id=body.get("channel_id"),
+    )
+    reply = router.execute(ctx, unslack(body.get("text") or ""))
+    if reply.form is not None:
+        # The trigger id is valid for 3 s after the user pressed enter; the read is milliseconds.
+        extras = {"r": body.get("response_url") or "", "c": ctx.channel_id or ""}
+        open_form(
+            client,
+            reply.form,
+            trigger_id=body.get("trigger_id"),
+            extras=extras,
+            respond=respond,
+            user_id=ctx.actor.user_id,
+            channel_id=ctx.channel_id,
+        )
+        return
+    deliver(client, ctx, reply, respond=respond)

@@ -1,0 +1,59 @@
+"""Modal submissions: validate and store inline (errors must go back in the ack), post afterwards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.slack.deps import deps_of
+from bot.slack.listeners.home import publish_home
+from bot.slack.render import decode_metadata, form_values, view_errors
+from bot.slack.send import deliver
+from handlers import router
+from models.replies import ModalId, Reply, Visibility
+
+
+def register(app: App) -> None:
+    for form_id in ModalId:
+        app.view(form_id.value)(submit_form)
+
+
+def is_refusal(reply: Reply) -> bool:
+    """The router turns refusals and outages into a bare text; keep the modal open for those."""
+    return (
+        reply.title is None
+        and reply.form is None
+        and reply.visibility is Visibility.EPHEMERAL
+        and len(reply.sections) == 1
+        and not reply.sections[0].buttons
+    )
+
+
+def submit_form(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    meta, extra = decode_metadata(view.get("private_metadata"))
+    user = body.get("user") or {}
+    deps = deps_of(context)
+    channel_id = extra.get("c") or meta.get("channel_id") or None
+    ctx = deps.command_context(
+        client,
+        user_id=user["id"],
+        user_name=user.get("username") or user.get("name"),
+        channel_id=channel_id,
+    )
+    reply = router.submit(ctx, view["callback_id"], meta, form_values(view["state"]["values"]))
+    block_ids = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"]
+    if reply.errors or is_refusal(reply):
+        # Nothing was stored; the user keeps what they typed and sees why beside the field.
+        errors = reply.errors or {"": reply.plain()}
+        ack(response_action="errors", errors=view_errors(errors, block_ids))
+        return
+    ack()
+    respond = Respond(response_url=extra["r"]) if extra.get("r") else None
+    deliver(client, ctx, reply, respond=respond)
+    if extra.get("h"):
+        publish_home(client, deps, ctx.actor.user_id)

@@ -1,0 +1,143 @@
+"""SlackNotifier: the scheduler's and digests' way out to Slack (models.notify.Notifier)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.slack.render import render_message
+from models.notify import DeliveryFailed
+from models.replies import Reply
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+
+# Errors that will not go away by trying again: the scheduler should give up on the row.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "no_permission",
+        "missing_scope",
+        "user_not_found",
+        "users_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "restricted_action",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "msg_too_long",
+        "invalid_blocks",
+        "invalid_arguments",
+    }
+)
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+class GatewayErrorRetryHandler(ServerErrorRetryHandler):
+    """The built-in handler retries only 500 and 503; proxies also answer 502 and 504."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code in (500, 502, 503, 504)
+
+
+def retry_handlers(max_retries: int = RETRIES) -> list[RetryHandler]:
+    """429: wait Retry-After; 5xx and connection errors: exponential backoff with jitter."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=max_retries),
+        GatewayErrorRetryHandler(max_retry_count=max_retries),
+        ConnectionErrorRetryHandler(max_retry_count=max_retries),
+    ]
+
+
+def is_permanent(e: SlackApiError) -> bool:
+    status = e.response.status_code
+    if status == 429 or status >= 500:
+        return False
+    code = str(e.response.get("error") or "")
+    if code in TRANSIENT_ERRORS:
+        return False
+    return code in PERMANENT_ERRORS or status == 200
+
+
+class SlackNotifier:
+    """Posts neutral Replies. Retries with backoff inside; raises DeliveryFailed when it gives up."""
+
+    def __init__(self, client: WebClient, *, max_retries: int = RETRIES) -> None:
+        # Our own client with retry handlers, so Bolt's listeners never sleep on a 429.
+        self.client = WebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            ssl=client.ssl,
+            proxy=client.proxy,
+            headers=dict(client.headers or {}),
+            retry_handlers=retry_handlers(max_retries),
+        )
+
+    def post(
+        self, *, channel_id: str | None = None, user_id: str | None = None, reply: Reply
+    ) -> None:
+        if not channel_id and not user_id:
+            raise DeliveryFailed("no channel or user to deliver to", permanent=True)
+        msg = render_message(reply)
+        target = channel_id or self._call("conversations_open", users=user_id)["channel"]["id"]
+        self._call("chat_postMessage", channel=target, **msg)
+        for filename, content, title in _files(reply):
+            self._call(
+                "files_upload_v2", channel=target, content=content, filename=filename, title=title
+            )
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self.client, method)(**kwargs)
+        except SlackApiError as e:
+            code = str(e.response.get("error") or f"http_{e.response.status_code}")
+            permanent = is_permanent(e)
+            log.warning(
+                "Slack %s failed: %s (%s)", method, code, "permanent" if permanent else "transient"
+            )
+            raise DeliveryFailed(code, permanent=permanent) from e
+        except (
+            OSError,
+            ValueError,
+        ) as e:  # connection errors after the retries, bad JSON from a proxy
+            log.warning("Slack %s failed: %s", method, type(e).__name__)
+            raise DeliveryFailed(type(e).__name__, permanent=False) from e
+
+
+def _files(reply: Reply) -> list[tuple[str, bytes, str]]:
+    out = [
+        (i.title if i.title.endswith(".png") else f"{i.title}.png", i.png, i.title)
+        for i in reply.images
+    ]
+    out += [(a.filename, a.content, a.title) for a in reply.attachments]
+    return out

@@ -1,0 +1,179 @@
+"""Getting a rendered Reply to the right place: response_url, channel, ephemeral, DM, modal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.render import encode_metadata, render_message, render_modal
+from handlers.context import CommandContext
+from models.replies import Form, Reply, Visibility
+
+log = logging.getLogger(__name__)
+
+FORM_TOO_SLOW = "Formuläret hann inte öppnas. Försök igen."
+# Errors after which a channel post is retried through response_url (the bot is not a member).
+_NOT_MEMBER = {"not_in_channel", "channel_not_found"}
+
+
+def _error(e: SlackApiError) -> str:
+    return str(e.response.get("error") or e.response.status_code)
+
+
+def open_form(
+    client: WebClient,
+    form: Form,
+    *,
+    trigger_id: str | None,
+    extras: dict[str, str],
+    respond: Respond | None,
+    user_id: str,
+    channel_id: str | None,
+) -> None:
+    """Open a modal; if the trigger has expired (3 s), say so instead of failing silently."""
+    view = render_modal(
+        form, encode_metadata(form.metadata, {k: v for k, v in extras.items() if v})
+    )
+    try:
+        if not trigger_id:
+            raise ValueError("no trigger_id")
+        client.views_open(trigger_id=trigger_id, view=view)
+    except (SlackApiError, ValueError) as e:
+        log.warning(
+            "could not open form %s: %s",
+            form.id.value,
+            _error(e) if isinstance(e, SlackApiError) else e,
+        )
+        ephemeral(
+            client,
+            Reply.text(FORM_TOO_SLOW),
+            respond=respond,
+            user_id=user_id,
+            channel_id=channel_id,
+        )
+
+
+def ephemeral(
+    client: WebClient,
+    reply: Reply,
+    *,
+    respond: Respond | None,
+    user_id: str,
+    channel_id: str | None,
+    replace_original: bool = False,
+) -> None:
+    """Only the user sees it: via response_url if there is one, else postEphemeral, else DM."""
+    msg = render_message(reply)
+    if respond is not None and respond.response_url:
+        resp = respond(response_type="ephemeral", replace_original=replace_original, **msg)
+        if resp.status_code == 200:
+            return
+        log.warning("response_url answered %s", resp.status_code)
+    if channel_id and not channel_id.startswith("D"):
+        try:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, **msg)
+            return
+        except SlackApiError as e:
+            log.warning("chat.postEphemeral failed: %s", _error(e))
+    direct_message(client, user_id, msg)
+
+
+def direct_message(client: WebClient, user_id: str, msg: dict[str, Any]) -> str | None:
+    """Post in the app's DM with the user (chat:write to a user id opens it)."""
+    try:
+        resp = client.chat_postMessage(channel=user_id, **msg)
+        return str(resp.get("channel") or "") or None
+    except SlackApiError as e:
+        log.warning("direct message failed: %s", _error(e))
+        return None
+
+
+def to_channel(
+    client: WebClient,
+    reply: Reply,
+    *,
+    respond: Respond | None,
+    user_id: str,
+    channel_id: str | None,
+) -> str | None:
+    """Post for everybody in the channel; falls back to response_url when the bot is not a member.
+
+    Returns the channel the message went to (for uploads), if known.
+    """
+    msg = render_message(reply)
+    if not channel_id:
+        return direct_message(client, user_id, msg)
+    try:
+        client.chat_postMessage(channel=channel_id, **msg)
+        return channel_id
+    except SlackApiError as e:
+        code = _error(e)
+        if code in _NOT_MEMBER and respond is not None and respond.response_url:
+            respond(response_type="in_channel", replace_original=False, **msg)
+            return None
+        log.warning("chat.postMessage failed: %s", code)
+        ephemeral(client, reply, respond=respond, user_id=user_id, channel_id=None)
+        return None
+
+
+def upload_files(client: WebClient, reply: Reply, *, channel_id: str | None, user_id: str) -> None:
+    """Images and attachments cannot be embedded in blocks: upload them with files_upload_v2."""
+    if not (reply.images or reply.attachments):
+        return
+    target = channel_id
+    if not target or target.startswith("U"):
+        try:
+            target = client.conversations_open(users=user_id)["channel"]["id"]
+        except SlackApiError as e:
+            log.warning("could not open a DM for files: %s", _error(e))
+            return
+    uploads = [
+        (f"{i.title}.png" if not i.title.endswith(".png") else i.title, i.png, i.title)
+        for i in reply.images
+    ]
+    uploads += [(a.filename, a.content, a.title) for a in reply.attachments]
+    for filename, content, title in uploads:
+        try:
+            client.files_upload_v2(channel=target, content=content, filename=filename, title=title)
+        except SlackApiError as e:
+            log.warning("file upload failed: %s", _error(e))
+
+
+def deliver(
+    client: WebClient,
+    ctx: CommandContext,
+    reply: Reply,
+    *,
+    respond: Respond | None,
+    replace_original: bool = False,
+) -> None:
+    """A finished (non-form) reply: channel posts are confirmed privately with `ack_text`."""
+    user_id, channel_id = ctx.actor.user_id, ctx.channel_id
+    if reply.visibility is Visibility.CHANNEL:
+        posted_to = to_channel(
+            client, reply, respond=respond, user_id=user_id, channel_id=channel_id
+        )
+        if reply.ack_text:
+            ephemeral(
+                client,
+                Reply.text(reply.ack_text),
+                respond=respond,
+                user_id=user_id,
+                channel_id=channel_id,
+            )
+        upload_files(client, reply, channel_id=posted_to or channel_id, user_id=user_id)
+        return
+    ephemeral(
+        client,
+        reply,
+        respond=respond,
+        user_id=user_id,
+        channel_id=channel_id,
+        replace_original=replace_original,
+    )
+    # Files in a channel are public; a private reply's files go to the user's DM.
+    upload_files(client, reply, channel_id=None, user_id=user_id)

@@ -1,0 +1,336 @@
+"""Scan due reminder rows and deliver them through a Notifier.
+
+Row life cycle (`Reminder.status`):
+
+    pending --claim--> sending --post ok--> sent
+                          |--permanent failure / attempts exhausted--> failed (+ audit, report)
+                          |--transient failure--> pending, due_at = now + backoff
+                          '--lease expired (the sender died)--> pending again (see below)
+    pending --stale_at passed--> dropped (+ audit);  nothing left to say --> dropped
+
+Claiming is a conditional UPDATE (`WHERE id = ? AND status = 'pending'`) in its own short
+transaction; only the process whose UPDATE hit the row sends it, so any number of scanners
+(replicas, a CLI run next to the bot) never send a row twice while they are alive. On
+PostgreSQL the candidate SELECT also uses FOR UPDATE SKIP LOCKED so scanners do not queue
+behind each other. While a row is `sending`, `due_at` holds the lease expiry, so the same
+index (status, due_at) finds both due and abandoned rows.
+
+Delivery semantics (the crash window). Between "Slack accepted the message" and "the row
+says sent" a crash leaves the row in `sending` and we cannot know whether the message went
+out: chat.postMessage has no idempotency key, and looking for our own message with
+conversations.history would cost an extra rate-limited call per send and a history scope
+in every channel. We choose AT-LEAST-ONCE for that window: after the lease (LEASE) the row
+goes back to pending and is sent again, marked "(försenad)" if it is late, while it is
+still relevant (not stale). A reminder is never silently lost; a duplicate is possible only
+if the process dies in the milliseconds between post() returning and the commit. Every
+claim counts as an attempt, so a message that crashes the process each time stops after
+MAX_ATTEMPTS and is reported instead of looping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from models import audit
+from models.notify import DeliveryFailed, Notifier
+from models.tables import Reminder
+from reminders.compose import compose
+from reminders.planner import Kind, Planned, insert_planned
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
+BATCH = 200  # rows per scan at most; the rest wait for the next scan
+REASON_STALE = "inaktuell: för sent för att vara till nytta"
+REASON_NOTHING = "inget att skicka längre"
+REASON_REQUEUED = "avbröts under sändning; skickas igen"
+
+
+@dataclass
+class ScanResult:
+    """What one scan did, by reminder key."""
+
+    sent: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any((self.sent, self.retried, self.failed, self.dropped, self.requeued))
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after the n-th failed attempt, at most an hour."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def scan(
+    *,
+    session_factory: SessionFactory,
+    notifier: Notifier,
+    now: datetime,
+    settings: Settings,
+    batch: int = BATCH,
+    should_continue: Callable[[], bool] = lambda: True,
+) -> ScanResult:
+    """Deliver every due pending row (up to `batch`); drop stale ones; requeue abandoned sends."""
+    result = ScanResult()
+    _requeue_abandoned(session_factory, now, settings, result)
+    _drop_stale(session_factory, now, result)
+    for _ in range(batch):
+        if not should_continue():
+            break
+        claimed = _claim_next(session_factory, now)
+        if claimed is None:
+            break
+        _deliver(session_factory, notifier, claimed, now, settings, result)
+    return result
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+
+def _requeue_abandoned(
+    session_factory: SessionFactory, now: datetime, settings: Settings, result: ScanResult
+) -> None:
+    with session_factory.begin() as s:
+        rows = s.exec(
+            select(Reminder.id, Reminder.key, Reminder.attempts)
+            .where(Reminder.status == "sending", col(Reminder.due_at) <= now)
+            .limit(BATCH)
+        ).all()
+        for rid, key, attempts in rows:
+            exhausted = attempts >= MAX_ATTEMPTS
+            n = s.execute(
+                update(Reminder)
+                .where(
+                    col(Reminder.id) == rid,
+                    Reminder.status == "sending",
+                    col(Reminder.due_at) <= now,
+                )
+                .values(
+                    status="failed" if exhausted else "pending",
+                    due_at=now,
+                    last_error=REASON_REQUEUED,
+                )
+            ).rowcount  # type: ignore[attr-defined]
+            if n != 1:
+                continue
+            if exhausted:
+                _record_failure(s, rid, now, REASON_REQUEUED, settings.admin_user_ids)
+                result.failed.append(key)
+            else:
+                log.warning("Reminder %s was abandoned mid-send; sending it again", key)
+                audit.record(
+                    session=s,
+                    actor=None,
+                    action="paminnelse_aterupptagen",
+                    entity="reminder",
+                    entity_id=rid,
+                    after={"key": key, "attempts": attempts},
+                )
+                result.requeued.append(key)
+
+
+def _drop_stale(session_factory: SessionFactory, now: datetime, result: ScanResult) -> None:
+    with session_factory.begin() as s:
+        rows = s.exec(
+            select(Reminder.id, Reminder.key, Reminder.stale_at)
+            .where(
+                Reminder.status == "pending",
+                col(Reminder.due_at) <= now,
+                col(Reminder.stale_at).is_not(None),
+                col(Reminder.stale_at) <= now,
+            )
+            .limit(BATCH)
+        ).all()
+        for rid, key, stale_at in rows:
+            n = s.execute(
+                update(Reminder)
+                .where(col(Reminder.id) == rid, Reminder.status == "pending")
+                .values(status="dropped", last_error=REASON_STALE)
+            ).rowcount  # type: ignore[attr-defined]
+            if n == 1:
+                audit.record(
+                    session=s,
+                    actor=None,
+                    action="paminnelse_inaktuell",
+                    entity="reminder",
+                    entity_id=rid,
+                    after={"key": key, "stale_at": stale_at},
+                )
+                result.dropped.append(key)
+
+
+# --------------------------------------------------------------------------- claim and send
+
+
+@dataclass
+class _Claimed:
+    id: int
+    key: str
+    due_at: datetime  # when it was due before the claim (for "(försenad)")
+    attempts: int
+
+
+def _claim_next(session_factory: SessionFactory, now: datetime) -> _Claimed | None:
+    """Take one due row for this process, in its own transaction (rowcount 1 = ours)."""
+    while True:
+        with session_factory.begin() as s:
+            stmt = (
+                select(Reminder.id, Reminder.key, Reminder.due_at, Reminder.attempts)
+                .where(Reminder.status == "pending", col(Reminder.due_at) <= now)
+                .order_by(col(Reminder.due_at), col(Reminder.id))
+                .limit(1)
+            )
+            if s.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            row = s.exec(stmt).first()
+            if row is None:
+                return None
+            rid, key, due_at, attempts = row
+            n = s.execute(
+                update(Reminder)
+                .where(col(Reminder.id) == rid, Reminder.status == "pending")
+                .values(status="sending", attempts=Reminder.attempts + 1, due_at=now + LEASE)
+            ).rowcount  # type: ignore[attr-defined]
+            if n == 1:
+                return _Claimed(rid, key, due_at, attempts + 1)
+        # Another scanner won the race for this row: look for the next one.
+
+
+def _deliver(
+    session_factory: SessionFactory,
+    notifier: Notifier,
+    c: _Claimed,
+    now: datetime,
+    settings: Settings,
+    result: ScanResult,
+) -> None:
+    try:
+        with session_factory.begin() as s:
+            row = s.get(Reminder, c.id)
+            assert row is not None
+            reply = compose(session=s, reminder=row, now=now, settings=settings, due_at=c.due_at)
+            target = {"channel_id": row.channel_id, "user_id": row.user_id}
+        if reply is None:
+            _finish(session_factory, c, status="dropped", error=REASON_NOTHING)
+            result.dropped.append(c.key)
+            return
+        notifier.post(reply=reply, **target)
+    except DeliveryFailed as e:
+        _failed_attempt(
+            session_factory,
+            c,
+            now,
+            e.reason,
+            permanent=e.permanent,
+            result=result,
+            settings=settings,
+        )
+        return
+    except Exception as e:  # a bug or an outage must not stop the other reminders
+        log.exception("Reminder %s could not be composed or sent", c.key)
+        _failed_attempt(
+            session_factory,
+            c,
+            now,
+            f"{type(e).__name__}: {e}",
+            permanent=False,
+            result=result,
+            settings=settings,
+        )
+        return
+    _finish(session_factory, c, status="sent", sent_at=now)
+    result.sent.append(c.key)
+
+
+def _finish(
+    session_factory: SessionFactory,
+    c: _Claimed,
+    *,
+    status: str,
+    error: str | None = None,
+    sent_at: datetime | None = None,
+) -> None:
+    with session_factory.begin() as s:
+        s.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == c.id, Reminder.status == "sending")
+            .values(status=status, last_error=error, sent_at=sent_at)
+        )
+
+
+def _failed_attempt(
+    session_factory: SessionFactory,
+    c: _Claimed,
+    now: datetime,
+    reason: str,
+    *,
+    permanent: bool,
+    result: ScanResult,
+    settings: Settings,
+) -> None:
+    give_up = permanent or c.attempts >= MAX_ATTEMPTS
+    with session_factory.begin() as s:
+        n = s.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == c.id, Reminder.status == "sending")
+            .values(
+                status="failed" if give_up else "pending",
+                last_error=reason[:2000],
+                due_at=now if give_up else now + backoff(c.attempts),
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        if n != 1:
+            return
+        if give_up:
+            _record_failure(s, c.id, now, reason, settings.admin_user_ids)
+            result.failed.append(c.key)
+        else:
+            log.warning("Reminder %s failed (attempt %s), retrying: %s", c.key, c.attempts, reason)
+            result.retried.append(c.key)
+
+
+def _record_failure(s: Session, rid: int, now: datetime, reason: str, admins: list[str]) -> None:
+    """Audit a given-up reminder and queue a report to each coordinator (never about a report)."""
+    row = s.get(Reminder, rid)
+    assert row is not None
+    log.error("Reminder %s failed for good: %s", row.key, reason)
+    audit.record(
+        session=s,
+        actor=None,
+        action="paminnelse_misslyckad",
+        entity="reminder",
+        entity_id=rid,
+        after={"key": row.key, "reason": reason, "attempts": row.attempts},
+    )
+    if row.kind == Kind.FAILURE_REPORT:
+        return
+    insert_planned(
+        session=s,
+        planned=[
+            Planned(
+                Kind.FAILURE_REPORT,
+                row.platform,
+                user_id=admin,
+                occurrence=f"r{rid}",
+                due_at=now,
+                stale_at=now + timedelta(days=2),
+            )
+            for admin in admins
+        ],
+        now=now,
+    )

@@ -1,0 +1,159 @@
+"""APScheduler 3.x in the bot process: one job plans reminder rows, one scans and sends them.
+
+The reminder rows are the truth, so the job store is in memory and nothing is pickled:
+a restart loses no reminder, it only re-creates two interval jobs. Times come from an
+injectable `clock` (the sandbox fast-forwards it) and all due-time maths is done on aware
+UTC datetimes derived from Europe/Stockholm wall-clock times, so DST changes are handled
+by zoneinfo rather than by the trigger.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.runtime import Runtime
+from models.notify import Notifier
+from reminders.calendar import TZ
+from reminders.dispatcher import ScanResult, scan
+from reminders.leader import Leadership, leadership_for
+from reminders.planner import ensure_meeting_calendar, plan_reminders
+
+log = logging.getLogger(__name__)
+
+PLAN_INTERVAL = timedelta(minutes=15)
+PLAN_JOB_ID = "atgard-plan-reminders"
+SCAN_JOB_ID = "atgard-scan-reminders"
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReminderJobs:
+    """The work the scheduler's jobs do; also callable directly (`run_now`)."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        notifier: Notifier,
+        clock: Callable[[], datetime] | None = None,
+        leader: Leadership | None = None,
+    ) -> None:
+        self.runtime = runtime
+        self.notifier = notifier
+        self.clock = clock or system_clock
+        self.leader = leader or leadership_for(runtime.engine)
+        self._work = threading.Lock()  # plan, scan and run_now never overlap in one process
+        self._stopping = threading.Event()
+        self.last_scan: ScanResult | None = None
+
+    def plan(self) -> int:
+        """Create the rows for the coming window (and the automatic meeting calendar)."""
+        if self._stopping.is_set() or not self.leader.is_leader():
+            return 0
+        with self._work:
+            return self._plan(self.clock())
+
+    def scan(self) -> ScanResult:
+        """Send due rows."""
+        if self._stopping.is_set() or not self.leader.is_leader():
+            return ScanResult()
+        with self._work:
+            return self._scan(self.clock())
+
+    def run_now(self) -> ScanResult:
+        """Plan and scan at once with the clock's current time (the sandbox's fast-forward)."""
+        if self._stopping.is_set() or not self.leader.is_leader():
+            return ScanResult()
+        with self._work:
+            now = self.clock()
+            self._plan(now)
+            return self._scan(now)
+
+    def _plan(self, now: datetime) -> int:
+        rt = self.runtime
+        with rt.session_factory.begin() as s:
+            meetings = ensure_meeting_calendar(session=s, now=now, settings=rt.settings)
+            created = plan_reminders(session=s, now=now, settings=rt.settings)
+        if meetings or created:
+            log.info("Planned %s meetings and %s reminders", meetings, created)
+        return created
+
+    def _scan(self, now: datetime) -> ScanResult:
+        result = scan(
+            session_factory=self.runtime.session_factory,
+            notifier=self.notifier,
+            now=now,
+            settings=self.runtime.settings,
+            should_continue=lambda: not self._stopping.is_set(),
+        )
+        self.last_scan = result
+        if result:
+            log.info(
+                "Reminders: %s sent, %s retried, %s failed, %s dropped, %s requeued",
+                len(result.sent),
+                len(result.retried),
+                len(result.failed),
+                len(result.dropped),
+                len(result.requeued),
+            )
+        return result
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            fn()
+        except Exception:  # a database outage must not kill the job; the next run retries
+            log.exception("Reminder job %s failed", name)
+
+    return run
+
+
+def build_scheduler(
+    runtime: Runtime,
+    notifier: Notifier,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    jobs: ReminderJobs | None = None,
+    scan_interval: float | None = None,
+    plan_interval: timedelta = PLAN_INTERVAL,
+) -> BackgroundScheduler:
+    """A BackgroundScheduler (not started) with the plan and scan interval jobs."""
+    jobs = jobs or ReminderJobs(runtime, notifier, clock)
+    interval = float(scan_interval or runtime.settings.scan_interval_seconds)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": MemoryJobStore()},
+        # One worker: planning and scanning take turns (SQLite has one writer anyway).
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=TZ,
+    )
+    start = datetime.now(TZ)
+    scheduler.add_job(
+        _guarded("plan", jobs.plan),
+        "interval",
+        seconds=plan_interval.total_seconds(),
+        id=PLAN_JOB_ID,
+        next_run_time=start,  # plan at start too
+        misfire_grace_time=int(plan_interval.total_seconds()),
+    )
+    scheduler.add_job(
+        _guarded("scan", jobs.scan),
+        "interval",
+        seconds=interval,
+        id=SCAN_JOB_ID,
+        next_run_time=start + timedelta(seconds=min(interval, 1.0)),
+        misfire_grace_time=max(int(interval * 2), 1),
+    )
+    return scheduler

@@ -1,0 +1,114 @@
+"""Swedish words of the exports, and how a follow-up is written into the Uppföljning cell.
+
+Pure module (no openpyxl): the importer uses `same_follow_up_texts` so that a re-imported
+export does not add the follow-ups it was made from a second time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from reports.xlsx_reader import derive_verdict
+
+VERDICT_LABELS: dict[str, str] = {
+    "uppfyllt": "Uppfyllt",
+    "delvis": "Delvis",
+    "ej_uppfyllt": "Ej uppfyllt",
+    "pagaende": "Pågående",
+    "ej_bedomd": "Ej bedömd",
+}
+# Brå's traffic lights, as words (colour is never the only carrier of meaning).
+VERDICT_LIGHTS: dict[str, str] = {
+    "uppfyllt": "grön",
+    "delvis": "gul",
+    "ej_uppfyllt": "röd",
+    "pagaende": "gul",
+    "ej_bedomd": "ingen",
+}
+STANDING_LABELS: dict[str, str] = {
+    "klar": "Klar",
+    "i fas": "I fas",
+    "efter": "Efter",
+    "ej bedömd": "Ej bedömd",
+}
+# Opening sentence that makes reports.xlsx_reader.derive_verdict read the verdict back.
+VERDICT_PHRASES: dict[str, str] = {
+    "uppfyllt": "Målet är uppfyllt.",
+    "delvis": "Målet är delvis uppfyllt.",
+    "ej_uppfyllt": "Målet är ej uppfyllt.",
+    "pagaende": "Arbetet pågår.",
+}
+
+# Column headers of the city's template (the first column is headed by the area's name).
+TEMPLATE_HEADERS = ("Orsak", "Åtgärd", "Operativa mål", "När", "Vem", "Uppföljning")
+TEMPLATE_INSTRUCTIONS = (
+    "Ange identifierat problemområde eller utmaning här",
+    "Beskriv orsaken till problemet, kan vara flera, gör då flera separata åtgärder.",
+    "Koppla åtgärd mot respektive orsak. Beskriv tydligt vad som ska göras och hur det ska"
+    " utföras.",
+    "Koppla operativa mål till varje åtgärd.",
+    "Ange tid för när åtgärden ska vara genomförd (alt linjearbete).",
+    "Ange vem som ansvarar för åtgärden.",
+    "Beskriv vad som har genomförts. Hur har parterna uppfyllt sina åtaganden. Denna kolumn"
+    " fylls i i samband med uppföljning.",
+)
+SUMMARY_SHEET = "Sammanställning"
+SUMMARY_HEADERS = (
+    "Prioriterat område",
+    "Antal problem",
+    "Antal identifierade orsaker",
+    "Antal åtgärder",
+    "Uppfyllt",
+    "Delvis",
+    "Ej uppfyllt",
+    "Pågående",
+    "Ej bedömd",
+)
+STANDING_HEADERS = ("Prioriterat område", "Klar", "I fas", "Efter", "Ej bedömd")
+TOTAL_LABEL = "Totalt"
+
+
+def report_name(tertial: int) -> str:
+    """ "Tertialrapport 1", "Tertialrapport 2" or "Årsrapport"."""
+    return "Årsrapport" if tertial == 3 else f"Tertialrapport {tertial}"
+
+
+def period_heading(tertial: int, year: int, end: date) -> str:
+    """ "Tertialrapport 1 2025, status per 2025-04-30"."""
+    return f"{report_name(tertial)} {year}, status per {end.isoformat()}"
+
+
+def period_window(start: date, end: date) -> str:
+    return f"{start.isoformat()}–{end.isoformat()}"
+
+
+def normalise_cell_text(text: str) -> str:
+    """The text as it comes back out of a cell through the importer's reader."""
+    text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", text).strip())
+
+
+def follow_up_cell(verdict: str, text: str) -> str:
+    """The Uppföljning cell: the stored text, led by a verdict sentence unless it reads as one.
+
+    "Målet är uppfyllt. Under året har …" comes back as `uppfyllt` through derive_verdict.
+    """
+    phrase = VERDICT_PHRASES.get(verdict)
+    if phrase is None or derive_verdict(text) == verdict:
+        return text
+    return f"{phrase} {text}"
+
+
+def same_follow_up_texts(verdict: str, text: str) -> set[str]:
+    """Cell texts that stand for this stored follow-up (as written, and as exported)."""
+    return {normalise_cell_text(text), normalise_cell_text(follow_up_cell(verdict, text))}
+
+
+def ascii_slug(text: str) -> str:
+    """ "Hägersten-Älvsjö" -> "hagersten-alvsjo"."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "plan"

@@ -1,0 +1,223 @@
+"""The plan as an Excel workbook in the city's template layout, with the period's follow-up.
+
+One sheet per priority area (header row headed by the area's name, the template's italic
+instruction row, one row per measure, Uppföljning filled in and coloured by verdict), and a
+"Sammanställning" sheet with counts computed from the data. The file re-imports through
+reports.xlsx_reader into the same plan with nothing changed. Output is byte-identical for
+the same snapshot (fixed document dates and zip timestamps).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.export_texts import (
+    STANDING_HEADERS,
+    SUMMARY_HEADERS,
+    SUMMARY_SHEET,
+    TEMPLATE_HEADERS,
+    TEMPLATE_INSTRUCTIONS,
+    TOTAL_LABEL,
+    follow_up_cell,
+    period_heading,
+    period_window,
+)
+from reports.snapshot import STANDINGS, VERDICTS, AreaSnapshot, MeasureRow, PlanSnapshot
+
+__all__ = ["VERDICT_FILLS", "area_sheet_title", "write_xlsx"]
+
+# Excel's own Good / Neutral / Bad cell styles (fill, dark text of the same hue): the
+# pairs have a contrast of at least 4.5:1, and the verdict is also written in the text.
+VERDICT_FILLS: dict[str, tuple[str, str]] = {
+    "uppfyllt": ("C6EFCE", "006100"),
+    "delvis": ("FFEB9C", "9C5700"),
+    "pagaende": ("FFEB9C", "9C5700"),
+    "ej_uppfyllt": ("FFC7CE", "9C0006"),
+    "ej_bedomd": ("F2F2F2", "000000"),
+}
+_WIDTHS = (32, 42, 50, 42, 20, 34, 60)  # A..G
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_BOLD = Font(bold=True)
+_ITALIC = Font(italic=True, color="595959")
+_LINE_HEIGHT = 15.0  # points per text line at the default 11 pt font
+_MAX_ROW_HEIGHT = 409.0  # Excel's limit
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def area_sheet_title(number: int, name: str) -> str:
+    """ "1. Unga i riskzon för destrukti" (Excel: at most 31 characters, no []:*?/\\)."""
+    clean = re.sub(r"\s+", " ", _BAD_SHEET_CHARS.sub("", name)).strip().strip("'")
+    return f"{number}. {clean}"[:31].rstrip()
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = _text(value)
+        # openpyxl turns "=…" into a formula; plan texts are never formulas.
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def _row_height(texts: list[str | None]) -> float:
+    lines = 1
+    for text, width in zip(texts, _WIDTHS, strict=False):
+        if not text:
+            continue
+        per_line = max(int(width * 1.1), 10)
+        n = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT)
+
+
+def _measure_values(row: MeasureRow) -> list[str | None]:
+    fu = row.follow_up
+    return [
+        row.problem,
+        row.cause,
+        row.description,
+        row.goal,
+        row.when_text,
+        row.responsible_text,
+        follow_up_cell(fu.verdict, fu.text) if fu else None,
+    ]
+
+
+def _area_sheet(wb: Workbook, area: AreaSnapshot) -> None:
+    ws = wb.create_sheet(area_sheet_title(area.number, area.name))
+    for c, value in enumerate((area.name, *TEMPLATE_HEADERS), start=1):
+        cell = _put(ws, 1, c, value)
+        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEADER_FILL, _WRAP_TOP, _BORDER
+    for c, value in enumerate(TEMPLATE_INSTRUCTIONS, start=1):
+        cell = _put(ws, 2, c, value)
+        cell.font, cell.alignment, cell.border = _ITALIC, _WRAP_TOP, _BORDER
+    ws.row_dimensions[2].height = _row_height(list(TEMPLATE_INSTRUCTIONS))
+    for r, measure in enumerate(area.measures, start=3):
+        values = _measure_values(measure)
+        for c, value in enumerate(values, start=1):
+            cell = _put(ws, r, c, value)
+            cell.alignment, cell.border = _WRAP_TOP, _BORDER
+        if measure.follow_up is not None:
+            fill, ink = VERDICT_FILLS.get(measure.verdict, VERDICT_FILLS["ej_bedomd"])
+            cell = ws.cell(row=r, column=7)
+            cell.fill = PatternFill("solid", fgColor=fill)
+            cell.font = Font(color=ink)
+        ws.row_dimensions[r].height = _row_height(values)
+    for c, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _table(ws: Worksheet, top: int, headers: tuple[str, ...], rows: list[list[Any]]) -> int:
+    for c, value in enumerate(headers, start=1):
+        cell = _put(ws, top, c, value)
+        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEADER_FILL, _WRAP_TOP, _BORDER
+    for r, values in enumerate(rows, start=top + 1):
+        last = r == top + len(rows)
+        for c, value in enumerate(values, start=1):
+            cell = _put(ws, r, c, value)
+            cell.border = _BORDER
+            cell.alignment = _WRAP_TOP
+            if last:
+                cell.font = _BOLD
+    return top + len(rows) + 1
+
+
+def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = SUMMARY_SHEET
+    # The importer reads title, year and district from a cell starting "Åtgärdsplan".
+    _put(ws, 1, 1, snap.title).font = Font(bold=True, size=14)
+    _put(ws, 2, 1, period_heading(snap.tertial, snap.year, snap.end)).font = _BOLD
+    _put(
+        ws,
+        3,
+        1,
+        f"Uppföljningar skrivna till och med {snap.end.isoformat()}, genomförda möten och "
+        f"insatser {period_window(snap.start, snap.end)}. Antalen räknas från planens rader.",
+    ).font = _ITALIC
+    counts: list[list[Any]] = [
+        [a.name, a.problems, a.causes, a.measure_count, *(a.verdicts[v] for v in VERDICTS)]
+        for a in snap.areas
+    ]
+    counts.append(
+        [
+            TOTAL_LABEL,
+            sum(a.problems for a in snap.areas),
+            sum(a.causes for a in snap.areas),
+            snap.measure_count,
+            *(snap.verdicts[v] for v in VERDICTS),
+        ]
+    )
+    below = _table(ws, 5, SUMMARY_HEADERS, counts)
+    standing: list[list[Any]] = [
+        [a.name, *(a.standings[s] for s in STANDINGS)] for a in snap.areas
+    ]
+    standing.append([TOTAL_LABEL, *(snap.standings[s] for s in STANDINGS)])
+    _put(ws, below + 1, 1, "Läge per område (rytm, takt och bedömning)").font = _BOLD
+    _table(ws, below + 2, STANDING_HEADERS, standing)
+    ws.column_dimensions["A"].width = 44
+    for c in range(2, len(SUMMARY_HEADERS) + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 14
+    ws.freeze_panes = "A6"
+    ws.page_setup.orientation = "landscape"
+
+
+def _deterministic(data: bytes, stamp: datetime) -> bytes:
+    """Same snapshot, same bytes: fixed document dates and zip entry times."""
+    iso = stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), body)
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def write_xlsx(snap: PlanSnapshot) -> bytes:
+    """The snapshot as .xlsx bytes."""
+    wb = Workbook()
+    wb.properties.title = f"{snap.title} – {period_heading(snap.tertial, snap.year, snap.end)}"
+    wb.properties.creator = "Åtgärdsbot"
+    wb.properties.language = "sv-SE"
+    _summary_sheet(wb, snap)
+    for area in snap.areas:
+        _area_sheet(wb, area)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic(buf.getvalue(), snap.as_of)

@@ -1,0 +1,234 @@
+"""The real Bolt app, real request signing, the real database, and a stand-in for Slack's API."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from bot.slack.app import create_app
+from tests.slack.fake_slack import Call, FakeSlack
+
+SIGNING_SECRET = "test-signing-secret"  # tests/conftest.py's settings use this secret
+BOT_TOKEN = "xoxb-test-token"
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlack]:
+    server = FakeSlack()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
+    fake_slack_server.reset()
+    yield fake_slack_server
+    # Every payload the bot sent during the test must respect Slack's limits.
+    assert fake_slack_server.violations == []
+
+
+def signed_headers(body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, list[str]]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {
+        "content-type": [content_type],
+        "x-slack-signature": [signature],
+        "x-slack-request-timestamp": [ts],
+    }
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt's listener executor, able to tell when all submitted work is done."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4, thread_name_prefix="bolt-test")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any]) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def drain(self, timeout: float = 10.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
+                raise AssertionError("listeners still running after 10 s")
+
+
+class SlackDriver:
+    """Sends signed requests to the app the way Slack does and waits for their effects."""
+
+    def __init__(self, app: App, fake: FakeSlack, executor: TrackingExecutor) -> None:
+        self.app = app
+        self.fake = fake
+        self.executor = executor
+        self.n = 0
+
+    # -------------------------------------------------------------- raw
+    def dispatch(self, body: str, content_type: str, **sign: Any) -> BoltResponse:
+        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body, content_type, **sign)))
+
+    def form(self, fields: dict[str, str], **sign: Any) -> BoltResponse:
+        return self.dispatch(urlencode(fields), "application/x-www-form-urlencoded", **sign)
+
+    def payload(self, payload: dict[str, Any], **sign: Any) -> BoltResponse:
+        return self.form({"payload": json.dumps(payload)}, **sign)
+
+    def settle(self) -> None:
+        """Wait until every listener and lazy listener started so far has finished."""
+        self.executor.drain()
+
+    # -------------------------------------------------------------- slack-shaped requests
+    def command(self, text: str, *, user: str = "U1", name: str = "kim", channel: str = "C1", **sign: Any) -> BoltResponse:
+        self.n += 1
+        resp = self.form(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "team_domain": "test",
+                "channel_id": channel,
+                "channel_name": "kanal",
+                "user_id": user,
+                "user_name": name,
+                "command": "/atgard",
+                "text": text,
+                "api_app_id": "A1",
+                "response_url": self.fake.response_url(f"cmd{self.n}"),
+                "trigger_id": f"trigger-{self.n}",
+            },
+            **sign,
+        )
+        self.settle()
+        return resp
+
+    def press(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U1",
+        channel: str | None = "C1",
+        home: bool = False,
+        **sign: Any,
+    ) -> BoltResponse:
+        self.n += 1
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "kim", "name": "kim", "team_id": "T1"},
+            "api_app_id": "A1",
+            "token": "legacy",
+            "trigger_id": f"trigger-{self.n}",
+            "team": {"id": "T1", "domain": "test"},
+            "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "type": "button", "action_ts": "1"}],
+        }
+        if home:
+            payload["container"] = {"type": "view", "view_id": "VHOME"}
+            payload["view"] = {"id": "VHOME", "type": "home", "blocks": []}
+        else:
+            payload["container"] = {"type": "message", "message_ts": "1.2", "channel_id": channel, "is_ephemeral": True}
+            payload["channel"] = {"id": channel, "name": "kanal"}
+            payload["response_url"] = self.fake.response_url(f"btn{self.n}")
+        resp = self.payload(payload, **sign)
+        self.settle()
+        return resp
+
+    def submit(self, view: dict[str, Any], values: dict[str, Any] | None = None, *, user: str = "U1", **sign: Any) -> BoltResponse:
+        """Submit a modal the bot opened, with its initial values unless overridden."""
+        state = state_values(view, values or {})
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T1", "domain": "test"},
+            "user": {"id": user, "username": "kim", "name": "kim", "team_id": "T1"},
+            "api_app_id": "A1",
+            "token": "legacy",
+            "trigger_id": "trigger-submit",
+            "view": {**view, "id": "V1", "team_id": "T1", "state": {"values": state}, "hash": "h"},
+        }
+        resp = self.payload(payload, **sign)
+        self.settle()
+        return resp
+
+    def home_opened(self, user: str = "U1", tab: str = "home") -> BoltResponse:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": f"Ev{self.n}",
+                "event_time": int(time.time()),
+                "event": {"type": "app_home_opened", "user": user, "channel": "D1", "tab": tab, "event_ts": "1.0"},
+            }
+        )
+        resp = self.dispatch(body, "application/json")
+        self.settle()
+        return resp
+
+    # -------------------------------------------------------------- reading what the bot did
+    def opened_view(self) -> dict[str, Any]:
+        return self.fake.wait_for("views.open")[-1].body["view"]
+
+    def last(self, method: str) -> Call:
+        return self.fake.wait_for(method)[-1]
+
+
+def state_values(view: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """view.state.values as Slack builds it from the inputs (initial values, or overrides)."""
+    out: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        el = block["element"]
+        key = block["block_id"]
+        kind = el["type"]
+        given = overrides.get(key, ...)
+        if kind == "static_select":
+            opt = el.get("initial_option")
+            if given is not ...:
+                opt = next((o for o in el["options"] if o["value"] == given), None) if given else None
+            out[key] = {el["action_id"]: {"type": kind, "selected_option": opt}}
+        elif kind == "multi_static_select":
+            opts = el.get("initial_options", [])
+            if given is not ...:
+                opts = [o for o in el["options"] if o["value"] in given]
+            out[key] = {el["action_id"]: {"type": kind, "selected_options": opts}}
+        elif kind == "datepicker":
+            out[key] = {el["action_id"]: {"type": kind, "selected_date": el.get("initial_date") if given is ... else given}}
+        else:
+            out[key] = {el["action_id"]: {"type": kind, "value": el.get("initial_value") if given is ... else given}}
+    return out
+
+
+@pytest.fixture
+def slack_settings(settings: Settings, fake_slack: FakeSlack) -> Settings:
+    return settings.model_copy(update={"slack_api_url": fake_slack.api_url})
+
+
+@pytest.fixture
+def slack(slack_settings: Settings, session_factory: SessionFactory, clock: Any, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    executor = TrackingExecutor()
+    client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+    app = create_app(slack_settings, session_factory, client=client, clock=clock, listener_executor=executor)
+    driver = SlackDriver(app, fake_slack, executor)
+    yield driver
+    executor.shutdown(wait=True)
