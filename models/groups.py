@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 
 from bot.textsafety import clean_text
 from models import audit
-from models.personal_data import check_text
 from models.errors import ValidationError
+from models.personal_data import check_text
 from models.replies import Actor
 from models.tables import Group, GroupKind, Measure, Plan
 
