@@ -166,10 +166,11 @@ def audit_cmd(
 def _register_all() -> None:
     # Each package owns its commands; imported lazily inside the commands for a fast CLI start.
     from bot import cli_serve
+    from bot.sandbox import cli as sandbox_cli
     from reminders import cli as reminders_cli
     from reports import cli as reports_cli
 
-    for module in (cli_serve, reminders_cli, reports_cli):
+    for module in (cli_serve, sandbox_cli, reminders_cli, reports_cli):
         module.register(app)
 
 

@@ -14,6 +14,7 @@ from models.tracking import kind_for_rhythm
 from models.types import utcnow
 from reminders.calendar import period_label, tertial_of
 from reminders.rhythm import parse_when
+from reports.export_texts import normalise_cell_text, same_follow_up_texts
 from reports.xlsx_reader import ParsedPlan, ParsedRow
 
 _FIELDS = ("problem", "cause", "description", "goal", "when_text", "responsible_text")
@@ -86,9 +87,12 @@ def apply_plan(
         for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))
     }
     measures = {m.ref: m for m in session.exec(select(Measure).where(Measure.plan_id == plan.id))}
+    # A follow-up is known as written and as an export writes it (verdict sentence first),
+    # so re-importing an exported file adds no duplicates.
     imported_texts = {
-        (fu.measure_id, fu.text)
+        (fu.measure_id, text)
         for fu in session.exec(select(FollowUp).join(Measure).where(Measure.plan_id == plan.id))
+        for text in same_follow_up_texts(fu.verdict, fu.text)
     }
     seen: set[str] = set()
     for parsed_area in parsed.areas:
@@ -151,7 +155,8 @@ def apply_plan(
                     )
                 else:
                     result.unchanged += 1
-            if row.follow_up and (measure.id, row.follow_up) not in imported_texts:
+            known = (measure.id, normalise_cell_text(row.follow_up or ""))
+            if row.follow_up and known not in imported_texts:
                 session.add(
                     FollowUp(
                         measure_id=measure.id,  # type: ignore[arg-type]
@@ -162,7 +167,7 @@ def apply_plan(
                         source="import",
                     )
                 )
-                imported_texts.add((measure.id, row.follow_up))
+                imported_texts.add(known)
                 result.follow_ups += 1
     for ref in sorted(set(measures) - seen):
         result.warnings.append(

@@ -255,8 +255,8 @@ def insert_planned(*, session: Session, planned: Sequence[Planned], now: datetim
     missing = [p for k, p in by_key.items() if k not in existing]
     created = 0
     for p in missing:
-        result = session.execute(_insert_ignore(session, p, now))
-        created += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        # RETURNING tells whether the row was inserted (rowcount is -1 on some drivers).
+        created += len(session.execute(_insert_ignore(session, p, now)).fetchall())
     return created
 
 
@@ -279,12 +279,14 @@ def _insert_ignore(session: Session, p: Planned, now: datetime):  # type: ignore
     table = Reminder.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return (
+        stmt = (
             postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
         )
-    if dialect == "sqlite":
-        return sqlite.insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
-    return insert(table).values(values)  # other backends: the unique key still protects
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
+    else:
+        stmt = insert(table).values(values)  # other backends: the unique key still protects
+    return stmt.returning(table.c.id)
 
 
 def _clamp(due: datetime, now: datetime) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -9,10 +10,18 @@ from sqlmodel import Session
 
 from models.errors import ValidationError
 from models.tables import Plan
+from reminders.calendar import parse_period
 from reports.export_texts import STANDING_LABELS, VERDICT_LABELS, ascii_slug, period_heading
 from reports.snapshot import STANDINGS, VERDICTS, PlanSnapshot, build_snapshot
 
-__all__ = ["ExportFormat", "ExportResult", "export_plan", "export_snapshot", "parse_format"]
+__all__ = [
+    "ExportFormat",
+    "ExportResult",
+    "export_plan",
+    "export_snapshot",
+    "parse_format",
+    "split_period",
+]
 
 
 class ExportFormat(StrEnum):
@@ -58,6 +67,17 @@ def parse_format(text: str) -> ExportFormat:
         ) from None
 
 
+def split_period(text: str, default_year: int | None = None) -> tuple[int | None, int]:
+    """ "2025-T1" -> (2025, 1); "T2" -> (default_year, 2), year None when neither gives one.
+
+    Raises ParseError (Swedish) for anything that is not a tertial.
+    """
+    stated = re.search(r"\d{4}", text or "")
+    fallback = default_year or (int(stated.group()) if stated else 2000)
+    year, tertial = parse_period(text, fallback)
+    return (year if stated or default_year else None), tertial
+
+
 def export_filename(snap: PlanSnapshot, fmt: ExportFormat) -> str:
     return f"atgardsplan-{snap.period}-{ascii_slug(snap.district)}.{fmt.value}"
 
@@ -67,9 +87,7 @@ def summary_text(snap: PlanSnapshot) -> str:
     verdicts = ", ".join(
         f"{VERDICT_LABELS[v].lower()} {snap.verdicts[v]}" for v in VERDICTS if snap.verdicts[v]
     )
-    standings = ", ".join(
-        f"{STANDING_LABELS[s].lower()} {snap.standings[s]}" for s in STANDINGS
-    )
+    standings = ", ".join(f"{STANDING_LABELS[s].lower()} {snap.standings[s]}" for s in STANDINGS)
     return (
         f"{snap.title}: {period_heading(snap.tertial, snap.year, snap.end)}.\n"
         f"{snap.measure_count} åtgärder i {len(snap.areas)} områden. "

@@ -179,9 +179,7 @@ def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
         ]
     )
     below = _table(ws, 5, SUMMARY_HEADERS, counts)
-    standing: list[list[Any]] = [
-        [a.name, *(a.standings[s] for s in STANDINGS)] for a in snap.areas
-    ]
+    standing: list[list[Any]] = [[a.name, *(a.standings[s] for s in STANDINGS)] for a in snap.areas]
     standing.append([TOTAL_LABEL, *(snap.standings[s] for s in STANDINGS)])
     _put(ws, below + 1, 1, "Läge per område (rytm, takt och bedömning)").font = _BOLD
     _table(ws, below + 2, STANDING_HEADERS, standing)

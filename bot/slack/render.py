@@ -204,8 +204,14 @@ def render_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list
 
 
 def fallback_text(reply: Reply) -> str:
-    """The notification/fallback `text` sent beside the blocks."""
-    return fit(reply.plain(), MAX_FALLBACK_TEXT) or " "
+    """The notification/fallback `text` sent beside the blocks: the words, without buttons."""
+    lines: list[str] = [reply.title] if reply.title else []
+    for s in reply.sections:
+        lines += [t for t in (s.heading, s.text) if t]
+        lines += [f"{f.label}: {f.value}" for f in s.fields]
+    if reply.context:
+        lines.append(reply.context)
+    return fit("\n".join(lines), MAX_FALLBACK_TEXT) or " "
 
 
 def render_message(reply: Reply) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
@@ -225,10 +225,25 @@ def slack_settings(settings: Settings, fake_slack: FakeSlack) -> Settings:
 
 
 @pytest.fixture
-def slack(slack_settings: Settings, session_factory: SessionFactory, clock: Any, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
-    executor = TrackingExecutor()
-    client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
-    app = create_app(slack_settings, session_factory, client=client, clock=clock, listener_executor=executor)
-    driver = SlackDriver(app, fake_slack, executor)
-    yield driver
-    executor.shutdown(wait=True)
+def slack_factory(
+    slack_settings: Settings, session_factory: SessionFactory, clock: Any, fake_slack: FakeSlack
+) -> Iterator[Callable[..., SlackDriver]]:
+    """Build the app (optionally with changed settings); drained and closed after the test."""
+    executors: list[TrackingExecutor] = []
+
+    def make(**changes: Any) -> SlackDriver:
+        executor = TrackingExecutor()
+        executors.append(executor)
+        client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+        settings = slack_settings.model_copy(update=changes) if changes else slack_settings
+        app = create_app(settings, session_factory, client=client, clock=clock, listener_executor=executor)
+        return SlackDriver(app, fake_slack, executor)
+
+    yield make
+    for executor in executors:
+        executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def slack(slack_factory: Callable[..., SlackDriver]) -> SlackDriver:
+    return slack_factory()

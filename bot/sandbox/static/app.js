@@ -1,0 +1,285 @@
+// Åtgärdsbot sandbox: a tiny Slack client. Renders Block Kit and sends what a user does to the
+// sandbox server, which signs it and forwards it to the real bot.
+"use strict";
+
+const state = { channels: [], messages: [], views: [], home: null, version: -1, current: null, showHome: false };
+const $ = (id) => document.getElementById(id);
+
+// ---- Slack mrkdwn -> safe HTML --------------------------------------------------------------
+function escapeHtml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function unslack(s) { return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"); }
+function inline(s) {
+  // s is already HTML-escaped; apply Slack's light formatting.
+  return s
+    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, "$1<strong>$2</strong>")
+    .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, "$1<em>$2</em>")
+    .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, "$1<del>$2</del>")
+    .replace(/\n/g, "<br>");
+}
+function mrkdwn(text) {
+  if (!text) return "";
+  let out = "";
+  const re = /<([^<>]+)>/g;
+  let last = 0, m;
+  while ((m = re.exec(text)) !== null) {
+    out += inline(escapeHtml(unslack(text.slice(last, m.index))));
+    const token = m[1];
+    if (token.startsWith("@")) {
+      const id = token.slice(1).split("|")[0];
+      out += `<span class="mention">@${escapeHtml(id === "USANDBOX1" ? "du" : id)}</span>`;
+    } else if (token.startsWith("!")) {
+      out += `<span class="mention">@${escapeHtml(token.slice(1).split("|")[0])}</span>`;
+    } else if (token.startsWith("#")) {
+      out += `<span class="mention">#${escapeHtml(token.slice(1).split("|")[1] || token.slice(1))}</span>`;
+    } else {
+      const [url, label] = token.split("|");
+      const safe = /^https?:\/\//.test(url) ? url : "#";
+      out += `<a href="${escapeHtml(safe)}" rel="noopener" target="_blank">${escapeHtml(unslack(label || url))}</a>`;
+    }
+    last = m.index + m[0].length;
+  }
+  out += inline(escapeHtml(unslack(text.slice(last))));
+  return out;
+}
+function textObj(t) {
+  if (!t) return "";
+  return t.type === "mrkdwn" ? mrkdwn(t.text) : escapeHtml(t.text || "");
+}
+
+// ---- Block Kit ------------------------------------------------------------------------------
+function el(tag, cls, html) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (html !== undefined) e.innerHTML = html;
+  return e;
+}
+function buttonEl(elem, ctx) {
+  const b = el("button", elem.style === "primary" ? "primary" : elem.style === "danger" ? "danger" : "", escapeHtml(elem.text.text));
+  b.type = "button";
+  b.dataset.actionId = elem.action_id;
+  b.addEventListener("click", () => post("/sandbox/action", { ...ctx, action_id: elem.action_id, block_id: ctx.block_id, value: elem.value || "", text: elem.text.text }));
+  return b;
+}
+function renderBlocks(blocks, ctx) {
+  const frag = document.createDocumentFragment();
+  for (const block of blocks || []) {
+    const bctx = { ...ctx, block_id: block.block_id || "" };
+    switch (block.type) {
+      case "header": frag.append(el("div", "block-header", escapeHtml(block.text.text))); break;
+      case "section": {
+        const s = el("div", "block-section");
+        if (block.text) s.append(el("div", "", textObj(block.text)));
+        if (block.fields) {
+          const f = el("div", "fields");
+          for (const field of block.fields) f.append(el("div", "", textObj(field)));
+          s.append(f);
+        }
+        if (block.accessory && block.accessory.type === "button") s.append(buttonEl(block.accessory, bctx));
+        frag.append(s);
+        break;
+      }
+      case "context": frag.append(el("div", "block-context", (block.elements || []).map((e) => e.type === "image" ? "" : textObj(e)).join(" "))); break;
+      case "divider": frag.append(el("hr", "block-divider")); break;
+      case "actions": {
+        const a = el("div", "block-actions");
+        for (const e of block.elements || []) if (e.type === "button") a.append(buttonEl(e, bctx));
+        frag.append(a);
+        break;
+      }
+      case "image": {
+        const fig = el("figure", "block-image");
+        const img = document.createElement("img");
+        img.src = block.image_url || ""; img.alt = block.alt_text || "";
+        fig.append(img);
+        if (block.title) fig.append(el("figcaption", "block-context", escapeHtml(block.title.text)));
+        frag.append(fig);
+        break;
+      }
+      default: break;
+    }
+  }
+  return frag;
+}
+
+// ---- messages and channels -------------------------------------------------------------------
+function renderChannels() {
+  const ul = $("channels");
+  ul.innerHTML = "";
+  for (const c of state.channels) {
+    const li = document.createElement("li");
+    const b = el("button", "channel", (c.is_im ? "✉️ " : "# ") + escapeHtml(c.name));
+    b.type = "button";
+    b.setAttribute("aria-current", String(!state.showHome && state.current === c.id));
+    b.addEventListener("click", () => { state.current = c.id; state.showHome = false; render(); });
+    li.append(b);
+    ul.append(li);
+  }
+  $("home-button").setAttribute("aria-current", String(state.showHome));
+}
+function renderMessages() {
+  const box = $("messages");
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  box.innerHTML = "";
+  for (const m of state.messages.filter((m) => m.channel === state.current)) {
+    const div = el("div", "msg" + (m.ephemeral ? " ephemeral" : ""));
+    div.dataset.messageId = m.id;
+    if (m.command) {
+      div.append(el("div", "cmd", escapeHtml(m.command)));
+    } else {
+      div.append(el("div", "who", "Åtgärdsbot" + (m.ephemeral ? "<small>Bara du ser det här</small>" : "")));
+      if (m.blocks && m.blocks.length) div.append(renderBlocks(m.blocks, { message_id: m.id, channel: m.channel }));
+      else if (m.text) div.append(el("div", "block-section", mrkdwn(m.text)));
+      for (const f of m.files || []) div.append(el("div", "file", `📎 <a href="${escapeHtml(f.url)}">${escapeHtml(f.title || f.name)}</a>`));
+    }
+    box.append(div);
+  }
+  if (atBottom) box.scrollTop = box.scrollHeight;
+}
+function renderHome() {
+  const box = $("home");
+  box.innerHTML = "";
+  if (!state.home) { box.append(el("p", "muted", "Appens hem laddas …")); return; }
+  box.append(renderBlocks(state.home.blocks, {}));
+}
+function render() {
+  renderChannels();
+  const c = state.channels.find((c) => c.id === state.current);
+  $("channel-title").textContent = state.showHome ? "Appens hem" : c ? (c.is_im ? c.name : "#" + c.name) : "";
+  $("channel-group").textContent = !state.showHome && c && c.group ? "Kopplad till " + c.group : "";
+  $("messages").hidden = state.showHome;
+  $("home").hidden = !state.showHome;
+  $("composer").hidden = state.showHome;
+  if (state.showHome) renderHome(); else renderMessages();
+  renderModal();
+}
+
+// ---- modals ---------------------------------------------------------------------------------
+let openViewId = null;
+function inputElement(block) {
+  const e = block.element, id = `in-${block.block_id}`;
+  let field;
+  if (e.type === "plain_text_input") {
+    field = document.createElement(e.multiline ? "textarea" : "input");
+    if (!e.multiline) field.type = "text";
+    if (e.initial_value) field.value = e.initial_value;
+    if (e.max_length) field.maxLength = e.max_length;
+  } else if (e.type === "static_select" || e.type === "multi_static_select") {
+    field = document.createElement("select");
+    if (e.type === "multi_static_select") { field.multiple = true; field.size = Math.min(8, (e.options || []).length || 1); }
+    const initial = new Set([].concat(e.initial_option ? [e.initial_option.value] : [], (e.initial_options || []).map((o) => o.value)));
+    for (const o of e.options || []) {
+      const opt = document.createElement("option");
+      opt.value = o.value; opt.textContent = o.text.text; opt.selected = initial.has(o.value);
+      field.append(opt);
+    }
+  } else if (e.type === "datepicker") {
+    field = document.createElement("input"); field.type = "date";
+    if (e.initial_date) field.value = e.initial_date;
+  } else {
+    field = document.createElement("input"); field.type = "text";
+  }
+  field.id = id; field.name = block.block_id; field.dataset.actionId = e.action_id; field.dataset.kind = e.type;
+  if (e.placeholder) field.placeholder = e.placeholder.text;
+  return field;
+}
+function renderModal() {
+  const dlg = $("modal");
+  const v = state.views[state.views.length - 1];
+  if (!v) { if (dlg.open) dlg.close(); openViewId = null; return; }
+  if (openViewId === v.id) { showErrors(v.errors || {}); return; }
+  openViewId = v.id;
+  $("modal-title").textContent = v.view.title ? v.view.title.text : "";
+  $("modal-submit").textContent = v.view.submit ? v.view.submit.text : "Skicka";
+  $("modal-close").textContent = v.view.close ? v.view.close.text : "Avbryt";
+  const body = $("modal-body");
+  body.innerHTML = "";
+  for (const block of v.view.blocks || []) {
+    if (block.type !== "input") { body.append(renderBlocks([block], {})); continue; }
+    const wrap = el("div", "input-block");
+    wrap.dataset.blockId = block.block_id;
+    const label = el("label", "", escapeHtml(block.label.text) + (block.optional ? ' <span class="muted">(valfritt)</span>' : ""));
+    label.htmlFor = `in-${block.block_id}`;
+    wrap.append(label, inputElement(block));
+    if (block.hint) wrap.append(el("div", "hint", escapeHtml(block.hint.text)));
+    const err = el("div", "error"); err.setAttribute("role", "alert"); err.hidden = true;
+    wrap.append(err);
+    body.append(wrap);
+  }
+  showErrors(v.errors || {});
+  if (!dlg.open) dlg.showModal();
+}
+function showErrors(errors) {
+  for (const wrap of document.querySelectorAll("#modal-body .input-block")) {
+    const err = wrap.querySelector(".error");
+    const msg = errors[wrap.dataset.blockId];
+    err.hidden = !msg; err.textContent = msg || "";
+  }
+}
+function modalValues() {
+  const values = {};
+  for (const f of document.querySelectorAll("#modal-body [data-kind]")) {
+    const kind = f.dataset.kind, aid = f.dataset.actionId;
+    let v;
+    if (kind === "plain_text_input") v = { type: kind, value: f.value === "" ? null : f.value };
+    else if (kind === "static_select") v = { type: kind, selected_option: f.value ? { value: f.value, text: { type: "plain_text", text: f.selectedOptions[0].textContent } } : null };
+    else if (kind === "multi_static_select") v = { type: kind, selected_options: [...f.selectedOptions].map((o) => ({ value: o.value, text: { type: "plain_text", text: o.textContent } })) };
+    else if (kind === "datepicker") v = { type: kind, selected_date: f.value || null };
+    values[f.name] = { [aid]: v };
+  }
+  return values;
+}
+$("modal-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const res = await post("/sandbox/submit", { view_id: openViewId, values: modalValues() });
+  $("modal-error").hidden = !res.error; $("modal-error").textContent = res.error || "";
+  if (res.errors) showErrors(res.errors);
+});
+$("modal-close").addEventListener("click", () => post("/sandbox/close", { view_id: openViewId }));
+$("modal").addEventListener("cancel", (ev) => { ev.preventDefault(); post("/sandbox/close", { view_id: openViewId }); });
+
+// ---- talking to the sandbox -----------------------------------------------------------------
+async function post(path, body) {
+  const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  return r.json();
+}
+async function poll() {
+  for (;;) {
+    try {
+      const r = await fetch(`/sandbox/state?since=${state.version}&wait=20`);
+      const s = await r.json();
+      if (s.version !== state.version) {
+        Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version });
+        if (!state.current && state.channels.length) state.current = state.channels[0].id;
+        render();
+      }
+      $("now").textContent = formatNow(s.now);
+    } catch (e) {
+      await new Promise((ok) => setTimeout(ok, 1000));
+    }
+  }
+}
+function formatNow(iso) {
+  const d = new Date(iso);
+  const fmt = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", weekday: "short" });
+  return fmt.format(d).replace(":", ".");
+}
+$("composer").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const input = $("command");
+  const text = input.value.trim();
+  if (!text || text === "/atgard") return;
+  input.value = "/atgard ";
+  const res = await post("/sandbox/command", { channel: state.current, text });
+  if (!res.ok && res.error) alert(res.error);
+});
+$("home-button").addEventListener("click", () => { state.showHome = true; render(); post("/sandbox/home", {}); });
+for (const b of document.querySelectorAll(".ff button")) {
+  b.addEventListener("click", async () => {
+    const res = await post("/sandbox/clock", { days: Number(b.dataset.days) });
+    if (res.now) $("now").textContent = formatNow(res.now);
+  });
+}
+poll();

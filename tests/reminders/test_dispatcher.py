@@ -1,0 +1,273 @@
+"""The dispatcher: claim, send, record; late, stale, failures, crashes, concurrency, speed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import insert
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from models.notify import DeliveryFailed
+from models.replies import Reply
+from models.tables import AuditEvent, PlannedMeeting, Reminder
+from reminders.dispatcher import LEASE, MAX_ATTEMPTS, scan
+from reminders.planner import plan_reminders
+from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
+
+# Meeting Wednesday 23 April 2025 09.30; reminder due Wednesday 16 April 08.00 CEST.
+MEETING = date(2025, 4, 23)
+DUE = utc(2025, 4, 16, 6, 0)
+
+
+@pytest.fixture
+def meeting_rows(session_factory: SessionFactory, settings: Settings, bound: Bound) -> None:
+    plan_meeting(session_factory, bound.ssp, MEETING, "09:30")
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 4, 10, 8, 0), settings=settings)
+    # Keep these tests about meeting reminders only.
+    with session_factory.begin() as s:
+        for r in s.exec(select(Reminder).where(Reminder.kind != "meeting")):
+            s.delete(r)
+
+
+def _scan(sf: SessionFactory, notifier: RecordingNotifier, settings: Settings, now):  # type: ignore[no-untyped-def]
+    return scan(session_factory=sf, notifier=notifier, now=now, settings=settings)
+
+
+def test_due_reminder_is_sent_once_and_recorded(session_factory, settings, notifier, meeting_rows) -> None:
+    assert not _scan(session_factory, notifier, settings, DUE - timedelta(minutes=1))
+    result = _scan(session_factory, notifier, settings, DUE)
+    assert len(result.sent) == 2
+    channel = notifier.to("#CSSP")[0].reply
+    assert channel.title == "📅 Möte i SSP onsdag 2025-04-23 kl. 09.30"
+    assert "(försenad)" not in channel.plain()
+    assert "1.3" in channel.plain()  # SSP's measure is behind: on the agenda
+    dm = notifier.to("@UANNA")[0].reply
+    assert "ansvarig för 1.3 i SSP" in (dm.context or "")
+    assert {r.status for r in rows(session_factory)} == {"sent"}
+    assert {r.sent_at for r in rows(session_factory)} == {DUE}
+    assert {r.attempts for r in rows(session_factory)} == {1}
+    assert not _scan(session_factory, notifier, settings, DUE + timedelta(hours=1))
+    assert len(notifier.sent) == 2
+
+
+def test_reminder_missed_while_down_goes_out_marked_late(session_factory, settings, notifier, meeting_rows) -> None:
+    result = _scan(session_factory, notifier, settings, DUE + timedelta(days=2))
+    assert len(result.sent) == 2
+    for sent in notifier.sent:
+        assert sent.reply.title and sent.reply.title.endswith("(försenad)")
+        assert "Skulle ha skickats 2025-04-16 08.00" in (sent.reply.context or "")
+
+
+def test_small_delay_is_not_marked_late(session_factory, settings, notifier, meeting_rows) -> None:
+    _scan(session_factory, notifier, settings, DUE + timedelta(minutes=10))
+    assert all("(försenad)" not in (s.reply.title or "") for s in notifier.sent)
+
+
+def test_stale_reminder_is_dropped_and_audited(session_factory, settings, notifier, meeting_rows) -> None:
+    result = _scan(session_factory, notifier, settings, utc(2025, 4, 23, 8, 0))  # meeting started
+    assert notifier.sent == []
+    assert len(result.dropped) == 2
+    assert {r.status for r in rows(session_factory)} == {"dropped"}
+    with session_factory() as s:
+        events = list(s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_inaktuell")))
+    assert len(events) == 2
+
+
+def test_meeting_taken_off_the_calendar_is_not_sent(session_factory, settings, notifier, meeting_rows) -> None:
+    with session_factory.begin() as s:
+        for pm in s.exec(select(PlannedMeeting)):
+            s.delete(pm)
+    result = _scan(session_factory, notifier, settings, DUE)
+    assert notifier.sent == [] and len(result.dropped) == 2
+
+
+def test_permanent_failure_is_not_retried_and_is_reported(session_factory, settings, notifier, meeting_rows) -> None:
+    settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
+    notifier.fail["#CSSP"] = DeliveryFailed("is_archived", permanent=True)
+    result = _scan(session_factory, notifier, settings, DUE)
+    assert len(result.failed) == 1
+    (failed,) = [r for r in rows(session_factory) if r.channel_id == "CSSP"]
+    assert (failed.status, failed.attempts, failed.last_error) == ("failed", 1, "is_archived")
+    report = notifier.to("@UADMIN")
+    assert len(report) == 1
+    assert "#CSSP" in report[0].reply.plain() and "is_archived" in report[0].reply.plain()
+    with session_factory() as s:
+        audit = list(s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_misslyckad")))
+    assert len(audit) == 1
+    # Later scans never try it again.
+    assert not _scan(session_factory, notifier, settings, DUE + timedelta(days=1))
+    assert len(notifier.to("@UADMIN")) == 1
+
+
+def test_permanent_failure_without_admins_is_audited(session_factory, settings, notifier, meeting_rows) -> None:
+    notifier.fail["#CSSP"] = DeliveryFailed("channel_not_found", permanent=True)
+    _scan(session_factory, notifier, settings, DUE)
+    assert [r.kind for r in rows(session_factory)].count("failure_report") == 0
+    with session_factory() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_misslyckad")).first()
+
+
+def test_transient_failures_back_off_and_stop_after_max_attempts(session_factory, settings, notifier, meeting_rows) -> None:
+    settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
+    notifier.fail["#CSSP"] = DeliveryFailed("ratelimited", permanent=False)
+    now = DUE
+    gaps = []
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        result = _scan(session_factory, notifier, settings, now)
+        (row,) = [r for r in rows(session_factory) if r.channel_id == "CSSP"]
+        assert row.attempts == attempt
+        if attempt < MAX_ATTEMPTS:
+            assert row.status == "pending" and len(result.retried) == 1
+            # Nothing happens before the backoff has passed.
+            assert not _scan(session_factory, notifier, settings, row.due_at - timedelta(seconds=1))
+            gaps.append(row.due_at - now)
+            now = row.due_at
+    assert gaps == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert row.status == "failed"
+    assert len(notifier.to("@UADMIN")) == 1
+
+
+class Crash(BaseException):
+    """The process dies (not an error the dispatcher may catch)."""
+
+
+class CrashAfterSend(RecordingNotifier):
+    def __init__(self) -> None:
+        super().__init__()
+        self.crash = True
+
+    def post(self, *, channel_id=None, user_id=None, reply: Reply) -> None:  # type: ignore[no-untyped-def]
+        super().post(channel_id=channel_id, user_id=user_id, reply=reply)
+        if self.crash:
+            raise Crash  # delivered, but the row is never marked sent
+
+
+def test_crash_between_send_and_record_is_resent_after_the_lease(session_factory, settings, meeting_rows) -> None:
+    notifier = CrashAfterSend()
+    with pytest.raises(Crash):
+        _scan(session_factory, notifier, settings, DUE)
+    (stuck,) = [r for r in rows(session_factory) if r.status == "sending"]
+    assert stuck.attempts == 1
+    assert len(notifier.sent) == 1
+    notifier.crash = False
+    # A restart within the lease sends the other row but leaves the claimed one alone.
+    result = _scan(session_factory, notifier, settings, DUE + timedelta(minutes=1))
+    assert stuck.key not in result.sent and len(result.sent) == 1
+    # After the lease the abandoned row goes out again (at-least-once, see dispatcher).
+    result = _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
+    assert result.requeued == [stuck.key] and result.sent == [stuck.key]
+    again = [r for r in rows(session_factory) if r.key == stuck.key][0]
+    assert (again.status, again.attempts) == ("sent", 2)
+    assert len(notifier.sent) == 3  # one duplicate: the documented price of never losing one
+    assert not _scan(session_factory, notifier, settings, DUE + timedelta(hours=1))
+
+
+def test_crash_before_send_loses_nothing(session_factory, settings, meeting_rows) -> None:
+    class CrashBeforeSend(RecordingNotifier):
+        def post(self, *, channel_id=None, user_id=None, reply: Reply) -> None:  # type: ignore[no-untyped-def]
+            raise Crash
+
+    with pytest.raises(Crash):
+        _scan(session_factory, CrashBeforeSend(), settings, DUE)
+    notifier = RecordingNotifier()
+    _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
+    assert sorted(s.target for s in notifier.sent) == ["#CSSP", "@UANNA"]
+    assert {r.status for r in rows(session_factory)} == {"sent"}
+
+
+def test_a_row_that_keeps_crashing_the_sender_gives_up(session_factory, settings, meeting_rows) -> None:
+    with session_factory.begin() as s:
+        for r in s.exec(select(Reminder).where(Reminder.user_id == "UANNA")):
+            s.delete(r)
+    now = DUE
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(Crash):
+            _scan(session_factory, CrashAfterSend(), settings, now)
+        now += LEASE + timedelta(seconds=1)
+    result = _scan(session_factory, RecordingNotifier(), settings, now)
+    assert len(result.failed) == 1 and not result.sent  # crashed 5 times: given up, reported
+    assert [(r.status, r.attempts) for r in rows(session_factory)] == [("failed", MAX_ATTEMPTS)]
+
+
+def test_concurrent_scanners_send_each_row_exactly_once(session_factory, settings, bound: Bound) -> None:
+    with session_factory.begin() as s:
+        for i in range(40):
+            s.add(
+                Reminder(
+                    key=f"tertial|slack|@U{i}|2025-T1", kind="tertial", user_id=f"U{i}",
+                    occurrence="2025-T1", due_at=DUE, stale_at=DUE + timedelta(days=5),
+                )
+            )
+    notifier = RecordingNotifier()
+
+    class Slow(RecordingNotifier):
+        def post(self, **kw) -> None:  # type: ignore[no-untyped-def]
+            time.sleep(0.002)
+            notifier.post(**kw)
+
+    results = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(_scan(session_factory, Slow(), settings, DUE))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    handled = [k for r in results for k in r.sent + r.dropped]
+    assert len(handled) == len(set(handled)) == 40
+    # No assignments exist for these users, so nothing is said: every row dropped, none sent twice.
+    assert notifier.sent == []
+
+
+def test_concurrent_scanners_deliver_once(session_factory, settings, meeting_rows) -> None:
+    notifier = RecordingNotifier()
+    threads = [
+        threading.Thread(target=_scan, args=(session_factory, notifier, settings, DUE)) for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(s.target for s in notifier.sent) == ["#CSSP", "@UANNA"]
+
+
+def test_scan_over_100000_pending_rows_is_fast(session_factory, settings, notifier, meeting_rows) -> None:
+    future = utc(2026, 1, 1)
+    batch = [
+        {
+            "key": f"digest|slack|#C{i}|2026-W01",
+            "kind": "digest",
+            "platform": "slack",
+            "channel_id": f"C{i}",
+            "occurrence": "2026-W01",
+            "due_at": future + timedelta(seconds=i),
+            "stale_at": future + timedelta(days=2),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": DUE,
+        }
+        for i in range(100_000)
+    ]
+    with session_factory.begin() as s:
+        s.execute(insert(Reminder.__table__), batch)  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    result = _scan(session_factory, notifier, settings, DUE)
+    elapsed = time.perf_counter() - started
+    assert len(result.sent) == 2
+    assert elapsed < 1.0, f"scan took {elapsed:.2f} s"
+    started = time.perf_counter()
+    assert not _scan(session_factory, notifier, settings, DUE + timedelta(minutes=1))
+    assert time.perf_counter() - started < 0.2

@@ -1,0 +1,182 @@
+"""The planner: which rows exist, when they are due (DST, holidays), idempotency."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from models.tables import Group, Measure, Occurrence, PlannedMeeting
+from reminders.calendar import TZ, default_school_holidays, is_working_day
+from reminders.planner import ensure_meeting_calendar, plan_reminders
+from tests.reminders.support import Bound, plan_meeting, rows, utc
+
+
+def _plan(sf: SessionFactory, settings: Settings, now) -> int:  # type: ignore[no-untyped-def]
+    with sf.begin() as s:
+        return plan_reminders(session=s, now=now, settings=settings)
+
+
+def test_digest_due_follows_dst_in_spring(session_factory, settings, bound: Bound) -> None:
+    _plan(session_factory, settings, utc(2025, 3, 20, 12, 0))
+    due = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CSSP"}
+    # Monday 08.00 Stockholm: CET (UTC+1) before 30 March, CEST (UTC+2) after.
+    assert due["2025-W13"] == utc(2025, 3, 24, 7, 0)
+    assert due["2025-W14"] == utc(2025, 3, 31, 6, 0)
+
+
+def test_digest_due_follows_dst_in_autumn(session_factory, settings, bound: Bound) -> None:
+    _plan(session_factory, settings, utc(2025, 10, 16, 12, 0))
+    due = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CEST"}
+    assert due["2025-W43"] == utc(2025, 10, 20, 6, 0)
+    assert due["2025-W44"] == utc(2025, 10, 27, 7, 0)
+    for r in rows(session_factory, "digest"):
+        assert r.stale_at == r.due_at + timedelta(days=2)
+
+
+def test_digest_uses_group_weekday_and_time_and_skips_holiday_monday(
+    session_factory, settings, bound: Bound
+) -> None:
+    with session_factory.begin() as s:
+        g = s.get(Group, bound.est.id)
+        assert g is not None
+        g.digest_weekday, g.digest_time = 3, "13:30"  # Thursday
+    _plan(session_factory, settings, utc(2025, 4, 14, 0, 0))
+    est = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CEST"}
+    ssp = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CSSP"}
+    assert est["2025-W16"] == utc(2025, 4, 17, 11, 30)
+    # Monday 21 April 2025 is Annandag påsk: SSP's digest goes out on Tuesday instead.
+    assert ssp["2025-W17"] == utc(2025, 4, 22, 6, 0)
+
+
+def test_digest_whose_time_passed_before_planning_is_not_created(session_factory, settings, bound: Bound) -> None:
+    # Bound on a Tuesday: this week's Monday digest is not sent late, next week's is planned.
+    _plan(session_factory, settings, utc(2025, 3, 25, 12, 0))
+    occurrences = {r.occurrence for r in rows(session_factory, "digest")}
+    assert "2025-W13" not in occurrences
+    assert "2025-W14" in occurrences
+
+
+def test_meeting_reminder_skips_easter_holidays(session_factory, settings, bound: Bound) -> None:
+    # Wednesday 23 April 2025; 3 working days back skips Annandag påsk (21st) and
+    # Långfredag (18th): Tue 22, Thu 17, Wed 16.
+    plan_meeting(session_factory, bound.ssp, date(2025, 4, 23), "09:30")
+    _plan(session_factory, settings, utc(2025, 4, 10, 8, 0))
+    meeting = rows(session_factory, "meeting")
+    assert {(r.channel_id, r.user_id) for r in meeting} == {("CSSP", None), (None, "UANNA")}
+    for r in meeting:
+        assert r.due_at == utc(2025, 4, 16, 6, 0)  # 08.00 CEST
+        assert r.stale_at == utc(2025, 4, 23, 7, 30)  # the meeting starts 09.30 CEST
+        assert r.occurrence == "2025-04-23"
+        assert r.group_id == bound.ssp.id
+
+
+def test_meeting_reminder_days_before_is_per_group(session_factory, settings, bound: Bound) -> None:
+    with session_factory.begin() as s:
+        g = s.get(Group, bound.ssp.id)
+        assert g is not None
+        g.reminder_days_before = 1
+    plan_meeting(session_factory, bound.ssp, date(2025, 4, 22))  # Tuesday after Easter
+    _plan(session_factory, settings, utc(2025, 4, 10, 8, 0))
+    (channel,) = [r for r in rows(session_factory, "meeting") if r.channel_id]
+    assert channel.due_at == utc(2025, 4, 17, 6, 0)  # Thursday before Långfredag
+
+
+def test_meeting_planned_at_short_notice_is_due_now_not_late(session_factory, settings, bound: Bound) -> None:
+    now = utc(2025, 5, 12, 10, 0)
+    plan_meeting(session_factory, bound.ssp, date(2025, 5, 13))
+    _plan(session_factory, settings, now)
+    assert {r.due_at for r in rows(session_factory, "meeting")} == {now}
+
+
+def test_planning_twice_creates_nothing_new(session_factory, settings, bound: Bound) -> None:
+    plan_meeting(session_factory, bound.ssp, date(2025, 4, 23))
+    now = utc(2025, 4, 14, 8, 0)
+    first = _plan(session_factory, settings, now)
+    assert first > 0
+    assert _plan(session_factory, settings, now) == 0
+    assert _plan(session_factory, settings, now + timedelta(hours=1)) == 0
+    keys = [r.key for r in rows(session_factory)]
+    assert len(keys) == len(set(keys)) == first
+
+
+def test_tertial_nudges_and_gap_lists(session_factory, settings, bound: Bound) -> None:
+    _plan(session_factory, settings, utc(2025, 4, 14, 8, 0))
+    nudges = rows(session_factory, "tertial")
+    gaps = rows(session_factory, "tertial_gaps")
+    assert {r.user_id for r in nudges} == {"UANNA", "UBO"}
+    assert {r.channel_id for r in gaps} == {"CSSP", "CEST"}
+    # 5 working days before Wednesday 30 April: 29, 28, 25, 24, 23.
+    for r in nudges + gaps:
+        assert r.occurrence == "2025-T1"
+        assert r.due_at == utc(2025, 4, 23, 6, 0)
+
+
+def test_behind_pace_reminder_at_most_once_per_iso_week(session_factory, settings, bound: Bound) -> None:
+    # Tuesday 22 April 10.00 CEST: SSP (8/år) and EST (2/månad) have logged nothing.
+    _plan(session_factory, settings, utc(2025, 4, 22, 8, 0))
+    behind = rows(session_factory, "recurring")
+    assert {(r.channel_id, r.occurrence) for r in behind} == {("CSSP", "2025-W17"), ("CEST", "2025-W17")}
+    assert all(r.due_at == utc(2025, 4, 22, 8, 0) for r in behind)
+    _plan(session_factory, settings, utc(2025, 4, 24, 8, 0))  # later the same week
+    assert len(rows(session_factory, "recurring")) == 2
+    _plan(session_factory, settings, utc(2025, 4, 28, 8, 0))
+    assert {r.occurrence for r in rows(session_factory, "recurring")} == {"2025-W17", "2025-W18"}
+
+
+def test_behind_pace_waits_for_working_hours(session_factory, settings, bound: Bound) -> None:
+    # Friday evening: the note is for Monday 09.00 (next ISO week).
+    _plan(session_factory, settings, utc(2025, 5, 9, 17, 0))
+    assert {(r.due_at, r.occurrence) for r in rows(session_factory, "recurring")} == {
+        (utc(2025, 5, 12, 7, 0), "2025-W20")
+    }
+
+
+def test_measure_in_pace_gets_no_behind_reminder(session_factory, settings, bound: Bound) -> None:
+    with session_factory.begin() as s:
+        m = s.exec(select(Measure).where(Measure.ref == "1.3")).one()
+        for d in (date(2025, 2, 1), date(2025, 3, 15)):
+            s.add(Occurrence(measure_id=m.id, occurred_on=d))  # type: ignore[arg-type]
+    _plan(session_factory, settings, utc(2025, 4, 22, 8, 0))
+    assert {r.channel_id for r in rows(session_factory, "recurring")} == {"CEST"}
+
+
+def test_meeting_calendar_is_spread_on_working_days(session_factory, settings, bound: Bound) -> None:
+    with session_factory.begin() as s:
+        g = s.get(Group, bound.ssp.id)
+        assert g is not None
+        g.avoid_school_holidays = True
+    now = utc(2025, 1, 9, 8, 0)
+    with session_factory.begin() as s:
+        added = ensure_meeting_calendar(session=s, now=now, settings=settings)
+    with session_factory.begin() as s:
+        again = ensure_meeting_calendar(session=s, now=now, settings=settings)
+        planned = list(s.exec(select(PlannedMeeting)))
+    ssp = sorted(p.planned_on for p in planned if p.group_id == bound.ssp.id)
+    est = [p.planned_on for p in planned if p.group_id == bound.est.id]
+    assert again == 0
+    assert added == len(ssp) + len(est)
+    assert len(ssp) == 8  # "Möten 8 ggr/år"
+    assert 22 <= len(est) <= 24  # "2 ggr/månad" from 10 January
+    school = default_school_holidays(2025)
+    for d in ssp + est:
+        assert is_working_day(d) and d > date(2025, 1, 9)
+    for d in ssp:
+        assert not any(h.contains(d) for h in school)
+    assert all(p.source == "auto" for p in planned)
+
+
+def test_group_with_its_own_meetings_is_not_spread(session_factory, settings, bound: Bound) -> None:
+    plan_meeting(session_factory, bound.ssp, date(2025, 9, 10))
+    with session_factory.begin() as s:
+        ensure_meeting_calendar(session=s, now=utc(2025, 1, 9, 8, 0), settings=settings)
+        ssp = list(s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.ssp.id)))
+    assert [p.planned_on for p in ssp] == [date(2025, 9, 10)]
+
+
+def test_local_times_are_stockholm(session_factory, settings, bound: Bound) -> None:
+    _plan(session_factory, settings, utc(2025, 6, 2, 5, 0))
+    for r in rows(session_factory, "digest"):
+        assert r.due_at.astimezone(TZ).strftime("%H:%M") == "08:00"

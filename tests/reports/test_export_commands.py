@@ -1,0 +1,130 @@
+"""`atgard export` on the command line and `/atgard export` in a channel."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from handlers.export import default_tertial, export_reply, parse_export_args
+from handlers.router import execute
+from models.errors import ParseError
+from models.replies import Visibility
+from reports.export import ExportFormat
+from tests.reports.export_helpers import seed_period_data
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> Path:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_cli_writes_the_export(cli_env: Path, session_factory, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    seed_period_data(session_factory, imported_plan)
+    result = CliRunner().invoke(
+        app, ["export", "--period", "2025-T1", "--format", "xlsx", "--district", "Kungsholmen"]
+    )
+    assert result.exit_code == 0, result.output
+    written = cli_env / "atgardsplan-2025-T1-kungsholmen.xlsx"
+    assert written.exists()
+    assert "Tertialrapport 1 2025" in result.output
+    wb = openpyxl.load_workbook(io.BytesIO(written.read_bytes()))
+    assert wb["Sammanställning"]["D12"].value == 16
+
+    out = cli_env / "rapport.html"
+    result = CliRunner().invoke(
+        app, ["export", "--period", "T2", "--format", "html", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "status per 2025-08-31" in out.read_text(encoding="utf-8")
+
+
+def test_cli_writes_to_stdout(cli_env: Path, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        app, ["export", "--period", "T1", "--format", "csv", "--year", "2025", "--out", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfPeriod;Status per;Nr;")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export"], "ange period med --period"),
+        (["export", "--period", "2025-T7"], "Det finns bara tre tertial"),
+        (["export", "--period", "vår"], "Jag förstod inte perioden"),
+        (["export", "--period", "T1", "--format", "pdf"], "Formatet pdf finns inte"),
+        (["export", "--period", "2025-T1", "--year", "2024"], "anger olika år"),
+        (["export", "--period", "T1", "--district", "Atlantis"], "Hittade ingen åtgärdsplan"),
+    ],
+)
+def test_cli_bad_input_exits_2_in_swedish(
+    cli_env: Path, imported_plan, args: list[str], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_parse_export_args() -> None:
+    assert parse_export_args([]) == (None, ExportFormat.XLSX)
+    assert parse_export_args(["t2", "html"]) == ("t2", ExportFormat.HTML)
+    assert parse_export_args(["md", "2025-t3"]) == ("2025-t3", ExportFormat.MD)
+    with pytest.raises(ParseError, match="Jag förstod inte ”pdf”"):
+        parse_export_args(["pdf"])
+    with pytest.raises(ParseError):
+        parse_export_args(["t1", "t2"])
+
+
+def test_default_tertial() -> None:
+    from datetime import date
+
+    assert default_tertial(2025, date(2025, 4, 22)) == 1
+    assert default_tertial(2025, date(2025, 9, 1)) == 3
+    assert default_tertial(2025, date(2026, 1, 15)) == 3
+    assert default_tertial(2026, date(2025, 12, 20)) == 1
+
+
+def test_channel_export_reply_has_file_and_summary(
+    make_ctx, session_factory, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    seed_period_data(session_factory, imported_plan)
+    reply = export_reply(make_ctx(), [])  # clock: 2025-04-22, so T1 and xlsx
+    assert reply.visibility is Visibility.CHANNEL
+    [attachment] = reply.attachments
+    assert attachment.filename == "atgardsplan-2025-T1-kungsholmen.xlsx"
+    assert attachment.content.startswith(b"PK")
+    assert "Tertialrapport 1" in (reply.title or "")
+    assert "16 åtgärder" in reply.plain()
+    assert reply.images == []
+    assert reply.ack_text
+
+
+def test_channel_html_export_posts_the_chart(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = export_reply(make_ctx(), ["t2", "html"])
+    assert reply.attachments[0].filename == "atgardsplan-2025-T2-kungsholmen.html"
+    [image] = reply.images
+    assert image.png.startswith(b"\x89PNG") and "Läge per prioriterat område" in image.alt
+
+
+def test_only_coordinators_export(make_ctx, settings, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    settings.admin_user_ids = ["U_ADMIN"]
+    reply = execute(make_ctx(user="U_MEMBER"), "export T1")
+    assert reply.attachments == []
+    assert "Bara samordnare kan exportera planen" in reply.plain()
+    ok = execute(make_ctx(user="U_ADMIN"), "export T1 csv")
+    assert ok.attachments[0].filename.endswith(".csv")
+
+
+def test_router_turns_bad_words_into_a_swedish_reply(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "export T9")
+    assert reply.attachments == []
+    assert "tertial" in reply.plain()

@@ -1,0 +1,64 @@
+"""Unsigned, wrongly signed, tampered and stale requests are rejected with nothing stored or sent."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import BoltRequest
+
+from models.tables import AuditEvent, FollowUp
+from tests.slack.helpers import rows
+
+COMMAND = {
+    "team_id": "T1",
+    "channel_id": "C1",
+    "user_id": "U1",
+    "user_name": "kim",
+    "command": "/atgard",
+    "text": "uppfolj 1.3 Ska inte sparas",
+    "response_url": "http://127.0.0.1:9/x",
+    "trigger_id": "t",
+}
+
+
+def assert_nothing_happened(slack, session_factory):  # type: ignore[no-untyped-def]
+    slack.settle()
+    assert slack.fake.methods() == []
+    assert rows(session_factory, FollowUp) == []
+    assert [e for e in rows(session_factory, AuditEvent) if e.action != "import"] == []
+
+
+def test_unsigned_request_is_rejected(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
+    body = urlencode(COMMAND)
+    resp = slack.app.dispatch(BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]}))
+    assert resp.status == 401
+    assert_nothing_happened(slack, session_factory)
+
+
+def test_wrong_secret_is_rejected(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
+    assert slack.form(COMMAND, secret="not-the-secret").status == 401
+    assert_nothing_happened(slack, session_factory)
+
+
+@pytest.mark.parametrize("age", [301, 3600, -400])
+def test_stale_or_future_request_is_rejected(slack, imported_plan, session_factory, age):  # type: ignore[no-untyped-def]
+    assert slack.form(COMMAND, timestamp=int(time.time()) - age).status == 401
+    assert_nothing_happened(slack, session_factory)
+
+
+def test_tampered_body_is_rejected(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
+    from tests.slack.conftest import signed_headers
+
+    signed = urlencode(COMMAND)
+    headers = signed_headers(signed, "application/x-www-form-urlencoded")
+    tampered = signed.replace("Ska+inte+sparas", "Annan+text")
+    assert slack.app.dispatch(BoltRequest(body=tampered, headers=headers)).status == 401
+    assert_nothing_happened(slack, session_factory)
+
+
+def test_a_fresh_signed_request_is_accepted(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
+    assert slack.form(COMMAND, timestamp=int(time.time()) - 200).status == 200
+    slack.settle()
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Ska inte sparas"]
