@@ -74,7 +74,13 @@ def save_follow_up(
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         period = import_period(plan.year, ctx.today())
         fu = tracking.add_follow_up(
-            session=s, measure=measure, period=period, verdict=verdict, text=text, actor=ctx.actor
+            session=s,
+            measure=measure,
+            period=period,
+            verdict=verdict,
+            text=text,
+            actor=ctx.actor,
+            now=ctx.now(),
         )
     return Reply(
         title=f"Uppföljning sparad för {ref}",
@@ -111,7 +117,13 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         occ = tracking.mark_done(
-            session=s, measure=measure, on=on, note=text, actor=ctx.actor, year=scope.plan.year
+            session=s,
+            measure=measure,
+            on=on,
+            note=text,
+            actor=ctx.actor,
+            year=scope.plan.year,
+            now=ctx.now(),
         )
         once = measure.status == "klar"
     what = "genomförd" if once else "genomförd en gång till"

@@ -136,6 +136,7 @@ def submit_meeting(
                 decisions=_s(values.get("decisions")),
                 measures=chosen,
                 actor=ctx.actor,
+                now=ctx.now(),
             )
             group_name = group.name
     except ValidationError as e:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.replies import Actor
 from models.tables import AuditEvent
+from models.types import utcnow
 
 
 def _dump(value: Any) -> str | None:
@@ -28,6 +29,7 @@ def record(
     entity_id: str | int | None = None,
     before: Any = None,
     after: Any = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
     """Add an audit row; it commits or rolls back together with the change it describes."""
     event = AuditEvent(
@@ -38,6 +40,7 @@ def record(
         entity_id=None if entity_id is None else str(entity_id),
         before=_dump(before),
         after=_dump(after),
+        at=at or utcnow(),
     )
     session.add(event)
     return event

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +13,7 @@ from models.errors import ValidationError
 from models.replies import Actor
 from models.tables import Group, Measure, Meeting, MeetingMeasure, PlannedMeeting
 from models.tracking import checked_text
+from models.types import utcnow
 
 
 def log_meeting(
@@ -25,7 +26,9 @@ def log_meeting(
     decisions: str | None,
     measures: Sequence[Measure],
     actor: Actor,
+    now: datetime | None = None,
 ) -> Meeting:
+    now = now or utcnow()
     orgs = checked_text(
         organisations,
         limit=MAX_SHORT * 2,
@@ -48,6 +51,7 @@ def log_meeting(
         notes=body or None,
         decisions=dec or None,
         author_id=actor.user_id,
+        created_at=now,
     )
     session.add(meeting)
     session.flush()
@@ -67,6 +71,7 @@ def log_meeting(
             "decisions": dec,
             "measures": [m.ref for m in measures],
         },
+        at=now,
     )
     return meeting
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -46,7 +46,9 @@ def add_follow_up(
     verdict: str | None,
     text: str,
     actor: Actor,
+    now: datetime | None = None,
 ) -> FollowUp:
+    now = now or utcnow()
     verdict = verdict or Verdict.PAGAENDE
     if verdict not in VERDICTS:
         raise ValidationError("Välj en bedömning i listan.", field="verdict")
@@ -61,6 +63,7 @@ def add_follow_up(
         author_id=actor.user_id,
         author_name=actor.name,
         source="chat",
+        created_at=now,
     )
     session.add(fu)
     session.flush()
@@ -71,13 +74,22 @@ def add_follow_up(
         entity="measure",
         entity_id=audit.measure_key(measure.plan_id, measure.ref),
         after={"period": period, "verdict": verdict, "text": body, "follow_up_id": fu.id},
+        at=now,
     )
     return fu
 
 
 def mark_done(
-    *, session: Session, measure: Measure, on: date, note: str | None, actor: Actor, year: int
+    *,
+    session: Session,
+    measure: Measure,
+    on: date,
+    note: str | None,
+    actor: Actor,
+    year: int,
+    now: datetime | None = None,
 ) -> Occurrence:
+    now = now or utcnow()
     """Tick off a one-off measure, or record one occurrence of a recurring one."""
     body = checked_text(
         note, limit=MAX_FOLLOW_UP, field="text", label="Kommentaren", required=False
@@ -88,12 +100,13 @@ def mark_done(
         occurred_on=on,
         note=body or None,
         author_id=actor.user_id,
+        created_at=now,
     )
     session.add(occ)
     if measure.kind in (MeasureKind.PUNKTINSATS,):
         measure.status = MeasureStatus.DONE
         measure.done_on = on
-        measure.updated_at = utcnow()
+        measure.updated_at = now
         session.add(measure)
     session.flush()
     audit.record(
@@ -109,6 +122,7 @@ def mark_done(
             "occurred_on": on,
             "note": body,
         },
+        at=now,
     )
     return occ
 

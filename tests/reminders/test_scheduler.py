@@ -1,0 +1,102 @@
+"""The real APScheduler BackgroundScheduler with a controllable clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.memory import MemoryJobStore
+
+from reminders.scheduler import PLAN_JOB_ID, SCAN_JOB_ID, build_scheduler
+from reminders.service import start_scheduler
+from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_scheduler_sends_due_reminder_on_its_own(runtime, notifier: RecordingNotifier, clock, bound: Bound) -> None:
+    plan_meeting(runtime.session_factory, bound.ssp, date(2025, 4, 23), "09:30")
+    clock.set(utc(2025, 4, 15, 6, 0))  # the day before the reminder is due
+    handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=0.2)
+    try:
+        assert handle.running
+        assert wait_for(lambda: any(r.kind == "meeting" for r in rows(runtime.session_factory)))
+        time.sleep(0.5)
+
+        def meeting_posts(target: str) -> list[str]:
+            return [t for s in notifier.to(target) if (t := s.reply.title or "").startswith("📅")]
+
+        assert not meeting_posts("#CSSP")
+        clock.set(utc(2025, 4, 16, 6, 0))  # 08.00 CEST: due
+        assert wait_for(lambda: bool(meeting_posts("#CSSP")))
+        assert meeting_posts("#CSSP") == ["📅 Möte i SSP onsdag 2025-04-23 kl. 09.30"]
+        assert wait_for(lambda: bool(meeting_posts("@UANNA")))
+        time.sleep(0.6)  # several more scans: nothing is sent twice
+        assert len(meeting_posts("#CSSP")) == 1 and len(meeting_posts("@UANNA")) == 1
+    finally:
+        handle.shutdown()
+    assert not handle.running
+
+
+def test_run_now_fast_forwards(runtime, notifier: RecordingNotifier, clock, bound: Bound) -> None:
+    clock.set(utc(2025, 3, 20, 12, 0))
+    handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=3600)
+    try:
+        assert wait_for(lambda: bool(rows(runtime.session_factory, "digest")))
+        clock.set(utc(2025, 3, 31, 6, 0))  # Monday after the DST change, 08.00 CEST
+        result = handle.run_now()
+        digests = [k for k in result.sent if k.startswith("digest|")]
+        assert sorted(digests) == ["digest|slack|#CEST|2025-W14", "digest|slack|#CSSP|2025-W14"]
+        # W13's digest was due a week ago and is stale by now: dropped, not sent late.
+        assert sorted(k for k in result.dropped if k.startswith("digest|")) == [
+            "digest|slack|#CEST|2025-W13",
+            "digest|slack|#CSSP|2025-W13",
+        ]
+        assert not [k for k in handle.run_now().sent if k.startswith("digest|")]
+    finally:
+        handle.shutdown()
+
+
+def test_late_after_downtime_is_marked(runtime, notifier: RecordingNotifier, clock, bound: Bound) -> None:
+    clock.set(utc(2025, 3, 20, 12, 0))
+    handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=3600)
+    try:
+        assert wait_for(lambda: bool(rows(runtime.session_factory, "digest")))
+        clock.set(utc(2025, 3, 24, 10, 0))  # the bot was down from 08.00 to 11.00
+        handle.run_now()
+        (digest,) = [s for s in notifier.to("#CSSP") if "Veckobrev" in (s.reply.title or "")]
+        assert digest.reply.title == "📊 Veckobrev v. 13 – SSP (försenad)"
+    finally:
+        handle.shutdown()
+
+
+def test_scheduler_configuration(runtime, notifier: RecordingNotifier, clock) -> None:
+    scheduler = build_scheduler(runtime, notifier, clock)
+    assert scheduler.timezone == ZoneInfo("Europe/Stockholm")
+    assert isinstance(scheduler._jobstores["default"], MemoryJobStore)  # rows are the truth
+    scheduler.start(paused=True)
+    try:
+        jobs = {j.id: j for j in scheduler.get_jobs()}
+        assert set(jobs) == {PLAN_JOB_ID, SCAN_JOB_ID}
+        scan = jobs[SCAN_JOB_ID]
+        assert scan.trigger.interval == timedelta(seconds=runtime.settings.scan_interval_seconds)
+        assert scan.coalesce and scan.max_instances == 1 and scan.misfire_grace_time
+        assert jobs[PLAN_JOB_ID].trigger.interval == timedelta(minutes=15)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_disabled_scheduler_does_not_start(runtime, notifier: RecordingNotifier, clock) -> None:
+    runtime.settings = runtime.settings.model_copy(update={"scheduler_enabled": False})
+    handle = start_scheduler(runtime, notifier, clock=clock)
+    assert not handle.running
+    handle.shutdown()

@@ -1,0 +1,79 @@
+"""A real sandbox server (`atgard sandbox`) in a subprocess, on its own database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.db import make_engine, make_session_factory
+from tests.conftest import BACKEND, create_pg_database, pg_url_for, plan_file
+
+ROOT = Path(__file__).parents[2]
+
+
+@dataclass
+class SandboxServer:
+    url: str
+    database_url: str
+    proc: subprocess.Popen[bytes]
+
+    def session_factory(self):  # type: ignore[no-untyped-def]
+        return make_session_factory(make_engine(self.database_url))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the sandbox exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("the sandbox did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """One server per test module (starting one takes seconds); tests assert on differences."""
+    tmp_path = tmp_path_factory.mktemp("sandbox")
+    if BACKEND == "postgresql":
+        db = pg_url_for(f"sandbox_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+        create_pg_database(db)
+    else:
+        db = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(DATABASE_URL=db, SCAN_INTERVAL_SECONDS="1", LOG_LEVEL="WARNING")
+    subprocess.run([sys.executable, "-m", "bot.cli", "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025"], env=env, cwd=ROOT, check=True, capture_output=True)
+    port = free_port()
+    log = (tmp_path / "sandbox.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_healthy(url, proc)
+        yield SandboxServer(url=url, database_url=db, proc=proc)
+    finally:
+        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown; SIGTERM waits for long polls
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

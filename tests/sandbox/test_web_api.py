@@ -1,0 +1,63 @@
+"""The sandbox answers Slack's Web API the way slack_sdk expects (the bot's real client)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from tests.sandbox.conftest import SandboxServer
+
+
+def _state(server: SandboxServer) -> dict:  # type: ignore[type-arg]
+    with urllib.request.urlopen(server.url + "sandbox/state") as resp:
+        return json.loads(resp.read())
+
+
+def test_web_api_methods_through_slack_sdk(sandbox_server: SandboxServer) -> None:
+    client = WebClient(token="xoxb-x", base_url=sandbox_server.url + "api/")
+    assert client.auth_test()["user_id"] == "UBOTATGARD"
+    posted = client.chat_postMessage(channel="CSSP00001", text="hej", blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "*hej*"}}])
+    client.chat_update(channel="CSSP00001", ts=posted["ts"], text="hej igen", blocks=[])
+    client.chat_postEphemeral(channel="CEST00001", user="USANDBOX1", text="bara du")
+    dm = client.conversations_open(users="USANDBOX1")["channel"]["id"]
+    client.chat_postMessage(channel=dm, text="ett dm")
+    assert client.users_info(user="USANDBOX1")["user"]["tz"] == "Europe/Stockholm"
+    assert client.conversations_info(channel="CSSP00001")["channel"]["name"] == "ssp-kungsholmen"
+    client.views_publish(user_id="USANDBOX1", view={"type": "home", "blocks": []})
+    upload = client.files_upload_v2(channel="CTRYGG001", content=b"a;b\n1;2\n", filename="rapport.csv", title="Rapport")
+    assert upload["ok"]
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="CNOPE", text="x")
+    assert err.value.response["error"] == "channel_not_found"
+    state = _state(sandbox_server)
+    texts = [(m["channel"], m["text"], m["ephemeral"]) for m in state["messages"]]
+    assert ("CSSP00001", "hej igen", False) in texts
+    assert ("CEST00001", "bara du", True) in texts
+    assert (dm, "ett dm", False) in texts
+    assert state["home"] == {"type": "home", "blocks": []}
+    [file_msg] = [m for m in state["messages"] if m["files"]]
+    with urllib.request.urlopen(sandbox_server.url + file_msg["files"][0]["url"].lstrip("/")) as resp:
+        assert resp.read() == b"a;b\n1;2\n"
+
+
+def test_channels_start_bound_to_the_three_groups(sandbox_server: SandboxServer) -> None:
+    from sqlmodel import select
+
+    from models.tables import Group
+
+    with sandbox_server.session_factory().begin() as s:
+        bound = {g.channel_id: g.name for g in s.exec(select(Group))}
+    assert bound == {"CSSP00001": "SSP", "CEST00001": "EST", "CTRYGG001": "Trygghetsrådet"}
+    names = [c["name"] for c in _state(sandbox_server)["channels"]]
+    assert names[:3] == ["ssp-kungsholmen", "est-kungsholmen", "trygghetsradet"]
+
+
+def test_unsigned_request_to_the_bot_is_refused(sandbox_server: SandboxServer) -> None:
+    req = urllib.request.Request(sandbox_server.url + "slack/events", data=b"command=/atgard&text=lista", method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req)
+    assert err.value.code == 401
