@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,8 +26,7 @@ def start_scheduler_hook(runtime: Runtime, notifier: Notifier) -> Any:
     if importlib.util.find_spec("reminders.service") is None:
         log.info("reminders.service not installed; no scheduler")
         return None
-    from reminders import service
-
+    service = importlib.import_module("reminders.service")
     start = getattr(service, "start_scheduler", None)
     if start is None:
         log.info("reminders.service.start_scheduler missing; no scheduler")

@@ -70,6 +70,11 @@ class ScanResult:
     def __bool__(self) -> bool:
         return any((self.sent, self.retried, self.failed, self.dropped, self.requeued))
 
+    def merge(self, other: ScanResult) -> ScanResult:
+        for name in ("sent", "retried", "failed", "dropped", "requeued"):
+            getattr(self, name).extend(getattr(other, name))
+        return self
+
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 … minutes after the n-th failed attempt, at most an hour."""
@@ -107,11 +112,11 @@ def _requeue_abandoned(
 ) -> None:
     with session_factory.begin() as s:
         rows = s.exec(
-            select(Reminder.id, Reminder.key, Reminder.attempts)
+            select(Reminder.id, Reminder.key, Reminder.attempts, Reminder.due_at)
             .where(Reminder.status == "sending", col(Reminder.due_at) <= now)
             .limit(BATCH)
         ).all()
-        for rid, key, attempts in rows:
+        for rid, key, attempts, lease_end in rows:
             exhausted = attempts >= MAX_ATTEMPTS
             n = s.execute(
                 update(Reminder)
@@ -122,7 +127,9 @@ def _requeue_abandoned(
                 )
                 .values(
                     status="failed" if exhausted else "pending",
-                    due_at=now,
+                    # Back to when it was claimed (at or after it was due), so a resend after
+                    # a long outage is still marked "(försenad)".
+                    due_at=lease_end - LEASE,
                     last_error=REASON_REQUEUED,
                 )
             ).rowcount  # type: ignore[attr-defined]

@@ -66,9 +66,12 @@ class PgAdvisoryLeader:
         self._key = key
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self._released = False
 
     def is_leader(self) -> bool:
         with self._lock:
+            if self._released:
+                return False  # shut down: never take the lock again
             if self._conn is not None:
                 if self._still_held():
                     return True
@@ -118,8 +121,9 @@ class PgAdvisoryLeader:
             self._conn = None
 
     def release(self) -> None:
-        """Give up leadership (closing the session releases the lock) and the engine."""
+        """Give up leadership for good (closing the session releases the lock)."""
         with self._lock:
+            self._released = True
             if self._conn is not None:
                 with contextlib.suppress(Exception):
                     self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})

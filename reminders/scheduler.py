@@ -17,9 +17,12 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from bot.runtime import Runtime
 from models.notify import Notifier
+from models.tables import Reminder
 from reminders.calendar import TZ
 from reminders.dispatcher import ScanResult, scan
 from reminders.leader import Leadership, leadership_for
@@ -28,6 +31,8 @@ from reminders.planner import ensure_meeting_calendar, plan_reminders
 log = logging.getLogger(__name__)
 
 PLAN_INTERVAL = timedelta(minutes=15)
+CATCH_UP_AFTER = timedelta(minutes=10)
+MAX_REPLAY_SCANS = 1000
 PLAN_JOB_ID = "atgard-plan-reminders"
 SCAN_JOB_ID = "atgard-scan-reminders"
 
@@ -37,7 +42,14 @@ def system_clock() -> datetime:
 
 
 class ReminderJobs:
-    """The work the scheduler's jobs do; also callable directly (`run_now`)."""
+    """The work the scheduler's jobs do; also callable directly (`run_now`).
+
+    Catch-up: with an injected clock that jumps (the sandbox's "spola fram tiden", tests),
+    a jump longer than CATCH_UP_AFTER is replayed: the window is planned day by day and every
+    row is sent at its own due time, as if the bot had been running all along. With the real
+    clock (the default) a gap means the bot was down: missed reminders go out "(försenad)" or
+    are dropped when stale, which is what users should see after an outage.
+    """
 
     def __init__(
         self,
@@ -45,13 +57,17 @@ class ReminderJobs:
         notifier: Notifier,
         clock: Callable[[], datetime] | None = None,
         leader: Leadership | None = None,
+        *,
+        catch_up: bool | None = None,
     ) -> None:
         self.runtime = runtime
         self.notifier = notifier
         self.clock = clock or system_clock
         self.leader = leader or leadership_for(runtime.engine)
+        self.catch_up = clock is not None if catch_up is None else catch_up
         self._work = threading.Lock()  # plan, scan and run_now never overlap in one process
         self._stopping = threading.Event()
+        self._last_now: datetime | None = None
         self.last_scan: ScanResult | None = None
 
     def plan(self) -> int:
@@ -59,14 +75,19 @@ class ReminderJobs:
         if self._stopping.is_set() or not self.leader.is_leader():
             return 0
         with self._work:
-            return self._plan(self.clock())
+            now = self.clock()
+            self._catch_up(now)
+            return self._plan(now)
 
     def scan(self) -> ScanResult:
         """Send due rows."""
         if self._stopping.is_set() or not self.leader.is_leader():
             return ScanResult()
         with self._work:
-            return self._scan(self.clock())
+            now = self.clock()
+            result = self._catch_up(now)
+            result.merge(self._scan(now))
+            return result
 
     def run_now(self) -> ScanResult:
         """Plan and scan at once with the clock's current time (the sandbox's fast-forward)."""
@@ -74,8 +95,37 @@ class ReminderJobs:
             return ScanResult()
         with self._work:
             now = self.clock()
+            result = self._catch_up(now)
             self._plan(now)
-            return self._scan(now)
+            result.merge(self._scan(now))
+            return result
+
+    def _catch_up(self, now: datetime) -> ScanResult:
+        last, self._last_now = self._last_now, max(now, self._last_now or now)
+        result = ScanResult()
+        if not self.catch_up or last is None or now - last <= CATCH_UP_AFTER:
+            return result
+        log.info("Clock moved from %s to %s: replaying reminders in between", last, now)
+        step = last
+        while step < now and not self._stopping.is_set():
+            step = min(step + timedelta(days=1), now)
+            self._plan(step)
+            at = last
+            for _ in range(MAX_REPLAY_SCANS):
+                due = self._next_due(step)
+                if due is None:
+                    break
+                at = max(due, at)
+                result.merge(self._scan(at))
+        return result
+
+    def _next_due(self, until: datetime) -> datetime | None:
+        with self.runtime.session_factory() as s:
+            return s.exec(
+                select(func.min(Reminder.due_at)).where(
+                    Reminder.status == "pending", col(Reminder.due_at) <= until
+                )
+            ).one()
 
     def _plan(self, now: datetime) -> int:
         rt = self.runtime

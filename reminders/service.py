@@ -52,9 +52,14 @@ def start_scheduler(
     leader: Leadership | None = None,
     scan_interval: float | None = None,
     plan_interval: timedelta = PLAN_INTERVAL,
+    catch_up: bool | None = None,
 ) -> SchedulerHandle:
-    """Start planning and sending reminders in this process (the bot calls this on start)."""
-    jobs = ReminderJobs(runtime, notifier, clock, leader)
+    """Start planning and sending reminders in this process (the bot calls this on start).
+
+    `clock` defaults to the system clock; an injected clock may jump forward and, unless
+    `catch_up=False`, the jump is replayed (see ReminderJobs).
+    """
+    jobs = ReminderJobs(runtime, notifier, clock, leader, catch_up=catch_up)
     if not runtime.settings.scheduler_enabled:
         log.info("Reminder scheduler is disabled (SCHEDULER_ENABLED=false)")
         return SchedulerHandle(jobs, None)

@@ -38,6 +38,7 @@ VERDICT_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" only where a reader would see an entity
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.M)
 
 
@@ -45,7 +46,7 @@ def _md(text: Any, indent: int = 0) -> str:
     """Escape Markdown (and HTML) in a text; keep its line breaks as hard breaks."""
     if text is None:
         return ""
-    out = _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&amp;")
+    out = _MD_ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", str(text)))
     out = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
     lines = [line.strip() for line in out.split("\n")]
     return ("  \n" + " " * indent).join(line for line in lines if line) if lines else ""

@@ -30,8 +30,10 @@ PG_BASE = os.environ.get(
 )
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+def run_id() -> str:
+    # Unique per run and worker: two runs on one machine must never drop each other's database.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{run}"
 
 
 def pg_url_for(name_suffix: str) -> str:
@@ -52,13 +54,26 @@ def create_pg_database(url: str) -> None:
     admin.dispose()
 
 
+def drop_pg_database(url: str) -> None:
+    target = make_url(url)
+    admin = make_engine(
+        target.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if BACKEND == "postgresql":
-        url = pg_url_for(_worker())
+        url = pg_url_for(run_id())
         create_pg_database(url)
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'atgard.db'}"
+        yield url
+        drop_pg_database(url)
+        return
+    yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'atgard.db'}"
 
 
 @pytest.fixture(scope="session")

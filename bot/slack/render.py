@@ -86,9 +86,9 @@ def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
         if len(mrkdwn(rest)) <= limit:
             pieces.append(rest)
             break
-        cut = limit
-        while len(mrkdwn(rest[:cut])) > limit:
-            cut -= len(mrkdwn(rest[:cut])) - limit
+        cut = min(limit, len(rest))
+        while cut > 1 and len(mrkdwn(rest[:cut])) > limit:
+            cut = max(1, cut - max(1, (len(mrkdwn(rest[:cut])) - limit) // 5))
         window = rest[:cut]
         brk = max(window.rfind("\n"), window.rfind(" "))
         if brk >= cut // 2:

@@ -6,24 +6,35 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from tests.conftest import BACKEND, DATA, create_pg_database, pg_url_for, plan_file
+from tests.conftest import (
+    BACKEND,
+    DATA,
+    create_pg_database,
+    drop_pg_database,
+    pg_url_for,
+    plan_file,
+    run_id,
+)
 
 ATGARD = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture
-def cli_db(tmp_path: Path) -> str:
+def cli_db(tmp_path: Path) -> Iterator[str]:
     if BACKEND == "postgresql":
-        url = pg_url_for(f"cli_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+        url = pg_url_for(f"cli_{run_id()}")
         create_pg_database(url)
-        return url
-    return f"sqlite:///{tmp_path / 'cli.db'}"
+        yield url
+        drop_pg_database(url)
+        return
+    yield f"sqlite:///{tmp_path / 'cli.db'}"
 
 
 def run(db: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -28,9 +28,29 @@ def test_digest_content(session_factory, bound: Bound) -> None:
     plan_meeting(session_factory, bound.ssp, date(2025, 4, 30))  # next week: not listed
     with session_factory.begin() as s:
         m = s.exec(select(Measure).where(Measure.ref == "1.2")).one()
-        s.add(FollowUp(measure_id=m.id, period="2025-T1", verdict="delvis", text="Två möten hölls.", created_at=utc(2025, 4, 17, 9, 0)))  # type: ignore[arg-type]
-        s.add(FollowUp(measure_id=m.id, period="2025-T1", verdict="delvis", text="Gammal.", created_at=utc(2025, 3, 1, 9, 0)))  # type: ignore[arg-type]
-        s.add(Meeting(group_id=bound.ssp.id, held_on=date(2025, 4, 16), created_at=utc(2025, 4, 16, 12, 0)))  # type: ignore[arg-type]
+        s.add(
+            FollowUp(
+                measure_id=m.id,
+                period="2025-T1",
+                verdict="delvis",
+                text="Två möten hölls.",
+                created_at=utc(2025, 4, 17, 9, 0),
+            )
+        )  # type: ignore[arg-type]
+        s.add(
+            FollowUp(
+                measure_id=m.id,
+                period="2025-T1",
+                verdict="delvis",
+                text="Gammal.",
+                created_at=utc(2025, 3, 1, 9, 0),
+            )
+        )  # type: ignore[arg-type]
+        s.add(
+            Meeting(
+                group_id=bound.ssp.id, held_on=date(2025, 4, 16), created_at=utc(2025, 4, 16, 12, 0)
+            )
+        )  # type: ignore[arg-type]
     reply = _digest(session_factory, bound)
     assert reply.title == "📊 Veckobrev v. 17 – SSP"
     assert reply.visibility is Visibility.CHANNEL
@@ -52,7 +72,10 @@ def test_digest_content(session_factory, bound: Bound) -> None:
     assert not any(line.split(" ")[1] == "1.2" for line in needs_lines[:MAX_NEEDS])
     assert needs_lines[-1].startswith("… och ") and "/atgard lista" in needs_lines[-1]
     assert meetings == "ons 2025-04-23 kl. 08.30"
-    assert since.splitlines() == ["1.2 uppföljning (delvis), 2025-04-17", "Möte loggat i SSP, 2025-04-16"]
+    assert since.splitlines() == [
+        "1.2 uppföljning (delvis), 2025-04-17",
+        "Möte loggat i SSP, 2025-04-16",
+    ]
     assert "Åtgärdsplan 2025, Kungsholmen" in (reply.context or "")
 
 
@@ -69,7 +92,15 @@ def test_progress_bar_fills_with_done_measures(session_factory, bound: Bound) ->
     with session_factory.begin() as s:
         for m in s.exec(select(Measure).where(Measure.plan_id == bound.plan.id)):
             if m.ref.startswith("5."):
-                s.add(FollowUp(measure_id=m.id, period="2025-T1", verdict="uppfyllt", text="Klart.", created_at=utc(2025, 4, 1)))  # type: ignore[arg-type]
+                s.add(
+                    FollowUp(
+                        measure_id=m.id,
+                        period="2025-T1",
+                        verdict="uppfyllt",
+                        text="Klart.",
+                        created_at=utc(2025, 4, 1),
+                    )
+                )  # type: ignore[arg-type]
     progress = _digest(session_factory, bound).sections[0].text
     assert "5. Kriminella miljöer och livsstilar\n▰▰▰▰▰▰▰▰▰▰ 2 av 2 klara" in progress
     assert progress.startswith("Hela planen: ▰▱▱▱▱▱▱▱▱▱ 2 av 16 klara")
@@ -81,32 +112,60 @@ def test_no_meetings_and_no_news(session_factory, bound: Bound) -> None:
     assert reply.sections[3].text == "Inga nya uppföljningar eller möten har loggats."
 
 
-def test_digest_is_delivered_at_0800_local_on_both_sides_of_dst(session_factory, settings, notifier, bound: Bound) -> None:
+def test_digest_is_delivered_at_0800_local_on_both_sides_of_dst(
+    session_factory, settings, notifier, bound: Bound
+) -> None:
     with session_factory.begin() as s:
         plan_reminders(session=s, now=utc(2025, 3, 20, 12, 0), settings=settings)
+
     def digests() -> list[str]:
-        return [x.reply.title or "" for x in notifier.to("#CSSP") if "Veckobrev" in (x.reply.title or "")]
+        return [
+            x.reply.title or ""
+            for x in notifier.to("#CSSP")
+            if "Veckobrev" in (x.reply.title or "")
+        ]
 
     for before, at, week in (
         (utc(2025, 3, 24, 6, 59), utc(2025, 3, 24, 7, 0), "v. 13"),  # CET
-        (utc(2025, 3, 31, 5, 59), utc(2025, 3, 31, 6, 0), "v. 14"),  # CEST, the day after the change
+        (
+            utc(2025, 3, 31, 5, 59),
+            utc(2025, 3, 31, 6, 0),
+            "v. 14",
+        ),  # CEST, the day after the change
     ):
         scan(session_factory=session_factory, notifier=notifier, now=before, settings=settings)
         assert not any(week in t for t in digests())
         scan(session_factory=session_factory, notifier=notifier, now=at, settings=settings)
         assert any(t == f"📊 Veckobrev {week} – SSP" for t in digests())
     with session_factory() as s:
-        sent = s.exec(select(Reminder).where(Reminder.kind == "digest", Reminder.channel_id == "CSSP")).all()
-    assert {r.sent_at for r in sent if r.status == "sent"} == {utc(2025, 3, 24, 7, 0), utc(2025, 3, 31, 6, 0)}, [(r.key, r.status, r.sent_at) for r in sent]
+        sent = s.exec(
+            select(Reminder).where(Reminder.kind == "digest", Reminder.channel_id == "CSSP")
+        ).all()
+    assert {r.sent_at for r in sent if r.status == "sent"} == {
+        utc(2025, 3, 24, 7, 0),
+        utc(2025, 3, 31, 6, 0),
+    }, [(r.key, r.status, r.sent_at) for r in sent]
 
 
 def test_autumn_digest_after_dst_ends(session_factory, settings, notifier, bound: Bound) -> None:
     with session_factory.begin() as s:
         plan_reminders(session=s, now=utc(2025, 10, 22, 12, 0), settings=settings)
-    scan(session_factory=session_factory, notifier=notifier, now=utc(2025, 10, 27, 6, 59), settings=settings)
+    scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=utc(2025, 10, 27, 6, 59),
+        settings=settings,
+    )
     assert not [x for x in notifier.to("#CEST") if "Veckobrev" in (x.reply.title or "")]
-    scan(session_factory=session_factory, notifier=notifier, now=utc(2025, 10, 27, 7, 0), settings=settings)
-    assert [x.reply.title for x in notifier.to("#CEST") if "Veckobrev" in (x.reply.title or "")] == ["📊 Veckobrev v. 44 – EST"]
+    scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=utc(2025, 10, 27, 7, 0),
+        settings=settings,
+    )
+    assert [
+        x.reply.title for x in notifier.to("#CEST") if "Veckobrev" in (x.reply.title or "")
+    ] == ["📊 Veckobrev v. 44 – EST"]
 
 
 def test_unbound_channel_gets_no_digest(session_factory, settings, notifier, bound: Bound) -> None:
@@ -117,6 +176,11 @@ def test_unbound_channel_gets_no_digest(session_factory, settings, notifier, bou
         g.channel_id = None
         g.platform = None
     due = min(r.due_at for r in rows(session_factory, "digest"))
-    result = scan(session_factory=session_factory, notifier=notifier, now=due + timedelta(minutes=1), settings=settings)
+    result = scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=due + timedelta(minutes=1),
+        settings=settings,
+    )
     assert [x.target for x in notifier.sent if "Veckobrev" in (x.reply.title or "")] == ["#CSSP"]
     assert any(k.startswith("digest|slack|#CEST") for k in result.dropped)

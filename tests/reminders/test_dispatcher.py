@@ -39,7 +39,9 @@ def _scan(sf: SessionFactory, notifier: RecordingNotifier, settings: Settings, n
     return scan(session_factory=sf, notifier=notifier, now=now, settings=settings)
 
 
-def test_due_reminder_is_sent_once_and_recorded(session_factory, settings, notifier, meeting_rows) -> None:
+def test_due_reminder_is_sent_once_and_recorded(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     assert not _scan(session_factory, notifier, settings, DUE - timedelta(minutes=1))
     result = _scan(session_factory, notifier, settings, DUE)
     assert len(result.sent) == 2
@@ -56,7 +58,9 @@ def test_due_reminder_is_sent_once_and_recorded(session_factory, settings, notif
     assert len(notifier.sent) == 2
 
 
-def test_reminder_missed_while_down_goes_out_marked_late(session_factory, settings, notifier, meeting_rows) -> None:
+def test_reminder_missed_while_down_goes_out_marked_late(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     result = _scan(session_factory, notifier, settings, DUE + timedelta(days=2))
     assert len(result.sent) == 2
     for sent in notifier.sent:
@@ -69,7 +73,9 @@ def test_small_delay_is_not_marked_late(session_factory, settings, notifier, mee
     assert all("(försenad)" not in (s.reply.title or "") for s in notifier.sent)
 
 
-def test_stale_reminder_is_dropped_and_audited(session_factory, settings, notifier, meeting_rows) -> None:
+def test_stale_reminder_is_dropped_and_audited(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     result = _scan(session_factory, notifier, settings, utc(2025, 4, 23, 8, 0))  # meeting started
     assert notifier.sent == []
     assert len(result.dropped) == 2
@@ -79,7 +85,9 @@ def test_stale_reminder_is_dropped_and_audited(session_factory, settings, notifi
     assert len(events) == 2
 
 
-def test_meeting_taken_off_the_calendar_is_not_sent(session_factory, settings, notifier, meeting_rows) -> None:
+def test_meeting_taken_off_the_calendar_is_not_sent(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     with session_factory.begin() as s:
         for pm in s.exec(select(PlannedMeeting)):
             s.delete(pm)
@@ -87,7 +95,9 @@ def test_meeting_taken_off_the_calendar_is_not_sent(session_factory, settings, n
     assert notifier.sent == [] and len(result.dropped) == 2
 
 
-def test_permanent_failure_is_not_retried_and_is_reported(session_factory, settings, notifier, meeting_rows) -> None:
+def test_permanent_failure_is_not_retried_and_is_reported(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
     notifier.fail["#CSSP"] = DeliveryFailed("is_archived", permanent=True)
     result = _scan(session_factory, notifier, settings, DUE)
@@ -105,15 +115,21 @@ def test_permanent_failure_is_not_retried_and_is_reported(session_factory, setti
     assert len(notifier.to("@UADMIN")) == 1
 
 
-def test_permanent_failure_without_admins_is_audited(session_factory, settings, notifier, meeting_rows) -> None:
+def test_permanent_failure_without_admins_is_audited(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     notifier.fail["#CSSP"] = DeliveryFailed("channel_not_found", permanent=True)
     _scan(session_factory, notifier, settings, DUE)
     assert [r.kind for r in rows(session_factory)].count("failure_report") == 0
     with session_factory() as s:
-        assert s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_misslyckad")).first()
+        assert s.exec(
+            select(AuditEvent).where(AuditEvent.action == "paminnelse_misslyckad")
+        ).first()
 
 
-def test_transient_failures_back_off_and_stop_after_max_attempts(session_factory, settings, notifier, meeting_rows) -> None:
+def test_transient_failures_back_off_and_stop_after_max_attempts(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
     notifier.fail["#CSSP"] = DeliveryFailed("ratelimited", permanent=False)
     now = DUE
@@ -148,7 +164,9 @@ class CrashAfterSend(RecordingNotifier):
             raise Crash  # delivered, but the row is never marked sent
 
 
-def test_crash_between_send_and_record_is_resent_after_the_lease(session_factory, settings, meeting_rows) -> None:
+def test_crash_between_send_and_record_is_resent_after_the_lease(
+    session_factory, settings, meeting_rows
+) -> None:
     notifier = CrashAfterSend()
     with pytest.raises(Crash):
         _scan(session_factory, notifier, settings, DUE)
@@ -162,10 +180,21 @@ def test_crash_between_send_and_record_is_resent_after_the_lease(session_factory
     # After the lease the abandoned row goes out again (at-least-once, see dispatcher).
     result = _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
     assert result.requeued == [stuck.key] and result.sent == [stuck.key]
-    again = [r for r in rows(session_factory) if r.key == stuck.key][0]
+    again = next(r for r in rows(session_factory) if r.key == stuck.key)
     assert (again.status, again.attempts) == ("sent", 2)
     assert len(notifier.sent) == 3  # one duplicate: the documented price of never losing one
     assert not _scan(session_factory, notifier, settings, DUE + timedelta(hours=1))
+
+
+def test_resend_after_a_crash_and_long_outage_is_marked_late(
+    session_factory, settings, meeting_rows
+) -> None:
+    with pytest.raises(Crash):
+        _scan(session_factory, CrashAfterSend(), settings, DUE)
+    notifier = RecordingNotifier()
+    _scan(session_factory, notifier, settings, DUE + timedelta(hours=2))  # back two hours later
+    assert len(notifier.sent) == 2
+    assert all((x.reply.title or "").endswith("(försenad)") for x in notifier.sent)
 
 
 def test_crash_before_send_loses_nothing(session_factory, settings, meeting_rows) -> None:
@@ -181,7 +210,9 @@ def test_crash_before_send_loses_nothing(session_factory, settings, meeting_rows
     assert {r.status for r in rows(session_factory)} == {"sent"}
 
 
-def test_a_row_that_keeps_crashing_the_sender_gives_up(session_factory, settings, meeting_rows) -> None:
+def test_a_row_that_keeps_crashing_the_sender_gives_up(
+    session_factory, settings, meeting_rows
+) -> None:
     with session_factory.begin() as s:
         for r in s.exec(select(Reminder).where(Reminder.user_id == "UANNA")):
             s.delete(r)
@@ -195,13 +226,19 @@ def test_a_row_that_keeps_crashing_the_sender_gives_up(session_factory, settings
     assert [(r.status, r.attempts) for r in rows(session_factory)] == [("failed", MAX_ATTEMPTS)]
 
 
-def test_concurrent_scanners_send_each_row_exactly_once(session_factory, settings, bound: Bound) -> None:
+def test_concurrent_scanners_send_each_row_exactly_once(
+    session_factory, settings, bound: Bound
+) -> None:
     with session_factory.begin() as s:
         for i in range(40):
             s.add(
                 Reminder(
-                    key=f"tertial|slack|@U{i}|2025-T1", kind="tertial", user_id=f"U{i}",
-                    occurrence="2025-T1", due_at=DUE, stale_at=DUE + timedelta(days=5),
+                    key=f"tertial|slack|@U{i}|2025-T1",
+                    kind="tertial",
+                    user_id=f"U{i}",
+                    occurrence="2025-T1",
+                    due_at=DUE,
+                    stale_at=DUE + timedelta(days=5),
                 )
             )
     notifier = RecordingNotifier()
@@ -235,7 +272,8 @@ def test_concurrent_scanners_send_each_row_exactly_once(session_factory, setting
 def test_concurrent_scanners_deliver_once(session_factory, settings, meeting_rows) -> None:
     notifier = RecordingNotifier()
     threads = [
-        threading.Thread(target=_scan, args=(session_factory, notifier, settings, DUE)) for _ in range(4)
+        threading.Thread(target=_scan, args=(session_factory, notifier, settings, DUE))
+        for _ in range(4)
     ]
     for t in threads:
         t.start()
@@ -244,7 +282,9 @@ def test_concurrent_scanners_deliver_once(session_factory, settings, meeting_row
     assert sorted(s.target for s in notifier.sent) == ["#CSSP", "@UANNA"]
 
 
-def test_scan_over_100000_pending_rows_is_fast(session_factory, settings, notifier, meeting_rows) -> None:
+def test_scan_over_100000_pending_rows_is_fast(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
     future = utc(2026, 1, 1)
     batch = [
         {

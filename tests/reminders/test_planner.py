@@ -21,7 +21,9 @@ def _plan(sf: SessionFactory, settings: Settings, now) -> int:  # type: ignore[n
 
 def test_digest_due_follows_dst_in_spring(session_factory, settings, bound: Bound) -> None:
     _plan(session_factory, settings, utc(2025, 3, 20, 12, 0))
-    due = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CSSP"}
+    due = {
+        r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CSSP"
+    }
     # Monday 08.00 Stockholm: CET (UTC+1) before 30 March, CEST (UTC+2) after.
     assert due["2025-W13"] == utc(2025, 3, 24, 7, 0)
     assert due["2025-W14"] == utc(2025, 3, 31, 6, 0)
@@ -29,7 +31,9 @@ def test_digest_due_follows_dst_in_spring(session_factory, settings, bound: Boun
 
 def test_digest_due_follows_dst_in_autumn(session_factory, settings, bound: Bound) -> None:
     _plan(session_factory, settings, utc(2025, 10, 16, 12, 0))
-    due = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CEST"}
+    due = {
+        r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CEST"
+    }
     assert due["2025-W43"] == utc(2025, 10, 20, 6, 0)
     assert due["2025-W44"] == utc(2025, 10, 27, 7, 0)
     for r in rows(session_factory, "digest"):
@@ -44,14 +48,20 @@ def test_digest_uses_group_weekday_and_time_and_skips_holiday_monday(
         assert g is not None
         g.digest_weekday, g.digest_time = 3, "13:30"  # Thursday
     _plan(session_factory, settings, utc(2025, 4, 14, 0, 0))
-    est = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CEST"}
-    ssp = {r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CSSP"}
+    est = {
+        r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CEST"
+    }
+    ssp = {
+        r.occurrence: r.due_at for r in rows(session_factory, "digest") if r.channel_id == "CSSP"
+    }
     assert est["2025-W16"] == utc(2025, 4, 17, 11, 30)
     # Monday 21 April 2025 is Annandag påsk: SSP's digest goes out on Tuesday instead.
     assert ssp["2025-W17"] == utc(2025, 4, 22, 6, 0)
 
 
-def test_digest_whose_time_passed_before_planning_is_not_created(session_factory, settings, bound: Bound) -> None:
+def test_digest_whose_time_passed_before_planning_is_not_created(
+    session_factory, settings, bound: Bound
+) -> None:
     # Bound on a Tuesday: this week's Monday digest is not sent late, next week's is planned.
     _plan(session_factory, settings, utc(2025, 3, 25, 12, 0))
     occurrences = {r.occurrence for r in rows(session_factory, "digest")}
@@ -84,7 +94,9 @@ def test_meeting_reminder_days_before_is_per_group(session_factory, settings, bo
     assert channel.due_at == utc(2025, 4, 17, 6, 0)  # Thursday before Långfredag
 
 
-def test_meeting_planned_at_short_notice_is_due_now_not_late(session_factory, settings, bound: Bound) -> None:
+def test_meeting_planned_at_short_notice_is_due_now_not_late(
+    session_factory, settings, bound: Bound
+) -> None:
     now = utc(2025, 5, 12, 10, 0)
     plan_meeting(session_factory, bound.ssp, date(2025, 5, 13))
     _plan(session_factory, settings, now)
@@ -114,11 +126,16 @@ def test_tertial_nudges_and_gap_lists(session_factory, settings, bound: Bound) -
         assert r.due_at == utc(2025, 4, 23, 6, 0)
 
 
-def test_behind_pace_reminder_at_most_once_per_iso_week(session_factory, settings, bound: Bound) -> None:
+def test_behind_pace_reminder_at_most_once_per_iso_week(
+    session_factory, settings, bound: Bound
+) -> None:
     # Tuesday 22 April 10.00 CEST: SSP (8/år) and EST (2/månad) have logged nothing.
     _plan(session_factory, settings, utc(2025, 4, 22, 8, 0))
     behind = rows(session_factory, "recurring")
-    assert {(r.channel_id, r.occurrence) for r in behind} == {("CSSP", "2025-W17"), ("CEST", "2025-W17")}
+    assert {(r.channel_id, r.occurrence) for r in behind} == {
+        ("CSSP", "2025-W17"),
+        ("CEST", "2025-W17"),
+    }
     assert all(r.due_at == utc(2025, 4, 22, 8, 0) for r in behind)
     _plan(session_factory, settings, utc(2025, 4, 24, 8, 0))  # later the same week
     assert len(rows(session_factory, "recurring")) == 2
@@ -143,7 +160,9 @@ def test_measure_in_pace_gets_no_behind_reminder(session_factory, settings, boun
     assert {r.channel_id for r in rows(session_factory, "recurring")} == {"CEST"}
 
 
-def test_meeting_calendar_is_spread_on_working_days(session_factory, settings, bound: Bound) -> None:
+def test_meeting_calendar_is_spread_on_working_days(
+    session_factory, settings, bound: Bound
+) -> None:
     with session_factory.begin() as s:
         g = s.get(Group, bound.ssp.id)
         assert g is not None

@@ -23,7 +23,9 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     return condition()
 
 
-def test_scheduler_sends_due_reminder_on_its_own(runtime, notifier: RecordingNotifier, clock, bound: Bound) -> None:
+def test_scheduler_sends_due_reminder_on_its_own(
+    runtime, notifier: RecordingNotifier, clock, bound: Bound
+) -> None:
     plan_meeting(runtime.session_factory, bound.ssp, date(2025, 4, 23), "09:30")
     clock.set(utc(2025, 4, 15, 6, 0))  # the day before the reminder is due
     handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=0.2)
@@ -47,34 +49,50 @@ def test_scheduler_sends_due_reminder_on_its_own(runtime, notifier: RecordingNot
     assert not handle.running
 
 
-def test_run_now_fast_forwards(runtime, notifier: RecordingNotifier, clock, bound: Bound) -> None:
+def test_run_now_fast_forwards_as_if_the_bot_had_been_running(
+    runtime, notifier: RecordingNotifier, clock, bound: Bound
+) -> None:
     clock.set(utc(2025, 3, 20, 12, 0))
     handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=3600)
     try:
         assert wait_for(lambda: bool(rows(runtime.session_factory, "digest")))
-        clock.set(utc(2025, 3, 31, 6, 0))  # Monday after the DST change, 08.00 CEST
+        clock.set(utc(2025, 3, 31, 6, 0))  # "spola fram": eleven days, over the DST change
         result = handle.run_now()
-        digests = [k for k in result.sent if k.startswith("digest|")]
-        assert sorted(digests) == ["digest|slack|#CEST|2025-W14", "digest|slack|#CSSP|2025-W14"]
-        # W13's digest was due a week ago and is stale by now: dropped, not sent late.
-        assert sorted(k for k in result.dropped if k.startswith("digest|")) == [
+        digests = sorted(k for k in result.sent if k.startswith("digest|"))
+        assert digests == [
             "digest|slack|#CEST|2025-W13",
+            "digest|slack|#CEST|2025-W14",
             "digest|slack|#CSSP|2025-W13",
+            "digest|slack|#CSSP|2025-W14",
         ]
+        # Each went out at its own 08.00 local time, not late.
+        sent_at = {
+            r.occurrence: r.sent_at
+            for r in rows(runtime.session_factory, "digest")
+            if r.status == "sent"
+        }
+        assert sent_at == {"2025-W13": utc(2025, 3, 24, 7, 0), "2025-W14": utc(2025, 3, 31, 6, 0)}
+        assert not any("(försenad)" in (s.reply.title or "") for s in notifier.sent)
         assert not [k for k in handle.run_now().sent if k.startswith("digest|")]
     finally:
         handle.shutdown()
 
 
-def test_late_after_downtime_is_marked(runtime, notifier: RecordingNotifier, clock, bound: Bound) -> None:
+def test_downtime_is_not_replayed(
+    runtime, notifier: RecordingNotifier, clock, bound: Bound
+) -> None:
+    """With catch-up off (the real clock's behaviour), a gap is an outage."""
     clock.set(utc(2025, 3, 20, 12, 0))
-    handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=3600)
+    handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=3600, catch_up=False)
     try:
         assert wait_for(lambda: bool(rows(runtime.session_factory, "digest")))
         clock.set(utc(2025, 3, 24, 10, 0))  # the bot was down from 08.00 to 11.00
         handle.run_now()
         (digest,) = [s for s in notifier.to("#CSSP") if "Veckobrev" in (s.reply.title or "")]
         assert digest.reply.title == "📊 Veckobrev v. 13 – SSP (försenad)"
+        clock.set(utc(2025, 4, 3, 6, 0))  # down again, past W14's stale time
+        result = handle.run_now()
+        assert "digest|slack|#CSSP|2025-W14" in result.dropped
     finally:
         handle.shutdown()
 

@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from bot.db import make_engine, make_session_factory
-from tests.conftest import BACKEND, create_pg_database, pg_url_for, plan_file
+from tests.conftest import (
+    BACKEND,
+    create_pg_database,
+    drop_pg_database,
+    pg_url_for,
+    plan_file,
+    run_id,
+)
 
 ROOT = Path(__file__).parents[2]
 
@@ -56,16 +63,38 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
     """One server per test module (starting one takes seconds); tests assert on differences."""
     tmp_path = tmp_path_factory.mktemp("sandbox")
     if BACKEND == "postgresql":
-        db = pg_url_for(f"sandbox_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+        db = pg_url_for(f"sandbox_{run_id()}")
         create_pg_database(db)
     else:
         db = f"sqlite:///{tmp_path / 'sandbox.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(DATABASE_URL=db, SCAN_INTERVAL_SECONDS="1", LOG_LEVEL="WARNING")
-    subprocess.run([sys.executable, "-m", "bot.cli", "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "import",
+            str(plan_file()),
+            "--district",
+            "Kungsholmen",
+            "--year",
+            "2025",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log = (tmp_path / "sandbox.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_healthy(url, proc)
@@ -77,3 +106,5 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        if BACKEND == "postgresql":
+            drop_pg_database(db)

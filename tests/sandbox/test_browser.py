@@ -14,7 +14,14 @@ from models.tables import FollowUp, Measure
 from tests.sandbox.conftest import SandboxServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 DOCS = Path(__file__).parents[2] / "docs"
 
 pytestmark = pytest.mark.browser
@@ -57,11 +64,17 @@ def test_follow_up_through_the_modal(page, sandbox_server: SandboxServer) -> Non
     assert "Delvis uppfyllt" in reply.inner_text()
     with sandbox_server.session_factory().begin() as s:
         fu = s.exec(select(FollowUp).join(Measure).where(Measure.ref == "1.3")).one()
-        assert (fu.verdict, fu.text, fu.author_id) == ("delvis", "Tre av åtta SSP-möten hölls under våren.", "USANDBOX1")
+        assert (fu.verdict, fu.text, fu.author_id) == (
+            "delvis",
+            "Tre av åtta SSP-möten hölls under våren.",
+            "USANDBOX1",
+        )
     _shot(page, "sandbox-reply.png")
 
 
-def test_modal_validation_error_is_shown_and_nothing_stored(page, sandbox_server: SandboxServer) -> None:  # type: ignore[no-untyped-def]
+def test_modal_validation_error_is_shown_and_nothing_stored(
+    page, sandbox_server: SandboxServer
+) -> None:  # type: ignore[no-untyped-def]
     with sandbox_server.session_factory().begin() as s:
         before = len(s.exec(select(FollowUp)).all())
     page.fill("#command", "/atgard uppfolj 1.3")

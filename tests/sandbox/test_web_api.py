@@ -20,7 +20,11 @@ def _state(server: SandboxServer) -> dict:  # type: ignore[type-arg]
 def test_web_api_methods_through_slack_sdk(sandbox_server: SandboxServer) -> None:
     client = WebClient(token="xoxb-x", base_url=sandbox_server.url + "api/")
     assert client.auth_test()["user_id"] == "UBOTATGARD"
-    posted = client.chat_postMessage(channel="CSSP00001", text="hej", blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "*hej*"}}])
+    posted = client.chat_postMessage(
+        channel="CSSP00001",
+        text="hej",
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "*hej*"}}],
+    )
     client.chat_update(channel="CSSP00001", ts=posted["ts"], text="hej igen", blocks=[])
     client.chat_postEphemeral(channel="CEST00001", user="USANDBOX1", text="bara du")
     dm = client.conversations_open(users="USANDBOX1")["channel"]["id"]
@@ -28,7 +32,9 @@ def test_web_api_methods_through_slack_sdk(sandbox_server: SandboxServer) -> Non
     assert client.users_info(user="USANDBOX1")["user"]["tz"] == "Europe/Stockholm"
     assert client.conversations_info(channel="CSSP00001")["channel"]["name"] == "ssp-kungsholmen"
     client.views_publish(user_id="USANDBOX1", view={"type": "home", "blocks": []})
-    upload = client.files_upload_v2(channel="CTRYGG001", content=b"a;b\n1;2\n", filename="rapport.csv", title="Rapport")
+    upload = client.files_upload_v2(
+        channel="CTRYGG001", content=b"a;b\n1;2\n", filename="rapport.csv", title="Rapport"
+    )
     assert upload["ok"]
     with pytest.raises(SlackApiError) as err:
         client.chat_postMessage(channel="CNOPE", text="x")
@@ -40,7 +46,9 @@ def test_web_api_methods_through_slack_sdk(sandbox_server: SandboxServer) -> Non
     assert (dm, "ett dm", False) in texts
     assert state["home"] == {"type": "home", "blocks": []}
     [file_msg] = [m for m in state["messages"] if m["files"]]
-    with urllib.request.urlopen(sandbox_server.url + file_msg["files"][0]["url"].lstrip("/")) as resp:
+    with urllib.request.urlopen(
+        sandbox_server.url + file_msg["files"][0]["url"].lstrip("/")
+    ) as resp:
         assert resp.read() == b"a;b\n1;2\n"
 
 
@@ -57,7 +65,12 @@ def test_channels_start_bound_to_the_three_groups(sandbox_server: SandboxServer)
 
 
 def test_unsigned_request_to_the_bot_is_refused(sandbox_server: SandboxServer) -> None:
-    req = urllib.request.Request(sandbox_server.url + "slack/events", data=b"command=/atgard&text=lista", method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        sandbox_server.url + "slack/events",
+        data=b"command=/atgard&text=lista",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req)
     assert err.value.code == 401

@@ -39,7 +39,9 @@ def fake_slack(fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
     assert fake_slack_server.violations == []
 
 
-def signed_headers(body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, list[str]]:
+def signed_headers(
+    body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+) -> dict[str, list[str]]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
     return {
@@ -86,7 +88,9 @@ class SlackDriver:
 
     # -------------------------------------------------------------- raw
     def dispatch(self, body: str, content_type: str, **sign: Any) -> BoltResponse:
-        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body, content_type, **sign)))
+        return self.app.dispatch(
+            BoltRequest(body=body, headers=signed_headers(body, content_type, **sign))
+        )
 
     def form(self, fields: dict[str, str], **sign: Any) -> BoltResponse:
         return self.dispatch(urlencode(fields), "application/x-www-form-urlencoded", **sign)
@@ -99,7 +103,9 @@ class SlackDriver:
         self.executor.drain()
 
     # -------------------------------------------------------------- slack-shaped requests
-    def command(self, text: str, *, user: str = "U1", name: str = "kim", channel: str = "C1", **sign: Any) -> BoltResponse:
+    def command(
+        self, text: str, *, user: str = "U1", name: str = "kim", channel: str = "C1", **sign: Any
+    ) -> BoltResponse:
         self.n += 1
         resp = self.form(
             {
@@ -139,20 +145,40 @@ class SlackDriver:
             "token": "legacy",
             "trigger_id": f"trigger-{self.n}",
             "team": {"id": "T1", "domain": "test"},
-            "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "type": "button", "action_ts": "1"}],
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b1",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": "1",
+                }
+            ],
         }
         if home:
             payload["container"] = {"type": "view", "view_id": "VHOME"}
             payload["view"] = {"id": "VHOME", "type": "home", "blocks": []}
         else:
-            payload["container"] = {"type": "message", "message_ts": "1.2", "channel_id": channel, "is_ephemeral": True}
+            payload["container"] = {
+                "type": "message",
+                "message_ts": "1.2",
+                "channel_id": channel,
+                "is_ephemeral": True,
+            }
             payload["channel"] = {"id": channel, "name": "kanal"}
             payload["response_url"] = self.fake.response_url(f"btn{self.n}")
         resp = self.payload(payload, **sign)
         self.settle()
         return resp
 
-    def submit(self, view: dict[str, Any], values: dict[str, Any] | None = None, *, user: str = "U1", **sign: Any) -> BoltResponse:
+    def submit(
+        self,
+        view: dict[str, Any],
+        values: dict[str, Any] | None = None,
+        *,
+        user: str = "U1",
+        **sign: Any,
+    ) -> BoltResponse:
         """Submit a modal the bot opened, with its initial values unless overridden."""
         state = state_values(view, values or {})
         payload = {
@@ -177,7 +203,13 @@ class SlackDriver:
                 "type": "event_callback",
                 "event_id": f"Ev{self.n}",
                 "event_time": int(time.time()),
-                "event": {"type": "app_home_opened", "user": user, "channel": "D1", "tab": tab, "event_ts": "1.0"},
+                "event": {
+                    "type": "app_home_opened",
+                    "user": user,
+                    "channel": "D1",
+                    "tab": tab,
+                    "event_ts": "1.0",
+                },
             }
         )
         resp = self.dispatch(body, "application/json")
@@ -205,7 +237,9 @@ def state_values(view: dict[str, Any], overrides: dict[str, Any]) -> dict[str, A
         if kind == "static_select":
             opt = el.get("initial_option")
             if given is not ...:
-                opt = next((o for o in el["options"] if o["value"] == given), None) if given else None
+                opt = (
+                    next((o for o in el["options"] if o["value"] == given), None) if given else None
+                )
             out[key] = {el["action_id"]: {"type": kind, "selected_option": opt}}
         elif kind == "multi_static_select":
             opts = el.get("initial_options", [])
@@ -213,9 +247,19 @@ def state_values(view: dict[str, Any], overrides: dict[str, Any]) -> dict[str, A
                 opts = [o for o in el["options"] if o["value"] in given]
             out[key] = {el["action_id"]: {"type": kind, "selected_options": opts}}
         elif kind == "datepicker":
-            out[key] = {el["action_id"]: {"type": kind, "selected_date": el.get("initial_date") if given is ... else given}}
+            out[key] = {
+                el["action_id"]: {
+                    "type": kind,
+                    "selected_date": el.get("initial_date") if given is ... else given,
+                }
+            }
         else:
-            out[key] = {el["action_id"]: {"type": kind, "value": el.get("initial_value") if given is ... else given}}
+            out[key] = {
+                el["action_id"]: {
+                    "type": kind,
+                    "value": el.get("initial_value") if given is ... else given,
+                }
+            }
     return out
 
 
@@ -236,7 +280,9 @@ def slack_factory(
         executors.append(executor)
         client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
         settings = slack_settings.model_copy(update=changes) if changes else slack_settings
-        app = create_app(settings, session_factory, client=client, clock=clock, listener_executor=executor)
+        app = create_app(
+            settings, session_factory, client=client, clock=clock, listener_executor=executor
+        )
         return SlackDriver(app, fake_slack, executor)
 
     yield make

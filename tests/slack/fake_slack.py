@@ -36,8 +36,10 @@ class Scripted:
 def _parse(content_type: str, raw: bytes) -> dict[str, Any]:
     if "application/json" in content_type:
         return json.loads(raw or b"{}")
-    if "application/x-www-form-urlencoded" in content_type:
-        out: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+    if "application/x-www-form-urlencoded" in content_type and raw.isascii():
+        out: dict[str, Any] = {
+            k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()
+        }
         for key in ("blocks", "view", "attachments"):
             if isinstance(out.get(key), str) and out[key][:1] in "[{":
                 out[key] = json.loads(out[key])
@@ -110,7 +112,9 @@ class FakeSlack:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     seen = [c.method for c in self.calls]
-                    raise AssertionError(f"expected {count}× {method}, got {len(found)}; calls: {seen}")
+                    raise AssertionError(
+                        f"expected {count}× {method}, got {len(found)}; calls: {seen}"
+                    )
                 self._lock.wait(left)
 
     def close(self) -> None:
@@ -141,7 +145,9 @@ class FakeSlack:
         data = payload.encode()
         h.send_response(answer.status)
         is_json = not isinstance(answer.body, str)
-        h.send_header("Content-Type", "application/json; charset=utf-8" if is_json else "text/plain")
+        h.send_header(
+            "Content-Type", "application/json; charset=utf-8" if is_json else "text/plain"
+        )
         h.send_header("Content-Length", str(len(data)))
         for k, v in answer.headers.items():
             h.send_header(k, v)
@@ -152,16 +158,31 @@ class FakeSlack:
         b = call.body
         match call.method:
             case "auth.test":
-                return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "atgard", "team_id": "T1", "user_id": "UBOT", "bot_id": "B1"}
+                return {
+                    "ok": True,
+                    "url": "https://test.slack.com/",
+                    "team": "Test",
+                    "user": "atgard",
+                    "team_id": "T1",
+                    "user_id": "UBOT",
+                    "bot_id": "B1",
+                }
             case "chat.postMessage":
                 channel = str(b.get("channel", ""))
-                return {"ok": True, "channel": "D" + channel[1:] if channel.startswith("U") else channel, "ts": "1700000000.000100"}
+                return {
+                    "ok": True,
+                    "channel": "D" + channel[1:] if channel.startswith("U") else channel,
+                    "ts": "1700000000.000100",
+                }
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": "1700000000.000200"}
             case "views.open" | "views.update" | "views.publish" | "views.push":
                 return {"ok": True, "view": {"id": "V1", **(b.get("view") or {})}}
             case "users.info":
-                return {"ok": True, "user": {"id": b.get("user"), "name": "kim", "real_name": "Kim"}}
+                return {
+                    "ok": True,
+                    "user": {"id": b.get("user"), "name": "kim", "real_name": "Kim"},
+                }
             case "conversations.open":
                 return {"ok": True, "channel": {"id": "D" + str(b.get("users", "X"))[1:]}}
             case "files.getUploadURLExternal":
@@ -170,7 +191,10 @@ class FakeSlack:
             case "files.completeUploadExternal":
                 files = b.get("files")
                 files = json.loads(files) if isinstance(files, str) else files or []
-                return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+                return {
+                    "ok": True,
+                    "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
+                }
             case "usergroups.users.list":
                 return {"ok": True, "users": list(self.usergroup_members)}
             case "response_url" | "upload":

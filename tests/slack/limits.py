@@ -51,7 +51,9 @@ def check_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
             for e in b["elements"]:
                 problems += _button(e)
         elif t == "context":
-            problems += ["context text > 2000" for e in b["elements"] if len(e.get("text", "")) > 2000]
+            problems += [
+                "context text > 2000" for e in b["elements"] if len(e.get("text", "")) > 2000
+            ]
         elif t == "input":
             el = b["element"]
             if el.get("action_id") != b.get("block_id"):
@@ -59,7 +61,9 @@ def check_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
             opts = el.get("options", [])
             if len(opts) > MAX_OPTIONS:
                 problems.append("more than 100 options")
-            problems += ["option text > 75" for o in opts if len(o["text"]["text"]) > MAX_OPTION_TEXT]
+            problems += [
+                "option text > 75" for o in opts if len(o["text"]["text"]) > MAX_OPTION_TEXT
+            ]
             if el.get("max_length", 0) > MAX_INPUT_LENGTH:
                 problems.append("max_length > 3000")
             if len(el.get("initial_value", "")) > el.get("max_length", MAX_INPUT_LENGTH):

@@ -48,7 +48,11 @@ def test_paging_replaces_the_list(slack, imported_plan):  # type: ignore[no-unty
     page2 = slack.fake.wait_for("response_url", 2)[-1].body
     assert page2["replace_original"] is True
     assert "sida 2 av 2" in all_text(page2)
-    back = [b for b in buttons(slack.fake.of("response_url")[-1]) if b["action_id"].startswith(ActionId.PAGE)]
+    back = [
+        b
+        for b in buttons(slack.fake.of("response_url")[-1])
+        if b["action_id"].startswith(ActionId.PAGE)
+    ]
     assert [b["text"]["text"] for b in back] == ["← Föregående"]
 
 

@@ -71,13 +71,21 @@ def test_visa(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.command("visa 1.3")
     call = slack.fake.wait_for("response_url")[0]
     assert "Åtgärd 1.3" in all_text(call.body)
-    assert {b["action_id"] for b in buttons(call)} == {ActionId.FOLLOW_UP, ActionId.MARK_DONE, ActionId.SHOW_HISTORY}
+    assert {b["action_id"] for b in buttons(call)} == {
+        ActionId.FOLLOW_UP,
+        ActionId.MARK_DONE,
+        ActionId.SHOW_HISTORY,
+    }
     assert all(b["value"] == "1.3" for b in buttons(call))
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("visa 9.9", "Åtgärd 9.9 finns inte"), ("visa abc", "inte en åtgärdsreferens"), ("visa", "Ange vilken åtgärd")],
+    [
+        ("visa 9.9", "Åtgärd 9.9 finns inte"),
+        ("visa abc", "inte en åtgärdsreferens"),
+        ("visa", "Ange vilken åtgärd"),
+    ],
 )
 def test_visa_malformed(slack, imported_plan, text, expected):  # type: ignore[no-untyped-def]
     slack.command(text)
@@ -88,7 +96,12 @@ def test_uppfolj_with_text_is_stored(slack, imported_plan, session_factory):  # 
     slack.command("uppfolj 1.3 delvis: Tre möten hölls under våren.", name="kim")
     assert "Uppföljning sparad för 1.3" in all_text(answer(slack))
     [fu] = rows(session_factory, FollowUp)
-    assert (fu.verdict, fu.text, fu.author_id, fu.author_name) == ("delvis", "Tre möten hölls under våren.", "U1", "kim")
+    assert (fu.verdict, fu.text, fu.author_id, fu.author_name) == (
+        "delvis",
+        "Tre möten hölls under våren.",
+        "U1",
+        "kim",
+    )
 
 
 def test_uppfolj_spelled_with_umlaut(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
@@ -97,7 +110,9 @@ def test_uppfolj_spelled_with_umlaut(slack, imported_plan, session_factory):  # 
     assert len(rows(session_factory, FollowUp)) == 1
 
 
-def test_uppfolj_unescapes_slack_text_and_escapes_on_the_way_out(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
+def test_uppfolj_unescapes_slack_text_and_escapes_on_the_way_out(
+    slack, imported_plan, session_factory
+):  # type: ignore[no-untyped-def]
     slack.command("uppfolj 1.3 &lt;!channel&gt; skola &amp; polis, se <https://example.se|sidan>")
     [fu] = rows(session_factory, FollowUp)
     assert fu.text == "<!channel> skola & polis, se sidan (https://example.se)"
@@ -180,7 +195,9 @@ def test_mote_opens_meeting_modal(slack, imported_plan):  # type: ignore[no-unty
 def test_mote_planera(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
     slack.command("koppla SSP")
     slack.command("mote planera 2025-05-06 08.30")
-    assert "Planerade möten för SSP kl. 08.30: 2025-05-06" in all_text(slack.fake.wait_for("chat.postMessage", 2)[-1].body)
+    assert "Planerade möten för SSP kl. 08.30: 2025-05-06" in all_text(
+        slack.fake.wait_for("chat.postMessage", 2)[-1].body
+    )
     [pm] = rows(session_factory, PlannedMeeting)
     assert pm.start_time == "08:30"
 
@@ -211,7 +228,11 @@ def test_ansvarig(slack, imported_plan, session_factory):  # type: ignore[no-unt
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ansvarig 1.3 @eva", "kunde inte känna igen @eva"), ("ansvarig 1.3", "Nämn den"), ("ansvarig x @eva", "inte en åtgärdsreferens")],
+    [
+        ("ansvarig 1.3 @eva", "kunde inte känna igen @eva"),
+        ("ansvarig 1.3", "Nämn den"),
+        ("ansvarig x @eva", "inte en åtgärdsreferens"),
+    ],
 )
 def test_ansvarig_malformed(slack, imported_plan, session_factory, text, expected):  # type: ignore[no-untyped-def]
     slack.command(text)

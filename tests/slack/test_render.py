@@ -18,12 +18,26 @@ from bot.slack.render import (
     split_text,
     view_errors,
 )
-from models.replies import ActionId, Button, Field, Form, Input, ModalId, Option, Reply, Section, mention
+from models.replies import (
+    ActionId,
+    Button,
+    Field,
+    Form,
+    Input,
+    ModalId,
+    Option,
+    Reply,
+    Section,
+    mention,
+)
 from tests.slack.limits import check_blocks, check_payload
 
 
 def test_text_is_escaped_and_mentions_resolved() -> None:
-    reply = Reply(title="Rubrik", sections=[Section(heading="<b>", text=f"<!channel> & <https://x|y> {mention('U123')}")])
+    reply = Reply(
+        title="Rubrik",
+        sections=[Section(heading="<b>", text=f"<!channel> & <https://x|y> {mention('U123')}")],
+    )
     blocks = render_blocks(reply)
     text = blocks[1]["text"]["text"]
     assert text == "*&lt;b&gt;*\n&lt;!channel&gt; &amp; &lt;https://x|y&gt; <@U123>"
@@ -53,7 +67,20 @@ def test_escaping_counts_towards_the_limit() -> None:
 
 
 def test_too_many_sections_are_trimmed_to_50_blocks() -> None:
-    reply = Reply(title="T", sections=[Section(text=f"rad {i}", buttons=[Button("A", ActionId.SHOW_MEASURE, "1"), Button("B", ActionId.MARK_DONE, "1")]) for i in range(40)], context="fot")
+    reply = Reply(
+        title="T",
+        sections=[
+            Section(
+                text=f"rad {i}",
+                buttons=[
+                    Button("A", ActionId.SHOW_MEASURE, "1"),
+                    Button("B", ActionId.MARK_DONE, "1"),
+                ],
+            )
+            for i in range(40)
+        ],
+        context="fot",
+    )
     blocks = render_blocks(reply)
     assert len(blocks) == 50
     assert blocks[-1]["elements"][0]["text"] == "fot"
@@ -69,7 +96,9 @@ def test_fields_are_split_ten_per_section_and_cut() -> None:
 
 
 def test_header_and_button_texts_are_cut() -> None:
-    reply = Reply(title="R" * 300, sections=[Section(buttons=[Button("B" * 100, ActionId.PAGE, "v" * 3000)])])
+    reply = Reply(
+        title="R" * 300, sections=[Section(buttons=[Button("B" * 100, ActionId.PAGE, "v" * 3000)])]
+    )
     blocks = render_blocks(reply)
     assert len(blocks[0]["text"]["text"]) == 150
     assert len(blocks[1]["elements"][0]["text"]["text"]) == 75
@@ -77,14 +106,23 @@ def test_header_and_button_texts_are_cut() -> None:
 
 
 def test_same_action_twice_in_a_block_gets_a_suffix() -> None:
-    blocks = render_blocks(Reply(sections=[Section(buttons=[Button("←", ActionId.PAGE, "0"), Button("→", ActionId.PAGE, "2")])]))
+    blocks = render_blocks(
+        Reply(
+            sections=[
+                Section(buttons=[Button("←", ActionId.PAGE, "0"), Button("→", ActionId.PAGE, "2")])
+            ]
+        )
+    )
     ids = [e["action_id"] for e in blocks[0]["elements"]]
     assert ids == ["atgard_bladdra", "atgard_bladdra#2"]
     assert {action_base(i) for i in ids} == {"atgard_bladdra"}
 
 
 def test_fallback_text_has_no_button_labels_and_is_never_empty() -> None:
-    reply = Reply(title="T", sections=[Section(text="a & b", buttons=[Button("Visa", ActionId.SHOW_MEASURE, "1")])])
+    reply = Reply(
+        title="T",
+        sections=[Section(text="a & b", buttons=[Button("Visa", ActionId.SHOW_MEASURE, "1")])],
+    )
     assert fallback_text(reply) == "T\na &amp; b"
     assert fallback_text(Reply()) == " "
 
@@ -95,10 +133,32 @@ def test_modal_limits() -> None:
         title="Möte i Trygghets- och säkerhetsrådet",
         intro="<intro>",
         inputs=[
-            Input("measures", "Åtgärder", kind="multiselect", options=tuple(Option(f"{i}", "x" * 100) for i in range(150)), initial=("1", "120")),
-            Input("verdict", "Bedömning", kind="select", options=(Option("a", "A"),), initial="zzz"),
-            Input("text", "Text", kind="multiline", max_length=4000, initial="y" * 3500, hint="Skriv inte personnummer."),
-            Input("date", "Datum", kind="date", initial="inte ett datum", optional=True, placeholder="Välj"),
+            Input(
+                "measures",
+                "Åtgärder",
+                kind="multiselect",
+                options=tuple(Option(f"{i}", "x" * 100) for i in range(150)),
+                initial=("1", "120"),
+            ),
+            Input(
+                "verdict", "Bedömning", kind="select", options=(Option("a", "A"),), initial="zzz"
+            ),
+            Input(
+                "text",
+                "Text",
+                kind="multiline",
+                max_length=4000,
+                initial="y" * 3500,
+                hint="Skriv inte personnummer.",
+            ),
+            Input(
+                "date",
+                "Datum",
+                kind="date",
+                initial="inte ett datum",
+                optional=True,
+                placeholder="Välj",
+            ),
         ],
     )
     view = render_modal(form, "{}")
@@ -109,7 +169,10 @@ def test_modal_limits() -> None:
     ms = inputs["measures"]["element"]
     assert len(ms["options"]) == 100 and [o["value"] for o in ms["initial_options"]] == ["1"]
     assert "initial_option" not in inputs["verdict"]["element"]
-    assert inputs["text"]["element"]["max_length"] == 3000 and len(inputs["text"]["element"]["initial_value"]) == 3000
+    assert (
+        inputs["text"]["element"]["max_length"] == 3000
+        and len(inputs["text"]["element"]["initial_value"]) == 3000
+    )
     assert "förkortad" in inputs["text"]["hint"]["text"]
     assert "initial_date" not in inputs["date"]["element"] and inputs["date"]["optional"] is True
 
@@ -118,27 +181,52 @@ def test_form_values_and_errors() -> None:
     state = {
         "verdict": {"verdict": {"type": "static_select", "selected_option": {"value": "delvis"}}},
         "none": {"none": {"type": "static_select", "selected_option": None}},
-        "measures": {"measures": {"type": "multi_static_select", "selected_options": [{"value": "1.3"}]}},
+        "measures": {
+            "measures": {"type": "multi_static_select", "selected_options": [{"value": "1.3"}]}
+        },
         "date": {"date": {"type": "datepicker", "selected_date": "2025-04-01"}},
         "text": {"text": {"type": "plain_text_input", "value": "hej"}},
     }
-    assert form_values(state) == {"verdict": "delvis", "none": None, "measures": ["1.3"], "date": "2025-04-01", "text": "hej"}
-    assert view_errors({"text": "fel", "annat": "x"}, ["verdict", "text"]) == {"text": "fel", "verdict": "x"}
+    assert form_values(state) == {
+        "verdict": "delvis",
+        "none": None,
+        "measures": ["1.3"],
+        "date": "2025-04-01",
+        "text": "hej",
+    }
+    assert view_errors({"text": "fel", "annat": "x"}, ["verdict", "text"]) == {
+        "text": "fel",
+        "verdict": "x",
+    }
 
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=4000)
-buttons_ = st.lists(st.builds(Button, label=st.text(max_size=100), action=st.sampled_from(list(ActionId)), value=st.text(max_size=50)), max_size=4)
+buttons_ = st.lists(
+    st.builds(
+        Button,
+        label=st.text(max_size=100),
+        action=st.sampled_from(list(ActionId)),
+        value=st.text(max_size=50),
+    ),
+    max_size=4,
+)
 sections_ = st.builds(
     Section,
     text=texts,
     heading=st.one_of(st.none(), st.text(max_size=400)),
-    fields=st.lists(st.builds(Field, label=st.text(max_size=50), value=st.text(max_size=2500)), max_size=12),
+    fields=st.lists(
+        st.builds(Field, label=st.text(max_size=50), value=st.text(max_size=2500)), max_size=12
+    ),
     buttons=buttons_,
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=st.one_of(st.none(), st.text(max_size=300)), sections=st.lists(sections_, max_size=30), context=st.one_of(st.none(), st.text(max_size=2500)))
+@given(
+    title=st.one_of(st.none(), st.text(max_size=300)),
+    sections=st.lists(sections_, max_size=30),
+    context=st.one_of(st.none(), st.text(max_size=2500)),
+)
 def test_any_reply_renders_within_slack_limits(title, sections, context) -> None:  # type: ignore[no-untyped-def]
     blocks = render_blocks(Reply(title=title, sections=sections, context=context))
     assert check_blocks(blocks, 50) == []

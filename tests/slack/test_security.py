@@ -32,7 +32,9 @@ def assert_nothing_happened(slack, session_factory):  # type: ignore[no-untyped-
 
 def test_unsigned_request_is_rejected(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
     body = urlencode(COMMAND)
-    resp = slack.app.dispatch(BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]}))
+    resp = slack.app.dispatch(
+        BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
+    )
     assert resp.status == 401
     assert_nothing_happened(slack, session_factory)
 

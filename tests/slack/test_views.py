@@ -26,8 +26,12 @@ def test_follow_up_submission_is_stored_and_confirmed(slack, imported_plan, sess
     assert resp.status == 200 and resp.body == ""  # modal closes
     [fu] = rows(session_factory, FollowUp)
     assert (fu.verdict, fu.text, fu.author_id) == ("delvis", "Fyra av åtta möten hölls.", "U1")
-    confirm = slack.last("response_url").body  # the slash command's response_url, kept in private_metadata
-    assert confirm["response_type"] == "ephemeral" and "Uppföljning sparad för 1.3" in all_text(confirm)
+    confirm = slack.last(
+        "response_url"
+    ).body  # the slash command's response_url, kept in private_metadata
+    assert confirm["response_type"] == "ephemeral" and "Uppföljning sparad för 1.3" in all_text(
+        confirm
+    )
 
 
 def test_follow_up_blank_text_is_an_error_in_the_modal(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
@@ -37,8 +41,12 @@ def test_follow_up_blank_text_is_an_error_in_the_modal(slack, imported_plan, ses
     assert slack.fake.of("response_url") == []
 
 
-def test_follow_up_personal_number_is_refused_beside_the_field(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
-    errors = errors_of(slack.submit(follow_up_view(slack), {"text": "Gäller 811218-9876 på skolan"}))
+def test_follow_up_personal_number_is_refused_beside_the_field(
+    slack, imported_plan, session_factory
+):  # type: ignore[no-untyped-def]
+    errors = errors_of(
+        slack.submit(follow_up_view(slack), {"text": "Gäller 811218-9876 på skolan"})
+    )
     assert set(errors) == {"text"}
     assert "9876" not in errors["text"]
     assert rows(session_factory, FollowUp) == []
@@ -57,7 +65,9 @@ def test_tampered_metadata_keeps_the_modal_open(slack, imported_plan, session_fa
     assert rows(session_factory, FollowUp) == []
 
 
-def test_refusal_keeps_the_modal_open_with_the_reason(slack_factory, imported_plan, session_factory):  # type: ignore[no-untyped-def]
+def test_refusal_keeps_the_modal_open_with_the_reason(
+    slack_factory, imported_plan, session_factory
+):  # type: ignore[no-untyped-def]
     slack = slack_factory(admin_user_ids=["UADMIN"])
     slack.command("koppla SSP", user="UADMIN", channel="C_SSP")
     slack.command("koppla EST", user="UADMIN", channel="C_EST")
@@ -93,7 +103,10 @@ def test_meeting_submission_posts_summary_in_channel(slack, imported_plan, sessi
     )
     assert resp.status == 200 and resp.body == ""
     [meeting] = rows(session_factory, Meeting)
-    assert meeting.held_on.isoformat() == "2025-04-10" and meeting.organisations == "skola, socialtjänst, polis"
+    assert (
+        meeting.held_on.isoformat() == "2025-04-10"
+        and meeting.organisations == "skola, socialtjänst, polis"
+    )
     assert len(rows(session_factory, MeetingMeasure)) == 2
     post = slack.fake.wait_for("chat.postMessage", 2)[-1].body
     assert post["channel"] == "C1"
@@ -118,13 +131,17 @@ def test_meeting_with_unknown_measure_is_an_error(slack, imported_plan, session_
     view = meeting_view(slack)
     for block in view["blocks"]:
         if block.get("block_id") == "measures":
-            block["element"]["options"].append({"text": {"type": "plain_text", "text": "9.9"}, "value": "9.9"})
+            block["element"]["options"].append(
+                {"text": {"type": "plain_text", "text": "9.9"}, "value": "9.9"}
+            )
     errors = errors_of(slack.submit(view, {"measures": ["9.9"]}))
     assert set(errors) == {"measures"}
     assert rows(session_factory, Meeting) == []
 
 
 def test_meeting_notes_with_personal_number_are_refused(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
-    errors = errors_of(slack.submit(meeting_view(slack), {"notes": "Eleven 20121212-1212 diskuterades"}))
+    errors = errors_of(
+        slack.submit(meeting_view(slack), {"notes": "Eleven 20121212-1212 diskuterades"})
+    )
     assert set(errors) == {"notes"} and "1212" not in errors["notes"]
     assert rows(session_factory, Meeting) == []

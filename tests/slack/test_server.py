@@ -1,0 +1,188 @@
+"""HTTP mode: `atgard serve` as a real process (gunicorn) with a real HTTP client; /healthz."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.db import make_engine, make_session_factory
+from bot.slack.app import create_app
+from bot.slack.server import make_wsgi_app
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, signed_headers
+
+ATGARD = Path(sys.executable).parent / "atgard"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(
+    url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, str]:
+    req = urllib.request.Request(
+        url, data=body, headers=headers or {}, method="POST" if body is not None else "GET"
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+@pytest.fixture
+def served(database_url, session_factory, fake_slack, tmp_path):  # type: ignore[no-untyped-def]
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "SCHEDULER_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [str(ATGARD), "serve", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if http(base + "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(
+                "atgard serve did not start:\n"
+                + (proc.stdout.read().decode() if proc.stdout else "")
+            )
+        time.sleep(0.1)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_serve_handles_a_signed_slash_command(served, fake_slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    assert http(served + "/healthz") == (200, "ok")
+    body = urlencode(
+        {
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "U1",
+            "user_name": "kim",
+            "command": "/atgard",
+            "text": "visa 1.3",
+            "response_url": fake_slack.response_url("srv"),
+            "trigger_id": "t",
+        }
+    )
+    headers = {
+        k: v[0] for k, v in signed_headers(body, "application/x-www-form-urlencoded").items()
+    }
+    status, _ = http(served + "/slack/events", body.encode(), headers)
+    assert status == 200
+    answer = fake_slack.wait_for("response_url", timeout=10)[0].body
+    assert "Åtgärd 1.3" in str(answer["blocks"])
+    # Unsigned requests and unknown paths are refused.
+    assert (
+        http(
+            served + "/slack/events",
+            body.encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )[0]
+        == 401
+    )
+    assert http(served + "/annat")[0] == 404
+
+
+def test_healthz_reports_a_broken_database(slack_settings, fake_slack, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    broken = make_session_factory(make_engine(f"sqlite:///{tmp_path}/saknas/ingen.db"))
+    app = create_app(
+        slack_settings, broken, client=WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+    )
+    wsgi = make_wsgi_app(app, broken)
+    environ: dict = {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}
+    setup_testing_defaults(environ)
+    seen: list[str] = []
+    body = b"".join(wsgi(environ, lambda status, headers: seen.append(status)))
+    assert seen == ["503 Service Unavailable"] and body == b"database unavailable"
+
+
+def test_run_without_slack_tokens_starts_the_console(
+    database_url, session_factory, imported_plan, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": database_url,
+        "SCHEDULER_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    out = subprocess.run(
+        [str(ATGARD), "run"],
+        input="/atgard hjälp\nexit\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Åtgärdsbot – så här gör du" in out.stdout
+    assert "startar konsolen" in out.stderr
+
+
+def test_serve_refuses_to_start_without_signing_secret(database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+    }
+    out = subprocess.run(
+        [str(ATGARD), "serve", "--port", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "SLACK_SIGNING_SECRET" in out.stderr
+
+
+def test_manifest_matches_the_app() -> None:
+    text = (Path(__file__).parents[2] / "manifest.yml").read_text()
+    for needle in (
+        "command: /atgard",
+        "should_escape: true",
+        "app_home_opened",
+        "home_tab_enabled: true",
+        "is_enabled: true",
+        "socket_mode_enabled: true",
+    ):
+        assert needle in text
+    assert (Path(__file__).parents[2] / "Procfile").read_text().splitlines() == [
+        "web: atgard serve --port $PORT",
+        "release: atgard db upgrade",
+    ]
