@@ -28,8 +28,28 @@ AREAS = [
     "Kriminella miljöer och livsstilar",
     "Eget prioriterat område",
 ]
-WHENS = ["8 ggr/år", "4 ggr/år", "2 ggr/månad", "Linjearbete", "Under 2025", "2 ggr/år eller vid behov", "minst två per år", "Q2", "löpande"]
-KINDS = {"8 ggr/år": "aterkommande", "4 ggr/år": "aterkommande", "2 ggr/månad": "aterkommande", "2 ggr/år eller vid behov": "aterkommande", "minst två per år": "aterkommande", "Linjearbete": "linjearbete", "löpande": "linjearbete", "Under 2025": "punktinsats", "Q2": "punktinsats"}
+WHENS = [
+    "8 ggr/år",
+    "4 ggr/år",
+    "2 ggr/månad",
+    "Linjearbete",
+    "Under 2025",
+    "2 ggr/år eller vid behov",
+    "minst två per år",
+    "Q2",
+    "löpande",
+]
+KINDS = {
+    "8 ggr/år": "aterkommande",
+    "4 ggr/år": "aterkommande",
+    "2 ggr/månad": "aterkommande",
+    "2 ggr/år eller vid behov": "aterkommande",
+    "minst två per år": "aterkommande",
+    "Linjearbete": "linjearbete",
+    "löpande": "linjearbete",
+    "Under 2025": "punktinsats",
+    "Q2": "punktinsats",
+}
 VERDICTS = ["uppfyllt", "delvis", "ej_uppfyllt", "pagaende", "ej_bedomd"]
 GROUPS = [("SSP", "SSP"), ("EST", "EST"), ("Trygghetsrådet", "trygghetsrad")]
 
@@ -51,7 +71,16 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
     per_area = sc.measures // len(AREAS)
     counts = dict.fromkeys(["plan", "area", "measure", "group", "follow_up", "meeting"], 0)
     with engine.begin() as conn:
-        plans = [{"id": i + 1, "district": f"Kommun {i + 1:03d}", "year": sc.year, "title": f"Åtgärdsplan {sc.year}, Kommun {i + 1:03d}", "created_at": now} for i in range(sc.municipalities)]
+        plans = [
+            {
+                "id": i + 1,
+                "district": f"Kommun {i + 1:03d}",
+                "year": sc.year,
+                "title": f"Åtgärdsplan {sc.year}, Kommun {i + 1:03d}",
+                "created_at": now,
+            }
+            for i in range(sc.municipalities)
+        ]
         conn.execute(insert(Plan), plans)
         areas, measures, groups = [], [], []
         area_id = measure_id = group_id = 0
@@ -64,13 +93,25 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
                     when = rnd.choice(WHENS)
                     measures.append(
                         {
-                            "id": measure_id, "plan_id": p["id"], "area_id": area_id, "group_id": None,
-                            "ref": f"{n}.{pos}", "position": pos, "problem": "Barn och unga",
-                            "cause": f"Orsak {pos} i område {n}", "description": f"Åtgärd {n}.{pos}: samverkan mellan skola, socialtjänst och polis kring lägesbilden.",
-                            "goal": "Öka tryggheten och kunskapen om lägesbilden.", "when_text": when,
-                            "responsible_text": "Trygghetssamordnare och kommunpolis", "kind": KINDS[when],
-                            "rhythm_override": None, "status": "aktiv", "done_on": None,
-                            "source_sheet": f"{n}. {name[:28]}", "source_row": pos + 2, "updated_at": now,
+                            "id": measure_id,
+                            "plan_id": p["id"],
+                            "area_id": area_id,
+                            "group_id": None,
+                            "ref": f"{n}.{pos}",
+                            "position": pos,
+                            "problem": "Barn och unga",
+                            "cause": f"Orsak {pos} i område {n}",
+                            "description": f"Åtgärd {n}.{pos}: samverkan mellan skola, socialtjänst och polis kring lägesbilden.",
+                            "goal": "Öka tryggheten och kunskapen om lägesbilden.",
+                            "when_text": when,
+                            "responsible_text": "Trygghetssamordnare och kommunpolis",
+                            "kind": KINDS[when],
+                            "rhythm_override": None,
+                            "status": "aktiv",
+                            "done_on": None,
+                            "source_sheet": f"{n}. {name[:28]}",
+                            "source_row": pos + 2,
+                            "updated_at": now,
                         }
                     )
         channels_left = sc.channels
@@ -80,14 +121,42 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
                     break
                 group_id += 1
                 channels_left -= 1
-                groups.append({"id": group_id, "plan_id": p["id"], "name": name, "kind": kind, "platform": "slack", "channel_id": f"C{group_id:08d}", "reminder_days_before": 3, "digest_weekday": 0, "digest_time": "08:00", "avoid_school_holidays": False, "created_at": now})
+                groups.append(
+                    {
+                        "id": group_id,
+                        "plan_id": p["id"],
+                        "name": name,
+                        "kind": kind,
+                        "platform": "slack",
+                        "channel_id": f"C{group_id:08d}",
+                        "reminder_days_before": 3,
+                        "digest_weekday": 0,
+                        "digest_time": "08:00",
+                        "avoid_school_holidays": False,
+                        "created_at": now,
+                    }
+                )
         # Channels beyond three per municipality: own groups, as larger cities have.
         extra = 0
         while channels_left > 0:
             group_id += 1
             extra += 1
             channels_left -= 1
-            groups.append({"id": group_id, "plan_id": plans[extra % len(plans)]["id"], "name": f"Egen grupp {extra}", "kind": "annan", "platform": "slack", "channel_id": f"C{group_id:08d}", "reminder_days_before": 3, "digest_weekday": 0, "digest_time": "08:00", "avoid_school_holidays": False, "created_at": now})
+            groups.append(
+                {
+                    "id": group_id,
+                    "plan_id": plans[extra % len(plans)]["id"],
+                    "name": f"Egen grupp {extra}",
+                    "kind": "annan",
+                    "platform": "slack",
+                    "channel_id": f"C{group_id:08d}",
+                    "reminder_days_before": 3,
+                    "digest_weekday": 0,
+                    "digest_time": "08:00",
+                    "avoid_school_holidays": False,
+                    "created_at": now,
+                }
+            )
         conn.execute(insert(PriorityArea), areas)
         conn.execute(insert(Group), groups)
         first_group = {}
@@ -103,7 +172,20 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
                 for t in (1, 2, 3):
                     if y == sc.year and t > 1:
                         continue
-                    follow_ups.append({"measure_id": m["id"], "period": f"{y}-T{t}", "verdict": rnd.choice(VERDICTS), "text": "Målet är delvis uppfyllt. Tre möten hölls och lägesbilden delades.", "author_id": "U0BENCH", "author_name": "bench", "source": "chat", "created_at": datetime(y, 4 * t, 20, 9, 0, tzinfo=UTC) if t < 3 else datetime(y, 12, 20, 9, tzinfo=UTC)})
+                    follow_ups.append(
+                        {
+                            "measure_id": m["id"],
+                            "period": f"{y}-T{t}",
+                            "verdict": rnd.choice(VERDICTS),
+                            "text": "Målet är delvis uppfyllt. Tre möten hölls och lägesbilden delades.",
+                            "author_id": "U0BENCH",
+                            "author_name": "bench",
+                            "source": "chat",
+                            "created_at": datetime(y, 4 * t, 20, 9, 0, tzinfo=UTC)
+                            if t < 3
+                            else datetime(y, 12, 20, 9, tzinfo=UTC),
+                        }
+                    )
         for i in range(0, len(follow_ups), 20_000):
             conn.execute(insert(FollowUp), follow_ups[i : i + 20_000])
         meetings, links = [], []
@@ -117,16 +199,47 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
                 for k in range(8 if y < sc.year else 3):
                     meeting_id += 1
                     held = date(y, 1, 15) + timedelta(days=45 * k)
-                    meetings.append({"id": meeting_id, "group_id": g["id"], "held_on": held, "organisations": "skola, socialtjänst, polis", "notes": "Lägesbild och åtgärder.", "decisions": None, "author_id": "U0BENCH", "created_at": now})
+                    meetings.append(
+                        {
+                            "id": meeting_id,
+                            "group_id": g["id"],
+                            "held_on": held,
+                            "organisations": "skola, socialtjänst, polis",
+                            "notes": "Lägesbild och åtgärder.",
+                            "decisions": None,
+                            "author_id": "U0BENCH",
+                            "created_at": now,
+                        }
+                    )
                     for mid in by_group.get(g["id"], [])[:3]:
                         links.append({"meeting_id": meeting_id, "measure_id": mid})
         for i in range(0, len(meetings), 20_000):
             conn.execute(insert(Meeting), meetings[i : i + 20_000])
         for i in range(0, len(links), 20_000):
             conn.execute(insert(MeetingMeasure), links[i : i + 20_000])
-        conn.execute(insert(Assignment), [{"measure_id": m["id"], "platform": "slack", "user_id": f"U{m['plan_id']:05d}{m['id'] % 4}", "created_at": now} for m in measures[::2]])
+        conn.execute(
+            insert(Assignment),
+            [
+                {
+                    "measure_id": m["id"],
+                    "platform": "slack",
+                    "user_id": f"U{m['plan_id']:05d}{m['id'] % 4}",
+                    "created_at": now,
+                }
+                for m in measures[::2]
+            ],
+        )
         if engine.dialect.name == "postgresql":
             for table in ("plan", "priority_area", "collab_group", "measure", "meeting"):
-                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-    counts.update(plan=len(plans), area=len(areas), measure=len(measures), group=len(groups), follow_up=len(follow_ups), meeting=len(meetings))
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
+    counts.update(
+        plan=len(plans),
+        area=len(areas),
+        measure=len(measures),
+        group=len(groups),
+        follow_up=len(follow_ups),
+        meeting=len(meetings),
+    )
     return counts

@@ -45,7 +45,16 @@ def body_for(text: str, n: int, channel: str, response_url: str) -> str:
     )
 
 
-def run(url: str, secret: str, text: str, concurrency: int, requests: int, seconds: float, channel: str, response_url: str) -> dict[str, float]:
+def run(
+    url: str,
+    secret: str,
+    text: str,
+    concurrency: int,
+    requests: int,
+    seconds: float,
+    channel: str,
+    response_url: str,
+) -> dict[str, float]:
     target = urlparse(url)
     signer = SignatureVerifier(secret)
     latencies: list[float] = []
@@ -118,7 +127,20 @@ def main() -> None:
     ap.add_argument("--channel", default="CBENCH")
     ap.add_argument("--response-url", default="http://127.0.0.1:9/response")
     a = ap.parse_args()
-    print(json.dumps(run(a.url, a.secret, a.text, a.concurrency, a.requests, a.seconds, a.channel, a.response_url)))
+    print(
+        json.dumps(
+            run(
+                a.url,
+                a.secret,
+                a.text,
+                a.concurrency,
+                a.requests,
+                a.seconds,
+                a.channel,
+                a.response_url,
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

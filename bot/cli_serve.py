@@ -1,4 +1,4 @@
-"""`atgard run` (Socket Mode, or the console without Slack) and `atgard serve` (HTTP)."""
+"""`atgard run` (Socket Mode, HTTP, or the local sandbox without Slack) and `atgard serve` (HTTP)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("run")
     def run() -> None:
-        """Starta boten: Socket Mode med SLACK_APP_TOKEN, annars HTTP, utan Slack-nycklar konsolen."""
+        """Starta boten: Socket Mode med SLACK_APP_TOKEN, annars HTTP, utan Slack-nycklar sandlådan."""
         from bot.config import Settings
 
         settings = Settings()
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         elif settings.has_slack:
             _serve(settings, host="0.0.0.0", port=settings.port)
         elif settings.slack_bot_token is None and settings.slack_signing_secret is None:
-            _run_console(settings)
+            _run_sandbox(settings)
         else:
             _fail(
                 "Fel: Slack är bara delvis inställt. Sätt SLACK_BOT_TOKEN och SLACK_APP_TOKEN"
@@ -80,20 +80,18 @@ def register(app: typer.Typer) -> None:
         _serve(settings, host=host, port=port or settings.port)
 
 
-def _run_console(settings: Any) -> None:
-    from bot.console import run_console
-    from bot.runtime import start
-    from handlers.context import CommandContext
-    from models.replies import Actor
+def _run_sandbox(settings: Any) -> None:
+    """No Slack tokens: the bot in HTTP mode behind a local page that plays Slack."""
+    from bot.sandbox.app import build_sandbox
+    from bot.slack.server import serve
 
-    rt = start(settings)
+    port = settings.port
     typer.echo(
-        "Inga Slack-nycklar är satta: startar konsolen. Se docs/slack-install.md för Slack.",
+        f"Inga Slack-nycklar är satta: startar sandlådan på http://127.0.0.1:{port}/"
+        " (konsolen finns som `atgard console`, Slack i docs/slack-install.md).",
         err=True,
     )
-    run_console(
-        CommandContext(rt.session_factory, rt.settings, Actor("U_KONSOL", "Konsolen", "console"))
-    )
+    serve(lambda: build_sandbox(port, settings).wsgi, host="127.0.0.1", port=port)
 
 
 def _run_socket_mode(settings: Any) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
@@ -24,9 +26,16 @@ from reminders.rhythm import Rhythm, parse_override, parse_when
 
 def rhythm_of(measure: Measure, year: int) -> Rhythm:
     """The coordinator's override wins over the plan's free-text "När"."""
-    if measure.rhythm_override:
-        return parse_override(measure.rhythm_override, year)
-    return parse_when(measure.when_text, year)
+    return _rhythm(measure.rhythm_override, measure.when_text, year)
+
+
+@lru_cache(maxsize=8192)
+def _rhythm(override: str | None, when_text: str | None, year: int) -> Rhythm:
+    # Parsing is pure and Rhythm is frozen: plans repeat the same few texts, and every
+    # listing, digest and scan parses all of a plan's measures (a parse error is not cached).
+    if override:
+        return parse_override(override, year)
+    return parse_when(when_text, year)
 
 
 def get_measure(*, session: Session, plan_id: int, ref: str) -> Measure:
@@ -76,16 +85,23 @@ def latest_follow_ups(
     """The newest follow-up per measure (optionally as it stood at `as_of`, or for one period)."""
     if not measure_ids:
         return {}
-    stmt = select(FollowUp).where(col(FollowUp.measure_id).in_(measure_ids))
+    # Only the newest row per measure leaves the database (a measure has a follow-up per
+    # tertial for years; loading them all to keep the last one dominated `lista`/digests).
+    newest_first = func.row_number().over(
+        partition_by=FollowUp.measure_id,
+        order_by=(col(FollowUp.created_at).desc(), col(FollowUp.id).desc()),
+    )
+    inner = select(FollowUp, newest_first.label("rn")).where(
+        col(FollowUp.measure_id).in_(measure_ids)
+    )
     if as_of is not None:
-        stmt = stmt.where(col(FollowUp.created_at) <= as_of)
+        inner = inner.where(col(FollowUp.created_at) <= as_of)
     if period is not None:
-        stmt = stmt.where(FollowUp.period == period)
-    stmt = stmt.order_by(col(FollowUp.measure_id), col(FollowUp.created_at), col(FollowUp.id))
-    latest: dict[int, FollowUp] = {}
-    for fu in session.exec(stmt):
-        latest[fu.measure_id] = fu
-    return latest
+        inner = inner.where(FollowUp.period == period)
+    sub = inner.subquery()
+    newest = aliased(FollowUp, sub)
+    rows = session.exec(select(newest).where(sub.c.rn == 1))
+    return {fu.measure_id: fu for fu in rows}
 
 
 def follow_up_history(*, session: Session, measure_id: int) -> list[FollowUp]:

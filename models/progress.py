@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -83,6 +83,22 @@ def measure_states(
     areas = area_map(session=session, plan_id=plan.id)
     latest = latest_follow_ups(session=session, measure_ids=ids, as_of=as_of or end_of_day_utc(on))
     counts = done_counts(session=session, measure_ids=ids, start=date(plan.year, 1, 1), end=on)
+    return states_from(
+        plan=plan, on=on, measures=measures, areas=areas, latest=latest, counts=counts
+    )
+
+
+def states_from(
+    *,
+    plan: Plan,
+    on: date,
+    measures: Sequence[Measure],
+    areas: Mapping[int, PriorityArea],
+    latest: Mapping[int, FollowUp],
+    counts: Mapping[int, int],
+) -> list[MeasureState]:
+    """The states from facts already read (measure_states reads them; batch callers read
+    them for many plans at once)."""
     states: list[MeasureState] = []
     for m in measures:
         assert m.id is not None

@@ -6,16 +6,39 @@ sections (each becomes one or two blocks) and a footer, whatever the plan's size
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.measures import latest_follow_ups
 from models.meetings import planned_between
 from models.plans import areas as plan_areas
-from models.progress import MeasureState, Standing, area_progress, measure_states, progress_bar
+from models.progress import (
+    MeasureState,
+    Standing,
+    area_progress,
+    end_of_day_utc,
+    measure_states,
+    progress_bar,
+    states_from,
+)
 from models.replies import Reply, Section, Visibility
-from models.tables import FollowUp, Group, Measure, Meeting, Plan
+from models.tables import (
+    FollowUp,
+    Group,
+    Measure,
+    Meeting,
+    MeetingMeasure,
+    Occurrence,
+    Plan,
+    PlannedMeeting,
+    PriorityArea,
+)
 from reminders.calendar import (
     TZ,
     format_date,
@@ -80,18 +103,238 @@ def weekday_date(d: date) -> str:
     return f"{WEEKDAYS[d.weekday()]} {format_date(d)}"
 
 
+@dataclass
+class DigestFacts:
+    """What one group's digest shows, read from the database (per group or in bulk)."""
+
+    states: list[MeasureState]
+    areas: list[PriorityArea]
+    period: str | None
+    followed: set[int]  # measures with a follow-up for `period`
+    planned: list[PlannedMeeting]  # the group's planned meetings this week
+    new_follow_ups: list[tuple[FollowUp, str]]  # (follow-up, measure ref), oldest first
+    new_meetings: list[Meeting]  # the group's meetings logged in the last seven days
+
+
+def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
+    """The day the plan's states are taken on, and the tertial that needs follow-ups."""
+    today = now.astimezone(TZ).date()
+    period = period_label(today.year, tertial_of(today)) if today.year == plan.year else None
+    return min(today, date(plan.year, 12, 31)), period
+
+
+def _monday(now: datetime) -> date:
+    today = now.astimezone(TZ).date()
+    return today - timedelta(days=today.weekday())
+
+
 def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -> Reply:
     """The digest for `group`'s channel as things stand at `now`."""
+    assert plan.id is not None and group.id is not None
+    on, period = _dates(plan, now)
+    states = measure_states(session=session, plan=plan, on=on)
+    followed: set[int] = set()
+    if period:
+        ids = [s.measure.id for s in states if s.measure.id is not None]
+        followed = set(latest_follow_ups(session=session, measure_ids=ids, period=period))
+    monday = _monday(now)
+    since = now - timedelta(days=7)
+    fus = session.exec(
+        select(FollowUp, Measure)
+        .join(Measure, col(Measure.id) == FollowUp.measure_id)
+        .where(
+            Measure.plan_id == plan.id,
+            col(FollowUp.created_at) >= since,
+            col(FollowUp.created_at) < now,
+        )
+        .order_by(col(FollowUp.created_at), col(FollowUp.id))
+    ).all()
+    meetings = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.group_id == group.id,
+            col(Meeting.created_at) >= since,
+            col(Meeting.created_at) < now,
+        )
+        .order_by(col(Meeting.held_on))
+    ).all()
+    facts = DigestFacts(
+        states=states,
+        areas=plan_areas(session=session, plan_id=plan.id),
+        period=period,
+        followed=followed,
+        planned=planned_between(
+            session=session, group_ids=[group.id], start=monday, end=monday + timedelta(days=6)
+        ),
+        new_follow_ups=[(fu, m.ref) for fu, m in fus],
+        new_meetings=list(meetings),
+    )
+    return render_digest(group=group, plan=plan, now=now, facts=facts)
+
+
+def build_digests(
+    *, session: Session, groups_with_plans: Sequence[tuple[Group, Plan]], now: datetime
+) -> dict[int, Reply]:
+    """Every group's digest, by group id, in a fixed number of queries per distinct plan year
+    (nine for the usual single year) whatever the number of groups and plans.
+
+    Each reply is exactly what build_digest gives for that group.
+    """
+    by_year: dict[int, dict[int, Plan]] = defaultdict(dict)
+    for group, plan in groups_with_plans:
+        assert plan.id is not None and group.id is not None
+        by_year[plan.year][plan.id] = plan
+    facts_by_plan: dict[int, _PlanFacts] = {}
+    for year, plans in by_year.items():
+        facts_by_plan.update(_plan_facts(session, year, plans, now))
+    monday = _monday(now)
+    group_ids = [g.id for g, _ in groups_with_plans if g.id is not None]
+    planned: dict[int, list[PlannedMeeting]] = defaultdict(list)
+    for pm in planned_between(
+        session=session, group_ids=group_ids, start=monday, end=monday + timedelta(days=6)
+    ):
+        planned[pm.group_id].append(pm)
+    since = now - timedelta(days=7)
+    meetings: dict[int, list[Meeting]] = defaultdict(list)
+    if group_ids:
+        for mt in session.exec(
+            select(Meeting)
+            .where(
+                col(Meeting.group_id).in_(group_ids),
+                col(Meeting.created_at) >= since,
+                col(Meeting.created_at) < now,
+            )
+            .order_by(col(Meeting.held_on), col(Meeting.id))
+        ):
+            meetings[mt.group_id].append(mt)
+    out: dict[int, Reply] = {}
+    for group, plan in groups_with_plans:
+        assert plan.id is not None and group.id is not None
+        pf = facts_by_plan[plan.id]
+        facts = DigestFacts(
+            states=pf.states,
+            areas=pf.areas,
+            period=pf.period,
+            followed=pf.followed,
+            planned=planned.get(group.id, []),
+            new_follow_ups=pf.new_follow_ups,
+            new_meetings=meetings.get(group.id, []),
+        )
+        out[group.id] = render_digest(group=group, plan=plan, now=now, facts=facts)
+    return out
+
+
+@dataclass
+class _PlanFacts:
+    states: list[MeasureState]
+    areas: list[PriorityArea]
+    period: str | None
+    followed: set[int]
+    new_follow_ups: list[tuple[FollowUp, str]]
+
+
+def _plan_facts(
+    session: Session, year: int, plans: dict[int, Plan], now: datetime
+) -> dict[int, _PlanFacts]:
+    """Seven queries for all the plans of one year (they share the day and the period)."""
+    plan_ids = list(plans)
+    on, period = _dates(next(iter(plans.values())), now)
+    measures: dict[int, list[Measure]] = defaultdict(list)
+    for m in session.exec(
+        select(Measure)
+        .join(PriorityArea, col(PriorityArea.id) == Measure.area_id)
+        .where(col(Measure.plan_id).in_(plan_ids))
+        .order_by(col(Measure.plan_id), col(PriorityArea.number), col(Measure.position))
+    ):
+        measures[m.plan_id].append(m)
+    areas: dict[int, list[PriorityArea]] = defaultdict(list)
+    for a in session.exec(
+        select(PriorityArea)
+        .where(col(PriorityArea.plan_id).in_(plan_ids))
+        .order_by(col(PriorityArea.plan_id), col(PriorityArea.number))
+    ):
+        areas[a.plan_id].append(a)
+    in_plans = col(Measure.plan_id).in_(plan_ids)
+    # The newest follow-up per measure as it stood at the end of `on` (as measure_states).
+    newest_first = func.row_number().over(
+        partition_by=FollowUp.measure_id,
+        order_by=(col(FollowUp.created_at).desc(), col(FollowUp.id).desc()),
+    )
+    inner = (
+        select(FollowUp, newest_first.label("rn"))
+        .join(Measure, col(Measure.id) == FollowUp.measure_id)
+        .where(in_plans, col(FollowUp.created_at) <= end_of_day_utc(on))
+        .subquery()
+    )
+    newest = aliased(FollowUp, inner)
+    latest = {fu.measure_id: fu for fu in session.exec(select(newest).where(inner.c.rn == 1))}
+    counts: dict[int, int] = defaultdict(int)
+    start = date(year, 1, 1)
+    for mid, n in session.exec(
+        select(Occurrence.measure_id, func.count())
+        .join(Measure, col(Measure.id) == Occurrence.measure_id)
+        .where(in_plans, col(Occurrence.occurred_on) >= start, col(Occurrence.occurred_on) <= on)
+        .group_by(Occurrence.measure_id)
+    ):
+        counts[mid] += n
+    for mid, n in session.exec(
+        select(MeetingMeasure.measure_id, func.count())
+        .join(Meeting, col(Meeting.id) == MeetingMeasure.meeting_id)
+        .join(Measure, col(Measure.id) == MeetingMeasure.measure_id)
+        .where(in_plans, col(Meeting.held_on) >= start, col(Meeting.held_on) <= on)
+        .group_by(MeetingMeasure.measure_id)
+    ):
+        counts[mid] += n
+    followed: set[int] = set()
+    if period:
+        followed = set(
+            session.exec(
+                select(FollowUp.measure_id)
+                .join(Measure, col(Measure.id) == FollowUp.measure_id)
+                .where(in_plans, FollowUp.period == period)
+                .distinct()
+            )
+        )
+    since = now - timedelta(days=7)
+    new_fus: dict[int, list[tuple[FollowUp, str]]] = defaultdict(list)
+    for fu, ref, plan_id in session.exec(
+        select(FollowUp, Measure.ref, Measure.plan_id)
+        .join(Measure, col(Measure.id) == FollowUp.measure_id)
+        .where(in_plans, col(FollowUp.created_at) >= since, col(FollowUp.created_at) < now)
+        .order_by(col(FollowUp.created_at), col(FollowUp.id))
+    ):
+        new_fus[plan_id].append((fu, ref))
+    out: dict[int, _PlanFacts] = {}
+    for plan_id, plan in plans.items():
+        plan_areas_ = areas.get(plan_id, [])
+        states = states_from(
+            plan=plan,
+            on=on,
+            measures=measures.get(plan_id, []),
+            areas={a.id: a for a in plan_areas_ if a.id is not None},
+            latest=latest,
+            counts=counts,
+        )
+        ids = {st.measure.id for st in states}
+        out[plan_id] = _PlanFacts(
+            states=states,
+            areas=plan_areas_,
+            period=period,
+            followed={mid for mid in followed if mid in ids},
+            new_follow_ups=new_fus.get(plan_id, []),
+        )
+    return out
+
+
+def render_digest(*, group: Group, plan: Plan, now: datetime, facts: DigestFacts) -> Reply:
+    """The digest from facts already read (no database access)."""
     today = now.astimezone(TZ).date()
-    monday = today - timedelta(days=today.weekday())
     week = iso_week_label(today)
-    period = period_label(today.year, tertial_of(today)) if today.year == plan.year else None
-    states = measure_states(session=session, plan=plan, on=min(today, date(plan.year, 12, 31)))
     sections = [
-        _progress(session, plan, states),
-        _needs(session, group, states, period),
-        _meetings(session, group, monday, week),
-        _since(session, group, plan, now),
+        _progress(facts.states, facts.areas),
+        _needs(group, facts.states, facts.period, facts.followed),
+        _meetings(facts.planned, week),
+        _since(group, facts.new_follow_ups, facts.new_meetings),
     ]
     return Reply(
         title=TITLE.format(week=week, group=group.name),
@@ -101,9 +344,8 @@ def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -
     )
 
 
-def _progress(session: Session, plan: Plan, states: list[MeasureState]) -> Section:
-    assert plan.id is not None
-    rows = area_progress(states, plan_areas(session=session, plan_id=plan.id))
+def _progress(states: list[MeasureState], areas: list[PriorityArea]) -> Section:
+    rows = area_progress(states, areas)
     done = sum(1 for s in states if s.standing is Standing.DONE)
     lines = [WHOLE_PLAN.format(bar=progress_bar(done, len(states)), done=done, total=len(states))]
     for row in rows:
@@ -126,13 +368,9 @@ def _progress(session: Session, plan: Plan, states: list[MeasureState]) -> Secti
 
 
 def _needs(
-    session: Session, group: Group, states: list[MeasureState], period: str | None
+    group: Group, states: list[MeasureState], period: str | None, followed: set[int]
 ) -> Section:
     """Behind measures, then those without a follow-up this tertial; the group's own first."""
-    followed: set[int] = set()
-    if period:
-        ids = [s.measure.id for s in states if s.measure.id is not None]
-        followed = set(latest_follow_ups(session=session, measure_ids=ids, period=period))
     needing = [
         s
         for s in states
@@ -152,11 +390,7 @@ def _needs(
     return Section(heading=H_NEEDS.format(period=label), text="\n".join(lines))
 
 
-def _meetings(session: Session, group: Group, monday: date, week: str) -> Section:
-    assert group.id is not None
-    planned = planned_between(
-        session=session, group_ids=[group.id], start=monday, end=monday + timedelta(days=6)
-    )
+def _meetings(planned: list[PlannedMeeting], week: str) -> Section:
     lines = []
     for pm in planned:
         at = f" kl. {format_time(parse_hhmm(pm.start_time))}" if pm.start_time else ""
@@ -165,35 +399,17 @@ def _meetings(session: Session, group: Group, monday: date, week: str) -> Sectio
     return Section(heading=H_MEETINGS.format(week=week), text="\n".join(lines) or NO_MEETINGS)
 
 
-def _since(session: Session, group: Group, plan: Plan, now: datetime) -> Section:
-    since = now - timedelta(days=7)
-    fus = session.exec(
-        select(FollowUp, Measure)
-        .join(Measure, col(Measure.id) == FollowUp.measure_id)
-        .where(
-            Measure.plan_id == plan.id,
-            col(FollowUp.created_at) >= since,
-            col(FollowUp.created_at) < now,
-        )
-        .order_by(col(FollowUp.created_at), col(FollowUp.id))
-    ).all()
-    meetings = session.exec(
-        select(Meeting)
-        .where(
-            Meeting.group_id == group.id,
-            col(Meeting.created_at) >= since,
-            col(Meeting.created_at) < now,
-        )
-        .order_by(col(Meeting.held_on))
-    ).all()
+def _since(
+    group: Group, new_follow_ups: list[tuple[FollowUp, str]], new_meetings: list[Meeting]
+) -> Section:
     lines = [
         FOLLOW_UP_LINE.format(
-            ref=m.ref, verdict=VERDICTS.get(fu.verdict, fu.verdict), day=format_date(fu.created_at)
+            ref=ref, verdict=VERDICTS.get(fu.verdict, fu.verdict), day=format_date(fu.created_at)
         )
-        for fu, m in fus
+        for fu, ref in new_follow_ups
     ]
     lines += [
-        MEETING_LOGGED.format(group=group.name, day=format_date(mt.held_on)) for mt in meetings
+        MEETING_LOGGED.format(group=group.name, day=format_date(mt.held_on)) for mt in new_meetings
     ]
     if not lines:
         return Section(heading=H_SINCE, text=NO_NEWS)

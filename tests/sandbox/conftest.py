@@ -33,6 +33,10 @@ class SandboxServer:
     url: str
     database_url: str
     proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def session_factory(self):  # type: ignore[no-untyped-def]
         return make_session_factory(make_engine(self.database_url))
@@ -68,7 +72,7 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
     else:
         db = f"sqlite:///{tmp_path / 'sandbox.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(DATABASE_URL=db, SCAN_INTERVAL_SECONDS="1", LOG_LEVEL="WARNING")
+    env.update(DATABASE_URL=db, SCAN_INTERVAL_SECONDS="1", LOG_LEVEL="INFO")
     subprocess.run(
         [
             sys.executable,
@@ -87,7 +91,8 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
         capture_output=True,
     )
     port = free_port()
-    log = (tmp_path / "sandbox.log").open("wb")
+    log_path = tmp_path / "sandbox.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)],
         env=env,
@@ -98,7 +103,7 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_healthy(url, proc)
-        yield SandboxServer(url=url, database_url=db, proc=proc)
+        yield SandboxServer(url=url, database_url=db, proc=proc, log_path=log_path)
     finally:
         proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown; SIGTERM waits for long polls
         try:

@@ -100,9 +100,12 @@ def test_buttons_and_list(page) -> None:  # type: ignore[no-untyped-def]
 
 
 # Last in the module: it moves the sandbox's clock for every later test on this server.
-def test_fast_forward_shows_the_weekly_digest(page) -> None:  # type: ignore[no-untyped-def]
+def test_fast_forward_shows_the_weekly_digest(page, sandbox_server: SandboxServer) -> None:  # type: ignore[no-untyped-def]
     page.click(".ff button[data-days='7']")
-    digest = page.wait_for_selector(".msg:has-text('Veckobrev')", timeout=30_000)
+    try:
+        digest = page.wait_for_selector(".msg:has-text('Veckobrev')", timeout=30_000)
+    except Exception as e:  # show what the bot did, so a failure here can be understood
+        raise AssertionError(f"no digest after fast-forward; sandbox log:\n{sandbox_server.log_tail()}") from e
     text = digest.inner_text()
     assert "SSP" in text
     digest.scroll_into_view_if_needed()
