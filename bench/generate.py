@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, insert
 
@@ -208,7 +208,10 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
                             "notes": "Lägesbild och åtgärder.",
                             "decisions": None,
                             "author_id": "U0BENCH",
-                            "created_at": now,
+                            # Logged the day after it was held (not all "this week").
+                            "created_at": datetime.combine(
+                                held + timedelta(days=1), time(15, 0), tzinfo=UTC
+                            ),
                         }
                     )
                     for mid in by_group.get(g["id"], [])[:3]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlmodel import Session
+
 from bot.config import Settings
 from bot.db import SessionFactory
+from models.idempotency import claim
 from models.replies import Actor
 
 
@@ -24,6 +28,8 @@ class CommandContext:
     clock: Callable[[], datetime] = field(default=system_clock)
     # Ids of chat user groups the actor belongs to, when the adapter knows them.
     actor_groups: frozenset[str] = frozenset()
+    # Identifies this request across retries (Slack's trigger id, a modal's view id).
+    request_key: str | None = None
 
     @property
     def platform(self) -> str:
@@ -34,3 +40,10 @@ class CommandContext:
 
     def today(self) -> date:
         return self.clock().astimezone(self.settings.tz).date()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction for a change; claims the request key so a retry cannot store twice."""
+        with self.session_factory.begin() as s:
+            claim(s, self.request_key)
+            yield s

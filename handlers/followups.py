@@ -67,7 +67,7 @@ def follow_up_form(ctx: CommandContext, ref: str) -> Reply:
 def save_follow_up(
     ctx: CommandContext, ref: str, text: str, verdict: str | None, plan_id: int | None = None
 ) -> Reply:
-    with ctx.session_factory.begin() as s:
+    with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         plan = scope.plan
         measure = get_measure(session=s, plan_id=plan_id or plan.id, ref=ref)  # type: ignore[arg-type]
@@ -112,7 +112,7 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
     on = _parse_date(on_text) if on_text else ctx.today()
     if on > ctx.today():
         raise ValidationError("Datumet ligger i framtiden. Markera åtgärden när den är genomförd.")
-    with ctx.session_factory.begin() as s:
+    with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
@@ -140,7 +140,7 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
 
 
 def rhythm_reply(ctx: CommandContext, ref: str, text: str) -> Reply:
-    with ctx.session_factory.begin() as s:
+    with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra rytmen")
@@ -158,7 +158,7 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
             + ", ".join(unresolved)
             + ". Välj personen i listan när du skriver @."
         )
-    with ctx.session_factory.begin() as s:
+    with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra vilka som är ansvariga")

@@ -14,7 +14,7 @@ def bind_reply(ctx: CommandContext, name: str) -> Reply:
     if not ctx.channel_id:
         raise ValidationError("Koppla grupper i en kanal, inte i ett direktmeddelande.")
     require_coordinator(ctx, "koppla kanaler till grupper")
-    with ctx.session_factory.begin() as s:
+    with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=None)
         group, linked = bind_channel(
             session=s,

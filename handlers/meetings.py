@@ -112,7 +112,7 @@ def submit_meeting(
         refs = [str(refs)]
     try:
         meta = parse_meta(MeetingFormMeta, metadata, "date")
-        with ctx.session_factory.begin() as s:
+        with ctx.writing() as s:
             group = s.get(Group, meta.group_id)
             if group is None:
                 raise NotFound("Gruppen finns inte längre. Öppna formuläret igen.")
@@ -179,7 +179,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         raise ValidationError(
             "Ange datum, till exempel `/atgard mote planera 2025-03-12 08.30`, eller `/atgard mote planera auto`."
         )
-    with ctx.session_factory.begin() as s:
+    with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(rest) or None)
         year = scope.plan.year

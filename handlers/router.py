@@ -13,7 +13,8 @@ from handlers.context import CommandContext
 from handlers.parse import Command, CommandName, parse_command
 from handlers.texts import HELP_LINES, HELP_TITLE, UNAVAILABLE, UNEXPECTED, unknown_command
 from models import audit
-from models.errors import DomainError, NotAllowed, ServiceUnavailable
+from models.errors import DomainError, NotAllowed
+from models.idempotency import DuplicateRequest
 from models.replies import ActionId, Field, ModalId, Reply, Section
 
 log = logging.getLogger(__name__)
@@ -68,26 +69,30 @@ def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # ty
     """Run a handler; turn domain errors, refusals and outages into short Swedish replies."""
     try:
         return fn(*args, **kwargs)
+    except DuplicateRequest:
+        log.info("duplicate request ignored in %s", what)
+        return Reply(duplicate=True)
     except NotAllowed as e:
         _audit_refusal(ctx, what, e.message)
-        return Reply.text(f"⛔ {e.message}")
-    except ServiceUnavailable as e:
-        return Reply.text(e.message)
+        return _failed(f"⛔ {e.message}")
     except DomainError as e:
-        return Reply.text(e.message)
+        return _failed(e.message)
     except (OperationalError, DBAPIError) as e:
-        if (
-            isinstance(e, DBAPIError)
-            and not e.connection_invalidated
-            and not isinstance(e, OperationalError)
-        ):
-            log.exception("database error in %s", what)
-            return Reply.text(UNEXPECTED)
-        log.warning("database unavailable in %s: %s", what, type(e).__name__)
-        return Reply.text(UNAVAILABLE)
+        if isinstance(e, OperationalError) or e.connection_invalidated:
+            log.warning("database unavailable in %s: %s", what, type(e).__name__)
+            return _failed(UNAVAILABLE)
+        log.exception("database error in %s", what)
+        return _failed(UNEXPECTED)
     except Exception:
         log.exception("unexpected error in %s", what)
-        return Reply.text(UNEXPECTED)
+        return _failed(UNEXPECTED)
+
+
+def _failed(message: str) -> Reply:
+    """A refusal or fault: nothing was stored, and the text says why."""
+    reply = Reply.text(message)
+    reply.failed = True
+    return reply
 
 
 def execute(ctx: CommandContext, text: str) -> Reply:

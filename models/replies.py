@@ -119,6 +119,10 @@ class Reply:
     ack_text: str | None = None
     # Form validation errors by input id; adapters show them beside the field.
     errors: dict[str, str] = field(default_factory=dict)
+    # The request was refused or could not be done (nothing stored): the message explains why.
+    failed: bool = False
+    # The request was a retry or a second submit of something already stored: say nothing.
+    duplicate: bool = False
 
     @classmethod
     def text(cls, text: str, *, title: str | None = None, channel: bool = False) -> Reply:

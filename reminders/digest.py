@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -112,8 +113,14 @@ class DigestFacts:
     period: str | None
     followed: set[int]  # measures with a follow-up for `period`
     planned: list[PlannedMeeting]  # the group's planned meetings this week
-    new_follow_ups: list[tuple[FollowUp, str]]  # (follow-up, measure ref), oldest first
-    new_meetings: list[Meeting]  # the group's meetings logged in the last seven days
+    new_follow_ups: list[NewFollowUp]  # logged in the last seven days, oldest first
+    new_meetings: list[date]  # held_on of the group's meetings logged in the last seven days
+
+
+class NewFollowUp(NamedTuple):
+    ref: str
+    verdict: str
+    created_at: datetime
 
 
 def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
@@ -166,8 +173,8 @@ def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -
         planned=planned_between(
             session=session, group_ids=[group.id], start=monday, end=monday + timedelta(days=6)
         ),
-        new_follow_ups=[(fu, m.ref) for fu, m in fus],
-        new_meetings=list(meetings),
+        new_follow_ups=[NewFollowUp(m.ref, fu.verdict, fu.created_at) for fu, m in fus],
+        new_meetings=[mt.held_on for mt in meetings],
     )
     return render_digest(group=group, plan=plan, now=now, facts=facts)
 
@@ -195,10 +202,10 @@ def build_digests(
     ):
         planned[pm.group_id].append(pm)
     since = now - timedelta(days=7)
-    meetings: dict[int, list[Meeting]] = defaultdict(list)
+    meetings: dict[int, list[date]] = defaultdict(list)
     if group_ids:
-        for mt in session.exec(
-            select(Meeting)
+        for group_id, held_on in session.exec(
+            select(Meeting.group_id, Meeting.held_on)
             .where(
                 col(Meeting.group_id).in_(group_ids),
                 col(Meeting.created_at) >= since,
@@ -206,7 +213,7 @@ def build_digests(
             )
             .order_by(col(Meeting.held_on), col(Meeting.id))
         ):
-            meetings[mt.group_id].append(mt)
+            meetings[group_id].append(held_on)
     out: dict[int, Reply] = {}
     for group, plan in groups_with_plans:
         assert plan.id is not None and group.id is not None
@@ -230,7 +237,7 @@ class _PlanFacts:
     areas: list[PriorityArea]
     period: str | None
     followed: set[int]
-    new_follow_ups: list[tuple[FollowUp, str]]
+    new_follow_ups: list[NewFollowUp]
 
 
 def _plan_facts(
@@ -285,25 +292,24 @@ def _plan_facts(
         .group_by(MeetingMeasure.measure_id)
     ):
         counts[mid] += n
-    followed: set[int] = set()
+    followed: dict[int, set[int]] = defaultdict(set)
     if period:
-        followed = set(
-            session.exec(
-                select(FollowUp.measure_id)
-                .join(Measure, col(Measure.id) == FollowUp.measure_id)
-                .where(in_plans, FollowUp.period == period)
-                .distinct()
-            )
-        )
+        for mid, plan_id in session.exec(
+            select(FollowUp.measure_id, Measure.plan_id)
+            .join(Measure, col(Measure.id) == FollowUp.measure_id)
+            .where(in_plans, FollowUp.period == period)
+            .distinct()
+        ):
+            followed[plan_id].add(mid)
     since = now - timedelta(days=7)
-    new_fus: dict[int, list[tuple[FollowUp, str]]] = defaultdict(list)
-    for fu, ref, plan_id in session.exec(
-        select(FollowUp, Measure.ref, Measure.plan_id)
+    new_fus: dict[int, list[NewFollowUp]] = defaultdict(list)
+    for ref, verdict, created_at, plan_id in session.exec(
+        select(Measure.ref, FollowUp.verdict, FollowUp.created_at, Measure.plan_id)
         .join(Measure, col(Measure.id) == FollowUp.measure_id)
         .where(in_plans, col(FollowUp.created_at) >= since, col(FollowUp.created_at) < now)
         .order_by(col(FollowUp.created_at), col(FollowUp.id))
     ):
-        new_fus[plan_id].append((fu, ref))
+        new_fus[plan_id].append(NewFollowUp(ref, verdict, created_at))
     out: dict[int, _PlanFacts] = {}
     for plan_id, plan in plans.items():
         plan_areas_ = areas.get(plan_id, [])
@@ -315,12 +321,11 @@ def _plan_facts(
             latest=latest,
             counts=counts,
         )
-        ids = {st.measure.id for st in states}
         out[plan_id] = _PlanFacts(
             states=states,
             areas=plan_areas_,
             period=period,
-            followed={mid for mid in followed if mid in ids},
+            followed=followed.get(plan_id, set()),
             new_follow_ups=new_fus.get(plan_id, []),
         )
     return out
@@ -399,20 +404,21 @@ def _meetings(planned: list[PlannedMeeting], week: str) -> Section:
     return Section(heading=H_MEETINGS.format(week=week), text="\n".join(lines) or NO_MEETINGS)
 
 
-def _since(
-    group: Group, new_follow_ups: list[tuple[FollowUp, str]], new_meetings: list[Meeting]
-) -> Section:
+def _since(group: Group, new_follow_ups: list[NewFollowUp], new_meetings: list[date]) -> Section:
+    # Only the first MAX_NEWS lines are shown: format those, count the rest.
+    total = len(new_follow_ups) + len(new_meetings)
     lines = [
         FOLLOW_UP_LINE.format(
-            ref=ref, verdict=VERDICTS.get(fu.verdict, fu.verdict), day=format_date(fu.created_at)
+            ref=fu.ref, verdict=VERDICTS.get(fu.verdict, fu.verdict), day=format_date(fu.created_at)
         )
-        for fu, ref in new_follow_ups
+        for fu in new_follow_ups[:MAX_NEWS]
     ]
     lines += [
-        MEETING_LOGGED.format(group=group.name, day=format_date(mt.held_on)) for mt in new_meetings
+        MEETING_LOGGED.format(group=group.name, day=format_date(held_on))
+        for held_on in new_meetings[: max(MAX_NEWS - len(lines), 0)]
     ]
     if not lines:
         return Section(heading=H_SINCE, text=NO_NEWS)
-    extra = len(lines) - MAX_NEWS
+    extra = total - MAX_NEWS
     lines = lines[:MAX_NEWS] + ([MORE.format(n=extra)] if extra > 0 else [])
     return Section(heading=H_SINCE, text="\n".join(lines))

@@ -21,6 +21,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.runtime import Runtime
+from models import idempotency
 from models.notify import Notifier
 from models.tables import Reminder
 from reminders.calendar import TZ
@@ -132,6 +133,8 @@ class ReminderJobs:
         with rt.session_factory.begin() as s:
             meetings = ensure_meeting_calendar(session=s, now=now, settings=rt.settings)
             created = plan_reminders(session=s, now=now, settings=rt.settings)
+            # Idempotency keys only need to outlive Slack's retries; keep the table small.
+            idempotency.prune(s, now)
         if meetings or created:
             log.info("Planned %s meetings and %s reminders", meetings, created)
         return created

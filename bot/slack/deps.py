@@ -69,7 +69,13 @@ class Deps:
         return frozenset({group}) if user_id in members else frozenset()
 
     def command_context(
-        self, client: WebClient, *, user_id: str, user_name: str | None, channel_id: str | None
+        self,
+        client: WebClient,
+        *,
+        user_id: str,
+        user_name: str | None,
+        channel_id: str | None,
+        request_key: str | None = None,
     ) -> CommandContext:
         return CommandContext(
             self.session_factory,
@@ -78,6 +84,7 @@ class Deps:
             channel_id=channel_id or None,
             clock=self.clock,
             actor_groups=self.actor_groups(client, user_id),
+            request_key=request_key,
         )
 
 

@@ -152,6 +152,8 @@ def deliver(
     replace_original: bool = False,
 ) -> None:
     """A finished (non-form) reply: channel posts are confirmed privately with `ack_text`."""
+    if reply.duplicate:
+        return  # already answered when the first copy of this request was handled
     user_id, channel_id = ctx.actor.user_id, ctx.channel_id
     if reply.visibility is Visibility.CHANNEL:
         posted_to = to_channel(

@@ -179,8 +179,13 @@ class SlackDriver:
         user: str = "U1",
         **sign: Any,
     ) -> BoltResponse:
-        """Submit a modal the bot opened, with its initial values unless overridden."""
+        """Submit a modal the bot opened, with its initial values unless overridden.
+
+        Each call is a new view unless `view` already carries an id (a double submit).
+        """
         state = state_values(view, values or {})
+        self.n += 1
+        view_id = view.get("id") or f"V{self.n}"
         payload = {
             "type": "view_submission",
             "team": {"id": "T1", "domain": "test"},
@@ -188,7 +193,7 @@ class SlackDriver:
             "api_app_id": "A1",
             "token": "legacy",
             "trigger_id": "trigger-submit",
-            "view": {**view, "id": "V1", "team_id": "T1", "state": {"values": state}, "hash": "h"},
+            "view": {**view, "id": view_id, "team_id": "T1", "state": {"values": state}, "hash": "h"},
         }
         resp = self.payload(payload, **sign)
         self.settle()

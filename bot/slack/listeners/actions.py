@@ -44,6 +44,7 @@ def run_action(
         user_id=user["id"],
         user_name=user.get("username") or user.get("name"),
         channel_id=channel_id,
+        request_key=f"act:{body['trigger_id']}" if body.get("trigger_id") else None,
     )
     reply = router.press(ctx, action, str(pressed.get("value") or ""))
     if reply.form is not None:

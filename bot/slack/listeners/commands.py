@@ -33,6 +33,8 @@ def run_command(
         user_id=body["user_id"],
         user_name=body.get("user_name"),
         channel_id=body.get("channel_id"),
+        # A retried delivery carries the same trigger id: it must not store twice.
+        request_key=f"cmd:{body['trigger_id']}" if body.get("trigger_id") else None,
     )
     reply = router.execute(ctx, unslack(body.get("text") or ""))
     if reply.form is not None:

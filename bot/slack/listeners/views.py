@@ -13,7 +13,7 @@ from bot.slack.listeners.home import publish_home
 from bot.slack.render import decode_metadata, form_values, view_errors
 from bot.slack.send import deliver
 from handlers import router
-from models.replies import ModalId, Reply, Visibility
+from models.replies import ModalId, Reply
 
 
 def register(app: App) -> None:
@@ -22,14 +22,8 @@ def register(app: App) -> None:
 
 
 def is_refusal(reply: Reply) -> bool:
-    """The router turns refusals and outages into a bare text; keep the modal open for those."""
-    return (
-        reply.title is None
-        and reply.form is None
-        and reply.visibility is Visibility.EPHEMERAL
-        and len(reply.sections) == 1
-        and not reply.sections[0].buttons
-    )
+    """Refusals and outages keep the modal open, with the reason shown in it."""
+    return reply.failed
 
 
 def submit_form(
@@ -44,8 +38,13 @@ def submit_form(
         user_id=user["id"],
         user_name=user.get("username") or user.get("name"),
         channel_id=channel_id,
+        # A modal submitted twice (a double click, a retry) stores once: the view id is the key.
+        request_key=f"view:{view['id']}" if view.get("id") else None,
     )
     reply = router.submit(ctx, view["callback_id"], meta, form_values(view["state"]["values"]))
+    if reply.duplicate:
+        ack()
+        return
     block_ids = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"]
     if reply.errors or is_refusal(reply):
         # Nothing was stored; the user keeps what they typed and sees why beside the field.

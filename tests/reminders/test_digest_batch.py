@@ -1,0 +1,100 @@
+"""build_digests (all channels at once) gives exactly build_digest's reply for every group,
+in a number of queries that does not grow with the number of groups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import event
+from sqlmodel import select
+
+from bench.generate import Scale, generate
+from models.tables import FollowUp, Group, Measure, Meeting, Occurrence, Plan
+from reminders.digest import build_digest, build_digests
+from reminders.planner import bound_groups
+from tests.reminders.support import Bound, plan_meeting, utc
+
+NOW = utc(2025, 4, 22, 6, 0)
+
+
+def _per_group(session_factory, now=NOW):  # type: ignore[no-untyped-def]
+    with session_factory() as s:
+        return {
+            g.id: build_digest(session=s, group=g, plan=p, now=now)
+            for g, p in bound_groups(session=s)
+        }
+
+
+def _batch(session_factory, now=NOW):  # type: ignore[no-untyped-def]
+    with session_factory() as s:
+        return build_digests(session=s, groups_with_plans=bound_groups(session=s), now=now)
+
+
+def test_batch_equals_per_group_on_the_imported_plan(session_factory, bound: Bound) -> None:
+    plan_meeting(session_factory, bound.ssp, date(2025, 4, 23), "08:30")
+    plan_meeting(session_factory, bound.est, date(2025, 4, 24))
+    with session_factory.begin() as s:
+        measures = list(s.exec(select(Measure).order_by(Measure.id)))  # type: ignore[arg-type]
+        for i, m in enumerate(measures[:9]):
+            s.add(
+                FollowUp(
+                    measure_id=m.id,  # type: ignore[arg-type]
+                    period="2025-T1",
+                    verdict=("delvis", "uppfyllt", "ej_uppfyllt")[i % 3],
+                    text=f"Uppföljning {i}.",
+                    created_at=utc(2025, 4, 16 + i % 5, 9, i),
+                )
+            )
+        s.add(Occurrence(measure_id=measures[0].id, occurred_on=date(2025, 3, 3)))  # type: ignore[arg-type]
+        s.add(
+            Meeting(
+                group_id=bound.ssp.id, held_on=date(2025, 4, 17), created_at=utc(2025, 4, 17, 12)
+            )
+        )  # type: ignore[arg-type]
+    per_group = _per_group(session_factory)
+    batch = _batch(session_factory)
+    assert set(batch) == set(per_group) == {bound.ssp.id, bound.est.id}
+    for gid, reply in per_group.items():
+        assert batch[gid] == reply
+    # The "since last week" section is not empty, so the comparison covers it.
+    assert "uppföljning" in per_group[bound.ssp.id].sections[3].text
+
+
+def test_batch_equals_per_group_on_generated_plans(session_factory) -> None:
+    engine = session_factory.kw["bind"]
+    generate(engine, Scale(municipalities=4, measures=12, years=2, channels=14))
+    with session_factory.begin() as s:
+        # A plan of another year and a group meeting this week make the data less uniform.
+        plan = s.get(Plan, 4)
+        assert plan is not None
+        plan.year = 2024
+        s.add(plan)
+        g = s.exec(select(Group).where(Group.plan_id == 1)).first()
+        assert g is not None
+    plan_meeting(session_factory, g, date(2025, 4, 23), "13:00")
+    per_group = _per_group(session_factory)
+    batch = _batch(session_factory)
+    assert len(per_group) == 14
+    assert batch == per_group
+
+
+def test_batch_query_count_does_not_grow_with_groups(session_factory) -> None:
+    engine = session_factory.kw["bind"]
+    generate(engine, Scale(municipalities=6, measures=12, years=1, channels=18))
+    counted: list[str] = []
+
+    def count(*_args: object) -> None:
+        counted.append("q")
+
+    with session_factory() as s:
+        pairs = bound_groups(session=s)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            build_digests(session=s, groups_with_plans=pairs[:2], now=NOW)
+            few = len(counted)
+            counted.clear()
+            build_digests(session=s, groups_with_plans=pairs, now=NOW)
+            many = len(counted)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert few == many <= 9
