@@ -61,6 +61,8 @@ class Scale:
     years: int = 5
     channels: int = 900
     year: int = 2025
+    # > 0: the first municipality's plan has this many measures instead (a large city).
+    largest: int = 0
 
 
 def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[str, int]:
@@ -68,7 +70,6 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
     sc = scale or Scale()
     rnd = random.Random(seed)
     now = datetime(sc.year, 4, 20, 8, 0, tzinfo=UTC)
-    per_area = sc.measures // len(AREAS)
     counts = dict.fromkeys(["plan", "area", "measure", "group", "follow_up", "meeting"], 0)
     with engine.begin() as conn:
         plans = [
@@ -85,6 +86,8 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
         areas, measures, groups = [], [], []
         area_id = measure_id = group_id = 0
         for p in plans:
+            size = sc.largest if sc.largest and p["id"] == 1 else sc.measures
+            per_area = size // len(AREAS)
             for n, name in enumerate(AREAS, start=1):
                 area_id += 1
                 areas.append({"id": area_id, "plan_id": p["id"], "number": n, "name": name})

@@ -1,17 +1,30 @@
 """Load generator, run as its own process: signed slash commands over keep-alive connections.
 
 `python -m bench.load --url http://127.0.0.1:PORT/slack/events --secret S --text "lista"
- --concurrency 10 --requests 500 --seconds 20` prints JSON with latencies and throughput.
+ --concurrency 10 --requests 500 --seconds 20 [--receive] [--closed-loop]` prints JSON.
+
+Every request is a Slack slash command with a valid signature. With --receive the process
+also runs a small HTTP server and gives each request its own response_url
+(http://127.0.0.1:R/r/<n>); the bot answers there (respond()), and the time from sending the
+request until that answer arrives is the end-to-end latency the user sees.
+
+* default (ack mode): a client waits only for the HTTP answer (the ack), as Slack does, then
+  sends the next; replies are collected afterwards (their backlog drains before we exit).
+* --closed-loop: a client also waits for its reply before sending the next (a user who reads
+  the answer before typing again); this is the end-to-end latency at N concurrent users.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import statistics
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlencode, urlparse
 
 from slack_sdk.signature import SignatureVerifier
@@ -45,6 +58,76 @@ def body_for(text: str, n: int, channel: str, response_url: str) -> str:
     )
 
 
+class Receiver(ThreadingHTTPServer):
+    """Collects the bot's response_url POSTs: the first arrival per request id."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
+        self.arrived: dict[int, float] = {}
+        self.posts = 0
+        self.cond = threading.Condition()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def url_for(self, n: int) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/r/{n}"
+
+    def record(self, n: int) -> None:
+        now = time.perf_counter()
+        with self.cond:
+            self.posts += 1
+            self.arrived.setdefault(n, now)
+            self.cond.notify_all()
+
+    def wait_for(self, n: int, timeout: float) -> float | None:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while n not in self.arrived:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+            return self.arrived[n]
+
+    def wait_all(self, ids: set[int], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not ids <= self.arrived.keys():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.cond.wait(left)
+
+
+class _ReceiverHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: Receiver  # type: ignore[assignment]
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        with contextlib.suppress(ValueError):
+            self.server.record(int(self.path.rsplit("/", 1)[-1]))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def stats(ms: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": percentile(ms, 50),
+        "p95_ms": percentile(ms, 95),
+        "p99_ms": percentile(ms, 99),
+        "mean_ms": statistics.fmean(ms) if ms else float("nan"),
+    }
+
+
 def run(
     url: str,
     secret: str,
@@ -54,10 +137,17 @@ def run(
     seconds: float,
     channel: str,
     response_url: str,
-) -> dict[str, float]:
+    *,
+    receive: bool = False,
+    closed_loop: bool = False,
+    reply_timeout: float = 30.0,
+) -> dict[str, Any]:
     target = urlparse(url)
     signer = SignatureVerifier(secret)
+    receiver = Receiver() if receive or closed_loop else None
     latencies: list[float] = []
+    sent_at: dict[int, float] = {}
+    acked: set[int] = set()
     errors = 0
     lock = threading.Lock()
     counter = iter(range(requests))
@@ -71,7 +161,7 @@ def run(
                 n = next(counter, None)
             if n is None:
                 break
-            body = body_for(text, n, channel, response_url)
+            body = body_for(text, n, channel, receiver.url_for(n) if receiver else response_url)
             ts = str(int(time.time()))
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -90,10 +180,14 @@ def run(
                 conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
             elapsed = time.perf_counter() - t0
             with lock:
+                sent_at[n] = t0
                 if ok:
                     latencies.append(elapsed)
+                    acked.add(n)
                 else:
                     errors += 1
+            if ok and closed_loop and receiver is not None:
+                receiver.wait_for(n, reply_timeout)
         conn.close()
 
     started = time.perf_counter()
@@ -104,16 +198,31 @@ def run(
         t.join()
     wall = time.perf_counter() - started
     ms = [x * 1000 for x in latencies]
-    return {
+    out: dict[str, Any] = {
         "requests": len(latencies),
         "errors": errors,
         "seconds": wall,
         "rps": len(latencies) / wall if wall else 0.0,
-        "p50_ms": percentile(ms, 50),
-        "p95_ms": percentile(ms, 95),
-        "p99_ms": percentile(ms, 99),
-        "mean_ms": statistics.fmean(ms) if ms else float("nan"),
+        **stats(ms),
     }
+    if receiver is not None:
+        receiver.wait_all(acked, reply_timeout)
+        with receiver.cond:
+            arrived = {n: t for n, t in receiver.arrived.items() if n in acked}
+            posts = receiver.posts
+        e2e = [(arrived[n] - sent_at[n]) * 1000 for n in arrived]
+        span = (max(arrived.values()) - started) if arrived else 0.0
+        out["e2e"] = {
+            "replies": len(arrived),
+            "missing": len(acked) - len(arrived),
+            "posts": posts,
+            "seconds": span,
+            "rps": len(arrived) / span if span else 0.0,
+            **stats(e2e),
+        }
+        receiver.shutdown()
+        receiver.server_close()
+    return out
 
 
 def main() -> None:
@@ -126,6 +235,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--channel", default="CBENCH")
     ap.add_argument("--response-url", default="http://127.0.0.1:9/response")
+    ap.add_argument("--receive", action="store_true", help="collect replies at our response_url")
+    ap.add_argument("--closed-loop", action="store_true", help="wait for each reply")
+    ap.add_argument("--reply-timeout", type=float, default=30.0)
     a = ap.parse_args()
     print(
         json.dumps(
@@ -138,6 +250,9 @@ def main() -> None:
                 a.seconds,
                 a.channel,
                 a.response_url,
+                receive=a.receive,
+                closed_loop=a.closed_loop,
+                reply_timeout=a.reply_timeout,
             )
         )
     )

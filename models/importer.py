@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from models import audit
+from models.progress import end_of_day_utc
 from models.replies import Actor
 from models.tables import FollowUp, Measure, Plan, PriorityArea
 from models.tracking import kind_for_rhythm
 from models.types import utcnow
-from reminders.calendar import period_label, tertial_of
+from reminders.calendar import period_end, period_label, tertial_of
 from reminders.rhythm import parse_when
 from reports.export_texts import normalise_cell_text, same_follow_up_texts
 from reports.xlsx_reader import ParsedPlan, ParsedRow
@@ -58,6 +59,15 @@ def import_period(year: int, today: date) -> str:
     return period_label(year, tertial_of(today))
 
 
+def follow_up_time(period: str, today: date) -> datetime:
+    """When imported follow-up text counts as written: now, or for a past period its last day,
+    so an export "as of" that period (and its verdict counts) includes what the file said."""
+    end = period_end(period)
+    if today > end:
+        return end_of_day_utc(end)
+    return utcnow()
+
+
 def apply_plan(
     *,
     session: Session,
@@ -82,6 +92,7 @@ def apply_plan(
         )
     result = ImportResult(plan=plan, warnings=list(parsed.warnings))
     period = import_period(year, today)
+    written_at = follow_up_time(period, today)
     areas = {
         a.number: a
         for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))
@@ -165,6 +176,7 @@ def apply_plan(
                         text=row.follow_up,
                         author_name="import",
                         source="import",
+                        created_at=written_at,
                     )
                 )
                 imported_texts.add(known)

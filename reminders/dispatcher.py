@@ -5,7 +5,8 @@ Row life cycle (`Reminder.status`):
     pending --claim--> sending --post ok--> sent
                           |--permanent failure / attempts exhausted--> failed (+ audit, report)
                           |--transient failure--> pending, due_at = now + backoff
-                          '--lease expired (the sender died)--> pending again (see below)
+                          '--lease expired (the sender died)--> sent if delivered, else
+                                                                pending again (see below)
     pending --stale_at passed--> dropped (+ audit);  nothing left to say --> dropped
 
 Claiming is a conditional UPDATE (`WHERE id = ? AND status = 'pending'`) in its own short
@@ -16,15 +17,27 @@ behind each other. While a row is `sending`, `due_at` holds the lease expiry, so
 index (status, due_at) finds both due and abandoned rows.
 
 Delivery semantics (the crash window). Between "Slack accepted the message" and "the row
-says sent" a crash leaves the row in `sending` and we cannot know whether the message went
-out: chat.postMessage has no idempotency key, and looking for our own message with
-conversations.history would cost an extra rate-limited call per send and a history scope
-in every channel. We choose AT-LEAST-ONCE for that window: after the lease (LEASE) the row
-goes back to pending and is sent again, marked "(försenad)" if it is late, while it is
-still relevant (not stale). A reminder is never silently lost; a duplicate is possible only
-if the process dies in the milliseconds between post() returning and the commit. Every
-claim counts as an attempt, so a message that crashes the process each time stops after
-MAX_ATTEMPTS and is reported instead of looping.
+says sent" a crash (SIGKILL, OOM, a lost host) leaves the row in `sending`, and chat.postMessage
+has no idempotency key. So every message carries its reminder key (`Notifier.post(key=...)`;
+on Slack as message metadata), and when a scan finds a row abandoned in `sending` past its
+lease it first asks `Notifier.delivered(key, since=claim time)` (on Slack one
+conversations.history call, plus conversations.open for a DM):
+
+    True  -> the message went out before the crash: the row is marked sent, audited
+             "paminnelse_aterhamtad" (recovered), nothing is sent again;
+    False -> it never went out: back to pending and sent again (marked "(försenad)" if late,
+             while it is still relevant);
+    None  -> cannot tell (no history scope, an API error, too much history): sent again, i.e.
+             AT-LEAST-ONCE is the fallback. A reminder is never silently lost.
+
+Normal sends pay nothing extra: only abandoned rows are looked up, at most one per crashed
+process in practice. With a Notifier that can read its history the result is exactly-once
+across crashes; the remaining windows are a crash after the message but before its file
+uploads (the message is recovered, the attachment is not re-uploaded), a sender still alive
+but stuck for longer than the lease (the default is minutes; a resend can then overlap) and a
+platform history that is not yet consistent. Every claim counts as an attempt, so a message
+that crashes the process each time stops after MAX_ATTEMPTS and is reported instead of
+looping (unless the lookup shows it was delivered after all).
 """
 
 from __future__ import annotations
@@ -55,6 +68,8 @@ BATCH = 200  # rows per scan at most; the rest wait for the next scan
 REASON_STALE = "inaktuell: för sent för att vara till nytta"
 REASON_NOTHING = "inget att skicka längre"
 REASON_REQUEUED = "avbröts under sändning; skickas igen"
+# Look a little further back than the claim for the message (clock skew with the platform).
+RECOVERY_MARGIN = timedelta(minutes=1)
 
 
 @dataclass
@@ -66,12 +81,15 @@ class ScanResult:
     failed: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # abandoned, but found delivered
 
     def __bool__(self) -> bool:
-        return any((self.sent, self.retried, self.failed, self.dropped, self.requeued))
+        return any(
+            (self.sent, self.retried, self.failed, self.dropped, self.requeued, self.recovered)
+        )
 
     def merge(self, other: ScanResult) -> ScanResult:
-        for name in ("sent", "retried", "failed", "dropped", "requeued"):
+        for name in ("sent", "retried", "failed", "dropped", "requeued", "recovered"):
             getattr(self, name).extend(getattr(other, name))
         return self
 
@@ -89,15 +107,18 @@ def scan(
     settings: Settings,
     batch: int = BATCH,
     should_continue: Callable[[], bool] = lambda: True,
+    lease: timedelta | None = None,
 ) -> ScanResult:
-    """Deliver every due pending row (up to `batch`); drop stale ones; requeue abandoned sends."""
+    """Deliver every due pending row (up to `batch`); drop stale ones; recover or requeue
+    abandoned sends. `lease` (default LEASE) is how long a claimed row is left to its sender."""
+    lease = lease or LEASE
     result = ScanResult()
-    _requeue_abandoned(session_factory, now, settings, result)
+    _recover_abandoned(session_factory, notifier, now, settings, result, lease)
     _drop_stale(session_factory, now, result)
     for _ in range(batch):
         if not should_continue():
             break
-        claimed = _claim_next(session_factory, now)
+        claimed = _claim_next(session_factory, now, lease)
         if claimed is None:
             break
         _deliver(session_factory, notifier, claimed, now, settings, result)
@@ -107,48 +128,111 @@ def scan(
 # --------------------------------------------------------------------------- housekeeping
 
 
-def _requeue_abandoned(
-    session_factory: SessionFactory, now: datetime, settings: Settings, result: ScanResult
+def _recover_abandoned(
+    session_factory: SessionFactory,
+    notifier: Notifier,
+    now: datetime,
+    settings: Settings,
+    result: ScanResult,
+    lease: timedelta,
 ) -> None:
-    with session_factory.begin() as s:
+    """Rows left in `sending` past their lease: mark sent if the message is there, else requeue."""
+    with session_factory() as s:
         rows = s.exec(
-            select(Reminder.id, Reminder.key, Reminder.attempts, Reminder.due_at)
+            select(
+                Reminder.id,
+                Reminder.key,
+                Reminder.attempts,
+                Reminder.due_at,
+                Reminder.channel_id,
+                Reminder.user_id,
+            )
             .where(Reminder.status == "sending", col(Reminder.due_at) <= now)
+            .order_by(col(Reminder.due_at), col(Reminder.id))
             .limit(BATCH)
         ).all()
-        for rid, key, attempts, lease_end in rows:
-            exhausted = attempts >= MAX_ATTEMPTS
+    for rid, key, attempts, lease_end, channel_id, user_id in rows:
+        claimed_at = lease_end - lease  # at or after it was due
+        # Asked outside any transaction: it is a network call.
+        seen = _was_delivered(
+            notifier, key, channel_id, user_id, since=claimed_at - RECOVERY_MARGIN
+        )
+        exhausted = attempts >= MAX_ATTEMPTS
+        with session_factory.begin() as s:
+            if seen is True:
+                values: dict[str, object] = {
+                    "status": "sent",
+                    "sent_at": claimed_at,  # it went out within the lease after the claim
+                    "last_error": None,
+                }
+            else:
+                values = {
+                    "status": "failed" if exhausted else "pending",
+                    # Back to when it was claimed, so a resend after a long outage is still
+                    # marked "(försenad)".
+                    "due_at": claimed_at,
+                    "last_error": REASON_REQUEUED,
+                }
             n = s.execute(
                 update(Reminder)
                 .where(
                     col(Reminder.id) == rid,
                     Reminder.status == "sending",
-                    col(Reminder.due_at) <= now,
+                    col(Reminder.due_at) <= now,  # nobody took it over meanwhile
                 )
-                .values(
-                    status="failed" if exhausted else "pending",
-                    # Back to when it was claimed (at or after it was due), so a resend after
-                    # a long outage is still marked "(försenad)".
-                    due_at=lease_end - LEASE,
-                    last_error=REASON_REQUEUED,
-                )
+                .values(**values)
             ).rowcount  # type: ignore[attr-defined]
             if n != 1:
                 continue
-            if exhausted:
+            if seen is True:
+                log.warning("Reminder %s was abandoned mid-send but had been delivered", key)
+                audit.record(
+                    session=s,
+                    actor=None,
+                    action="paminnelse_aterhamtad",
+                    entity="reminder",
+                    entity_id=rid,
+                    after={"key": key, "attempts": attempts, "recovered": True},
+                )
+                result.recovered.append(key)
+            elif exhausted:
                 _record_failure(s, rid, now, REASON_REQUEUED, settings.admin_user_ids)
                 result.failed.append(key)
             else:
-                log.warning("Reminder %s was abandoned mid-send; sending it again", key)
+                log.warning(
+                    "Reminder %s was abandoned mid-send and %s; sending it again",
+                    key,
+                    "was not delivered" if seen is False else "its delivery cannot be checked",
+                )
                 audit.record(
                     session=s,
                     actor=None,
                     action="paminnelse_aterupptagen",
                     entity="reminder",
                     entity_id=rid,
-                    after={"key": key, "attempts": attempts},
+                    after={"key": key, "attempts": attempts, "delivered": seen},
                 )
                 result.requeued.append(key)
+
+
+def _was_delivered(
+    notifier: Notifier,
+    key: str,
+    channel_id: str | None,
+    user_id: str | None,
+    *,
+    since: datetime,
+) -> bool | None:
+    """The notifier's answer; None (send again) when it cannot tell or has no way to look."""
+    ask = getattr(notifier, "delivered", None)
+    if ask is None:
+        return None
+    try:
+        answer = ask(channel_id=channel_id, user_id=user_id, key=key, since=since)
+    except Exception:  # the contract says never raise; be safe anyway: at-least-once
+        log.exception("Could not check whether reminder %s was delivered", key)
+        return None
+    return answer if isinstance(answer, bool) else None
 
 
 def _drop_stale(session_factory: SessionFactory, now: datetime, result: ScanResult) -> None:
@@ -192,7 +276,9 @@ class _Claimed:
     attempts: int
 
 
-def _claim_next(session_factory: SessionFactory, now: datetime) -> _Claimed | None:
+def _claim_next(
+    session_factory: SessionFactory, now: datetime, lease: timedelta
+) -> _Claimed | None:
     """Take one due row for this process, in its own transaction (rowcount 1 = ours)."""
     while True:
         with session_factory.begin() as s:
@@ -211,7 +297,7 @@ def _claim_next(session_factory: SessionFactory, now: datetime) -> _Claimed | No
             n = s.execute(
                 update(Reminder)
                 .where(col(Reminder.id) == rid, Reminder.status == "pending")
-                .values(status="sending", attempts=Reminder.attempts + 1, due_at=now + LEASE)
+                .values(status="sending", attempts=Reminder.attempts + 1, due_at=now + lease)
             ).rowcount  # type: ignore[attr-defined]
             if n == 1:
                 return _Claimed(rid, key, due_at, attempts + 1)
@@ -236,7 +322,7 @@ def _deliver(
             _finish(session_factory, c, status="dropped", error=REASON_NOTHING)
             result.dropped.append(c.key)
             return
-        notifier.post(reply=reply, **target)
+        notifier.post(reply=reply, key=c.key, **target)
     except DeliveryFailed as e:
         _failed_attempt(
             session_factory,

@@ -60,8 +60,10 @@ class ReminderJobs:
         leader: Leadership | None = None,
         *,
         catch_up: bool | None = None,
+        lease: timedelta | None = None,
     ) -> None:
         self.runtime = runtime
+        self.lease = lease  # None: the dispatcher's LEASE
         self.notifier = notifier
         self.clock = clock or system_clock
         self.leader = leader or leadership_for(runtime.engine)
@@ -146,16 +148,18 @@ class ReminderJobs:
             now=now,
             settings=self.runtime.settings,
             should_continue=lambda: not self._stopping.is_set(),
+            lease=self.lease,
         )
         self.last_scan = result
         if result:
             log.info(
-                "Reminders: %s sent, %s retried, %s failed, %s dropped, %s requeued",
+                "Reminders: %s sent, %s retried, %s failed, %s dropped, %s requeued, %s recovered",
                 len(result.sent),
                 len(result.retried),
                 len(result.failed),
                 len(result.dropped),
                 len(result.requeued),
+                len(result.recovered),
             )
         return result
 

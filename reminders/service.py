@@ -53,13 +53,15 @@ def start_scheduler(
     scan_interval: float | None = None,
     plan_interval: timedelta = PLAN_INTERVAL,
     catch_up: bool | None = None,
+    lease: timedelta | None = None,
 ) -> SchedulerHandle:
     """Start planning and sending reminders in this process (the bot calls this on start).
 
     `clock` defaults to the system clock; an injected clock may jump forward and, unless
-    `catch_up=False`, the jump is replayed (see ReminderJobs).
+    `catch_up=False`, the jump is replayed (see ReminderJobs). `lease` overrides the
+    dispatcher's LEASE (how long a claimed row is left to its sender; tests shorten it).
     """
-    jobs = ReminderJobs(runtime, notifier, clock, leader, catch_up=catch_up)
+    jobs = ReminderJobs(runtime, notifier, clock, leader, catch_up=catch_up, lease=lease)
     if not runtime.settings.scheduler_enabled:
         log.info("Reminder scheduler is disabled (SCHEDULER_ENABLED=false)")
         return SchedulerHandle(jobs, None)

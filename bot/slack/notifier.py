@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -24,6 +25,13 @@ from models.replies import Reply
 log = logging.getLogger(__name__)
 
 RETRIES = 3
+
+# Message metadata on every reminder (https://docs.slack.dev/messaging/message-metadata/):
+# {"event_type": "atgard_reminder", "event_payload": {"key": "<reminder key>"}}. After a crash
+# the dispatcher asks `delivered()`, which looks for the key in conversations.history.
+EVENT_TYPE = "atgard_reminder"
+HISTORY_LIMIT = 100  # messages per conversations.history page
+HISTORY_PAGES = 3  # more than this many messages since the send: "cannot tell"
 
 # Errors that will not go away by trying again: the scheduler should give up on the row.
 PERMANENT_ERRORS = frozenset(
@@ -104,17 +112,65 @@ class SlackNotifier:
         )
 
     def post(
-        self, *, channel_id: str | None = None, user_id: str | None = None, reply: Reply
+        self,
+        *,
+        channel_id: str | None = None,
+        user_id: str | None = None,
+        reply: Reply,
+        key: str | None = None,
     ) -> None:
         if not channel_id and not user_id:
             raise DeliveryFailed("no channel or user to deliver to", permanent=True)
         msg = render_message(reply)
+        if key is not None:
+            msg["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
         target = channel_id or self._call("conversations_open", users=user_id)["channel"]["id"]
         self._call("chat_postMessage", channel=target, **msg)
         for filename, content, title in _files(reply):
             self._call(
                 "files_upload_v2", channel=target, content=content, filename=filename, title=title
             )
+
+    def delivered(
+        self,
+        *,
+        channel_id: str | None = None,
+        user_id: str | None = None,
+        key: str,
+        since: datetime,
+    ) -> bool | None:
+        """Look for our message with `key` in the conversation's history since `since`.
+
+        Needs channels:history / groups:history / im:history; without them (or on any other
+        error) the answer is None, "cannot tell", and the dispatcher sends again.
+        """
+        if not channel_id and not user_id:
+            return None
+        try:
+            target = channel_id or self._call("conversations_open", users=user_id)["channel"]["id"]
+            cursor: str | None = None
+            for _ in range(HISTORY_PAGES):
+                page = self._call(
+                    "conversations_history",
+                    channel=target,
+                    oldest=f"{since.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=HISTORY_LIMIT,
+                    **({"cursor": cursor} if cursor else {}),
+                )
+                if any(_has_key(m, key) for m in page.get("messages") or []):
+                    return True
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not page.get("has_more") or not cursor:
+                    return False
+            log.warning("Too much history in %s to tell whether %s was delivered", target, key)
+            return None
+        except DeliveryFailed as e:
+            log.warning("Cannot tell whether %s was delivered: %s", key, e.reason)
+            return None
+        except Exception:  # never raise: "cannot tell" makes the dispatcher send again
+            log.exception("Cannot tell whether %s was delivered", key)
+            return None
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         try:
@@ -132,6 +188,14 @@ class SlackNotifier:
         ) as e:  # connection errors after the retries, bad JSON from a proxy
             log.warning("Slack %s failed: %s", method, type(e).__name__)
             raise DeliveryFailed(type(e).__name__, permanent=False) from e
+
+
+def _has_key(message: Any, key: str) -> bool:
+    meta = message.get("metadata") if isinstance(message, dict) else None
+    if not isinstance(meta, dict) or meta.get("event_type") != EVENT_TYPE:
+        return False
+    payload = meta.get("event_payload")
+    return isinstance(payload, dict) and payload.get("key") == key
 
 
 def _files(reply: Reply) -> list[tuple[str, bytes, str]]:

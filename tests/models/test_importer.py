@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -115,6 +115,9 @@ def test_2024_layout_imports_follow_ups_with_verdicts(session_factory: SessionFa
         assert verdicts.get("ej_uppfyllt", 0) >= 1
         periods = set(s.exec(select(FollowUp.period)))
         assert periods == {"2024-T3"}  # a 2024 plan read in 2025 holds the year-end follow-up
+        # ...written as of the year's last day, so a 2024-T3 export counts it.
+        written = set(s.exec(select(FollowUp.created_at)))
+        assert written == {datetime(2024, 12, 31, 22, 59, 59, 999999, tzinfo=UTC)}
         goals = s.exec(select(Measure.goal)).all()
         assert all(g is None for g in goals)  # the 2024 template has no goal column
     again = _import(session_factory, DATA / "plan-2024-jarva.xlsx", district="Järva", year=2024)

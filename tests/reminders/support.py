@@ -19,6 +19,7 @@ class Sent:
     channel_id: str | None
     user_id: str | None
     reply: Reply
+    key: str | None = None
 
     @property
     def target(self) -> str:
@@ -26,21 +27,49 @@ class Sent:
 
 
 class RecordingNotifier:
-    """Our Notifier boundary, recorded. `fail` maps a target to a DeliveryFailed to raise."""
+    """Our Notifier boundary, recorded. `fail` maps a target to a DeliveryFailed to raise.
+
+    It remembers the keys it delivered, so `delivered()` answers like a platform whose history
+    can be read; `can_tell = False` makes it answer None ("cannot tell") instead.
+    """
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
         self.fail: dict[str, DeliveryFailed] = {}
         self.lock = threading.Lock()
+        self.can_tell = True
+        self.asked: list[str] = []
 
     def post(
-        self, *, channel_id: str | None = None, user_id: str | None = None, reply: Reply
+        self,
+        *,
+        channel_id: str | None = None,
+        user_id: str | None = None,
+        reply: Reply,
+        key: str | None = None,
     ) -> None:
         target = f"#{channel_id}" if channel_id else f"@{user_id}"
         if target in self.fail:
             raise self.fail[target]
         with self.lock:
-            self.sent.append(Sent(channel_id, user_id, reply))
+            self.sent.append(Sent(channel_id, user_id, reply, key))
+
+    def delivered(
+        self,
+        *,
+        channel_id: str | None = None,
+        user_id: str | None = None,
+        key: str,
+        since: datetime,
+    ) -> bool | None:
+        with self.lock:
+            self.asked.append(key)
+            if not self.can_tell:
+                return None
+            return any(
+                s.key == key and (s.channel_id, s.user_id) == (channel_id, user_id)
+                for s in self.sent
+            )
 
     def to(self, target: str) -> list[Sent]:
         return [s for s in self.sent if s.target == target]

@@ -105,7 +105,9 @@ def test_fast_forward_shows_the_weekly_digest(page, sandbox_server: SandboxServe
     try:
         digest = page.wait_for_selector(".msg:has-text('Veckobrev')", timeout=30_000)
     except Exception as e:  # show what the bot did, so a failure here can be understood
-        raise AssertionError(f"no digest after fast-forward; sandbox log:\n{sandbox_server.log_tail()}") from e
+        raise AssertionError(
+            f"no digest after fast-forward; sandbox log:\n{sandbox_server.log_tail()}"
+        ) from e
     text = digest.inner_text()
     assert "SSP" in text
     digest.scroll_into_view_if_needed()

@@ -193,7 +193,13 @@ class SlackDriver:
             "api_app_id": "A1",
             "token": "legacy",
             "trigger_id": "trigger-submit",
-            "view": {**view, "id": view_id, "team_id": "T1", "state": {"values": state}, "hash": "h"},
+            "view": {
+                **view,
+                "id": view_id,
+                "team_id": "T1",
+                "state": {"values": state},
+                "hash": "h",
+            },
         }
         resp = self.payload(payload, **sign)
         self.settle()

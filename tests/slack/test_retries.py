@@ -33,7 +33,9 @@ def _command_body(text: str, trigger: str, response_url: str) -> str:
 
 
 def test_retried_slash_command_stores_once(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
-    body = _command_body("uppfolj 1.3 Åtta möten hölls", "trigger-retry-1", slack.fake.response_url("r1"))
+    body = _command_body(
+        "uppfolj 1.3 Åtta möten hölls", "trigger-retry-1", slack.fake.response_url("r1")
+    )
     for retry in (None, "1", "2"):
         headers = signed_headers(body, "application/x-www-form-urlencoded")
         if retry:
@@ -60,7 +62,9 @@ def test_double_submitted_modal_stores_once(slack, imported_plan, session_factor
     assert [f.text for f in rows(session_factory, FollowUp)] == ["Sju möten"]
 
 
-def test_rejected_submit_can_be_corrected_in_the_same_modal(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_rejected_submit_can_be_corrected_in_the_same_modal(
+    slack, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
     slack.command("uppfolj 1.3")
     view = {**slack.opened_view(), "id": "VFIX"}
     refused = slack.submit(view, {"text": "Eleven 811218-9876 har flyttat"})
