@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="small counts: a smoke run")
-    ap.add_argument("--backends", default=None, help="sqlite,postgresql (default: both if PG is up)")
+    ap.add_argument(
+        "--backends", default=None, help="sqlite,postgresql (default: both if PG is up)"
+    )
     ap.add_argument("--out", default=None, help="results file (default bench/results.md)")
     a = ap.parse_args(argv)
     cfg = QUICK if a.quick else FULL
@@ -164,7 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     out_md.write_text(write_report(results), encoding="utf-8")
     log(f"wrote {out_md} in {results['total_s']:.0f} s")
     return 0
-
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ def prepare(url: str, rows: int, due: int) -> dict[str, Any]:
                 "kind": "digest",
                 "platform": "slack",
                 "channel_id": channel,
+                "user_id": None,
                 "group_id": gid,
                 "occurrence": f"2025-W{17 if now_due else 18}",
                 "due_at": NOW - timedelta(minutes=5) if now_due else NOW + timedelta(days=7),
@@ -64,6 +65,7 @@ def prepare(url: str, rows: int, due: int) -> dict[str, Any]:
                 "key": f"meeting|slack|@UB{i:07d}|g{gid}|{day.isoformat()}",
                 "kind": "meeting",
                 "platform": "slack",
+                "channel_id": None,
                 "user_id": f"UB{i:07d}",
                 "group_id": gid,
                 "occurrence": day.isoformat(),
@@ -141,7 +143,9 @@ def scan_once(url: str) -> dict[str, Any]:
     sf = make_session_factory(engine)
     settings = Settings(_env_file=None, database_url=url, admin_user_ids=[])  # type: ignore[call-arg]
     with sf() as s:
-        pending = s.exec(select(func.count()).where(Reminder.status == "pending")).one()  # type: ignore[call-overload]
+        pending = int(
+            s.execute(select(func.count()).where(Reminder.status == "pending")).scalar_one()
+        )
     rss_before = _maxrss_mb()
     notifier = _Recorder()
     t0 = time.perf_counter()

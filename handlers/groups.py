@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import CommandContext
 from handlers.permissions import require_coordinator
 from models.errors import ValidationError
-from models.groups import bind_channel
+from models.groups import GroupDefaults, bind_channel
 from models.plans import resolve_scope
 from models.replies import Reply
 
@@ -23,6 +23,11 @@ def bind_reply(ctx: CommandContext, name: str) -> Reply:
             platform=ctx.platform,
             channel_id=ctx.channel_id,
             actor=ctx.actor,
+            defaults=GroupDefaults(
+                reminder_days_before=ctx.settings.reminder_days_before,
+                digest_weekday=ctx.settings.digest_weekday,
+                digest_time=ctx.settings.digest_time,
+            ),
         )
         gname, title = group.name, scope.plan.title
     text = f"Kanalen hör nu till {gname} i {title}. `/atgard lista` och `/atgard status` visar gruppens åtgärder."

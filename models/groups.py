@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -37,6 +38,15 @@ CANONICAL_NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class GroupDefaults:
+    """What a new group starts with (from the deployment's settings)."""
+
+    reminder_days_before: int = 3
+    digest_weekday: int = 0
+    digest_time: str = "08:00"
+
+
 def kind_of(name: str) -> GroupKind:
     for pattern, kind in _KIND_PATTERNS:
         if pattern.search(name):
@@ -69,6 +79,7 @@ def bind_channel(
     platform: str,
     channel_id: str,
     actor: Actor | None,
+    defaults: GroupDefaults | None = None,
 ) -> tuple[Group, list[str]]:
     """Bind the channel to the named group (created if new); returns the group and newly linked refs."""
     name = " ".join(clean_text(name).split())
@@ -89,7 +100,15 @@ def bind_channel(
             session.add(other)
     session.flush()
     if group is None:
-        group = Group(plan_id=plan.id, name=name, kind=kind)  # type: ignore[arg-type]
+        d = defaults or GroupDefaults()
+        group = Group(
+            plan_id=plan.id,  # type: ignore[arg-type]
+            name=name,
+            kind=kind,
+            reminder_days_before=d.reminder_days_before,
+            digest_weekday=d.digest_weekday,
+            digest_time=d.digest_time,
+        )
     else:
         before = {"channel_id": group.channel_id, "platform": group.platform}
     group.platform = platform

@@ -51,7 +51,7 @@ def parse_params(environ: dict[str, Any], body: bytes) -> Json:
     if query:
         for k, v in parse_qs(query).items():
             params.setdefault(k, v[-1])
-    for key in ("blocks", "view", "files", "attachments"):
+    for key in ("blocks", "view", "files", "attachments", "metadata"):
         if isinstance(params.get(key), str) and params[key][:1] in "[{":
             params[key] = json.loads(params[key])
     return params
@@ -75,6 +75,9 @@ class FakeWebApi:
         self.store = store
         self.base_url = base_url
         self.calls: list[str] = []
+        # Message metadata by (channel, ts): what Slack keeps with a message and returns from
+        # conversations.history with include_all_metadata (the reminders' crash recovery).
+        self.metadata: dict[tuple[str, str], Json] = {}
         self.methods: dict[str, Callable[[Json], Json]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
@@ -90,6 +93,7 @@ class FakeWebApi:
             "users.info": self.users_info,
             "conversations.info": self.conversations_info,
             "conversations.open": self.conversations_open,
+            "conversations.history": self.conversations_history,
             "usergroups.users.list": lambda p: {"ok": True, "users": []},
         }
 
@@ -156,6 +160,9 @@ class FakeWebApi:
             text=str(p.get("text") or ""),
             blocks=p.get("blocks") or [],
         )
+        metadata = p.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("event_type"):
+            self.metadata[(channel, msg.ts)] = metadata
         return {
             "ok": True,
             "channel": channel,
@@ -289,3 +296,39 @@ class FakeWebApi:
         if not users or not users[0]:
             return {"ok": False, "error": "users_list_not_supplied"}
         return {"ok": True, "channel": {"id": self._open_im(users[0])}}
+
+    def conversations_history(self, p: Json) -> Json:
+        """Newest first after `oldest`, `limit` per page (cursor = offset), metadata on request."""
+        channel = str(p.get("channel") or "")
+        if channel not in self.store.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        try:
+            oldest = float(p.get("oldest") or 0)
+            limit = max(1, min(int(p.get("limit") or 100), 999))
+            start = int(p.get("cursor") or 0)
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [
+            m
+            for m in list(self.store.messages)
+            if m.channel == channel and not m.ephemeral and float(m.ts) > oldest
+        ]
+        found.sort(key=lambda m: m.id, reverse=True)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        messages = []
+        for m in page:
+            out: Json = {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
+            if m.blocks:
+                out["blocks"] = m.blocks
+            meta = self.metadata.get((channel, m.ts))
+            if with_metadata and meta is not None:
+                out["metadata"] = meta
+            messages.append(out)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }

@@ -173,6 +173,16 @@ def test_bind_links_measures_and_scopes_list(make_ctx, imported_plan, session_fa
         assert s.exec(select(Group.name).where(Group.channel_id == "C-SSP")).all() == ["EST"]
 
 
+def test_new_groups_take_the_deployments_defaults(
+    make_ctx, imported_plan, session_factory, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.reminder_days_before, settings.digest_weekday, settings.digest_time = 5, 4, "14:30"
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    with session_factory.begin() as s:
+        g = s.exec(select(Group)).one()
+    assert (g.reminder_days_before, g.digest_weekday, g.digest_time) == (5, 4, "14:30")
+
+
 def test_other_groups_measure_is_refused_and_audited(
     make_ctx, imported_plan, session_factory
 ) -> None:  # type: ignore[no-untyped-def]

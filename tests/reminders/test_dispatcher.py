@@ -158,13 +158,13 @@ class CrashAfterSend(RecordingNotifier):
         super().__init__()
         self.crash = True
 
-    def post(self, *, channel_id=None, user_id=None, reply: Reply) -> None:  # type: ignore[no-untyped-def]
-        super().post(channel_id=channel_id, user_id=user_id, reply=reply)
+    def post(self, *, channel_id=None, user_id=None, reply: Reply, key=None) -> None:  # type: ignore[no-untyped-def]
+        super().post(channel_id=channel_id, user_id=user_id, reply=reply, key=key)
         if self.crash:
             raise Crash  # delivered, but the row is never marked sent
 
 
-def test_crash_between_send_and_record_is_resent_after_the_lease(
+def test_crash_between_send_and_record_is_recovered_not_resent(
     session_factory, settings, meeting_rows
 ) -> None:
     notifier = CrashAfterSend()
@@ -172,18 +172,78 @@ def test_crash_between_send_and_record_is_resent_after_the_lease(
         _scan(session_factory, notifier, settings, DUE)
     (stuck,) = [r for r in rows(session_factory) if r.status == "sending"]
     assert stuck.attempts == 1
-    assert len(notifier.sent) == 1
+    assert len(notifier.sent) == 1 and notifier.sent[0].key == stuck.key
     notifier.crash = False
     # A restart within the lease sends the other row but leaves the claimed one alone.
     result = _scan(session_factory, notifier, settings, DUE + timedelta(minutes=1))
     assert stuck.key not in result.sent and len(result.sent) == 1
-    # After the lease the abandoned row goes out again (at-least-once, see dispatcher).
+    assert notifier.asked == []  # normal sends never look at the history
+    # After the lease the abandoned row is looked up: it was delivered, so it is not resent.
     result = _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
-    assert result.requeued == [stuck.key] and result.sent == [stuck.key]
+    assert result.recovered == [stuck.key] and not result.sent and not result.requeued
+    assert notifier.asked == [stuck.key]
+    again = next(r for r in rows(session_factory) if r.key == stuck.key)
+    assert (again.status, again.attempts, again.sent_at) == ("sent", 1, DUE)
+    assert len(notifier.sent) == 2  # exactly once each
+    with session_factory() as s:
+        (event,) = s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_aterhamtad"))
+    assert event.entity_id == str(stuck.id)
+    assert not _scan(session_factory, notifier, settings, DUE + timedelta(hours=1))
+
+
+def test_crash_when_delivery_cannot_be_checked_resends(
+    session_factory, settings, meeting_rows
+) -> None:
+    notifier = CrashAfterSend()
+    notifier.can_tell = False  # e.g. the history scope is missing: at-least-once fallback
+    with pytest.raises(Crash):
+        _scan(session_factory, notifier, settings, DUE)
+    (stuck,) = [r for r in rows(session_factory) if r.status == "sending"]
+    notifier.crash = False
+    result = _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
+    assert result.requeued == [stuck.key] and stuck.key in result.sent
     again = next(r for r in rows(session_factory) if r.key == stuck.key)
     assert (again.status, again.attempts) == ("sent", 2)
     assert len(notifier.sent) == 3  # one duplicate: the documented price of never losing one
-    assert not _scan(session_factory, notifier, settings, DUE + timedelta(hours=1))
+
+
+def test_a_failing_delivery_check_counts_as_cannot_tell(
+    session_factory, settings, meeting_rows
+) -> None:
+    class Broken(CrashAfterSend):
+        def delivered(self, **kw) -> bool | None:  # type: ignore[no-untyped-def, override]
+            raise RuntimeError("boom")
+
+    notifier = Broken()
+    with pytest.raises(Crash):
+        _scan(session_factory, notifier, settings, DUE)
+    notifier.crash = False
+    result = _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
+    assert len(result.requeued) == 1 and {r.status for r in rows(session_factory)} == {"sent"}
+
+
+def test_a_shorter_lease_recovers_sooner(session_factory, settings, meeting_rows) -> None:
+    notifier = CrashAfterSend()
+    lease = timedelta(seconds=2)
+    with pytest.raises(Crash):
+        scan(
+            session_factory=session_factory,
+            notifier=notifier,
+            now=DUE,
+            settings=settings,
+            lease=lease,
+        )
+    notifier.crash = False
+    result = scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=DUE + timedelta(seconds=3),
+        settings=settings,
+        lease=lease,
+    )
+    assert len(result.recovered) == 1 and len(result.sent) == 1
+    assert len(notifier.sent) == 2
+    assert {r.status for r in rows(session_factory)} == {"sent"}
 
 
 def test_resend_after_a_crash_and_long_outage_is_marked_late(
@@ -199,13 +259,14 @@ def test_resend_after_a_crash_and_long_outage_is_marked_late(
 
 def test_crash_before_send_loses_nothing(session_factory, settings, meeting_rows) -> None:
     class CrashBeforeSend(RecordingNotifier):
-        def post(self, *, channel_id=None, user_id=None, reply: Reply) -> None:  # type: ignore[no-untyped-def]
+        def post(self, *, channel_id=None, user_id=None, reply: Reply, key=None) -> None:  # type: ignore[no-untyped-def]
             raise Crash
 
     with pytest.raises(Crash):
         _scan(session_factory, CrashBeforeSend(), settings, DUE)
     notifier = RecordingNotifier()
     _scan(session_factory, notifier, settings, DUE + LEASE + timedelta(seconds=1))
+    assert len(notifier.asked) == 1  # looked up, not found: sent
     assert sorted(s.target for s in notifier.sent) == ["#CSSP", "@UANNA"]
     assert {r.status for r in rows(session_factory)} == {"sent"}
 

@@ -2,10 +2,15 @@
 
 Modelled on bolt-python's tests/mock_web_api_server, but small and ours: a ThreadingHTTPServer
 on a free port. Every block payload it receives is checked against Slack's limits.
+
+Messages posted with chat.postMessage are kept per conversation (with their message metadata)
+so that conversations.history can answer, newest first, metadata only with
+include_all_metadata, like Slack.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -13,7 +18,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from tests.slack.limits import check_payload
 
@@ -54,6 +59,8 @@ class FakeSlack:
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._lock = threading.Condition()
         self.usergroup_members: list[str] = []
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> messages
+        self._seq = itertools.count(1)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -63,6 +70,9 @@ class FakeSlack:
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 fake._handle(self, raw)
+
+            def do_GET(self) -> None:  # slack_sdk sends conversations.history as GET
+                fake._handle(self, b"")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -93,6 +103,7 @@ class FakeSlack:
             self.violations.clear()
             self._scripts.clear()
             self.usergroup_members = []
+            self.history.clear()
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -133,6 +144,9 @@ class FakeSlack:
         else:
             method = path
         body = _parse(h.headers.get("Content-Type") or "", raw)
+        query = urlsplit(h.path).query
+        for k, v in parse_qs(query, keep_blank_values=True).items():
+            body.setdefault(k, v[-1])
         call = Call(method, body, {k.lower(): v for k, v in h.headers.items()}, path)
         for problem in check_payload(method, body):
             self.violations.append(f"{method}: {problem}")
@@ -169,11 +183,19 @@ class FakeSlack:
                 }
             case "chat.postMessage":
                 channel = str(b.get("channel", ""))
-                return {
-                    "ok": True,
-                    "channel": "D" + channel[1:] if channel.startswith("U") else channel,
-                    "ts": "1700000000.000100",
-                }
+                channel = "D" + channel[1:] if channel.startswith("U") else channel
+                ts = f"{int(time.time())}.{next(self._seq):06d}"
+                message = {"type": "message", "ts": ts, "text": b.get("text", "")}
+                metadata = b.get("metadata")
+                if isinstance(metadata, str):
+                    metadata = json.loads(metadata)
+                if metadata:
+                    message["metadata"] = metadata
+                with self._lock:
+                    self.history[channel].append(message)
+                return {"ok": True, "channel": channel, "ts": ts, "message": message}
+            case "conversations.history":
+                return self._history(b)
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": "1700000000.000200"}
             case "views.open" | "views.update" | "views.publish" | "views.push":
@@ -200,3 +222,26 @@ class FakeSlack:
             case "response_url" | "upload":
                 return "ok"
         return {"ok": True}
+
+    def _history(self, b: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, after `oldest`, `limit` at a time; metadata only when asked for."""
+        oldest = float(b.get("oldest") or 0)
+        limit = int(b.get("limit") or 100)
+        start = int(b.get("cursor") or 0)
+        with_metadata = str(b.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            found = [
+                m for m in self.history.get(str(b.get("channel")), []) if float(m["ts"]) > oldest
+            ]
+        found.reverse()
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        messages = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }

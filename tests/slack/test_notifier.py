@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import socket
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack.notifier import SlackNotifier
+from bot.slack.notifier import EVENT_TYPE, SlackNotifier
 from models.notify import DeliveryFailed, Notifier
 from models.replies import Attachment, Image, Reply, Section, mention
 from tests.slack.conftest import BOT_TOKEN
@@ -27,10 +28,12 @@ def notifier(fake_slack) -> SlackNotifier:  # type: ignore[no-untyped-def]
 def test_is_a_notifier(notifier: SlackNotifier) -> None:
     import inspect
 
-    n: Notifier = notifier  # checked statically; the signature must match too
-    assert inspect.signature(n.post) == inspect.signature(Notifier.post).replace(
-        parameters=list(inspect.signature(Notifier.post).parameters.values())[1:]
-    )
+    n: Notifier = notifier  # checked statically; the signatures must match too
+    for name in ("post", "delivered"):
+        protocol = inspect.signature(getattr(Notifier, name))
+        assert inspect.signature(getattr(n, name)) == protocol.replace(
+            parameters=list(protocol.parameters.values())[1:]
+        )
 
 
 def test_posts_blocks_and_fallback_text_to_a_channel(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
@@ -133,3 +136,123 @@ def test_images_and_attachments_are_uploaded_to_the_channel(notifier, fake_slack
     assert "Underlag T1" in str(completes[1].body["files"])
     names = [c.body["filename"] for c in fake_slack.of("files.getUploadURLExternal")]
     assert names == ["Läget per område.png", "atgardsplan-T1.xlsx"]
+
+
+# --- message metadata and delivered(): exactly-once recovery after a crash ---------------------
+
+KEY = "meeting|slack|#C1|2025-04-23"
+SINCE = datetime.now(UTC) - timedelta(minutes=1)
+
+
+def test_reminder_key_travels_as_message_metadata(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    notifier.post(channel_id="C1", reply=REPLY, key=KEY)
+    notifier.post(channel_id="C1", reply=REPLY)
+    first, second = fake_slack.of("chat.postMessage")
+    assert first.body["metadata"] == {"event_type": EVENT_TYPE, "event_payload": {"key": KEY}}
+    assert "metadata" not in second.body
+
+
+def test_delivered_finds_the_key_in_the_channel_history(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    notifier.post(channel_id="C1", reply=REPLY, key=KEY)
+    notifier.post(channel_id="C1", reply=REPLY, key="other")
+    fake_slack.calls.clear()
+    assert notifier.delivered(channel_id="C1", key=KEY, since=SINCE) is True
+    [call] = fake_slack.of("conversations.history")
+    assert call.body["channel"] == "C1"
+    assert call.body["include_all_metadata"] in ("1", "true")
+    assert 50 <= int(call.body["limit"]) <= 100
+    assert abs(float(call.body["oldest"]) - SINCE.timestamp()) < 1e-3
+
+
+def test_delivered_opens_the_im_for_a_direct_message(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    notifier.post(user_id="U7", reply=REPLY, key=KEY)
+    fake_slack.calls.clear()
+    assert notifier.delivered(user_id="U7", key=KEY, since=SINCE) is True
+    assert fake_slack.methods() == ["conversations.open", "conversations.history"]
+    assert fake_slack.of("conversations.history")[0].body["channel"] == "D7"
+    assert notifier.delivered(user_id="U8", key=KEY, since=SINCE) is False
+
+
+def test_delivered_is_false_when_the_message_is_not_there(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    assert notifier.delivered(channel_id="C1", key=KEY, since=SINCE) is False
+    notifier.post(channel_id="C1", reply=REPLY, key="another reminder")
+    notifier.post(channel_id="C2", reply=REPLY, key=KEY)  # another channel
+    notifier.post(channel_id="C1", reply=REPLY)  # no metadata
+    assert notifier.delivered(channel_id="C1", key=KEY, since=SINCE) is False
+    # Posted before `since`: not this attempt's message.
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert notifier.delivered(channel_id="C2", key=KEY, since=later) is False
+
+
+def test_delivered_pages_through_a_busy_channel(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    notifier.post(channel_id="C1", reply=REPLY, key=KEY)
+    for i in range(120):
+        fake_slack.history["C1"].append(
+            {"type": "message", "ts": f"{int(time.time())}.9{i:05d}", "text": "prat"}
+        )
+    assert notifier.delivered(channel_id="C1", key=KEY, since=SINCE) is True
+    assert len(fake_slack.of("conversations.history")) == 2
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Scripted(body={"ok": False, "error": "missing_scope"}),  # no channels:history
+        Scripted(body={"ok": False, "error": "channel_not_found"}),
+        Scripted(body={"ok": False, "error": "not_in_channel"}),
+    ],
+)
+def test_delivered_cannot_tell_on_api_errors(notifier, fake_slack, answer) -> None:  # type: ignore[no-untyped-def]
+    notifier.post(channel_id="C1", reply=REPLY, key=KEY)
+    fake_slack.script("conversations.history", answer)
+    assert notifier.delivered(channel_id="C1", key=KEY, since=SINCE) is None
+
+
+def test_delivered_cannot_tell_when_slack_is_down(fake_slack) -> None:  # type: ignore[no-untyped-def]
+    notifier = SlackNotifier(WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url), max_retries=1)
+    fake_slack.script("conversations.history", Scripted(503, "down"), Scripted(503, "down"))
+    assert notifier.delivered(channel_id="C1", key=KEY, since=SINCE) is None
+    fake_slack.script("conversations.open", Scripted(body={"ok": False, "error": "user_not_found"}))
+    assert notifier.delivered(user_id="U9", key=KEY, since=SINCE) is None
+    assert notifier.delivered(key=KEY, since=SINCE) is None  # nowhere to look
+
+
+def test_delivered_without_metadata_in_the_answer_is_false(notifier, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    # Without include_all_metadata Slack leaves metadata out; we always ask for it.
+    notifier.post(channel_id="C1", reply=REPLY, key=KEY)
+    body = fake_slack._history({"channel": "C1"})
+    assert body["messages"] and "metadata" not in body["messages"][0]
+
+
+def test_the_sandbox_web_api_supports_the_recovery_lookup() -> None:
+    """The sandbox's stand-in keeps metadata and answers conversations.history too."""
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from bot.sandbox.store import Channel, Store
+    from bot.sandbox.webapi import FakeWebApi
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    store = Store([Channel(id="CSSP", name="ssp")])
+    api = FakeWebApi(store, lambda: "http://127.0.0.1/")
+    server = make_server("127.0.0.1", 0, api, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api/"
+        n = SlackNotifier(WebClient(token=BOT_TOKEN, base_url=url), max_retries=0)
+        assert n.delivered(channel_id="CSSP", key=KEY, since=SINCE) is False
+        n.post(channel_id="CSSP", reply=REPLY, key=KEY)
+        n.post(user_id="USANDBOX1", reply=REPLY, key="dm-key")
+        assert n.delivered(channel_id="CSSP", key=KEY, since=SINCE) is True
+        assert n.delivered(user_id="USANDBOX1", key="dm-key", since=SINCE) is True
+        assert n.delivered(user_id="USANDBOX1", key=KEY, since=SINCE) is False
+        assert n.delivered(channel_id="CNOPE", key=KEY, since=SINCE) is None
+        plain = WebClient(token=BOT_TOKEN, base_url=url).conversations_history(channel="CSSP")
+        assert "metadata" not in plain["messages"][0]
+    finally:
+        server.shutdown()
+        server.server_close()
