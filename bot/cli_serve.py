@@ -88,7 +88,7 @@ def _run_sandbox(settings: Any) -> None:
     port = settings.port
     typer.echo(
         f"Inga Slack-nycklar är satta: startar sandlådan på http://127.0.0.1:{port}/"
-        " (konsolen finns som `atgard console`, Slack i docs/slack-install.md).",
+        " (konsolen finns som `atgard console`, Slack: README, ”Installera i Slack”).",
         err=True,
     )
     serve(lambda: build_sandbox(port, settings).wsgi, host="127.0.0.1", port=port)

@@ -1,0 +1,78 @@
+"""The benchmark code works (not timed): the quick mode's pieces on tiny data, and the
+batched digests' query count does not grow with the number of groups."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bench.common import ROOT, QueryCounter
+from bench.generate import Scale, generate
+from bench.national import DIGEST_NOW, run_national
+from bench.report import write_report
+from reminders.digest import build_digests
+from reminders.planner import bound_groups
+
+
+def test_bench_pieces_on_tiny_data(session_factory, database_url) -> None:  # type: ignore[no-untyped-def]
+    engine = session_factory.kw["bind"]
+    counts = generate(engine, Scale(municipalities=3, measures=12, years=1, channels=9, largest=24))
+    assert counts["plan"] == 3 and counts["group"] == 9 and counts["measure"] == 24 + 2 * 12
+
+    nat = run_national(engine, per_group_sample=9)
+    assert nat["groups"] == 9
+    assert nat["digest_identical"]
+    assert nat["digest_per_group"]["queries"] == 10 * 9  # one by one: N+1
+    assert nat["digest_batch"]["queries"] == nat["digest_batch_tenth_queries"] <= 9
+    assert nat["export_one"]["bytes"] > 0 and nat["export_all"]["plans"] == 3
+    assert nat["states_largest"]["measures"] == 24
+
+    # The query count of the batch is the same for 3 groups and for 9.
+    qc = QueryCounter(engine)
+    with session_factory() as s:
+        pairs = bound_groups(session=s)
+        with qc.counting():
+            few = build_digests(session=s, groups_with_plans=pairs[:3], now=DIGEST_NOW)
+            n_few = qc.count
+        with qc.counting():
+            every = build_digests(session=s, groups_with_plans=pairs, now=DIGEST_NOW)
+            n_all = qc.count
+    assert len(few) == 3 and len(every) == 9 and n_few == n_all
+
+    # One scan in a fresh process over a few pending rows, one of them due.
+    def run(*args: str) -> dict:  # type: ignore[type-arg]
+        argv = [sys.executable, "-m", "bench.scheduler", *args, "--url", database_url]
+        out = subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, text=True)
+        return dict(json.loads(out.stdout))
+
+    assert run("prepare", "--rows", "50", "--due", "1")["rows"] == 50
+    scan = run("scan")
+    assert scan["pending_before"] == 50 and scan["sent"] == 1 and scan["maxrss_mb"] > 0
+
+    # The report renders from figures of this shape.
+    report = write_report(
+        {
+            "machine": {
+                "date": "today",
+                "cores": "2",
+                "platform": "linux",
+                "python": "3",
+                "sqlite": "3",
+                "postgresql": "–",
+            },
+            "quick": True,
+            "config": {
+                "levels": [1],
+                "requests": 1,
+                "seconds": 1,
+                "scale": Scale(municipalities=3, largest=24).__dict__,
+            },
+            "http": [],
+            "national": [{**nat, "backend": "sqlite", "rows": counts, "generate_s": 0.1}],
+            "lista_national": [],
+            "scheduler": [],
+            "total_s": 1.0,
+        }
+    )
+    assert "build_digests" in report
