@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlmodel import col, select
+
 from bench.before import code_before
 from bench.common import QueryCounter, log
 from bench.generate import Scale, generate
@@ -94,7 +96,7 @@ def run_national(
 
     log("exports")
     with sf() as s:
-        plans = list(s.query(Plan).order_by(Plan.id))  # type: ignore[arg-type]
+        plans = list(s.exec(select(Plan).order_by(col(Plan.id))))
         export_plan(session=s, plan=plans[-1], period=PERIOD, fmt="xlsx")  # imports warm
         timings = []
         for plan in plans[1:4]:  # ordinary 60-measure districts

@@ -125,9 +125,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.sent = 0
 
-    def post(
-        self, *, channel_id: str | None = None, user_id: str | None = None, reply: Any
-    ) -> None:
+    def post(self, *, reply: Any, **target: Any) -> None:  # channel_id/user_id (and key)
         self.sent += 1
 
 

@@ -29,6 +29,7 @@ class Call:
     body: dict[str, Any]
     headers: dict[str, str]
     path: str
+    raw: bytes = b""  # the body as sent (file uploads)
 
 
 @dataclass
@@ -147,7 +148,7 @@ class FakeSlack:
         query = urlsplit(h.path).query
         for k, v in parse_qs(query, keep_blank_values=True).items():
             body.setdefault(k, v[-1])
-        call = Call(method, body, {k.lower(): v for k, v in h.headers.items()}, path)
+        call = Call(method, body, {k.lower(): v for k, v in h.headers.items()}, path, raw)
         for problem in check_payload(method, body):
             self.violations.append(f"{method}: {problem}")
         with self._lock:

@@ -1,0 +1,43 @@
+"""`/atgard export`: acked at once, built in a lazy listener, uploaded to the channel."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from models.tables import AuditEvent
+from tests.slack.helpers import rows
+
+
+def test_export_xlsx_is_uploaded_to_the_channel(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    resp = slack.command("export T1 xlsx", channel="C1")
+    assert resp.status == 200 and not resp.body  # the ack says nothing; the work is lazy
+    [complete] = slack.fake.wait_for("files.completeUploadExternal")
+    assert complete.body["channel_id"] == "C1"
+    [upload] = slack.fake.of("upload")
+    wb = openpyxl.load_workbook(io.BytesIO(upload.raw))
+    assert wb.sheetnames[0] == "Sammanställning"
+    assert any(n.startswith("1. Unga i riskzon") for n in wb.sheetnames)
+    [name] = [c.body["filename"] for c in slack.fake.of("files.getUploadURLExternal")]
+    assert name == "atgardsplan-2025-T1-kungsholmen.xlsx"
+    assert any(e.action == "export" for e in rows(session_factory, AuditEvent))
+
+
+def test_export_html_posts_report_and_chart(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    slack.command("export T2 html", channel="C1")
+    slack.fake.wait_for("files.completeUploadExternal", count=2)
+    names = [c.body["filename"] for c in slack.fake.of("files.getUploadURLExternal")]
+    assert {n.rsplit(".", 1)[1] for n in names} == {"html", "png"}
+    html = next(c.raw for c in slack.fake.of("upload") if c.raw.lstrip().startswith(b"<!"))
+    assert b'lang="sv"' in html and b"2025-08-31" in html
+
+
+def test_export_is_for_coordinators(slack_factory, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    slack = slack_factory(admin_user_ids=["UADMIN"])
+    slack.command("export T1", user="U1")
+    assert not slack.fake.of("files.completeUploadExternal")
+    said = " ".join(
+        str(c.body) for c in slack.fake.calls if c.method in ("response_url", "chat.postEphemeral")
+    )
+    assert "Bara samordnare" in said
