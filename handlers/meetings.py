@@ -196,6 +196,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
             start_time=start_time,
             actor=ctx.actor,
             source="auto" if auto else "manual",
+            today=ctx.today(),
         )
         name = group.name
     if not added:

@@ -84,8 +84,25 @@ def plan_meetings(
     start_time: str | None,
     actor: Actor | None,
     source: str = "manual",
+    today: date | None = None,
 ) -> list[date]:
-    """Put dates on the group's calendar; dates already there are left as they are."""
+    """Put dates on the group's calendar; dates already there are left as they are.
+
+    Dates a coordinator enters replace the future dates the bot spread from the rhythm, so
+    the group is not reminded of meetings that will not happen.
+    """
+    removed: list[date] = []
+    if source == "manual" and today is not None:
+        for pm in session.exec(
+            select(PlannedMeeting).where(
+                PlannedMeeting.group_id == group.id,
+                PlannedMeeting.source == "auto",
+                col(PlannedMeeting.planned_on) >= today,
+            )
+        ):
+            removed.append(pm.planned_on)
+            session.delete(pm)
+        session.flush()
     existing = set(
         session.exec(select(PlannedMeeting.planned_on).where(PlannedMeeting.group_id == group.id))
     )
@@ -101,7 +118,7 @@ def plan_meetings(
             action="planera_mote",
             entity="group",
             entity_id=group.name,
-            after={"dates": added, "start_time": start_time},
+            after={"dates": added, "start_time": start_time, "replaced_auto": removed},
         )
     return added
 

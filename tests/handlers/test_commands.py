@@ -239,6 +239,12 @@ def test_meeting_form_submit_and_plan(make_ctx, imported_plan, session_factory) 
     with session_factory.begin() as s:
         dates = s.exec(select(PlannedMeeting.planned_on)).all()
     assert all(d.weekday() < 5 for d in dates) and len(dates) >= 5
+    # Dates entered by hand replace the future dates spread from the rhythm.
+    execute(make_ctx(channel="C-SSP"), "mote planera 2025-09-10")
+    with session_factory.begin() as s:
+        left = s.exec(select(PlannedMeeting.planned_on, PlannedMeeting.source)).all()
+    assert {d for d, src in left if src == "auto" and d >= date(2025, 4, 22)} == set()
+    assert date(2025, 9, 10) in {d for d, _ in left}
 
 
 def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
