@@ -59,7 +59,8 @@ def test_follow_up_through_the_modal(page, sandbox_server: SandboxServer) -> Non
     _shot(page, "sandbox-modal.png")
     page.click("#modal-submit")
     page.wait_for_selector("dialog[open]", state="detached")
-    reply = page.wait_for_selector(".msg:has-text('Uppföljning sparad för 1.3')")
+    page.wait_for_selector(".msg:has-text('Uppföljning sparad för 1.3')")
+    reply = page.locator(".msg:has-text('Uppföljning sparad för 1.3')").first
     assert "Tre av åtta SSP-möten hölls under våren." in reply.inner_text()
     assert "Delvis uppfyllt" in reply.inner_text()
     with sandbox_server.session_factory().begin() as s:
@@ -103,11 +104,13 @@ def test_buttons_and_list(page) -> None:  # type: ignore[no-untyped-def]
 def test_fast_forward_shows_the_weekly_digest(page, sandbox_server: SandboxServer) -> None:  # type: ignore[no-untyped-def]
     page.click(".ff button[data-days='7']")
     try:
-        digest = page.wait_for_selector(".msg:has-text('Veckobrev')", timeout=30_000)
+        page.wait_for_selector(".msg:has-text('Veckobrev')", timeout=30_000)
     except Exception as e:  # show what the bot did, so a failure here can be understood
         raise AssertionError(
             f"no digest after fast-forward; sandbox log:\n{sandbox_server.log_tail()}"
         ) from e
+    # A locator, not a handle: the page re-renders its message list whenever the bot posts.
+    digest = page.locator(".msg:has-text('Veckobrev')").first
     text = digest.inner_text()
     assert "SSP" in text
     digest.scroll_into_view_if_needed()
