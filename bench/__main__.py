@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         "--backends", default=None, help="sqlite,postgresql (default: both if PG is up)"
     )
     ap.add_argument("--out", default=None, help="results file (default bench/results.md)")
+    ap.add_argument(
+        "--report-only", action="store_true", help="rewrite the .md from the last run's .json"
+    )
     a = ap.parse_args(argv)
     cfg = QUICK if a.quick else FULL
     wanted = (a.backends or "sqlite,postgresql").split(",")
@@ -97,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         log("PostgreSQL is not reachable: SQLite only")
     backends = [b for b in wanted if b == "sqlite" or (b == "postgresql" and pg)]
     out_md = Path(a.out) if a.out else HERE / ("results-quick.md" if a.quick else "results.md")
+    if a.report_only:
+        saved = json.loads(out_md.with_suffix(".json").read_text())
+        out_md.write_text(write_report(saved), encoding="utf-8")
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="atgard-bench-"))
     started = time.perf_counter()
     results: dict[str, Any] = {

@@ -240,6 +240,10 @@ def generate(engine: Engine, scale: Scale | None = None, seed: int = 1) -> dict[
                 conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
+    # Planner statistics, as autovacuum/ANALYZE gives a live database (without them
+    # PostgreSQL scans follow_up sequentially for a plan's latest follow-ups).
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
     counts.update(
         plan=len(plans),
         area=len(areas),

@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import statistics
 import threading
 import time
@@ -38,6 +39,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+# Trigger ids are unique in Slack and the bot treats a repeated one as a retried delivery
+# (stored once, answered quietly): every run gets its own.
+RUN_ID = f"{os.getpid()}{time.time_ns() % 10**9}"
+
+
 def body_for(text: str, n: int, channel: str, response_url: str) -> str:
     return urlencode(
         {
@@ -49,11 +55,11 @@ def body_for(text: str, n: int, channel: str, response_url: str) -> str:
             "user_id": f"UBENCH{n % 50:03d}",
             "user_name": "bench",
             "command": "/atgard",
-            "text": text.replace("{n}", str(n)),
+            "text": text.replace("{n}", f"{n}.{RUN_ID}"),
             "api_app_id": "ABENCH",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": f"{n}.bench",
+            "trigger_id": f"{n}.{RUN_ID}",
         }
     )
 

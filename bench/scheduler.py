@@ -20,6 +20,13 @@ CHUNK = 5_000
 
 
 def _maxrss_mb() -> float:
+    """This process's peak RSS. VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss
+    over from the parent across fork and exec, so a child started by a big parent would
+    report the parent's size."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -91,6 +98,8 @@ def prepare(url: str, rows: int, due: int) -> dict[str, Any]:
         if batch:
             conn.execute(insert(Reminder), batch)
             inserted += len(batch)
+    with engine.begin() as conn:  # statistics, as autovacuum would gather after such an insert
+        conn.exec_driver_sql("ANALYZE reminder")
     engine.dispose()
     return {"rows": inserted, "due": min(due, len(groups)), "insert_s": time.perf_counter() - t0}
 
@@ -144,6 +153,23 @@ def scan_once(url: str) -> dict[str, Any]:
         pending = int(
             s.execute(select(func.count()).where(Reminder.status == "pending")).scalar_one()
         )
+    # Warm up as the long-running scheduler is: one digest rendered and one scan an hour
+    # earlier (nothing due then), so imports and SQLAlchemy's statement caches are filled.
+    from models.tables import Group, Plan
+    from reminders.digest import build_digest
+
+    with sf() as s:
+        group = s.get(Group, 1)
+        if group is not None:
+            plan = s.get(Plan, group.plan_id)
+            assert plan is not None
+            build_digest(session=s, group=group, plan=plan, now=NOW)
+    scan(
+        session_factory=sf,
+        notifier=_Recorder(),
+        now=NOW - timedelta(hours=1),
+        settings=settings,
+    )
     rss_before = _maxrss_mb()
     notifier = _Recorder()
     t0 = time.perf_counter()

@@ -63,15 +63,23 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
                 )
             measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
             title = f"{group.name}s åtgärder"
-        states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
         if lowered in ("försenade", "forsenade", "efter"):
+            states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
             states = [st for st in states if st.standing is Standing.BEHIND]
             if not states:
                 note = "Inga åtgärder ligger efter. Bra jobbat!"
-    total = len(states)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    chunk = states[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            total = len(states)
+            pages = max(1, -(-total // PAGE_SIZE))
+            page = min(max(page, 0), pages - 1)
+            chunk = states[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        else:
+            # Only the page's measures need their state (a large plan has a thousand).
+            total = len(measures)
+            pages = max(1, -(-total // PAGE_SIZE))
+            page = min(max(page, 0), pages - 1)
+            on_page = measures[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            chunk = measure_states(session=s, plan=plan, on=ctx.today(), measures=on_page)
+            states = chunk
     sections = [measure_line(st) for st in chunk]
     if note:
         sections.append(Section(text=note))
