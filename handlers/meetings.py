@@ -11,6 +11,7 @@ from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import DATE_RE, TIME_RE
 from handlers.permissions import require_may_track
+from models import audit
 from models.errors import NotFound, ValidationError
 from models.groups import find_group, groups_of_plan
 from models.measures import list_measures, rhythm_of
@@ -21,6 +22,7 @@ from models.tables import Group, GroupKind, Measure
 from reminders.calendar import default_school_holidays, spread_meetings
 from reminders.rhythm import RhythmKind
 
+SCHOOL_HOLIDAY_WORDS = ("skollov", "utan-skollov", "ej-skollov")
 MAX_OPTIONS = 100  # Slack's limit for a select menu
 DEFAULT_PER_YEAR = {GroupKind.SSP: 8, GroupKind.EST: 24, GroupKind.TRYGGHETSRAD: 4}
 
@@ -164,12 +166,16 @@ def submit_meeting(
 
 
 def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
-    """`mote planera 2025-03-12 2025-04-09 [08.30] [grupp]` or `mote planera auto`."""
+    """`mote planera 2025-03-12 2025-04-09 [08.30] [grupp]` or `mote planera auto [skollov]`.
+
+    `skollov` makes the group's spread dates avoid the school holidays from now on.
+    """
     dates = [_date(a) for a in args if DATE_RE.match(a)]
     times = [a for a in args if TIME_RE.match(a)]
     rest = [a for a in args if not DATE_RE.match(a) and not TIME_RE.match(a)]
     auto = any(a.lower() in ("auto", "automatiskt") for a in rest)
-    rest = [a for a in rest if a.lower() not in ("auto", "automatiskt")]
+    avoid_holidays = any(a.lower() in SCHOOL_HOLIDAY_WORDS for a in rest)
+    rest = [a for a in rest if a.lower() not in ("auto", "automatiskt", *SCHOOL_HOLIDAY_WORDS)]
     start_time = None
     if times:
         m = TIME_RE.match(times[0])
@@ -183,6 +189,19 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(rest) or None)
         year = scope.plan.year
+        if avoid_holidays and not group.avoid_school_holidays:
+            group.avoid_school_holidays = True
+            s.add(group)
+            audit.record(
+                session=s,
+                actor=ctx.actor,
+                action="skollov",
+                entity="group",
+                entity_id=group.name,
+                before={"avoid_school_holidays": False},
+                after={"avoid_school_holidays": True},
+                at=ctx.now(),
+            )
         if auto:
             per_year = _meetings_per_year(s, group, year)
             start = max(date(year, 1, 1), ctx.today())

@@ -12,7 +12,10 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard uppfolj 1.3 [text]", "skriver en uppföljning; utan text öppnas ett formulär"),
     ("/atgard klar 1.3 [datum] [text]", "bockar av en åtgärd eller registrerar ett genomförande"),
     ("/atgard mote [grupp] [datum]", "loggar ett möte i ett formulär och berättar det i kanalen"),
-    ("/atgard mote planera 2025-03-12 [08.30]", "lägger in planerade möten i gruppens kalender"),
+    (
+        "/atgard mote planera 2025-03-12 [08.30] | auto [skollov]",
+        "lägger in planerade möten; auto sprider dem över året, skollov undviker loven",
+    ),
     ("/atgard status", "visar hur gruppens och planens åtgärder ligger till"),
     ("/atgard koppla SSP", "kopplar kanalen till en grupp (SSP, EST, Trygghetsrådet eller egen)"),
     ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),

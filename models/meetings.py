@@ -88,11 +88,11 @@ def plan_meetings(
 ) -> list[date]:
     """Put dates on the group's calendar; dates already there are left as they are.
 
-    Dates a coordinator enters replace the future dates the bot spread from the rhythm, so
-    the group is not reminded of meetings that will not happen.
+    Dates a coordinator enters (or a new spread) replace the future dates the bot spread from
+    the rhythm, so the group is not reminded of meetings that will not happen.
     """
     removed: list[date] = []
-    if source == "manual" and today is not None:
+    if today is not None:
         for pm in session.exec(
             select(PlannedMeeting).where(
                 PlannedMeeting.group_id == group.id,

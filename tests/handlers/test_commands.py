@@ -239,6 +239,15 @@ def test_meeting_form_submit_and_plan(make_ctx, imported_plan, session_factory) 
     with session_factory.begin() as s:
         dates = s.exec(select(PlannedMeeting.planned_on)).all()
     assert all(d.weekday() < 5 for d in dates) and len(dates) >= 5
+    # Asking for a spread that avoids school holidays replaces the earlier spread.
+    execute(make_ctx(channel="C-SSP"), "mote planera auto skollov")
+    with session_factory.begin() as s:
+        auto_dates = s.exec(
+            select(PlannedMeeting.planned_on).where(PlannedMeeting.source == "auto")
+        ).all()
+        assert s.exec(select(Group.avoid_school_holidays).where(Group.name == "SSP")).one() is True
+    summer = [d for d in auto_dates if date(2025, 6, 15) <= d <= date(2025, 8, 15)]
+    assert summer == [] and len(auto_dates) >= 4
     # Dates entered by hand replace the future dates spread from the rhythm.
     execute(make_ctx(channel="C-SSP"), "mote planera 2025-09-10")
     with session_factory.begin() as s:
