@@ -7,6 +7,8 @@ then drops the row instead of sending.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
@@ -86,12 +88,25 @@ def target_label(r: Reminder) -> str:
 
 
 def compose(
-    *, session: Session, reminder: Reminder, now: datetime, settings: Settings, due_at: datetime
+    *,
+    session: Session,
+    reminder: Reminder,
+    now: datetime,
+    settings: Settings,
+    due_at: datetime,
+    prepared_digests: Mapping[int, Reply] | None = None,
 ) -> Reply | None:
     """The message for `reminder` at `now`; None when there is nothing to send any more.
 
     `due_at` is when the row was due before it was claimed, to decide "(försenad)".
+    `prepared_digests` are this scan's digests built together (reminders.digest.build_digests),
+    by group id: the Monday peak then costs a fixed number of queries, not one set per group.
     """
+    if reminder.kind == Kind.DIGEST and prepared_digests and reminder.group_id in prepared_digests:
+        if _bound_group(session, reminder) is None:
+            return None
+        reply = copy.deepcopy(prepared_digests[reminder.group_id])
+        return _mark_late(reply, due_at, now)
     builders = {
         Kind.MEETING: _meeting,
         Kind.DIGEST: _digest,
@@ -102,7 +117,11 @@ def compose(
     }
     build = builders.get(reminder.kind)  # type: ignore[call-overload]  # unknown kind: dropped
     reply = build(session, reminder, now, settings) if build else None
-    if reply is not None and is_late(due_at, now):
+    return _mark_late(reply, due_at, now) if reply is not None else None
+
+
+def _mark_late(reply: Reply, due_at: datetime, now: datetime) -> Reply:
+    if is_late(due_at, now):
         reply.title = (reply.title or "") + LATE
         late = LATE_CONTEXT.format(due=format_datetime(due_at))
         reply.context = f"{reply.context} · {late}" if reply.context else late

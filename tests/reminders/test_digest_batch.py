@@ -98,3 +98,41 @@ def test_batch_query_count_does_not_grow_with_groups(session_factory) -> None:
         finally:
             event.remove(engine, "before_cursor_execute", count)
     assert few == many <= 9
+
+
+def test_a_scan_sends_the_batched_digests_unchanged(
+    session_factory, bound: Bound, settings, notifier
+) -> None:  # type: ignore[no-untyped-def]
+    """The Monday peak: the scan builds its due digests together; each equals build_digest."""
+    from sqlalchemy import Engine
+
+    from reminders.dispatcher import scan
+    from reminders.planner import plan_reminders
+
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 4, 14, 6, 0), settings=settings)
+    expected = _per_group(session_factory)
+    engine: Engine = session_factory.kw["bind"]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = scan(
+            session_factory=session_factory, notifier=notifier, now=NOW, settings=settings
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    digests = [x for x in notifier.sent if "Veckobrev" in (x.reply.title or "")]
+    assert {d.channel_id for d in digests} == {bound.ssp.channel_id, bound.est.channel_id}
+    by_channel = {
+        g.channel_id: gid for gid, g in ((bound.ssp.id, bound.ssp), (bound.est.id, bound.est))
+    }
+    for d in digests:
+        assert d.reply == expected[by_channel[d.channel_id]]
+    assert len(result.sent) >= 2
+    # The batch's three follow-up reads serve every group; one by one it is three per group.
+    follow_up_reads = [q for q in statements if "FROM follow_up" in q]
+    assert len(follow_up_reads) == 3
