@@ -135,7 +135,10 @@ def audit_cmd(
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
             _fail("Fel: skriv datumet som 2025-01-01.")
         settings = Settings()
-        start_at = datetime.fromisoformat(since).replace(tzinfo=settings.tz)
+        try:
+            start_at = datetime.fromisoformat(since).replace(tzinfo=settings.tz)
+        except ValueError:
+            _fail("Fel: datumet finns inte. Skriv det som 2025-01-01.")
     rt = start()
     with rt.session_factory.begin() as s:
         rows = [

@@ -22,6 +22,8 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             database_url,
             connect_args={"check_same_thread": False, "timeout": 15},
+            # Parameters are users' texts: never put them in exception messages or logs.
+            hide_parameters=True,
             **kwargs,
         )
 
@@ -41,7 +43,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     # A stopped database must fail fast so the user hears "försök igen" within Slack's 3 s.
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("connect_timeout", 2)
-    return create_engine(database_url, connect_args=connect_args, **kwargs)
+    return create_engine(database_url, connect_args=connect_args, hide_parameters=True, **kwargs)
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -26,8 +26,8 @@ FORM_VERDICTS = (
 )
 
 
-def follow_up_form(ctx: CommandContext, ref: str) -> Reply:
-    """Open the follow-up form, prefilled with the latest follow-up."""
+def follow_up_form(ctx: CommandContext, ref: str, verdict: str | None = None) -> Reply:
+    """Open the follow-up form, prefilled with the latest follow-up (and a verdict typed)."""
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
@@ -47,7 +47,7 @@ def follow_up_form(ctx: CommandContext, ref: str) -> Reply:
                     Option(v.value, f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}")
                     for v in FORM_VERDICTS
                 ),
-                initial=latest.verdict if latest else Verdict.PAGAENDE.value,
+                initial=verdict or (latest.verdict if latest else Verdict.PAGAENDE.value),
             ),
             Input(
                 id="text",
@@ -114,6 +114,10 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
         raise ValidationError("Datumet ligger i framtiden. Markera åtgärden när den är genomförd.")
     with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        if on.year != scope.plan.year:
+            raise ValidationError(
+                f"Datumet ligger utanför planens år ({scope.plan.year}). Ange ett datum under {scope.plan.year}."
+            )
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         occ = tracking.mark_done(
@@ -126,12 +130,12 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
             now=ctx.now(),
         )
         once = measure.status == "klar"
-    what = "genomförd" if once else "genomförd en gång till"
+    suffix = "" if once else " (ett tillfälle registrerat)"
     lines = [f"{short(measure.description, 200)}"]
     if occ.note:
         lines.append(f"”{occ.note}”")
     return Reply(
-        title=f"✅ Åtgärd {ref} {what} {on.isoformat()}",
+        title=f"✅ Åtgärd {ref} genomförd {on.isoformat()}{suffix}",
         sections=[Section(text="\n".join(lines))],
         context=f"Registrerad av {mention(ctx.actor.user_id)}",
         visibility=Visibility.CHANNEL,

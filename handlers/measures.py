@@ -33,7 +33,7 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
         title = plan.title
         note = None
         lowered = arg.lower()
-        if lowered.isdigit():
+        if lowered.isascii() and lowered.isdigit() and len(lowered) <= 3:
             measures = list_measures(session=s, plan_id=plan.id, area_number=int(lowered))
             area = next(
                 (a for a in areas(session=s, plan_id=plan.id) if a.number == int(lowered)), None

@@ -10,7 +10,7 @@ from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import DATE_RE, TIME_RE
-from handlers.permissions import require_may_track
+from handlers.permissions import require_coordinator_for_other_group, require_may_track
 from models import audit
 from models.errors import NotFound, ValidationError
 from models.groups import find_group, groups_of_plan
@@ -18,7 +18,7 @@ from models.measures import list_measures, rhythm_of
 from models.meetings import log_meeting, plan_meetings
 from models.plans import Scope, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
-from models.tables import Group, GroupKind, Measure
+from models.tables import Group, GroupKind, Measure, Plan
 from reminders.calendar import default_school_holidays, spread_meetings
 from reminders.rhythm import RhythmKind
 
@@ -56,6 +56,7 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(names) or None)
+        require_coordinator_for_other_group(ctx, scope, group)
         measures = list_measures(session=s, plan_id=scope.plan.id)  # type: ignore[arg-type]
         own = [m for m in measures if m.group_id == group.id]
         initial = tuple(m.ref for m in own)
@@ -119,6 +120,12 @@ def submit_meeting(
             if group is None:
                 raise NotFound("Gruppen finns inte längre. Öppna formuläret igen.")
             scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+            require_coordinator_for_other_group(ctx, scope, group)
+            plan = s.get(Plan, group.plan_id)
+            if plan is not None and held_on.year != plan.year:
+                raise ValidationError(
+                    f"Datumet ligger utanför planens år ({plan.year}).", field="date"
+                )
             all_measures = {m.ref: m for m in list_measures(session=s, plan_id=group.plan_id)}
             chosen: list[Measure] = []
             for ref in refs:
@@ -126,9 +133,7 @@ def submit_meeting(
                     raise ValidationError(f"Åtgärd {ref} finns inte i planen.", field="measures")
                 chosen.append(all_measures[str(ref)])
             for m in chosen:
-                require_may_track(
-                    session=s, ctx=ctx, scope=Scope(plan=scope.plan, group=group), measure=m
-                )
+                require_may_track(session=s, ctx=ctx, scope=scope, measure=m)
             meeting = log_meeting(
                 session=s,
                 group=group,
@@ -188,6 +193,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
     with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(rest) or None)
+        require_coordinator_for_other_group(ctx, scope, group)
         year = scope.plan.year
         if avoid_holidays and not group.avoid_school_holidays:
             group.avoid_school_holidays = True
@@ -205,6 +211,10 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         if auto:
             per_year = _meetings_per_year(s, group, year)
             start = max(date(year, 1, 1), ctx.today())
+            if start > date(year, 12, 31):
+                raise ValidationError(
+                    f"Planen för {year} är slut. Läs in nästa års plan och koppla kanalen igen."
+                )
             holidays_ = default_school_holidays(year) if group.avoid_school_holidays else ()
             count = max(1, round(per_year * ((date(year, 12, 31) - start).days + 1) / 365))
             dates = spread_meetings(year, count, start=start, school_holidays=holidays_)

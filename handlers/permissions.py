@@ -32,19 +32,37 @@ def require_coordinator(ctx: CommandContext, what: str) -> None:
 def require_may_track(
     *, session: Session, ctx: CommandContext, scope: Scope, measure: Measure
 ) -> None:
-    """Members log follow-ups, tick-offs and meetings for their own group's measures only."""
-    if is_coordinator(ctx) and ctx.settings.admin_user_ids:
+    """Members log follow-ups, tick-offs and meetings for their own group's measures only.
+
+    A direct message or an unbound channel belongs to no group, so there only assigned people
+    and coordinators may act on a group's measure.
+    """
+    if measure.group_id is None:
         return
-    if measure.group_id is None or scope.group is None or scope.group.id == measure.group_id:
+    if scope.group is not None and scope.group.id == measure.group_id:
+        return
+    if coordinators_configured(ctx) and is_coordinator(ctx):
         return
     if _is_assigned(session, measure, ctx.actor.user_id):
         return
     owner = session.get(Group, measure.group_id)
     owner_name = owner.name if owner else "en annan grupp"
+    where = f", inte till {scope.group.name}" if scope.group is not None else ""
     raise NotAllowed(
-        f"Åtgärd {measure.ref} hör till {owner_name}, inte till {scope.group.name}."
-        f" Skriv uppföljningen i {owner_name}s kanal, eller be en samordnare."
+        f"Åtgärd {measure.ref} hör till {owner_name}{where}."
+        f" Skriv i {owner_name}s kanal, eller be en samordnare."
     )
+
+
+def coordinators_configured(ctx: CommandContext) -> bool:
+    return bool(ctx.settings.admin_user_ids or ctx.settings.coordinator_usergroup)
+
+
+def require_coordinator_for_other_group(ctx: CommandContext, scope: Scope, group: Group) -> None:
+    """Logging or planning another group's meetings is for coordinators."""
+    if scope.group is not None and scope.group.id == group.id:
+        return
+    require_coordinator(ctx, f"logga eller planera möten för {group.name} härifrån")
 
 
 def require_may_manage(

@@ -15,6 +15,7 @@ from handlers.texts import HELP_LINES, HELP_TITLE, UNAVAILABLE, UNEXPECTED, unkn
 from models import audit
 from models.errors import DomainError, NotAllowed
 from models.idempotency import DuplicateRequest
+from models.personal_data import mask
 from models.replies import ActionId, Field, ModalId, Reply, Section
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
             return measures.status_reply(ctx)
         case CommandName.FOLLOW_UP:
             if not cmd.text:
-                return followups.follow_up_form(ctx, cmd.ref or "")
+                return followups.follow_up_form(ctx, cmd.ref or "", cmd.verdict)
             return followups.save_follow_up(ctx, cmd.ref or "", cmd.text, cmd.verdict)
         case CommandName.DONE:
             return followups.mark_done_reply(
@@ -101,7 +102,21 @@ def execute(ctx: CommandContext, text: str) -> Reply:
     def run() -> Reply:
         return dispatch(ctx, parse_command(text))
 
-    return guarded(ctx, "kommando", run)
+    return scrubbed(guarded(ctx, "kommando", run))
+
+
+def scrubbed(reply: Reply) -> Reply:
+    """Backstop: a personal identity number typed into a command is never echoed back, even
+    inside an error message that quotes what the user wrote."""
+    reply.title = mask(reply.title) if reply.title else reply.title
+    reply.context = mask(reply.context) if reply.context else reply.context
+    reply.ack_text = mask(reply.ack_text) if reply.ack_text else reply.ack_text
+    for s in reply.sections:
+        s.text = mask(s.text)
+        s.heading = mask(s.heading) if s.heading else s.heading
+        s.fields = [Field(f.label, mask(f.value)) for f in s.fields]
+    reply.errors = {k: mask(v) for k, v in reply.errors.items()}
+    return reply
 
 
 def press(ctx: CommandContext, action: str, value: str) -> Reply:
@@ -124,7 +139,7 @@ def press(ctx: CommandContext, action: str, value: str) -> Reply:
                 )
         return help_reply()
 
-    return guarded(ctx, f"knapp {action}", run)
+    return scrubbed(guarded(ctx, f"knapp {action}", run))
 
 
 def submit(
@@ -140,8 +155,7 @@ def submit(
                 return meetings.submit_meeting(ctx, metadata, values)
         return Reply(errors={"text": "Okänt formulär."})
 
-    reply = guarded(ctx, f"formulär {form_id}", run)
-    return reply
+    return scrubbed(guarded(ctx, f"formulär {form_id}", run))
 
 
 def _audit_refusal(ctx: CommandContext, what: str, message: str) -> None:

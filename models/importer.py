@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from models import audit
+from models.personal_data import contains_personal_number, mask
 from models.progress import end_of_day_utc
 from models.replies import Actor
 from models.tables import FollowUp, Measure, Plan, PriorityArea
@@ -52,10 +53,30 @@ def _values(row: ParsedRow) -> dict[str, str | None]:
     }
 
 
+PERSONAL_NUMBER_WARNING = (
+    'Flik "{sheet}", rad {row}: en cell innehöll ett personnummer. Numret lästes inte in'
+    " (boten sparar aldrig personnummer); ta bort det ur filen."
+)
+_TEXT_FIELDS = ("problem", "cause", "measure", "goal", "when", "responsible", "follow_up")
+
+
+def _strip_personal_numbers(row: ParsedRow) -> bool:
+    """Mask identity numbers in the row's cells before anything is stored; True if any."""
+    found = False
+    for name in _TEXT_FIELDS:
+        value = getattr(row, name)
+        if value and contains_personal_number(value):
+            setattr(row, name, mask(value))
+            found = True
+    return found
+
+
 def import_period(year: int, today: date) -> str:
     """Follow-up text found in a file belongs to the tertial it was read in, or the year-end."""
     if today.year > year:
         return period_label(year, 3)
+    if today.year < year:  # next year's plan, read in December
+        return period_label(year, 1)
     return period_label(year, tertial_of(today))
 
 
@@ -119,6 +140,8 @@ def apply_plan(
         for position, row in enumerate(parsed_area.rows, start=1):
             ref = f"{parsed_area.number}.{position}"
             seen.add(ref)
+            if _strip_personal_numbers(row):
+                result.warnings.append(PERSONAL_NUMBER_WARNING.format(sheet=row.sheet, row=row.row))
             values = _values(row)
             kind = kind_for_rhythm(parse_when(row.when, year).kind)
             measure = measures.get(ref)

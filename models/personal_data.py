@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from models.errors import PersonalDataRefused
 
-__all__ = ["check_text", "contains_personal_number"]
+__all__ = ["MASK", "check_text", "contains_personal_number", "mask"]
 
 # Not preceded by a digit (or by a digit plus separator: "123-850101-1234" is one longer
 # number), not followed by a digit (or separator plus digit).
@@ -84,6 +84,25 @@ def contains_personal_number(text: str) -> bool:
     # finditer does not overlap; a rejected 12-digit candidate could hide a 10-digit
     # one, but the lookbehind already forbids starting inside a digit run, so it cannot.
     return next(_matches(text), None) is not None
+
+
+MASK = "[personnummer]"
+
+
+def mask(text: str) -> str:
+    """`text` with every personal identity number replaced, for anything shown or logged."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return text
+    parts: list[str] = []
+    last = 0
+    for m in _matches(text):
+        parts.append(text[last : m.start()])
+        parts.append(MASK)
+        last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def check_text(text: str, *, field: str | None = None) -> None:

@@ -163,7 +163,9 @@ class Actor:
     platform: str = "slack"
 
 
-MENTION_OPEN, MENTION_CLOSE = "⟦@", "⟧"
+# Control characters: clean_text() strips them from everything users type and XML cannot
+# carry them, so user text can never forge a mention token.
+MENTION_OPEN, MENTION_CLOSE = "\x1e@", "\x1f"
 
 
 def mention(user_id: str) -> str:

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from bot.db import SessionFactory
 from handlers.router import execute, press, submit
-from models.replies import ActionId, ModalId, Visibility
+from models.replies import ActionId, ModalId, Visibility, mention
 from models.tables import AuditEvent, FollowUp, Group, Measure, Meeting, Occurrence, PlannedMeeting
 
 VALID_PNR = "811218-9876"  # valid date and Luhn check digit (a test number)
@@ -135,7 +135,8 @@ def test_done_ticks_one_off_and_counts_recurring(make_ctx, imported_plan, sessio
         reply.title or ""
     )
     reply = execute(make_ctx(), "klar 2.3 2025-03-12 vandring vid Fridhemsplan")
-    assert "2.3 genomförd en gång till 2025-03-12" in (reply.title or "")
+    assert reply.title == "✅ Åtgärd 2.3 genomförd 2025-03-12 (ett tillfälle registrerat)"
+    assert "utanför planens år" in execute(make_ctx(), "klar 2.3 2024-12-30").plain()
     with session_factory.begin() as s:
         one_off = s.exec(select(Measure).where(Measure.ref == "1.1")).one()
         walk = s.exec(select(Measure).where(Measure.ref == "2.3")).one()
@@ -258,7 +259,7 @@ def test_meeting_form_submit_and_plan(make_ctx, imported_plan, session_factory) 
 
 def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(), "ansvarig 1.3 <@U9|sam>")
-    assert "⟦@U9⟧ påminns" in reply.plain()
+    assert f"{mention('U9')} påminns" in reply.plain()
     assert "redan" in execute(make_ctx(), "ansvarig 1.3 <@U9>").plain()
     assert "kunde inte känna igen @sam" in execute(make_ctx(), "ansvarig 1.3 @sam").plain()
     mine = execute(make_ctx(user="U9"), "lista mina")
@@ -298,3 +299,61 @@ def test_database_down_gives_swedish_message(make_ctx, imported_plan, settings, 
     reply = execute(ctx, "lista")
     assert reply.plain() == "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
     assert (datetime.now(UTC) - started).total_seconds() < 3
+
+
+def test_group_measures_need_the_group_channel_in_dms_too(
+    make_ctx, imported_plan, session_factory, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.admin_user_ids = ["UADMIN"]
+    execute(make_ctx(user="UADMIN", channel="C-SSP"), "koppla SSP")
+    execute(make_ctx(user="UADMIN", channel="C-EST"), "koppla EST")
+    # A direct message or an unbound channel is no way around the group's channel.
+    for channel in ("D0BOTDM", "C-UNBOUND", None):
+        reply = execute(make_ctx(user="UMEMBER", channel=channel), "klar 2.2")
+        assert reply.failed and "hör till EST" in reply.plain()
+    assert "sparad" in (
+        execute(make_ctx(user="UMEMBER", channel="C-EST"), "uppfolj 2.2 Två möten").title or ""
+    )
+    # Meetings of another group are for coordinators, from the form to its submission.
+    assert (
+        "Bara samordnare" in execute(make_ctx(user="UMEMBER", channel="C-SSP"), "mote EST").plain()
+    )
+    assert (
+        "Bara samordnare"
+        in execute(make_ctx(user="UMEMBER", channel="C-SSP"), "mote planera 2025-05-05 EST").plain()
+    )
+    form = execute(make_ctx(user="UADMIN", channel="C-SSP"), "mote EST").form
+    assert form is not None
+    sneaky = submit(
+        make_ctx(user="UMEMBER", channel="C-SSP"),
+        form.id,
+        form.metadata,
+        {"date": "2025-04-10", "measures": ["2.2"]},
+    )
+    assert sneaky.failed and "Bara samordnare" in sneaky.plain()
+    # Not in a DM: a group's channel is never a direct message.
+    assert (
+        "inte i ett direktmeddelande"
+        in execute(make_ctx(user="UADMIN", channel="D0BOTDM"), "koppla SSP").plain()
+    )
+
+
+def test_typed_personal_numbers_are_never_echoed(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    for line in (
+        f"visa {VALID_PNR}",
+        f"19{VALID_PNR.replace('-', '')}",
+        f"lista {VALID_PNR}",
+        f"mote {VALID_PNR}",
+        f"ansvarig 1.3 @{VALID_PNR}",
+        f"export {VALID_PNR}",
+    ):
+        text = execute(make_ctx(), line).plain()
+        assert "9876" not in text, line
+
+
+def test_odd_input_answers_clearly(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    for line in ("lista ²", "lista 99999999999999999999999"):
+        reply = execute(make_ctx(), line)
+        assert "Något gick fel" not in reply.plain(), line
+    form = execute(make_ctx(), "uppfolj 1.3 uppfyllt").form
+    assert form is not None and {i.id: i for i in form.inputs}["verdict"].initial == "uppfyllt"

@@ -129,3 +129,21 @@ def test_two_districts_keep_separate_refs(session_factory: SessionFactory) -> No
     _import(session_factory, plan_file(), district="Norrmalm")
     assert _count(session_factory, Measure) == 32
     assert _count(session_factory, Plan) == 2
+
+
+def test_personal_numbers_in_a_file_are_never_stored(session_factory: SessionFactory, tmp_path: Path) -> None:
+    edited = tmp_path / "pnr.xlsx"
+    shutil.copy(plan_file(), edited)
+    wb = openpyxl.load_workbook(edited)
+    ws = wb["1. Unga i riskzon för destrukti"]
+    ws["G5"] = "Målet är uppfyllt. Elev 811218-9876 har fått stöd."
+    ws["B6"] = "Orsak som nämner 8112189876"
+    wb.save(edited)
+    result = _import(session_factory, edited)
+    warnings = [w for w in result.warnings if "personnummer" in w]
+    assert len(warnings) == 2 and all("9876" not in w for w in warnings)
+    with session_factory.begin() as s:
+        texts = [f.text for f in s.exec(select(FollowUp))] + [m.cause or "" for m in s.exec(select(Measure))]
+        audits = [e.after or "" for e in s.exec(select(AuditEvent))]
+    assert not any("9876" in t for t in texts + audits)
+    assert "Elev [personnummer] har fått stöd." in " ".join(texts)

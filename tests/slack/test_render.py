@@ -45,6 +45,11 @@ def test_text_is_escaped_and_mentions_resolved() -> None:
 
 def test_mention_tokens_only_for_user_ids() -> None:
     assert mrkdwn("⟦@!channel⟧") == "⟦@!channel⟧"
+    # Typed text cannot forge a mention token: clean_text strips the marker's control characters.
+    from bot.textsafety import clean_text
+    from models.replies import mention
+
+    assert mrkdwn(clean_text(mention("U999"))) == "@U999"
 
 
 def test_long_text_is_split_then_cut_with_a_note() -> None:
