@@ -160,9 +160,8 @@ def parse_command(raw: str) -> Command:
     if name is CommandName.ASSIGN:
         ref = _ref(tokens[0] if tokens else None, "ansvarig")
         body = rest[len(tokens[0]) :]
-        users = MENTION_RE.findall(body)
-        if not users:
-            users = [f"@{u}" for u in PLAIN_MENTION_RE.findall(body)]
+        # Typed names that Slack did not turn into ids are kept, so the reply can name them.
+        users = MENTION_RE.findall(body) + [f"@{u}" for u in PLAIN_MENTION_RE.findall(body)]
         if not users:
             raise ParseError(
                 "Nämn den eller de som ska påminnas, till exempel `/atgard ansvarig 1.3 @Kim`."

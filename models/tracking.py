@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.textsafety import MAX_FOLLOW_UP, check_length, clean_text
 from models import audit
@@ -91,6 +91,7 @@ def mark_done(
 ) -> Occurrence:
     now = now or utcnow()
     """Tick off a one-off measure, or record one occurrence of a recurring one."""
+    _refuse_double_click(session, measure, on, actor, now or utcnow())
     body = checked_text(
         note, limit=MAX_FOLLOW_UP, field="text", label="Kommentaren", required=False
     )
@@ -125,6 +126,28 @@ def mark_done(
         at=now,
     )
     return occ
+
+
+DOUBLE_CLICK = timedelta(minutes=2)
+
+
+def _refuse_double_click(
+    session: Session, measure: Measure, on: date, actor: Actor, now: datetime
+) -> None:
+    """Two presses of "Markera genomförd" are two requests; only the first one counts."""
+    recent = session.exec(
+        select(Occurrence.id).where(
+            Occurrence.measure_id == measure.id,
+            Occurrence.occurred_on == on,
+            Occurrence.author_id == actor.user_id,
+            col(Occurrence.created_at) > now - DOUBLE_CLICK,
+        )
+    ).first()
+    if recent is not None:
+        raise ValidationError(
+            f"Du registrerade nyss åtgärd {measure.ref} som genomförd {on.isoformat()}."
+            " Den räknas en gång."
+        )
 
 
 def set_rhythm(*, session: Session, measure: Measure, text: str, actor: Actor, year: int) -> str:

@@ -357,3 +357,19 @@ def test_odd_input_answers_clearly(make_ctx, imported_plan) -> None:  # type: ig
         assert "Något gick fel" not in reply.plain(), line
     form = execute(make_ctx(), "uppfolj 1.3 uppfyllt").form
     assert form is not None and {i.id: i for i in form.inputs}["verdict"].initial == "uppfyllt"
+
+
+def test_double_click_on_done_counts_once(make_ctx, imported_plan, session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    assert "genomförd" in (press(make_ctx(), ActionId.MARK_DONE, "2.3").title or "")
+    again = press(make_ctx(), ActionId.MARK_DONE, "2.3")
+    assert again.failed and "räknas en gång" in again.plain()
+    clock.set(clock.current + timedelta(minutes=5))
+    assert "genomförd" in (press(make_ctx(), ActionId.MARK_DONE, "2.3").title or "")
+    assert _count(session_factory, Occurrence) == 2
+
+
+def test_assign_names_the_people_it_could_not_match(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "ansvarig 1.3 <@U9|sam> @bob")
+    assert "kunde inte känna igen @bob" in reply.plain()
