@@ -131,7 +131,9 @@ def test_two_districts_keep_separate_refs(session_factory: SessionFactory) -> No
     assert _count(session_factory, Plan) == 2
 
 
-def test_personal_numbers_in_a_file_are_never_stored(session_factory: SessionFactory, tmp_path: Path) -> None:
+def test_personal_numbers_in_a_file_are_never_stored(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
     edited = tmp_path / "pnr.xlsx"
     shutil.copy(plan_file(), edited)
     wb = openpyxl.load_workbook(edited)
@@ -143,7 +145,9 @@ def test_personal_numbers_in_a_file_are_never_stored(session_factory: SessionFac
     warnings = [w for w in result.warnings if "personnummer" in w]
     assert len(warnings) == 2 and all("9876" not in w for w in warnings)
     with session_factory.begin() as s:
-        texts = [f.text for f in s.exec(select(FollowUp))] + [m.cause or "" for m in s.exec(select(Measure))]
+        texts = [f.text for f in s.exec(select(FollowUp))] + [
+            m.cause or "" for m in s.exec(select(Measure))
+        ]
         audits = [e.after or "" for e in s.exec(select(AuditEvent))]
     assert not any("9876" in t for t in texts + audits)
     assert "Elev [personnummer] har fått stöd." in " ".join(texts)
