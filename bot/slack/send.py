@@ -24,6 +24,33 @@ def _error(e: SlackApiError) -> str:
     return str(e.response.get("error") or e.response.status_code)
 
 
+def open_form_for(
+    client: WebClient,
+    form: Form,
+    body: dict[str, Any],
+    ctx: CommandContext,
+    *,
+    respond: Respond | None,
+    from_home: bool = False,
+) -> None:
+    """Open the form a command or button asked for. The trigger id is valid for 3 s after the
+    user acted; the database read before this takes milliseconds."""
+    extras = {
+        "r": body.get("response_url") or "",
+        "c": ctx.channel_id or "",
+        "h": "1" if from_home else "",
+    }
+    open_form(
+        client,
+        form,
+        trigger_id=body.get("trigger_id"),
+        extras=extras,
+        respond=respond,
+        user_id=ctx.actor.user_id,
+        channel_id=ctx.channel_id,
+    )
+
+
 def open_form(
     client: WebClient,
     form: Form,

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.slack.deps import deps_of
 from bot.slack.listeners.home import publish_home
 from bot.slack.render import action_base
-from bot.slack.send import deliver, open_form
+from bot.slack.send import deliver, open_form_for
 from handlers import router
 from models.replies import ActionId
 
@@ -48,20 +48,7 @@ def run_action(
     )
     reply = router.press(ctx, action, str(pressed.get("value") or ""))
     if reply.form is not None:
-        extras = {
-            "r": body.get("response_url") or "",
-            "c": ctx.channel_id or "",
-            "h": "1" if from_home else "",
-        }
-        open_form(
-            client,
-            reply.form,
-            trigger_id=body.get("trigger_id"),
-            extras=extras,
-            respond=respond,
-            user_id=ctx.actor.user_id,
-            channel_id=ctx.channel_id,
-        )
+        open_form_for(client, reply.form, body, ctx, respond=respond, from_home=from_home)
         return
     # Paging replaces the list in place instead of adding one more message.
     deliver(client, ctx, reply, respond=respond, replace_original=action == ActionId.PAGE)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.slack.deps import deps_of
 from bot.slack.incoming import unslack
-from bot.slack.send import deliver, open_form
+from bot.slack.send import deliver, open_form_for
 from handlers import router
 
 # `/atgard`, or a renamed copy such as `/atgard-kungsholmen` when two plans share a workspace.
@@ -38,16 +38,6 @@ def run_command(
     )
     reply = router.execute(ctx, unslack(body.get("text") or ""))
     if reply.form is not None:
-        # The trigger id is valid for 3 s after the user pressed enter; the read is milliseconds.
-        extras = {"r": body.get("response_url") or "", "c": ctx.channel_id or ""}
-        open_form(
-            client,
-            reply.form,
-            trigger_id=body.get("trigger_id"),
-            extras=extras,
-            respond=respond,
-            user_id=ctx.actor.user_id,
-            channel_id=ctx.channel_id,
-        )
+        open_form_for(client, reply.form, body, ctx, respond=respond)
         return
     deliver(client, ctx, reply, respond=respond)
