@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -71,6 +73,48 @@ def _strip_personal_numbers(row: ParsedRow) -> bool:
     return found
 
 
+def _identity(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _ref_number(ref: str) -> int:
+    try:
+        return int(ref.rsplit(".", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def match_rows(rows: list[ParsedRow], existing: list[Measure]) -> list[Measure | None]:
+    """Pair an edited file's rows with the area's stored measures, so each keeps its ref and
+    its follow-ups when rows are inserted, moved or edited: first the same measure and cause
+    text, then the same measure text, then the same cause, then the same place in the sheet.
+    Rows left over are new measures."""
+    found: list[Measure | None] = [None] * len(rows)
+    free = sorted(existing, key=lambda m: m.position)
+    keys: list[Callable[[str | None, str | None], str]] = [
+        lambda measure, cause: _identity(measure) + "|" + _identity(cause),
+        lambda measure, cause: _identity(measure),
+        lambda measure, cause: _identity(cause),
+    ]
+    for key in keys:
+        for i, row in enumerate(rows):
+            if found[i] is not None:
+                continue
+            k = key(row.measure, row.cause)
+            if not k.strip("|"):
+                continue  # a row without text is matched by place only
+            candidates = [m for m in free if key(m.description, m.cause) == k]
+            if len(candidates) == 1 or (candidates and key is keys[0]):
+                found[i] = candidates[0]
+                free.remove(candidates[0])
+    by_place = {m.position: m for m in free}
+    for i in range(len(rows)):
+        if found[i] is None and (m := by_place.get(i + 1)) is not None and m in free:
+            found[i] = m
+            free.remove(m)
+    return found
+
+
 def import_period(year: int, today: date) -> str:
     """Follow-up text found in a file belongs to the tertial it was read in, or the year-end."""
     if today.year > year:
@@ -118,7 +162,10 @@ def apply_plan(
         a.number: a
         for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))
     }
-    measures = {m.ref: m for m in session.exec(select(Measure).where(Measure.plan_id == plan.id))}
+    all_measures = list(session.exec(select(Measure).where(Measure.plan_id == plan.id)))
+    by_area: dict[int, list[Measure]] = defaultdict(list)
+    for m in all_measures:
+        by_area[m.area_id].append(m)
     # A follow-up is known as written and as an export writes it (verdict sentence first),
     # so re-importing an exported file adds no duplicates.
     imported_texts = {
@@ -137,15 +184,20 @@ def apply_plan(
         elif area.name != parsed_area.name:
             area.name = parsed_area.name
             session.add(area)
-        for position, row in enumerate(parsed_area.rows, start=1):
-            ref = f"{parsed_area.number}.{position}"
-            seen.add(ref)
+        for row in parsed_area.rows:
             if _strip_personal_numbers(row):
                 result.warnings.append(PERSONAL_NUMBER_WARNING.format(sheet=row.sheet, row=row.row))
+        existing = by_area.get(area.id, [])  # type: ignore[arg-type]
+        matches = match_rows(parsed_area.rows, existing)
+        next_number = max((_ref_number(m.ref) for m in existing), default=0)
+        for position, (row, measure) in enumerate(
+            zip(parsed_area.rows, matches, strict=True), start=1
+        ):
             values = _values(row)
             kind = kind_for_rhythm(parse_when(row.when, year).kind)
-            measure = measures.get(ref)
             if measure is None:
+                next_number = max(next_number, position) if not existing else next_number + 1
+                ref = f"{parsed_area.number}.{next_number}"
                 measure = Measure(
                     plan_id=plan.id,  # type: ignore[arg-type]
                     area_id=area.id,  # type: ignore[arg-type]
@@ -168,6 +220,11 @@ def apply_plan(
                     after=values,
                 )
             else:
+                ref = measure.ref
+                # The row's place in the sheet is its display order; the ref stays the same.
+                if measure.position != position:
+                    measure.position = position
+                    session.add(measure)
                 before = {k: getattr(measure, k) for k in _FIELDS}
                 if before != values:
                     for k, v in values.items():
@@ -189,6 +246,7 @@ def apply_plan(
                     )
                 else:
                     result.unchanged += 1
+            seen.add(ref)
             known = (measure.id, normalise_cell_text(row.follow_up or ""))
             if row.follow_up and known not in imported_texts:
                 session.add(
@@ -204,7 +262,7 @@ def apply_plan(
                 )
                 imported_texts.add(known)
                 result.follow_ups += 1
-    for ref in sorted(set(measures) - seen):
+    for ref in sorted({m.ref for m in all_measures} - seen):
         result.warnings.append(
             f"Åtgärd {ref} finns inte längre i filen. Den ligger kvar med sin uppföljning;"
             " be en samordnare ta bort den om den ska bort."

@@ -151,3 +151,60 @@ def test_personal_numbers_in_a_file_are_never_stored(
         audits = [e.after or "" for e in s.exec(select(AuditEvent))]
     assert not any("9876" in t for t in texts + audits)
     assert "Elev [personnummer] har fått stöd." in " ".join(texts)
+
+
+def test_a_row_inserted_in_an_edited_file_keeps_refs_and_follow_ups(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    from handlers.router import execute
+
+    _import(session_factory, plan_file())
+    execute(make_ctx(), "uppfolj 1.3 SSP-mötena hölls")
+    execute(make_ctx(), "uppfolj 1.4 Skolbesöken pågår")
+    edited = tmp_path / "inserted.xlsx"
+    shutil.copy(plan_file(), edited)
+    wb = openpyxl.load_workbook(edited)
+    ws = wb["1. Unga i riskzon för destrukti"]
+    ws.insert_rows(4)  # a new measure between 1.1 and 1.2
+    for col, value in zip(
+        "ABCDEF",
+        [
+            "Barn och unga",
+            "Ny orsak",
+            "Ny åtgärd: föräldravandringar",
+            "Fler vuxna ute",
+            "4 ggr/år",
+            "Fältassistenter",
+        ],
+        strict=True,
+    ):
+        ws[f"{col}4"] = value
+    ws["D6"] = "Ett nytt operativt mål för SSP"  # 1.3 (now on row 6) edited in place
+    wb.save(edited)
+    result = _import(session_factory, edited)
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 15)
+    assert [w for w in result.warnings if "finns inte längre" in w] == []
+    with session_factory.begin() as s:
+        by_ref = {
+            m.ref: m
+            for m in s.exec(select(Measure).join(PriorityArea).where(PriorityArea.number == 1))
+        }
+        fu = {s.get(Measure, f.measure_id).ref: f.text for f in s.exec(select(FollowUp))}  # type: ignore[union-attr]
+    assert (
+        by_ref["1.6"].description == "Ny åtgärd: föräldravandringar" and by_ref["1.6"].position == 2
+    )
+    assert by_ref["1.3"].description.startswith("SSP: Nätverksmöten")  # type: ignore[union-attr]
+    assert by_ref["1.3"].goal == "Ett nytt operativt mål för SSP" and by_ref["1.3"].position == 4
+    assert fu == {"1.3": "SSP-mötena hölls", "1.4": "Skolbesöken pågår"}
+    shown = execute(make_ctx(), "lista 1")
+    assert [s.heading.split()[1] for s in shown.sections if s.heading] == [
+        "1.1",
+        "1.6",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5",
+    ]
+    # The same edited file again changes nothing.
+    again = _import(session_factory, edited)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
