@@ -18,6 +18,7 @@ from bot.sandbox.store import (
     SANDBOX_USER_NAME,
     TEAM_ID,
     Channel,
+    Message,
     Store,
 )
 
@@ -150,16 +151,25 @@ class FakeWebApi:
             self.store.channels[im] = Channel(id=im, name=name, is_im=True)
         return im
 
-    def post_message(self, p: Json) -> Json:
+    def _post(self, p: Json, *, ephemeral: bool) -> tuple[str, Message] | None:
+        """Store what chat.postMessage / chat.postEphemeral was given; None: no such channel."""
         channel = self._channel(str(p.get("channel", "")))
         if channel is None:
-            return {"ok": False, "error": "channel_not_found"}
+            return None
         msg = self.store.add_message(
             channel=channel,
             user=BOT_USER_ID,
             text=str(p.get("text") or ""),
             blocks=p.get("blocks") or [],
+            ephemeral=ephemeral,
         )
+        return channel, msg
+
+    def post_message(self, p: Json) -> Json:
+        posted = self._post(p, ephemeral=False)
+        if posted is None:
+            return {"ok": False, "error": "channel_not_found"}
+        channel, msg = posted
         metadata = p.get("metadata")
         if isinstance(metadata, dict) and metadata.get("event_type"):
             self.metadata[(channel, msg.ts)] = metadata
@@ -171,17 +181,10 @@ class FakeWebApi:
         }
 
     def post_ephemeral(self, p: Json) -> Json:
-        channel = self._channel(str(p.get("channel", "")))
-        if channel is None:
+        posted = self._post(p, ephemeral=True)
+        if posted is None:
             return {"ok": False, "error": "channel_not_found"}
-        msg = self.store.add_message(
-            channel=channel,
-            user=BOT_USER_ID,
-            text=str(p.get("text") or ""),
-            blocks=p.get("blocks") or [],
-            ephemeral=True,
-        )
-        return {"ok": True, "message_ts": msg.ts}
+        return {"ok": True, "message_ts": posted[1].ts}
 
     def update(self, p: Json) -> Json:
         msg = self.store.update_message(
