@@ -14,11 +14,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, fresh_database, log, machine_info, pg_available, pg_drop
+from bench.common import (
+    ROOT,
+    fresh_database,
+    log,
+    machine_info,
+    pg_available,
+    pg_drop,
+    pg_recreate,
+)
 from bench.fakeslack import FakeSlack
 from bench.generate import Scale
 
 HERE = Path(__file__).parent
+# The last commit before the HTTP fixes (answer in the ack, list cache, SQLite write queue,
+# two workers): `make bench` runs it beside today's code for before/after in one run.
+BEFORE = "3d69789"
+PG_BEFORE = "atgard_bench_before"
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--report-only", action="store_true", help="rewrite the .md from the last run's .json"
     )
+    ap.add_argument("--before", default=BEFORE, help="git revision to compare with ('' for none)")
     a = ap.parse_args(argv)
     cfg = QUICK if a.quick else FULL
     wanted = (a.backends or "sqlite,postgresql").split(",")
@@ -109,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "machine": machine_info(pg),
         "quick": a.quick,
+        "before": a.before or None,
         "config": {
             "levels": cfg.levels,
             "requests": cfg.requests,
@@ -126,6 +140,14 @@ def main(argv: list[str] | None = None) -> int:
             for backend in backends:
                 log(f"{backend}: HTTP with the example plan")
                 url = fresh_database(backend, tmp, "fixture")
+                before = None
+                if a.before:
+                    old_url = (
+                        fresh_database(backend, tmp, "before")
+                        if backend == "sqlite"
+                        else pg_recreate(PG_BEFORE)
+                    )
+                    before = (a.before, old_url)
                 results["http"].append(
                     run_http(
                         backend,
@@ -135,8 +157,11 @@ def main(argv: list[str] | None = None) -> int:
                         levels=cfg.levels,
                         requests=cfg.requests,
                         seconds=cfg.seconds,
+                        before=before,
                     )
                 )
+                if before and backend == "postgresql":
+                    pg_drop(PG_BEFORE)
                 log(f"{backend}: national data")
                 url = fresh_database(backend, tmp, "national")
                 engine, gen = setup(url, cfg.scale)
@@ -167,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if pg:
             pg_drop()
+            pg_drop(PG_BEFORE)
         shutil.rmtree(tmp, ignore_errors=True)
     results["total_s"] = time.perf_counter() - started
     out_md.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))

@@ -1,5 +1,6 @@
 """The practical ceiling: a Bolt app that only acks /atgard, served exactly like the bot
-(bot.slack.server.serve: gunicorn, one worker, gthread, 8 threads, same WSGI wrapper).
+(bot.slack.server.serve: gunicorn, WEB_CONCURRENCY workers, gthread, 8 threads, same WSGI
+wrapper).
 
 `python -m bench.bare_app --port P` with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL.
 """
@@ -41,7 +42,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--host", default="127.0.0.1")
     a = ap.parse_args()
-    serve(load, host=a.host, port=a.port)
+    serve(load, host=a.host, port=a.port, workers=int(os.environ.get("WEB_CONCURRENCY", "2")))
 
 
 if __name__ == "__main__":

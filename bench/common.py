@@ -182,6 +182,8 @@ def env_for(database_url: str, api_url: str) -> dict[str, str]:
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
         SCHEDULER_ENABLED="false",
+        # The bot's default, for the bare app too: the same server setup on both sides.
+        WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
         PYTHONPATH=str(ROOT),
     )
     env.pop("SLACK_APP_TOKEN", None)

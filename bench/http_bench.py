@@ -1,6 +1,9 @@
 """Slash commands through the real HTTP server (`atgard serve`) vs a bare Bolt app that only
-acks, both under bot.slack.server.serve (gunicorn, one worker, gthread, 8 threads), with the
-signed load coming from bench.load in its own process on loopback."""
+acks, both under bot.slack.server.serve (gunicorn, WEB_CONCURRENCY workers, gthread, 8 threads),
+with the signed load coming from bench.load in its own process on loopback.
+
+With `before=<git revision>` the same matrix also runs against the bot as it was at that
+revision (a git worktree, its own database), in the same run: before/after side by side."""
 
 from __future__ import annotations
 
@@ -50,11 +53,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
     def rss(self) -> dict[str, float]:
-        """VmRSS of gunicorn's master and its worker (the process that serves)."""
-        workers = children(self.proc.pid)
+        """VmRSS of gunicorn's master and of its workers (the processes that serve)."""
+        workers = [rss_mb(pid) for pid in children(self.proc.pid)]
         return {
             "master_mb": rss_mb(self.proc.pid),
-            "worker_mb": rss_mb(workers[0]) if workers else float("nan"),
+            "worker_mb": max(workers) if workers else float("nan"),
+            "workers": len(workers),
+            "total_mb": rss_mb(self.proc.pid) + sum(workers),
         }
 
     def close(self) -> None:
@@ -62,13 +67,38 @@ class Server:
         self.logfile.close()
 
 
-def start_bot(database_url: str, api_url: str, tmp: Path) -> Server:
+def start_bot(database_url: str, api_url: str, tmp: Path, code: Path | None = None) -> Server:
     # The Procfile's command: `atgard serve --port $PORT` (bind to loopback here).
-    return Server(
-        "bot",
-        [str(BIN / "atgard"), "serve", "--host", "127.0.0.1"],
-        env_for(database_url, api_url),
-        tmp,
+    env = env_for(database_url, api_url)
+    if code is None:
+        return Server("bot", [str(BIN / "atgard"), "serve", "--host", "127.0.0.1"], env, tmp)
+    env["PYTHONPATH"] = str(code)  # the older checkout's modules come first
+    argv = [
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "serve",
+        "--host",
+        "127.0.0.1",
+    ]
+    return Server("before", argv, env, tmp)
+
+
+def checkout(revision: str, tmp: Path) -> Path:
+    """A worktree of `revision` (removed again by drop_checkout)."""
+    path = tmp / f"code-{revision[:12]}"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(path), revision],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def drop_checkout(path: Path) -> None:
+    subprocess.run(
+        ["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, capture_output=True
     )
 
 
@@ -81,11 +111,16 @@ def start_bare(api_url: str, tmp: Path) -> Server:
     )
 
 
-def prepare_fixture(database_url: str, api_url: str) -> None:
-    """Import the example plan with the CLI and bind the load's channel to SSP."""
+def prepare_fixture(database_url: str, api_url: str, code: Path | None = None) -> None:
+    """Import the example plan with the CLI (of `code`, if given) and bind the load's channel."""
+    env = env_for(database_url, api_url)
+    cli = [str(BIN / "atgard")]
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+        cli = [sys.executable, "-c", "from bot.cli import main; main()"]
     subprocess.run(
         [
-            str(BIN / "atgard"),
+            *cli,
             "import",
             str(FIXTURE),
             "--district",
@@ -93,12 +128,28 @@ def prepare_fixture(database_url: str, api_url: str) -> None:
             "--year",
             "2025",
         ],
-        env=env_for(database_url, api_url),
-        cwd=ROOT,
+        env=env,
+        cwd=code or ROOT,
         check=True,
         capture_output=True,
     )
-    bind(database_url, CHANNEL, plan_id=None)
+    if code is None:
+        bind(database_url, CHANNEL, plan_id=None)
+        return
+    subprocess.run(  # bind with the older code too: its schema is its own
+        [sys.executable, "-c", BIND, database_url, CHANNEL],
+        env=env,
+        cwd=code,
+        check=True,
+        capture_output=True,
+    )
+
+
+BIND = """
+import sys
+from bench.http_bench import bind
+bind(sys.argv[1], sys.argv[2], plan_id=None)
+"""
 
 
 def bind(database_url: str, channel: str, plan_id: int | None, name: str = "SSP") -> None:
@@ -167,31 +218,57 @@ def run_http(
     levels: tuple[int, ...],
     requests: int,
     seconds: float,
+    before: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """The matrix for one database: at each concurrency the bare app, then the bot's lista and
-    uppfolj (ack mode), then both closed-loop (end-to-end), one after the other."""
+    uppfolj (ack mode), then both closed-loop (end-to-end), one after the other.
+
+    `before`: (git revision, an empty database URL of the same backend) to run the bot as it
+    was at that revision through the same points, interleaved with today's."""
     prepare_fixture(database_url, api_url)
-    bare = start_bare(api_url, tmp)
-    bot = start_bot(database_url, api_url, tmp)
+    servers: list[Server] = []
+    code: Path | None = None
     try:
+        bare = start_bare(api_url, tmp)
+        servers.append(bare)
+        bot = start_bot(database_url, api_url, tmp)
+        servers.append(bot)
+        bots = [bot]
+        if before is not None:
+            code = checkout(before[0], tmp)
+            prepare_fixture(before[1], api_url, code)
+            old = start_bot(before[1], api_url, tmp, code)
+            servers.append(old)
+            bots.append(old)
         time.sleep(2)
-        idle = {"bot": bot.rss(), "bare": bare.rss()}
+        idle = {s.name: s.rss() for s in servers}
         points: list[dict[str, Any]] = []
-        # A few requests first so imports, pools and caches are warm in both servers.
+        # A few requests first so imports, pools and caches are warm in every server.
         load(bare, "lista", 2, 20, seconds)
-        load(bot, "lista", 2, 20, seconds, mode="ack")
+        for b in bots:
+            load(b, "lista", 2, 20, seconds, mode="ack")
         for c in levels:
             log(f"http {backend}: {c} concurrent")
             points.append(load(bare, "lista", c, requests, seconds, mode="bare"))
-            points.append(load(bot, "lista", c, requests, seconds, mode="ack"))
-            points.append(load(bot, UPPFOLJ, c, requests, seconds, mode="ack"))
-            points.append(load(bot, "lista", c, requests, seconds, mode="e2e"))
-            points.append(load(bot, UPPFOLJ, c, requests, seconds, mode="e2e"))
-        after = {"bot": bot.rss(), "bare": bare.rss()}
+            for b in bots:
+                points.append(load(b, "lista", c, requests, seconds, mode="ack"))
+                points.append(load(b, UPPFOLJ, c, requests, seconds, mode="ack"))
+            for b in bots:
+                points.append(load(b, "lista", c, requests, seconds, mode="e2e"))
+                points.append(load(b, UPPFOLJ, c, requests, seconds, mode="e2e"))
+        after = {s.name: s.rss() for s in servers}
     finally:
-        bot.close()
-        bare.close()
-    return {"backend": backend, "idle_rss": idle, "rss_after_load": after, "points": points}
+        for s in servers:
+            s.close()
+        if code is not None:
+            drop_checkout(code)
+    return {
+        "backend": backend,
+        "idle_rss": idle,
+        "rss_after_load": after,
+        "points": points,
+        "before": before[0] if before else None,
+    }
 
 
 def run_lista_national(

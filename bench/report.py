@@ -54,6 +54,8 @@ def http_section(run: dict[str, Any], levels: list[int]) -> list[str]:
             ("bare app · ack only", bare),
             ("atgard · lista", _find(pts, "bot", "lista", c, "ack")),
             ("atgard · uppfolj", _find(pts, "bot", "uppfolj", c, "ack")),
+            ("before · lista", _find(pts, "before", "lista", c, "ack")),
+            ("before · uppfolj", _find(pts, "before", "uppfolj", c, "ack")),
         ):
             if not p:
                 continue
@@ -65,41 +67,48 @@ def http_section(run: dict[str, Any], levels: list[int]) -> list[str]:
             )
     out += [
         "",
-        f"### {b}: end to end (request sent → the bot's reply arrives at response_url)",
+        f"### {b}: end to end (request sent → the user has the reply)",
         "",
-        "Closed loop: each client waits for its reply before it sends the next request.",
+        "Closed loop: each client waits for its reply before it sends the next request. "
+        "*In ack*: replies that came in the HTTP answer itself; the rest were POSTed to "
+        "response_url.",
         "",
-        "| clients | command | replies | replies/s | e2e p50 ms | e2e p95 ms | e2e p99 ms | ack p99 ms | missing |",
+        "| clients | server · command | replies | in ack | replies/s | e2e p50 ms | e2e p95 ms | e2e p99 ms | missing |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in levels:
-        for text in ("lista", "uppfolj"):
-            p = _find(pts, "bot", text, c, "e2e")
-            if not p:
-                continue
-            e = p["e2e"]
-            out.append(
-                f"| {c} | {text} | {e['replies']} | {f(e['rps'])} | {f(e['p50_ms'])} | "
-                f"{f(e['p95_ms'])} | {f(e['p99_ms'])} | {f(p['p99_ms'])} | {e['missing']} |"
-            )
+        for app in ("bot", "before"):
+            for text in ("lista", "uppfolj"):
+                p = _find(pts, app, text, c, "e2e")
+                if not p:
+                    continue
+                e = p["e2e"]
+                name = "atgard" if app == "bot" else "before"
+                out.append(
+                    f"| {c} | {name} · {text} | {e['replies']} | {e.get('in_ack', 0)} | "
+                    f"{f(e['rps'])} | {f(e['p50_ms'])} | {f(e['p95_ms'])} | {f(e['p99_ms'])} | "
+                    f"{e['missing']} |"
+                )
     out += [
         "",
-        f"In the ack runs above the clients do not wait for replies; the replies still arrive "
-        f"(the work runs in the same process and competes for the CPU). Reply latency under "
-        f"that flood ({b}):",
+        f"In the ack runs above the clients do not wait for replies; a reply that does not come "
+        f"in the ack still arrives later and competes for the CPU. Reply latency under that "
+        f"flood ({b}):",
         "",
         "| clients | command | replies | replies/s | e2e p50 ms | e2e p99 ms |",
         "|---:|---|---:|---:|---:|---:|",
     ]
     for c in levels:
-        for text in ("lista", "uppfolj"):
-            p = _find(pts, "bot", text, c, "ack")
-            if p and "e2e" in p:
-                e = p["e2e"]
-                out.append(
-                    f"| {c} | {text} | {e['replies']} | {f(e['rps'])} | {f(e['p50_ms'])} | "
-                    f"{f(e['p99_ms'])} |"
-                )
+        for app in ("bot", "before"):
+            for text in ("lista", "uppfolj"):
+                p = _find(pts, app, text, c, "ack")
+                if p and "e2e" in p:
+                    e = p["e2e"]
+                    name = "atgard" if app == "bot" else "before"
+                    out.append(
+                        f"| {c} | {name} · {text} | {e['replies']} | {f(e['rps'])} | "
+                        f"{f(e['p50_ms'])} | {f(e['p99_ms'])} |"
+                    )
     out.append("")
     return out
 
@@ -124,22 +133,27 @@ def write_report(r: dict[str, Any]) -> str:
     lines += [
         "## 1. Slash commands over HTTP",
         "",
-        "`atgard serve` (the Procfile's command: gunicorn, one worker, gthread, 8 threads) against "
-        "a bare Bolt app under the same `bot.slack.server.serve()` whose only listener acks "
-        "`/atgard` (bench/bare_app.py). The load comes from `bench/load.py` in its own process "
+        "`atgard serve` (the Procfile's command: gunicorn, WEB_CONCURRENCY = 2 worker processes, "
+        "gthread, 8 threads each) against a bare Bolt app under the same "
+        "`bot.slack.server.serve()` and the same two workers, whose only listener acks "
+        "`/atgard` (bench/bare_app.py). **before** is the bot at commit "
+        f"{r.get('before') or '–'} (before this round of HTTP fixes: one worker, work in a lazy "
+        "listener, answers via response_url), served from a git worktree with its own database "
+        "of the same backend, measured in the same run, interleaved with today's code. The load comes from `bench/load.py` in its own process "
         "on loopback: signed slash commands over keep-alive connections, "
         f"{r['config']['requests']} requests per point (at most {r['config']['seconds']:.0f} s). "
         "The database holds the example plan (16 measures, "
         "tests/data/atgardsplan-2025-kungsholmen.xlsx) and the load's channel is bound to SSP. "
         "`uppfolj` writes a follow-up per request (`uppfolj 1.3 Bench {n}`, a unique text and "
-        "trigger id each time). Both commands answer through response_url. Slack's Web API "
-        "(auth.test at start) is a local stand-in (bench/fakeslack.py).",
+        "trigger id each time). Slack's Web API (auth.test at start) is a local stand-in "
+        "(bench/fakeslack.py).",
         "",
-        "What the figures mean: the bot acks at once and does the work in a Bolt lazy listener, "
-        "so the **ack** figures measure receiving, verifying and acknowledging a command while "
-        "the work of earlier commands runs in the same process; the **end-to-end** figures "
-        "measure what a user waits for: from sending the command until the reply has been "
-        "POSTed to the response_url (a receiver in the load process, one URL per request).",
+        "What the figures mean: the bot now does a command's work while Slack waits (within a "
+        "2 s budget) and puts the answer in the ack itself, so for `lista` and `uppfolj` the "
+        "**ack** is the answer; work that outlasts the budget is acked empty and answered "
+        "through response_url. The **end-to-end** figures measure what a user waits for: from "
+        "sending the command until the reply is in (in the ack, or POSTed to the response_url: "
+        "a receiver in the load process, one URL per request).",
         "",
     ]
     for run in r["http"]:
@@ -180,6 +194,14 @@ def summary(r: dict[str, Any]) -> list[str]:
                     f"| {text}: throughput ≥ 60 % of the bare app's at {c10} clients | {b} | "
                     f"{ratio:.0%} ({f(ack['rps'])} vs {f(bare['rps'])} req/s) | "
                     f"{ok(ratio >= RATIO_TARGET)} |"
+                )
+            old = _find(pts, "before", text, c10, "ack")
+            old_e2e = _find(pts, "before", text, c10, "e2e")
+            if ack and old and e2e and old_e2e:
+                out.append(
+                    f"| (report) {text} at {c10} clients, before → after | {b} | "
+                    f"{f(old['rps'])} → {f(ack['rps'])} req/s; e2e p99 "
+                    f"{f(old_e2e['e2e']['p99_ms'])} → {f(e2e['e2e']['p99_ms'])} ms | |"
                 )
     for nat in r["national"]:
         b = nat["backend"]
@@ -229,8 +251,9 @@ def summary(r: dict[str, Any]) -> list[str]:
     for run in r["http"]:
         i = run["idle_rss"]["bot"]
         out.append(
-            f"| (report) idle bot RSS | {run['backend']} | worker {f(i['worker_mb'])} MB, "
-            f"master {f(i['master_mb'])} MB | |"
+            f"| (report) idle bot RSS | {run['backend']} | {i.get('workers', 1)} workers, "
+            f"largest {f(i['worker_mb'])} MB; master {f(i['master_mb'])} MB; "
+            f"all {f(i.get('total_mb', i['worker_mb'] + i['master_mb']))} MB | |"
         )
     out.append("")
     return out
@@ -370,13 +393,14 @@ def scheduler_section(r: dict[str, Any]) -> list[str]:
             )
     out += ["", "Idle bot (`atgard serve`, two seconds after start, before any request):", ""]
     out += [
-        "| backend | gunicorn worker RSS | master RSS | worker after the load |",
-        "|---|---:|---:|---:|",
+        "| backend | workers | largest worker RSS | master RSS | all processes | largest worker after the load |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for run in r["http"]:
         i, a = run["idle_rss"]["bot"], run["rss_after_load"]["bot"]
         out.append(
-            f"| {run['backend']} | {i['worker_mb']:.0f} MB | {i['master_mb']:.0f} MB | "
+            f"| {run['backend']} | {i.get('workers', 1)} | {i['worker_mb']:.0f} MB | "
+            f"{i['master_mb']:.0f} MB | {i.get('total_mb', float('nan')):.0f} MB | "
             f"{a['worker_mb']:.0f} MB |"
         )
     out.append("")

@@ -125,4 +125,4 @@ def _serve(settings: Any, *, host: str, port: int) -> None:
         start_scheduler_hook(rt, SlackNotifier(bolt.client))
         return make_wsgi_app(bolt, rt.session_factory)
 
-    serve(load, host=host, port=port)
+    serve(load, host=host, port=port, workers=settings.web_concurrency)

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
     port: int = 3000
+    # Web server processes (the hosting platforms' WEB_CONCURRENCY convention): Python runs one
+    # request at a time per process, so on a multi-core host more workers answer more commands
+    # at once. One of them runs the scheduler (reminders.leader).
+    web_concurrency: int = Field(default=2, ge=1, le=32)
     timezone: str = "Europe/Stockholm"
     # Coordinators may import/export, change rhythms, bindings and assignments everywhere.
     admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)

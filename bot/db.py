@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        _serialize_sqlite_writes(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
@@ -46,9 +52,93 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     return create_engine(database_url, connect_args=connect_args, hide_parameters=True, **kwargs)
 
 
+SQLITE_BUSY_SECONDS = 15.0
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+class _WriteLock:
+    """A process-wide lock plus, for a database file, an flock on `<file>.write.lock` shared
+    with the other processes (web workers, the CLI)."""
+
+    def __init__(self, path: str | None) -> None:
+        self._local = threading.Lock()
+        self._path = path
+        self._fd: int | None = None
+
+    def _file(self) -> int | None:
+        """Opened at the first write (the database's folder may not exist before that)."""
+        if self._fd is None and self._path is not None:
+            try:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                # No lock file (read-only or missing folder): SQLite's own busy wait remains.
+                self._path = None
+        return self._fd
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._local.acquire(timeout=timeout):
+            return False
+        fd = self._file()
+        if fd is None:
+            return True
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._local.release()
+                    return False
+                # Short pauses: the holder commits within milliseconds.
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._local.release()
+
+
+def _serialize_sqlite_writes(engine: Engine) -> None:
+    """One writing transaction at a time, queued on our own lock instead of SQLite's.
+
+    SQLite allows one writer per file; a writer that finds it taken polls in sleeps of up to
+    100 ms (busy_timeout), so ten concurrent `uppfolj` waited up to a second at p99
+    (bench/results.md). The lock is taken at a transaction's first write statement — the
+    moment SQLite takes its own write lock — and given back at commit or rollback.
+    """
+    database = engine.url.database
+    in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
+    lock = _WriteLock(None if in_memory else str(Path(database).resolve()) + ".write.lock")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _take(conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        if conn.info.get("sqlite_writer") or statement.lstrip()[:6].upper() not in _WRITES:
+            return
+        if not lock.acquire(timeout=SQLITE_BUSY_SECONDS):
+            raise sqlite3.OperationalError("database is locked")
+        conn.info["sqlite_writer"] = True
+
+    def _give_back(info: dict[str, Any]) -> None:
+        if info.pop("sqlite_writer", False):
+            lock.release()
+
+    event.listen(engine, "commit", lambda conn: _give_back(conn.info))
+    event.listen(engine, "rollback", lambda conn: _give_back(conn.info))
+    # A connection returned without commit or rollback (invalidated after an error).
+    event.listen(engine, "checkin", lambda _dbapi, record: _give_back(record.info))
+
+
 def make_session_factory(engine: Engine) -> SessionFactory:
-    """Sessions that keep loaded objects usable after commit (replies are rendered afterwards)."""
-    return sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit (replies are rendered afterwards)
+    and bump a plan's revision whenever they change its contents (models.revision)."""
+    from models.revision import bump_revisions
+
+    factory = sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
+    event.listen(factory, "before_flush", bump_revisions)
+    return factory
 
 
 def alembic_config(engine: Engine | None = None, database_url: str | None = None) -> Config:

@@ -45,5 +45,7 @@ class CommandContext:
     def writing(self) -> Iterator[Session]:
         """A transaction for a change; claims the request key so a retry cannot store twice."""
         with self.session_factory.begin() as s:
-            claim(s, self.request_key)
             yield s
+            # Claimed last, still inside the transaction: a duplicate rolls everything back,
+            # and SQLite's single write lock is held only for the final flush and commit.
+            claim(s, self.request_key)

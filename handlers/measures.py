@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
+from handlers.reading_cache import LISTS
 from handlers.texts import LIST_FILTER_HELP, verdict_label
 from models import audit
 from models.groups import find_group
@@ -28,6 +29,24 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
     arg = (arg or "").strip()
     with ctx.session_factory.begin() as s:
         scope = _scope(s, ctx)
+    plan = scope.plan
+    lowered = arg.lower()
+    key = (
+        str(ctx.session_factory.kw["bind"].url),
+        plan.id,
+        plan.revision,
+        ctx.today(),
+        scope.group.id if scope.group else None,
+        lowered,
+        page,
+        # "mina" is the asker's own list.
+        (ctx.platform, ctx.actor.user_id) if lowered == "mina" else None,
+    )
+    return LISTS.get_or_make(key, lambda: _list_measures(ctx, scope, arg, page))
+
+
+def _list_measures(ctx: CommandContext, scope: Scope, arg: str, page: int) -> Reply:
+    with ctx.session_factory.begin() as s:
         plan = scope.plan
         assert plan.id is not None
         title = plan.title

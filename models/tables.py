@@ -55,6 +55,9 @@ class Plan(SQLModel, table=True):
     year: int
     title: str = Field(max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # Bumped in the same transaction as any change to the plan's contents (models.revision),
+    # so a cached reading of the plan is valid exactly while the revision is unchanged.
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PriorityArea(SQLModel, table=True):

@@ -4,7 +4,9 @@ PostgreSQL: a session-level advisory lock held on a dedicated connection (its ow
 NullPool engine, AUTOCOMMIT, so the lock never hides inside the shared pool and the
 session is never left "idle in transaction"). When the holder's process dies, the server
 ends its session and releases the lock; another replica's next `is_leader()` takes it.
-SQLite: one bot process per database file, so it is always the leader.
+SQLite: an exclusive flock on a file next to the database, held by one of the web server's
+worker processes; the kernel releases it when that process dies, and another worker's next
+`is_leader()` takes it. An in-memory database belongs to one process: always the leader.
 
 Leadership keeps the work in one place; it is not what prevents double sends: rows are
 claimed one by one with a conditional UPDATE (see dispatcher), so even two scanners that
@@ -14,8 +16,11 @@ both think they lead cannot send the same reminder twice.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
 import threading
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -43,6 +48,39 @@ class AlwaysLeader:
 
     def release(self) -> None:
         return None
+
+
+class FileLockLeader:
+    """SQLite file: leadership is a non-blocking exclusive flock on `<database>.scheduler.lock`."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+        self._lock = threading.Lock()
+        self._released = False
+
+    def is_leader(self) -> bool:
+        with self._lock:
+            if self._released:
+                return False
+            if self._fd is not None:
+                return True
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                return False
+            self._fd = fd
+            log.info("This process now runs the reminder scheduler")
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._released = True
+            if self._fd is not None:
+                os.close(self._fd)  # closing the descriptor drops the flock
+                self._fd = None
 
 
 class PgAdvisoryLeader:
@@ -142,4 +180,9 @@ class PgAdvisoryLeader:
 def leadership_for(engine: Engine) -> Leadership:
     if engine.dialect.name == "postgresql":
         return PgAdvisoryLeader(engine)
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file::memory:"):
+        return FileLockLeader(
+            Path(database).resolve().with_name(Path(database).name + ".scheduler.lock")
+        )
     return AlwaysLeader()

@@ -170,6 +170,16 @@ def upload_files(client: WebClient, reply: Reply, *, channel_id: str | None, use
             log.warning("file upload failed: %s", _error(e))
 
 
+def ack_part(reply: Reply) -> Reply | None:
+    """What of a command's reply can go in the ack itself (Slack shows it to the user only):
+    a private answer, or the private confirmation of a channel post. None: ack empty."""
+    if reply.duplicate or reply.form is not None:
+        return None
+    if reply.visibility is Visibility.CHANNEL:
+        return Reply.text(reply.ack_text) if reply.ack_text else None
+    return reply
+
+
 def deliver(
     client: WebClient,
     ctx: CommandContext,
@@ -177,8 +187,12 @@ def deliver(
     *,
     respond: Respond | None,
     replace_original: bool = False,
+    acked: bool = False,
 ) -> None:
-    """A finished (non-form) reply: channel posts are confirmed privately with `ack_text`."""
+    """A finished (non-form) reply: channel posts are confirmed privately with `ack_text`.
+
+    `acked`: `ack_part(reply)` already went out in the ack; send only the rest.
+    """
     if reply.duplicate:
         return  # already answered when the first copy of this request was handled
     user_id, channel_id = ctx.actor.user_id, ctx.channel_id
@@ -186,7 +200,7 @@ def deliver(
         posted_to = to_channel(
             client, reply, respond=respond, user_id=user_id, channel_id=channel_id
         )
-        if reply.ack_text:
+        if reply.ack_text and not acked:
             ephemeral(
                 client,
                 Reply.text(reply.ack_text),
@@ -196,13 +210,14 @@ def deliver(
             )
         upload_files(client, reply, channel_id=posted_to or channel_id, user_id=user_id)
         return
-    ephemeral(
-        client,
-        reply,
-        respond=respond,
-        user_id=user_id,
-        channel_id=channel_id,
-        replace_original=replace_original,
-    )
+    if not acked:
+        ephemeral(
+            client,
+            reply,
+            respond=respond,
+            user_id=user_id,
+            channel_id=channel_id,
+            replace_original=replace_original,
+        )
     # Files in a channel are public; a private reply's files go to the user's DM.
     upload_files(client, reply, channel_id=None, user_id=user_id)

@@ -51,10 +51,13 @@ def make_wsgi_app(bolt_app: App, session_factory: SessionFactory) -> WsgiApp:
     return application
 
 
-def serve(load: Callable[[], WsgiApp], *, host: str, port: int, threads: int = 8) -> None:
-    """Run under gunicorn: one process (so the scheduler runs once), gthread workers.
+def serve(
+    load: Callable[[], WsgiApp], *, host: str, port: int, workers: int = 1, threads: int = 8
+) -> None:
+    """Run under gunicorn: `workers` processes with gthread threads each.
 
-    `load` runs in the worker after the fork, so database pools and the scheduler live there.
+    `load` runs in each worker after the fork, so database pools and the scheduler live there;
+    every worker starts the scheduler and leadership (reminders.leader) lets one of them run it.
     """
     from gunicorn.app.base import BaseApplication
 
@@ -62,7 +65,7 @@ def serve(load: Callable[[], WsgiApp], *, host: str, port: int, threads: int = 8
         def load_config(self) -> None:
             options = {
                 "bind": f"{host}:{port}",
-                "workers": 1,
+                "workers": workers,
                 "worker_class": "gthread",
                 "threads": threads,
                 "timeout": 30,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -12,8 +14,9 @@ from sqlmodel import SQLModel, select
 
 import models.tables  # noqa: F401
 from bot.config import Settings
-from bot.db import SessionFactory
+from bot.db import SessionFactory, make_engine, make_session_factory, upgrade
 from models.tables import AuditEvent
+from tests.conftest import BACKEND
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -57,3 +60,44 @@ def test_settings_defaults_and_secret_hygiene(monkeypatch: pytest.MonkeyPatch) -
     assert "xoxb-very-secret" not in repr(s) and "xoxb-very-secret" not in str(s.model_dump())
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     assert Settings(_env_file=None).database_url == "postgresql+psycopg://u@h/db"  # type: ignore[call-arg]
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single writer")
+def test_sqlite_writers_queue_instead_of_polling(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Threads in two 'processes' (two engines: own locks, own pools) write at once: every
+    write lands, none fails with "database is locked", and a rolled-back writer frees the lock."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engines = [make_engine(url) for _ in range(2)]
+    upgrade(engines[0])
+    factories = [make_session_factory(e) for e in engines]
+    errors: list[BaseException] = []
+
+    def write(i: int) -> None:
+        try:
+            for n in range(20):
+                with factories[i % 2].begin() as s:
+                    s.add(AuditEvent(action="x", entity=f"{i}-{n}"))
+        except BaseException as e:  # collected: a thread's failure must fail the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert (tmp_path / "w.db.write.lock").exists()
+
+    with pytest.raises(RuntimeError), factories[0].begin() as s:
+        s.add(AuditEvent(action="x", entity="rolled back"))
+        s.flush()  # holds the write lock now
+        raise RuntimeError
+    started = time.monotonic()
+    with factories[1].begin() as s:  # the other 'process' is not kept waiting
+        s.add(AuditEvent(action="x", entity="after"))
+    assert time.monotonic() - started < 5
+    with factories[0]() as s:
+        entities = [e.entity for e in s.exec(select(AuditEvent))]
+    assert len(entities) == 161 and "rolled back" not in entities
+    for e in engines:
+        e.dispose()

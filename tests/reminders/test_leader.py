@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from bot.db import make_engine, make_session_factory
 from bot.runtime import Runtime
-from reminders.leader import AlwaysLeader, PgAdvisoryLeader, leadership_for
+from reminders.leader import AlwaysLeader, FileLockLeader, PgAdvisoryLeader, leadership_for
 from reminders.service import start_scheduler
 from tests.conftest import BACKEND
 from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, utc
@@ -31,11 +31,59 @@ def _key() -> int:
     return random.randint(1, 2**62)
 
 
-def test_sqlite_process_is_always_leader(engine) -> None:  # type: ignore[no-untyped-def]
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only")
-    leader = leadership_for(engine)
+def test_in_memory_sqlite_is_always_leader() -> None:
+    leader = leadership_for(make_engine("sqlite://"))
     assert isinstance(leader, AlwaysLeader) and leader.is_leader()
+
+
+def test_sqlite_file_has_one_leader_among_workers(tmp_path: Path) -> None:
+    """Several web workers share one SQLite file: one holds the lock, another takes over."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    a, b = leadership_for(make_engine(url)), leadership_for(make_engine(url))
+    assert isinstance(a, FileLockLeader) and isinstance(b, FileLockLeader)
+    try:
+        assert a.is_leader() and a.is_leader()
+        assert not b.is_leader()
+        a.release()
+        assert not a.is_leader()  # released for good
+        assert b.is_leader()
+    finally:
+        a.release()
+        b.release()
+
+
+FILE_HOLDER = """
+import sys, time
+from bot.db import make_engine
+from reminders.leader import leadership_for
+leader = leadership_for(make_engine(sys.argv[1]))
+print("leader" if leader.is_leader() else "follower", flush=True)
+time.sleep(120)
+"""
+
+
+def test_sqlite_takeover_when_the_holding_worker_dies(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FILE_HOLDER, url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    me = leadership_for(make_engine(url))
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "leader"
+        assert not me.is_leader()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        assert wait_for(me.is_leader, timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        me.release()
 
 
 @pg_only

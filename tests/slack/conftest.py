@@ -124,6 +124,9 @@ class SlackDriver:
             },
             **sign,
         )
+        if resp.status == 200 and resp.body:
+            # Slack shows a reply in the ack to the user, like one POSTed to response_url.
+            self.fake.record("ack", json.loads(resp.body))
         self.settle()
         return resp
 

@@ -114,11 +114,20 @@ class FakeSlack:
         with self._lock:
             return [c.method for c in self.calls if c.method != "auth.test"]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def record(self, method: str, body: dict[str, Any]) -> None:
+        """Note something the app sent without calling us: "ack" is a reply in the HTTP answer."""
+        with self._lock:
+            self.calls.append(Call(method=method, body=body, headers={}, path=""))
+            self._lock.notify_all()
+
+    def wait_for(
+        self, method: str | tuple[str, ...], count: int = 1, timeout: float = 5.0
+    ) -> list[Call]:
+        methods = (method,) if isinstance(method, str) else method
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [c for c in self.calls if c.method == method]
+                found = [c for c in self.calls if c.method in methods]
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()

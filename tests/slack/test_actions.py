@@ -36,16 +36,16 @@ def test_mark_done_button(slack, imported_plan, session_factory):  # type: ignor
 def test_history_button(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.command("uppfolj 1.3 Första uppföljningen")
     slack.press(ActionId.SHOW_HISTORY, "1.3")
-    text = all_text(slack.fake.wait_for("response_url", 2)[-1].body)
+    text = all_text(slack.fake.wait_for("response_url")[-1].body)  # the command answered in its ack
     assert "Historik för åtgärd 1.3" in text and "Första uppföljningen" in text
 
 
 def test_paging_replaces_the_list(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.command("lista")
-    first = slack.last("response_url")
+    first = slack.last("ack")  # the list came in the command's ack
     [next_button] = [b for b in buttons(first) if b["action_id"].startswith(ActionId.PAGE)]
     slack.press(next_button["action_id"], next_button["value"])
-    page2 = slack.fake.wait_for("response_url", 2)[-1].body
+    page2 = slack.fake.wait_for("response_url")[-1].body
     assert page2["replace_original"] is True
     assert "sida 2 av 2" in all_text(page2)
     back = [

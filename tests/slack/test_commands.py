@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
 from models.replies import ActionId
@@ -9,17 +12,19 @@ from models.tables import Assignment, FollowUp, Group, Occurrence, PlannedMeetin
 from tests.slack.fake_slack import Scripted
 from tests.slack.helpers import all_text, buttons, rows
 
+PRIVATE = ("ack", "response_url")  # what only the user sees: in the ack, or POSTed later
+
 
 def answer(slack, n: int = 1):  # type: ignore[no-untyped-def]
-    return slack.fake.wait_for("response_url", n)[-1].body
+    return slack.fake.wait_for(PRIVATE, n)[-1].body
 
 
 @pytest.mark.parametrize("text", ["hjälp", "hjalp", "", "   "])
 def test_help(slack, imported_plan, text):  # type: ignore[no-untyped-def]
     resp = slack.command(text)
     assert resp.status == 200
-    assert resp.body == ""  # ack() with nothing: the answer comes via response_url
-    body = answer(slack)
+    body = json.loads(resp.body)  # answered in the ack itself: no second request
+    assert slack.fake.of("response_url") == []
     assert body["response_type"] == "ephemeral"
     assert "Åtgärdsbot – så här gör du" in all_text(body)
     assert "/atgard uppfolj 1.3" in all_text(body)
@@ -34,7 +39,7 @@ def test_unknown_subcommand_gets_help(slack, imported_plan):  # type: ignore[no-
 
 def test_lista_pages_and_buttons(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.command("lista")
-    call = slack.fake.wait_for("response_url")[0]
+    call = slack.fake.wait_for(PRIVATE)[0]
     assert "sida 1 av 2" in all_text(call.body)
     ids = [b["action_id"] for b in buttons(call)]
     assert ids.count(ActionId.SHOW_MEASURE) == 10
@@ -69,7 +74,7 @@ def test_lista_group_and_mine(slack, imported_plan):  # type: ignore[no-untyped-
 
 def test_visa(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.command("visa 1.3")
-    call = slack.fake.wait_for("response_url")[0]
+    call = slack.fake.wait_for(PRIVATE)[0]
     assert "Åtgärd 1.3" in all_text(call.body)
     assert {b["action_id"] for b in buttons(call)} == {
         ActionId.FOLLOW_UP,
@@ -168,9 +173,12 @@ def test_klar_with_date_and_future_date(slack, imported_plan, session_factory): 
 def test_channel_post_falls_back_to_response_url_when_bot_is_not_a_member(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.fake.script("chat.postMessage", Scripted(body={"ok": False, "error": "not_in_channel"}))
     slack.command("klar 2.3")
-    calls = slack.fake.wait_for("response_url", 2)
-    assert calls[0].body["response_type"] == "in_channel"
-    assert calls[1].body["response_type"] == "ephemeral"
+    # The private confirmation goes in the ack; the post for everyone through response_url.
+    [confirmation] = slack.fake.wait_for("ack")
+    assert confirmation.body["response_type"] == "ephemeral"
+    [public] = slack.fake.wait_for("response_url")
+    assert public.body["response_type"] == "in_channel"
+    assert "genomförd" in all_text(public.body) or public.body["blocks"]
 
 
 def test_mote_needs_a_group(slack, imported_plan):  # type: ignore[no-untyped-def]
@@ -259,3 +267,36 @@ def test_without_a_plan(slack):  # type: ignore[no-untyped-def]
 def test_export_answers(slack, imported_plan):  # type: ignore[no-untyped-def]
     slack.command("export T1")
     assert all_text(answer(slack))
+
+
+def test_slow_command_is_acked_in_time_and_answered_later(slack, imported_plan, monkeypatch):  # type: ignore[no-untyped-def]
+    """Slack gives up on an ack after 3 s: work that outlasts the budget is answered later."""
+    from bot.slack.listeners import commands
+    from handlers import router
+
+    monkeypatch.setattr(commands, "ACK_BUDGET_S", 0.05)
+    real = router.execute
+
+    def slow(ctx, text):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # a database under load, say
+        return real(ctx, text)
+
+    monkeypatch.setattr(router, "execute", slow)
+    started = time.monotonic()
+    resp = slack.form(  # dispatch without waiting for the listeners to finish
+        {
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "U1",
+            "command": "/atgard",
+            "text": "visa 1.3",
+            "response_url": slack.fake.response_url("slow"),
+            "trigger_id": "trigger-slow",
+        }
+    )
+    assert time.monotonic() - started < 0.25  # acked before the work was done
+    assert resp.status == 200 and resp.body == ""
+    slack.settle()
+    body = slack.fake.wait_for("response_url")[0].body
+    assert body["response_type"] == "ephemeral"
+    assert "Åtgärd 1.3" in all_text(body)

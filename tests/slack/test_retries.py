@@ -36,6 +36,7 @@ def test_retried_slash_command_stores_once(slack, imported_plan, session_factory
     body = _command_body(
         "uppfolj 1.3 Åtta möten hölls", "trigger-retry-1", slack.fake.response_url("r1")
     )
+    answered_in_ack = 0
     for retry in (None, "1", "2"):
         headers = signed_headers(body, "application/x-www-form-urlencoded")
         if retry:
@@ -43,13 +44,14 @@ def test_retried_slash_command_stores_once(slack, imported_plan, session_factory
             headers["x-slack-retry-reason"] = ["http_timeout"]
         resp = slack.app.dispatch(BoltRequest(body=body, headers=headers))
         assert resp.status == 200
+        answered_in_ack += bool(resp.body)
         slack.settle()
     assert [f.text for f in rows(session_factory, FollowUp)] == ["Åtta möten hölls"]
     with session_factory() as s:
         assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "uppfoljning")).all()) == 1
     # The user heard about it once, not three times.
     replies = [c for c in slack.fake.calls if c.path.endswith("/r1")]
-    assert len(replies) == 1
+    assert answered_in_ack + len(replies) == 1
 
 
 def test_double_submitted_modal_stores_once(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -103,10 +104,12 @@ def test_serve_handles_a_signed_slash_command(served, fake_slack, imported_plan)
     headers = {
         k: v[0] for k, v in signed_headers(body, "application/x-www-form-urlencoded").items()
     }
-    status, _ = http(served + "/slack/events", body.encode(), headers)
+    status, text = http(served + "/slack/events", body.encode(), headers)
     assert status == 200
-    answer = fake_slack.wait_for("response_url", timeout=10)[0].body
+    answer = json.loads(text)  # answered in the HTTP response itself
+    assert answer["response_type"] == "ephemeral"
     assert "Åtgärd 1.3" in str(answer["blocks"])
+    assert fake_slack.of("response_url") == []
     # Unsigned requests and unknown paths are refused.
     assert (
         http(

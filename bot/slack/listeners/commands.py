@@ -1,8 +1,16 @@
-"""`/atgard …`: ack at once, then parse, run and answer in a lazy listener."""
+"""`/atgard …`: answered in the ack itself when the work is quick (it nearly always is),
+otherwise acked within Slack's 3 s and answered through response_url when done.
+
+Answering in the ack saves the user a second HTTP round trip and the bot a lazy listener
+(a deep copy of the request) and an outgoing POST per command; see bench/results.md.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -10,34 +18,77 @@ from slack_sdk import WebClient
 
 from bot.slack.deps import deps_of
 from bot.slack.incoming import unslack
-from bot.slack.send import deliver, open_form_for
+from bot.slack.render import render_message
+from bot.slack.send import ack_part, deliver, open_form_for
 from handlers import router
+from handlers.context import CommandContext
+from handlers.texts import UNEXPECTED
+from models.replies import Reply
+
+log = logging.getLogger(__name__)
 
 # `/atgard`, or a renamed copy such as `/atgard-kungsholmen` when two plans share a workspace.
 COMMAND = re.compile(r"^/atgard")
+# Slack gives up on an ack after 3 s; what is not done by then is answered via response_url.
+ACK_BUDGET_S = 2.0
+# The work runs here so the listener can stop waiting for it; sized above Bolt's listener pool
+# so a listener never waits for a free worker.
+_WORK = ThreadPoolExecutor(max_workers=16, thread_name_prefix="atgard-command")
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(ack=ack_now, lazy=[run_command])
+    app.command(COMMAND)(answer_command)
 
 
-def ack_now(ack: Ack) -> None:
-    ack()
-
-
-def run_command(
-    body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+def answer_command(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ctx = deps_of(context).command_context(
-        client,
-        user_id=body["user_id"],
-        user_name=body.get("user_name"),
-        channel_id=body.get("channel_id"),
-        # A retried delivery carries the same trigger id: it must not store twice.
-        request_key=f"cmd:{body['trigger_id']}" if body.get("trigger_id") else None,
-    )
-    reply = router.execute(ctx, unslack(body.get("text") or ""))
+    deps = deps_of(context)
+    text = unslack(body.get("text") or "")
+
+    def work() -> tuple[CommandContext, Reply]:
+        ctx = deps.command_context(
+            client,
+            user_id=body["user_id"],
+            user_name=body.get("user_name"),
+            channel_id=body.get("channel_id"),
+            # A retried delivery carries the same trigger id: it must not store twice.
+            request_key=f"cmd:{body['trigger_id']}" if body.get("trigger_id") else None,
+        )
+        return ctx, router.execute(ctx, text)
+
+    future = _WORK.submit(work)
+    try:
+        ctx, reply = future.result(timeout=ACK_BUDGET_S)
+    except FutureTimeout:
+        log.info("command slower than %.1f s: answering via response_url", ACK_BUDGET_S)
+        ack()
+        ctx, reply = future.result()
+        finish(client, body, ctx, reply, respond, acked=False)
+        return
+    except Exception:
+        log.exception("command failed before it was answered")
+        ack(response_type="ephemeral", text=UNEXPECTED)
+        return
+    quick = ack_part(reply)
+    if quick is None:
+        ack()
+    else:
+        ack(response_type="ephemeral", **render_message(quick))
+    # Whatever cannot go in the ack (channel posts, files, forms) follows it.
+    finish(client, body, ctx, reply, respond, acked=quick is not None)
+
+
+def finish(
+    client: WebClient,
+    body: dict[str, Any],
+    ctx: CommandContext,
+    reply: Reply,
+    respond: Respond,
+    *,
+    acked: bool,
+) -> None:
     if reply.form is not None:
         open_form_for(client, reply.form, body, ctx, respond=respond)
         return
-    deliver(client, ctx, reply, respond=respond)
+    deliver(client, ctx, reply, respond=respond, acked=acked)

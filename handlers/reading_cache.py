@@ -1,0 +1,67 @@
+"""Replies read from a plan, kept while the plan is unchanged.
+
+`lista` is the most used command and reads the whole plan's state (seven queries, ~7 ms of
+ORM work; bench/results.md). Its answer depends only on the plan's contents, the day and
+what was asked, so it is kept under (plan, revision, day, question): any change to the plan
+bumps its revision in the same transaction (models.revision), so a stale answer is never
+served — not even across processes, since the revision is read from the database.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import replace
+
+from models.replies import Reply
+
+MAX_ENTRIES = 1024
+
+
+def _copy(reply: Reply) -> Reply:
+    """A copy the caller may change (the router masks texts in place)."""
+    return replace(
+        reply,
+        sections=[
+            replace(s, fields=list(s.fields), buttons=list(s.buttons)) for s in reply.sections
+        ],
+        images=list(reply.images),
+        attachments=list(reply.attachments),
+        errors=dict(reply.errors),
+    )
+
+
+class ReadingCache:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._entries: OrderedDict[Hashable, Reply] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Reply]) -> Reply:
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return _copy(cached)
+            self.misses += 1
+        reply = make()  # outside the lock: two threads may both make it, which is harmless
+        if not reply.failed:
+            with self._lock:
+                self._entries[key] = _copy(reply)
+                while len(self._entries) > self._max:
+                    self._entries.popitem(last=False)
+        return reply
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# One per process: the key carries the plan id, so plans and databases never mix... except
+# two databases in one process (tests) whose plans share an id and a revision; the database
+# URL in the key keeps them apart.
+LISTS = ReadingCache()

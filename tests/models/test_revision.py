@@ -1,0 +1,81 @@
+"""Plan revisions: every change to a plan's contents bumps it, in the same transaction; reads
+and other plans' changes do not. `lista`'s cache is only as right as this."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from bot.db import SessionFactory, make_session_factory
+from handlers import router
+from handlers.reading_cache import LISTS
+from models.tables import FollowUp, Measure, MeasureStatus, Plan
+
+
+def revision(session_factory: SessionFactory, plan_id: int) -> int:
+    with session_factory() as s:
+        plan = s.get(Plan, plan_id)
+        assert plan is not None
+        return plan.revision
+
+
+def test_writes_bump_the_plan_and_reads_do_not(session_factory, imported_plan, make_ctx) -> None:  # type: ignore[no-untyped-def]
+    pid = imported_plan.id
+    other = Plan(district="Norrmalm", year=2024, title="Norrmalm")  # older: not the default
+    with session_factory.begin() as s:
+        s.add(other)
+    start, other_start = revision(session_factory, pid), revision(session_factory, other.id)
+    ctx = make_ctx()
+    router.execute(ctx, "lista")
+    router.execute(ctx, "visa 1.3")
+    assert revision(session_factory, pid) == start
+
+    steps = [
+        "uppfolj 1.3 Åtta möten hölls",  # follow-up
+        "klar 2.3",  # occurrence
+        "rytm 1.3 4/år",  # the measure itself
+    ]
+    seen = start
+    for step in steps:
+        reply = router.execute(make_ctx(user="UADMIN"), step)
+        assert not reply.failed, reply.plain()
+        now = revision(session_factory, pid)
+        assert now > seen, step
+        seen = now
+    with session_factory.begin() as s:  # a deletion counts too
+        fu = s.exec(select(FollowUp)).first()
+        s.delete(fu)
+    assert revision(session_factory, pid) > seen
+    assert revision(session_factory, other.id) == other_start
+
+
+def test_a_failed_write_leaves_the_revision(session_factory, imported_plan, make_ctx) -> None:  # type: ignore[no-untyped-def]
+    start = revision(session_factory, imported_plan.id)
+    reply = router.execute(make_ctx(), "klar 2.3 2030-01-01")  # refused: in the future
+    assert reply.failed
+    assert revision(session_factory, imported_plan.id) == start
+
+
+def test_lista_shows_a_change_made_by_another_process(
+    engine, session_factory, imported_plan, make_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    """Another process (the CLI, another web worker) has its own sessions: the revision it
+    bumps in the database is what makes this process's cached list stale."""
+    LISTS.clear()
+    ctx = make_ctx()
+    before = router.execute(ctx, "lista 2").plain()
+    assert router.execute(ctx, "lista 2").plain() == before
+    hits = LISTS.hits
+    assert hits >= 1  # the second answer came from the cache
+
+    elsewhere = make_session_factory(engine)  # stands in for the other process's sessions
+    with elsewhere.begin() as s:
+        m = s.exec(
+            select(Measure).where(Measure.plan_id == imported_plan.id, Measure.ref == "2.3")
+        ).one()
+        m.status = MeasureStatus.DONE
+        m.done_on = date(2025, 4, 1)
+    after = router.execute(ctx, "lista 2").plain()
+    assert after != before
+    assert LISTS.hits == hits  # recomputed, not served from the cache
