@@ -3,6 +3,8 @@
 wrapper).
 
 `python -m bench.bare_app --port P` with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL.
+BARE_PROCESS_BEFORE_RESPONSE=1 runs it as the bot runs Bolt (listeners in the request thread,
+no 10 ms polling for ack()); unset, it is Bolt's default.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def load() -> Any:
         client=client,
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         token_verification_enabled=False,
+        process_before_response=os.environ.get("BARE_PROCESS_BEFORE_RESPONSE") == "1",
     )
 
     @app.command(re.compile(r"^/atgard"))

@@ -102,11 +102,16 @@ def drop_checkout(path: Path) -> None:
     )
 
 
-def start_bare(api_url: str, tmp: Path) -> Server:
+def start_bare(api_url: str, tmp: Path, *, in_request: bool = False) -> Server:
+    """Bolt's defaults ("bare"), or Bolt as the bot runs it ("bare-inline":
+    process_before_response, no polling for ack())."""
+    env = env_for("sqlite://", api_url)
+    if in_request:
+        env["BARE_PROCESS_BEFORE_RESPONSE"] = "1"
     return Server(
-        "bare",
+        "bare-inline" if in_request else "bare",
         [sys.executable, "-m", "bench.bare_app", "--host", "127.0.0.1"],
-        env_for("sqlite://", api_url),
+        env,
         tmp,
     )
 
@@ -231,6 +236,8 @@ def run_http(
     try:
         bare = start_bare(api_url, tmp)
         servers.append(bare)
+        bare_inline = start_bare(api_url, tmp, in_request=True)
+        servers.append(bare_inline)
         bot = start_bot(database_url, api_url, tmp)
         servers.append(bot)
         bots = [bot]
@@ -245,11 +252,13 @@ def run_http(
         points: list[dict[str, Any]] = []
         # A few requests first so imports, pools and caches are warm in every server.
         load(bare, "lista", 2, 20, seconds)
+        load(bare_inline, "lista", 2, 20, seconds)
         for b in bots:
             load(b, "lista", 2, 20, seconds, mode="ack")
         for c in levels:
             log(f"http {backend}: {c} concurrent")
             points.append(load(bare, "lista", c, requests, seconds, mode="bare"))
+            points.append(load(bare_inline, "lista", c, requests, seconds, mode="bare"))
             for b in bots:
                 points.append(load(b, "lista", c, requests, seconds, mode="ack"))
                 points.append(load(b, UPPFOLJ, c, requests, seconds, mode="ack"))

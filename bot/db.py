@@ -134,10 +134,10 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
 def make_session_factory(engine: Engine) -> SessionFactory:
     """Sessions that keep loaded objects usable after commit (replies are rendered afterwards)
     and bump a plan's revision whenever they change its contents (models.revision)."""
-    from models.revision import bump_revisions
+    from models.revision import track_revisions
 
     factory = sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
-    event.listen(factory, "before_flush", bump_revisions)
+    track_revisions(factory)
     return factory
 
 

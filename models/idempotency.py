@@ -8,8 +8,9 @@ are serialised by the primary key.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -24,20 +25,28 @@ class DuplicateRequest(Exception):
     """This request was already handled; the adapter answers quietly and stores nothing."""
 
 
+def _claim_statement(insert: Any) -> Any:
+    # ON CONFLICT rather than a savepoint: pysqlite would commit a bare SAVEPOINT on release.
+    # Core on the table, built once: claiming is on every write's path.
+    table = ProcessedRequest.__table__  # type: ignore[attr-defined]
+    return (
+        insert(table)
+        .values(key=bindparam("key"), created_at=bindparam("at"))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
+    )
+
+
+_CLAIM = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}
+
+
 def claim(session: Session, key: str | None) -> None:
     """Record `key` in the current transaction, or raise DuplicateRequest if it is taken."""
     if not key:
         return
-    # ON CONFLICT rather than a savepoint: pysqlite would commit a bare SAVEPOINT on release.
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(ProcessedRequest)
-        .values(key=key[:200], created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(col(ProcessedRequest.key))
-    )
-    if session.execute(stmt).first() is None:
+    session.flush()  # the changes it guards first, as an ORM statement would have
+    stmt = _CLAIM[session.get_bind().dialect.name]
+    if session.connection().execute(stmt, {"key": key[:200], "at": utcnow()}).first() is None:
         raise DuplicateRequest(key)
 
 

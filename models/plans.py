@@ -48,11 +48,16 @@ def group_for_channel(*, session: Session, platform: str, channel_id: str | None
 
 
 def resolve_scope(*, session: Session, platform: str, channel_id: str | None) -> Scope:
-    """The bound group's plan, else the newest plan."""
-    group = group_for_channel(session=session, platform=platform, channel_id=channel_id)
-    if group is not None:
-        plan = session.get(Plan, group.plan_id)
-        if plan is not None:
+    """The bound group's plan, else the newest plan. One query for a bound channel: every
+    command starts here."""
+    if channel_id:
+        row = session.exec(
+            select(Group, Plan)
+            .join(Plan, col(Plan.id) == Group.plan_id)
+            .where(Group.platform == platform, Group.channel_id == channel_id)
+        ).first()
+        if row is not None:
+            group, plan = row
             return Scope(plan=plan, group=group)
     return Scope(plan=get_plan(session=session), group=None)
 

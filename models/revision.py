@@ -1,5 +1,5 @@
-"""Plan revisions: every flush that changes a plan's contents bumps `plan.revision` in the
-same transaction, so a cached reading of the plan (handlers.reading_cache) is valid exactly
+"""Plan revisions: every transaction that changes a plan's contents bumps `plan.revision`
+before it commits, so a cached reading of the plan (handlers.reading_cache) is valid exactly
 while the revision it was made at is still the plan's.
 
 Installed on the session factory (bot.db.make_session_factory): every ORM write passes here.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, event, update
 from sqlmodel import Session
 
 from models.tables import (
@@ -32,11 +32,12 @@ _BY_MEASURE = (FollowUp, Occurrence, Assignment, MeetingMeasure)
 _BY_GROUP = (Meeting, PlannedMeeting)
 
 
-def bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
-    """before_flush: one UPDATE for the plans whose contents this flush changes."""
-    plans: set[int] = set()
-    measures: set[int] = set()
-    groups: set[int] = set()
+_TOUCHED = "atgard_touched"  # session.info: (plan ids, measure ids, group ids) not yet bumped
+
+
+def note_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """before_flush: remember which plans this transaction changes."""
+    plans, measures, groups = session.info.setdefault(_TOUCHED, (set(), set(), set()))
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Plan):
             if obj.id is not None and session.is_modified(obj):
@@ -49,23 +50,49 @@ def bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
                 measures.add(obj.measure_id)
         elif isinstance(obj, _BY_GROUP) and obj.group_id is not None:
             groups.add(obj.group_id)
-    if not (plans or measures or groups):
+
+
+_PLAN = Plan.__table__  # type: ignore[attr-defined]
+# Core, built once: an ORM statement in a commit hook would autoflush, and this runs on
+# every write.
+_BUMP = (
+    update(_PLAN)
+    .where(_PLAN.c.id.in_(bindparam("ids", expanding=True)))
+    .values(revision=_PLAN.c.revision + 1)
+)
+
+
+def bump_revisions(session: Session) -> None:
+    """before_commit: one UPDATE for the plans the transaction changed.
+
+    Done last, right before COMMIT, because the UPDATE locks the plan's row on PostgreSQL:
+    concurrent writers to one plan wait for each other only for this statement and the
+    commit, not for the whole transaction.
+    """
+    session.flush()  # the last changes pass note_changes first
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched or not any(touched):
         return
-    plan = Plan.__table__  # Core: an ORM statement here would autoflush inside the flush
-    measure, group = Measure.__table__, Group.__table__  # type: ignore[attr-defined]
-    stmt = (
-        update(plan)  # type: ignore[arg-type]
-        .where(
-            or_(
-                plan.c.id.in_(sorted(plans)),  # type: ignore[attr-defined]
-                plan.c.id.in_(  # type: ignore[attr-defined]
-                    select(measure.c.plan_id).where(measure.c.id.in_(sorted(measures)))
-                ),
-                plan.c.id.in_(  # type: ignore[attr-defined]
-                    select(group.c.plan_id).where(group.c.id.in_(sorted(groups)))
-                ),
-            )
-        )
-        .values(revision=plan.c.revision + 1)  # type: ignore[attr-defined]
-    )
-    session.connection().execute(stmt)
+    plans, measures, groups = touched
+    ids = set(plans)
+    # The measures and groups a write touches are nearly always loaded already (the handler
+    # read them): the identity map answers without SQL.
+    for model, keys in ((Measure, measures), (Group, groups)):
+        for key in keys:
+            obj = session.get(model, key)
+            if obj is not None:
+                ids.add(obj.plan_id)
+    if ids:
+        session.connection().execute(_BUMP, {"ids": sorted(ids)})
+
+
+def forget_changes(session: Session, *_args: Any) -> None:
+    """after_soft_rollback: nothing of the rolled-back changes remains to be announced."""
+    session.info.pop(_TOUCHED, None)
+
+
+def track_revisions(factory: Any) -> None:
+    """Install on a sessionmaker: every session it makes bumps the plans it changes."""
+    event.listen(factory, "before_flush", note_changes)
+    event.listen(factory, "before_commit", bump_revisions)
+    event.listen(factory, "after_soft_rollback", forget_changes)

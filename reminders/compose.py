@@ -105,8 +105,7 @@ def compose(
     if reminder.kind == Kind.DIGEST and prepared_digests and reminder.group_id in prepared_digests:
         if _bound_group(session, reminder) is None:
             return None
-        reply = copy.deepcopy(prepared_digests[reminder.group_id])
-        return _mark_late(reply, due_at, now)
+        return prepared_digest(prepared_digests, reminder.group_id, due_at=due_at, now=now)
     builders = {
         Kind.MEETING: _meeting,
         Kind.DIGEST: _digest,
@@ -118,6 +117,27 @@ def compose(
     build = builders.get(reminder.kind)  # type: ignore[call-overload]  # unknown kind: dropped
     reply = build(session, reminder, now, settings) if build else None
     return _mark_late(reply, due_at, now) if reply is not None else None
+
+
+def prepared_digest(
+    prepared: Mapping[int, Reply], group_id: int, *, due_at: datetime, now: datetime
+) -> Reply:
+    """A copy of this scan's digest for the group, marked late if it is.
+
+    The caller has checked that the row's group still exists and is bound to the row's
+    channel (`still_bound`)."""
+    return _mark_late(copy.deepcopy(prepared[group_id]), due_at, now)
+
+
+def still_bound(
+    *,
+    platform: str,
+    channel_id: str | None,
+    group_platform: str | None,
+    group_channel_id: str | None,
+) -> bool:
+    """A channel post still goes to its group's channel (a direct message has no channel)."""
+    return not channel_id or (group_channel_id == channel_id and group_platform == platform)
 
 
 def _mark_late(reply: Reply, due_at: datetime, now: datetime) -> Reply:
@@ -134,7 +154,12 @@ def _bound_group(session: Session, r: Reminder) -> tuple[Group, Plan] | None:
     group = session.get(Group, r.group_id) if r.group_id else None
     if group is None:
         return None
-    if r.channel_id and (group.channel_id != r.channel_id or group.platform != r.platform):
+    if not still_bound(
+        platform=r.platform,
+        channel_id=r.channel_id,
+        group_platform=group.platform,
+        group_channel_id=group.channel_id,
+    ):
         return None
     plan = session.get(Plan, group.plan_id)
     return (group, plan) if plan is not None else None

@@ -10,10 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import func
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from models.measures import latest_follow_ups
@@ -183,7 +182,7 @@ def build_digests(
     *, session: Session, groups_with_plans: Sequence[tuple[Group, Plan]], now: datetime
 ) -> dict[int, Reply]:
     """Every group's digest, by group id, in a fixed number of queries per distinct plan year
-    (nine for the usual single year) whatever the number of groups and plans.
+    (seven for the usual single year) whatever the number of groups and plans.
 
     Each reply is exactly what build_digest gives for that group.
     """
@@ -243,7 +242,7 @@ class _PlanFacts:
 def _plan_facts(
     session: Session, year: int, plans: dict[int, Plan], now: datetime
 ) -> dict[int, _PlanFacts]:
-    """Seven queries for all the plans of one year (they share the day and the period)."""
+    """Five queries for all the plans of one year (they share the day and the period)."""
     plan_ids = list(plans)
     on, period = _dates(next(iter(plans.values())), now)
     measures: dict[int, list[Measure]] = defaultdict(list)
@@ -262,19 +261,7 @@ def _plan_facts(
     ):
         areas[a.plan_id].append(a)
     in_plans = col(Measure.plan_id).in_(plan_ids)
-    # The newest follow-up per measure as it stood at the end of `on` (as measure_states).
-    newest_first = func.row_number().over(
-        partition_by=FollowUp.measure_id,
-        order_by=(col(FollowUp.created_at).desc(), col(FollowUp.id).desc()),
-    )
-    inner = (
-        select(FollowUp, newest_first.label("rn"))
-        .join(Measure, col(Measure.id) == FollowUp.measure_id)
-        .where(in_plans, col(FollowUp.created_at) <= end_of_day_utc(on))
-        .subquery()
-    )
-    newest = aliased(FollowUp, inner)
-    latest = {fu.measure_id: fu for fu in session.exec(select(newest).where(inner.c.rn == 1))}
+    latest, followed, new_fus = _follow_up_facts(session, in_plans, on, period, now)
     counts: dict[int, int] = defaultdict(int)
     start = date(year, 1, 1)
     for mid, n in session.exec(
@@ -292,24 +279,6 @@ def _plan_facts(
         .group_by(MeetingMeasure.measure_id)
     ):
         counts[mid] += n
-    followed: dict[int, set[int]] = defaultdict(set)
-    if period:
-        for mid, plan_id in session.exec(
-            select(FollowUp.measure_id, Measure.plan_id)
-            .join(Measure, col(Measure.id) == FollowUp.measure_id)
-            .where(in_plans, FollowUp.period == period)
-            .distinct()
-        ):
-            followed[plan_id].add(mid)
-    since = now - timedelta(days=7)
-    new_fus: dict[int, list[NewFollowUp]] = defaultdict(list)
-    for ref, verdict, created_at, plan_id in session.exec(
-        select(Measure.ref, FollowUp.verdict, FollowUp.created_at, Measure.plan_id)
-        .join(Measure, col(Measure.id) == FollowUp.measure_id)
-        .where(in_plans, col(FollowUp.created_at) >= since, col(FollowUp.created_at) < now)
-        .order_by(col(FollowUp.created_at), col(FollowUp.id))
-    ):
-        new_fus[plan_id].append(NewFollowUp(ref, verdict, created_at))
     out: dict[int, _PlanFacts] = {}
     for plan_id, plan in plans.items():
         plan_areas_ = areas.get(plan_id, [])
@@ -329,6 +298,66 @@ def _plan_facts(
             new_follow_ups=new_fus.get(plan_id, []),
         )
     return out
+
+
+class _Verdict(NamedTuple):
+    """The part of a measure's newest follow-up that a digest uses (its standing)."""
+
+    verdict: str
+
+
+def _follow_up_facts(
+    session: Session, in_plans: ColumnElement[bool], on: date, period: str | None, now: datetime
+) -> tuple[dict[int, FollowUp], dict[int, set[int]], dict[int, list[NewFollowUp]]]:
+    """One pass over the plans' follow-ups (one query) for the three things a digest needs:
+    each measure's newest follow-up as it stood at the end of `on` (as measure_states), the
+    measures with a follow-up for `period`, and the follow-ups logged in the seven days
+    before `now` (oldest first). Only rows that serve one of them leave the database, as
+    columns: building thousands of FollowUp objects cost more than the query."""
+    as_of = end_of_day_utc(on)
+    since = now - timedelta(days=7)
+    by_then = col(FollowUp.created_at) <= as_of
+    # Numbered newest first among the rows created by `as_of` (and, apart, among the later ones).
+    newest_first = func.row_number().over(
+        partition_by=(FollowUp.measure_id, by_then),
+        order_by=(col(FollowUp.created_at).desc(), col(FollowUp.id).desc()),
+    )
+    inner = (
+        select(
+            FollowUp.id,
+            FollowUp.measure_id,
+            FollowUp.verdict,
+            FollowUp.period,
+            FollowUp.created_at,
+            Measure.plan_id,
+            Measure.ref,
+            newest_first.label("rn"),
+        )
+        .join(Measure, col(Measure.id) == FollowUp.measure_id)
+        .where(in_plans)
+        .subquery()
+    )
+    c = inner.c
+    newest = (c.created_at <= as_of) & (c.rn == 1)
+    recent = (c.created_at >= since) & (c.created_at < now)
+    wanted = or_(newest, recent, c.period == period) if period else or_(newest, recent)
+    latest: dict[int, FollowUp] = {}
+    followed: dict[int, set[int]] = defaultdict(set)
+    new_fus: dict[int, list[NewFollowUp]] = defaultdict(list)
+    rows = session.execute(
+        select(c.measure_id, c.verdict, c.period, c.created_at, c.plan_id, c.ref, c.rn)
+        .where(wanted)
+        .order_by(c.created_at, c.id)
+    ).tuples()
+    for measure_id, verdict, fu_period, created_at, plan_id, ref, rn in rows:
+        if rn == 1 and created_at <= as_of:
+            # states_from reads only the verdict of it (standing_of); see _Verdict.
+            latest[measure_id] = cast(FollowUp, _Verdict(verdict))
+        if period and fu_period == period:
+            followed[plan_id].add(measure_id)
+        if since <= created_at < now:
+            new_fus[plan_id].append(NewFollowUp(ref, verdict, created_at))
+    return latest, followed, new_fus
 
 
 def render_digest(*, group: Group, plan: Plan, now: datetime, facts: DigestFacts) -> Reply:

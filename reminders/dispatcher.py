@@ -14,7 +14,13 @@ transaction; only the process whose UPDATE hit the row sends it, so any number o
 (replicas, a CLI run next to the bot) never send a row twice while they are alive. On
 PostgreSQL the candidate SELECT also uses FOR UPDATE SKIP LOCKED so scanners do not queue
 behind each other. While a row is `sending`, `due_at` holds the lease expiry, so the same
-index (status, due_at) finds both due and abandoned rows.
+index (status, due_at) finds both due and abandoned rows. Rows are still claimed and
+recorded one at a time, in the same order as ever (claim, post, record `sent`, claim the
+next), but the record of one row and the claim of the next share a transaction (one commit
+per row), on one connection for the whole scan with statements built once: the row says
+`sent` before the next message goes out, exactly as before. The digests due in a scan are
+built together first (`_prepare_digests`); the claim also reads the row's group, so a
+digest whose channel was unbound meanwhile is dropped, not sent.
 
 Delivery semantics (the crash window). Between "Slack accepted the message" and "the row
 says sent" a crash (SIGKILL, OOM, a lost host) leaves the row in `sending`, and chat.postMessage
@@ -42,12 +48,15 @@ looping (unless the lookup shows it was delivered after all).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, Select, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.config import Settings
@@ -56,7 +65,7 @@ from models import audit
 from models.notify import DeliveryFailed, Notifier
 from models.replies import Reply
 from models.tables import Group, Plan, Reminder
-from reminders.compose import compose
+from reminders.compose import compose, prepared_digest, still_bound
 from reminders.digest import build_digests
 from reminders.planner import Kind, Planned, insert_planned
 
@@ -118,13 +127,17 @@ def scan(
     _recover_abandoned(session_factory, notifier, now, settings, result, lease)
     _drop_stale(session_factory, now, result)
     prepared = _prepare_digests(session_factory, now, batch)
-    for _ in range(batch):
-        if not should_continue():
-            break
-        claimed = _claim_next(session_factory, now, lease)
-        if claimed is None:
-            break
-        _deliver(session_factory, notifier, claimed, now, settings, result, prepared)
+    _send_all(
+        session_factory,
+        notifier,
+        now,
+        settings,
+        result,
+        prepared,
+        batch=batch,
+        should_continue=should_continue,
+        lease=lease,
+    )
     return result
 
 
@@ -310,33 +323,171 @@ class _Claimed:
     key: str
     due_at: datetime  # when it was due before the claim (for "(försenad)")
     attempts: int
+    kind: str = ""
+    group_id: int | None = None
+    platform: str = "slack"
+    channel_id: str | None = None
+    user_id: str | None = None
+    # A digest's group, read with the claim: it exists and is bound to the row's channel.
+    bound: bool = False
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """A claimed row that was posted (sent) or had nothing to say (dropped). It is written in
+    the same transaction as the next claim, which follows the post at once: one commit per
+    row instead of two, and the row still says `sent` before the next message goes out."""
+
+    id: int
+    status: str
+    error: str | None = None
+    sent_at: datetime | None = None
+
+
+def _claim_select(*, postgres: bool) -> Select[Any]:
+    """The next due row, and its group's binding as it stands now (for a prepared digest).
+    The join is outside the LIMIT, so only the chosen row is looked up."""
+    due = (
+        sa_select(
+            Reminder.id,
+            Reminder.key,
+            Reminder.due_at,
+            Reminder.attempts,
+            Reminder.kind,
+            Reminder.group_id,
+            Reminder.platform,
+            Reminder.channel_id,
+            Reminder.user_id,
+        )
+        .where(Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(1)
+    )
+    if postgres:
+        due = due.with_for_update(skip_locked=True)
+    row = due.subquery("due")
+    return (
+        sa_select(row, Group.id, Group.platform, Group.channel_id)
+        .select_from(row)
+        .outerjoin(Group, col(Group.id) == row.c.group_id)
+    )
+
+
+# Built once: the scan runs them for every row (Core statements on one connection; building
+# them and an ORM session per row cost more than the database did).
+_CLAIM_SELECT = {False: _claim_select(postgres=False), True: _claim_select(postgres=True)}
+_CLAIM_UPDATE = (
+    update(Reminder)
+    .where(col(Reminder.id) == bindparam("rid"), Reminder.status == "pending")
+    .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
+)
+_RECORD_UPDATE = (
+    update(Reminder)
+    .where(col(Reminder.id) == bindparam("rid"), Reminder.status == "sending")
+    .values(
+        status=bindparam("new_status"),
+        last_error=bindparam("error"),
+        sent_at=bindparam("sent"),
+    )
+)
+
+
+def _send_all(
+    session_factory: SessionFactory,
+    notifier: Notifier,
+    now: datetime,
+    settings: Settings,
+    result: ScanResult,
+    prepared: dict[int, Reply],
+    *,
+    batch: int,
+    should_continue: Callable[[], bool],
+    lease: timedelta,
+) -> None:
+    """Claim, send and record due rows one by one, on one connection for the whole scan."""
+    with session_factory() as s:
+        engine = s.get_bind()
+    postgres = engine.dialect.name == "postgresql"
+    outcome: _Outcome | None = None
+    with engine.connect() as conn:
+        try:
+            for _ in range(batch):
+                if not should_continue():
+                    break
+                claimed = _claim_next(conn, now, lease, postgres=postgres, record=outcome)
+                outcome = None  # written with the claim
+                if claimed is None:
+                    break
+                outcome = _deliver(
+                    session_factory, notifier, claimed, now, settings, result, prepared
+                )
+        except BaseException:
+            if outcome is not None:  # the claim that carried it failed: try on its own
+                with contextlib.suppress(Exception):
+                    _record(conn, outcome)
+            raise
+        if outcome is not None:
+            _record(conn, outcome)
+
+
+def _record(conn: Connection, outcome: _Outcome) -> None:
+    with conn.begin():
+        _write(conn, outcome)
+
+
+def _write(conn: Connection, outcome: _Outcome) -> None:
+    conn.execute(
+        _RECORD_UPDATE,
+        {
+            "rid": outcome.id,
+            "new_status": outcome.status,
+            "error": outcome.error,
+            "sent": outcome.sent_at,
+        },
+    )
 
 
 def _claim_next(
-    session_factory: SessionFactory, now: datetime, lease: timedelta
+    conn: Connection,
+    now: datetime,
+    lease: timedelta,
+    *,
+    postgres: bool,
+    record: _Outcome | None = None,
 ) -> _Claimed | None:
-    """Take one due row for this process, in its own transaction (rowcount 1 = ours)."""
+    """Take one due row for this process, in its own transaction (rowcount 1 = ours).
+    `record` (the previous row's outcome) is written first, in the same transaction."""
+    stmt = _CLAIM_SELECT[postgres]
     while True:
-        with session_factory.begin() as s:
-            stmt = (
-                select(Reminder.id, Reminder.key, Reminder.due_at, Reminder.attempts)
-                .where(Reminder.status == "pending", col(Reminder.due_at) <= now)
-                .order_by(col(Reminder.due_at), col(Reminder.id))
-                .limit(1)
-            )
-            if s.get_bind().dialect.name == "postgresql":
-                stmt = stmt.with_for_update(skip_locked=True)
-            row = s.exec(stmt).first()
+        with conn.begin():
+            if record is not None:
+                _write(conn, record)
+                record = None
+            row = conn.execute(stmt, {"now": now}).first()
             if row is None:
                 return None
-            rid, key, due_at, attempts = row
-            n = s.execute(
-                update(Reminder)
-                .where(col(Reminder.id) == rid, Reminder.status == "pending")
-                .values(status="sending", attempts=Reminder.attempts + 1, due_at=now + lease)
-            ).rowcount  # type: ignore[attr-defined]
+            rid, key, due_at, attempts, kind, group_id, platform, channel_id, user_id = row[:9]
+            group_found, group_platform, group_channel = row[9:]
+            n = conn.execute(_CLAIM_UPDATE, {"rid": rid, "lease_end": now + lease}).rowcount
             if n == 1:
-                return _Claimed(rid, key, due_at, attempts + 1)
+                return _Claimed(
+                    rid,
+                    key,
+                    due_at,
+                    attempts + 1,
+                    kind=kind,
+                    group_id=group_id,
+                    platform=platform,
+                    channel_id=channel_id,
+                    user_id=user_id,
+                    bound=group_found is not None
+                    and still_bound(
+                        platform=platform,
+                        channel_id=channel_id,
+                        group_platform=group_platform,
+                        group_channel_id=group_channel,
+                    ),
+                )
         # Another scanner won the race for this row: look for the next one.
 
 
@@ -348,24 +499,34 @@ def _deliver(
     settings: Settings,
     result: ScanResult,
     prepared: dict[int, Reply] | None = None,
-) -> None:
+) -> _Outcome | None:
+    """Compose and post one claimed row. Returns what to record (sent or dropped); a failed
+    attempt is recorded here (None)."""
     try:
-        with session_factory.begin() as s:
-            row = s.get(Reminder, c.id)
-            assert row is not None
-            reply = compose(
-                session=s,
-                reminder=row,
-                now=now,
-                settings=settings,
-                due_at=c.due_at,
-                prepared_digests=prepared,
+        reply: Reply | None
+        if c.kind == Kind.DIGEST and prepared and c.group_id in prepared:
+            # This scan's digest, built with the others; its binding was read with the claim.
+            assert c.group_id is not None
+            reply = (
+                prepared_digest(prepared, c.group_id, due_at=c.due_at, now=now) if c.bound else None
             )
-            target = {"channel_id": row.channel_id, "user_id": row.user_id}
+            target = {"channel_id": c.channel_id, "user_id": c.user_id}
+        else:
+            with session_factory.begin() as s:
+                row = s.get(Reminder, c.id)
+                assert row is not None
+                reply = compose(
+                    session=s,
+                    reminder=row,
+                    now=now,
+                    settings=settings,
+                    due_at=c.due_at,
+                    prepared_digests=prepared,
+                )
+                target = {"channel_id": row.channel_id, "user_id": row.user_id}
         if reply is None:
-            _finish(session_factory, c, status="dropped", error=REASON_NOTHING)
             result.dropped.append(c.key)
-            return
+            return _Outcome(c.id, "dropped", error=REASON_NOTHING)
         notifier.post(reply=reply, key=c.key, **target)
     except DeliveryFailed as e:
         _failed_attempt(
@@ -377,7 +538,7 @@ def _deliver(
             result=result,
             settings=settings,
         )
-        return
+        return None
     except Exception as e:  # a bug or an outage must not stop the other reminders
         log.exception("Reminder %s could not be composed or sent", c.key)
         _failed_attempt(
@@ -389,25 +550,9 @@ def _deliver(
             result=result,
             settings=settings,
         )
-        return
-    _finish(session_factory, c, status="sent", sent_at=now)
+        return None
     result.sent.append(c.key)
-
-
-def _finish(
-    session_factory: SessionFactory,
-    c: _Claimed,
-    *,
-    status: str,
-    error: str | None = None,
-    sent_at: datetime | None = None,
-) -> None:
-    with session_factory.begin() as s:
-        s.execute(
-            update(Reminder)
-            .where(col(Reminder.id) == c.id, Reminder.status == "sending")
-            .values(status=status, last_error=error, sent_at=sent_at)
-        )
+    return _Outcome(c.id, "sent", sent_at=now)
 
 
 def _failed_attempt(

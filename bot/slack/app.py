@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App, BoltContext
@@ -50,14 +50,26 @@ def create_app(
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
+    executor = listener_executor or ThreadPoolExecutor(
+        max_workers=10, thread_name_prefix="atgard-listener"
+    )
     app = App(
         client=client,
         signing_secret=secret,
         request_verification_enabled=bool(secret),
         logger=logging.getLogger("atgard.slack.bolt"),
-        **({"listener_executor": listener_executor} if listener_executor else {}),
+        # Listeners run in the request's thread and Bolt answers when they return: no 10 ms
+        # polling for ack() (bench/results.md). Whatever follows an ack goes to `executor`
+        # (lazy listeners, Deps.background) so the answer never waits for it.
+        process_before_response=True,
+        listener_executor=executor,
     )
-    deps = Deps(settings=settings, session_factory=session_factory, clock=clock or system_clock)
+    deps = Deps(
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock or system_clock,
+        background=executor,
+    )
 
     @app.use
     def put_deps(context: BoltContext, next: Callable[[], None]) -> None:

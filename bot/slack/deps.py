@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,8 @@ class Deps:
     settings: Settings
     session_factory: SessionFactory
     clock: Callable[[], datetime] = system_clock
+    # Runs what follows an ack (channel posts, forms, files): Bolt's listener executor.
+    background: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=10))
     _coordinators: _UsergroupCache = field(default_factory=_UsergroupCache)
 
     def __copy__(self) -> Deps:

@@ -11,7 +11,7 @@ from models.tables import FollowUp, Group, Measure, Meeting, Plan, Reminder
 from reminders.digest import MAX_NEEDS, build_digest
 from reminders.dispatcher import scan
 from reminders.planner import plan_reminders
-from tests.reminders.support import Bound, plan_meeting, rows, utc
+from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
 
 NOW = utc(2025, 4, 22, 6, 0)  # Tuesday 22 April 08.00 CEST (Monday was Annandag påsk)
 
@@ -184,3 +184,34 @@ def test_unbound_channel_gets_no_digest(session_factory, settings, notifier, bou
     )
     assert [x.target for x in notifier.sent if "Veckobrev" in (x.reply.title or "")] == ["#CSSP"]
     assert any(k.startswith("digest|slack|#CEST") for k in result.dropped)
+
+
+def test_channel_unbound_during_the_scan_gets_no_digest(
+    session_factory, settings, bound: Bound
+) -> None:
+    """The scan builds its digests before sending; the binding is read again at each claim."""
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 5, 1, 12, 0), settings=settings)
+
+    class UnbindsTheOther(RecordingNotifier):
+        def post(self, **kw) -> None:  # type: ignore[no-untyped-def]
+            super().post(**kw)
+            if "Veckobrev" in (kw["reply"].title or "") and len(self.sent) == 1:
+                other = bound.est.id if kw["channel_id"] == "CSSP" else bound.ssp.id
+                with session_factory.begin() as s:
+                    g = s.get(Group, other)
+                    assert g is not None
+                    g.channel_id = None
+                    g.platform = None
+
+    notifier = UnbindsTheOther()
+    due = min(r.due_at for r in rows(session_factory, "digest"))
+    result = scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=due + timedelta(minutes=1),
+        settings=settings,
+    )
+    digests = [x for x in notifier.sent if "Veckobrev" in (x.reply.title or "")]
+    assert len(digests) == 1
+    assert [k for k in result.dropped if k.startswith("digest|")] != []

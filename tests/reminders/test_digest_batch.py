@@ -60,6 +60,32 @@ def test_batch_equals_per_group_on_the_imported_plan(session_factory, bound: Bou
     assert "uppföljning" in per_group[bound.ssp.id].sections[3].text
 
 
+def test_batch_equals_per_group_around_the_digest_moment(session_factory, bound: Bound) -> None:
+    """Follow-ups logged later that day or after it, and a recent one for another period:
+    the batch's single follow-up read takes the same newest one, news and tertial gaps."""
+    with session_factory.begin() as s:
+        a, b, c = list(s.exec(select(Measure).order_by(Measure.id)))[:3]  # type: ignore[arg-type]
+        for measure, period, verdict, at in (
+            (a, "2025-T1", "delvis", utc(2025, 4, 16, 9)),
+            (a, "2025-T1", "uppfyllt", utc(2025, 4, 23, 9)),  # after the digest's day
+            (b, "2024-T3", "ej_uppfyllt", utc(2025, 4, 20, 9)),  # recent, another tertial
+            (c, "2025-T1", "uppfyllt", utc(2025, 4, 22, 10)),  # later on the digest's day
+        ):
+            s.add(
+                FollowUp(
+                    measure_id=measure.id,  # type: ignore[arg-type]
+                    period=period,
+                    verdict=verdict,
+                    text="Uppföljning.",
+                    created_at=at,
+                )
+            )
+    per_group = _per_group(session_factory)
+    assert _batch(session_factory) == per_group
+    since = per_group[bound.ssp.id].sections[3].text
+    assert b.ref in since and c.ref not in since
+
+
 def test_batch_equals_per_group_on_generated_plans(session_factory) -> None:
     engine = session_factory.kw["bind"]
     generate(engine, Scale(municipalities=4, measures=12, years=2, channels=14))
@@ -133,6 +159,6 @@ def test_a_scan_sends_the_batched_digests_unchanged(
     for d in digests:
         assert d.reply == expected[by_channel[d.channel_id]]
     assert len(result.sent) >= 2
-    # The batch's three follow-up reads serve every group; one by one it is three per group.
+    # The batch's one follow-up read serves every group; one by one it is three per group.
     follow_up_reads = [q for q in statements if "FROM follow_up" in q]
-    assert len(follow_up_reads) == 3
+    assert len(follow_up_reads) == 1

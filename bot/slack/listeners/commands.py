@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -63,8 +64,12 @@ def answer_command(
     except FutureTimeout:
         log.info("command slower than %.1f s: answering via response_url", ACK_BUDGET_S)
         ack()
-        ctx, reply = future.result()
-        finish(client, body, ctx, reply, respond, acked=False)
+
+        def later() -> None:
+            ctx, reply = future.result()
+            finish(client, body, ctx, reply, respond, acked=False)
+
+        deps.background.submit(_logged(later))
         return
     except Exception:
         log.exception("command failed before it was answered")
@@ -75,8 +80,24 @@ def answer_command(
         ack()
     else:
         ack(response_type="ephemeral", **render_message(quick))
-    # Whatever cannot go in the ack (channel posts, files, forms) follows it.
-    finish(client, body, ctx, reply, respond, acked=quick is not None)
+    if quick is not reply or reply.images or reply.attachments:
+        # Whatever cannot go in the ack (channel posts, files, forms) follows it, after the
+        # HTTP answer has gone (Bolt answers when this listener returns).
+        deps.background.submit(
+            _logged(lambda: finish(client, body, ctx, reply, respond, acked=quick is not None))
+        )
+
+
+def _logged(fn: Callable[[], None]) -> Callable[[], None]:
+    """Background work has no caller to raise to: log its failures."""
+
+    def run() -> None:
+        try:
+            fn()
+        except Exception:
+            log.exception("delivering a command's answer failed")
+
+    return run
 
 
 def finish(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -18,7 +18,12 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(on_home_opened)
+    # Acked at once; the tab is published after the answer has gone.
+    app.event("app_home_opened")(ack=_ack, lazy=[on_home_opened])
+
+
+def _ack(ack: Ack) -> None:
+    ack()
 
 
 def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -53,6 +53,10 @@ def submit_form(
         return
     ack()
     respond = Respond(response_url=extra["r"]) if extra.get("r") else None
-    deliver(client, ctx, reply, respond=respond)
-    if extra.get("h"):
-        publish_home(client, deps, ctx.actor.user_id)
+
+    def after() -> None:  # after the modal has closed (Bolt answers when this returns)
+        deliver(client, ctx, reply, respond=respond)
+        if extra.get("h"):
+            publish_home(client, deps, ctx.actor.user_id)
+
+    deps.background.submit(after)
