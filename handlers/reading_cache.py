@@ -35,25 +35,45 @@ def _copy(reply: Reply) -> Reply:
 class ReadingCache:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._entries: OrderedDict[Hashable, Reply] = OrderedDict()
+        self._making: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
         self._max = max_entries
         self.hits = 0
         self.misses = 0
 
     def get_or_make(self, key: Hashable, make: Callable[[], Reply]) -> Reply:
-        with self._lock:
-            cached = self._entries.get(key)
-            if cached is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return _copy(cached)
-            self.misses += 1
-        reply = make()  # outside the lock: two threads may both make it, which is harmless
-        if not reply.failed:
+        """The cached reply, or `make()`'s. Requests that miss the same key together wait
+        for the first one's answer instead of all computing it (a burst of `lista` right
+        after a change to a thousand-measure plan)."""
+        for _ in range(2):
             with self._lock:
-                self._entries[key] = _copy(reply)
-                while len(self._entries) > self._max:
-                    self._entries.popitem(last=False)
+                cached = self._entries.get(key)
+                if cached is not None:
+                    self._entries.move_to_end(key)
+                    self.hits += 1
+                    return _copy(cached)
+                underway = self._making.get(key)
+                if underway is None:
+                    self._making[key] = threading.Event()
+                    break
+            underway.wait(timeout=5.0)  # then look again; if it failed, make it ourselves
+        else:
+            with self._lock:
+                self._making.setdefault(key, threading.Event())
+        with self._lock:
+            self.misses += 1
+        try:
+            reply = make()
+            if not reply.failed:
+                with self._lock:
+                    self._entries[key] = _copy(reply)
+                    while len(self._entries) > self._max:
+                        self._entries.popitem(last=False)
+        finally:
+            with self._lock:
+                done = self._making.pop(key, None)
+            if done is not None:
+                done.set()
         return reply
 
     def clear(self) -> None:
