@@ -346,7 +346,9 @@ def national_section(r: dict[str, Any]) -> list[str]:
         "",
         "The one-by-one rows render the first groups of the list (the sample) with "
         '`build_digest`; "per 900" scales that time linearly to all groups. Queries one by '
-        "one: 10 per group (N+1); batched: 9 for all groups of one plan year, whatever their "
+        "one: 10 per group (N+1); batched: "
+        + "/".join(sorted({str(n["digest_batch"]["queries"]) for n in r["national"]}))
+        + " for all groups of one plan year, whatever their "
         'number. The rhythm cache: the generated plans use 9 distinct "När" texts, so a warm '
         "cache is kinder than real plans; the cold figure parses every measure's text again.",
         "",
@@ -354,7 +356,9 @@ def national_section(r: dict[str, Any]) -> list[str]:
         "",
         "The bot serves the national database; the load's channel is the large city's bound SSP "
         "channel. `lista alla` computes the state of every measure of the plan "
-        "and shows the first page; `lista` shows the group's own measures. Closed loop.",
+        "and shows the first page; `lista` shows the group's own measures. Closed loop. "
+        "Answers are cached per plan revision (section 4): the server is warmed with a few "
+        "`lista alla`, so the first `lista` requests of each worker are cold.",
         "",
         "| backend | clients | command | replies | replies/s | e2e p50 ms | e2e p95 ms | e2e p99 ms | ack p99 ms |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -426,71 +430,76 @@ def scheduler_section(r: dict[str, Any]) -> list[str]:
 
 BEFORE_AFTER = """## 4. What was slow, what changed, and what is still missed
 
-Profiled with pyinstrument (in the dev extras) and SQL timing per statement.
+Profiled with pyinstrument and cProfile (in-process, the real Bolt app with signed requests),
+py-spy on the running gunicorn worker (`--gil` shows who holds the interpreter), and SQL
+timing per statement. The HTTP tables above carry the bot as it was before this round
+(**before**, commit named in section 1) beside today's code in the same run.
 
-* **Weekly digests (fixed).** `build_digest` per group made 10 queries per channel (N+1:
-  9,000 queries for 900 channels) and spent most of its time in `latest_follow_ups`, which
-  loaded every follow-up of the plan's measures (13 per measure: five years of tertials) as
-  ORM objects to keep the newest, then parsed the same "När" texts again. Changes:
-  `models.measures.latest_follow_ups` lets the database pick the newest row per measure
-  (`row_number() over (partition by measure_id order by created_at desc, id desc)`, SQLite
-  and PostgreSQL); `models.measures.rhythm_of` caches parsed rhythms (a pure function of text
-  and year; `Rhythm` is frozen; errors are not cached); `reminders.digest.build_digests`
-  reads measures, areas, latest follow-ups, done counts, this tertial's follow-ups, the
-  week's news and planned meetings for all plans of a year in 9 queries and renders each
-  group with the same code as `build_digest` (`render_digest`; `models.progress.states_from`
-  is the pure half of `measure_states`), and tests/reminders/test_digest_batch.py checks that
-  the replies are identical. The "before" rows above run the old `latest_follow_ups` and
-  `rhythm_of` (bench/before.py) in the same run. During development, on this machine, the
-  old code rendered all 900 digests one by one in 33.0 s with 9,000 queries (SQLite); the
-  fixed `build_digest` in 15.6 s; the first `build_digests` in 3.9 s, and 2.8 s after it
-  stopped loading each meeting and follow-up of the past week as an ORM object and stopped
-  re-filtering the tertial's follow-ups per plan. The remaining time is SQLAlchemy building
-  18,000 `Measure` and 18,000 `FollowUp` objects; the figure sits close to the 3 s target
-  and moves with the machine's load.
-* **lista (fixed for large plans).** `lista` computed the state of every measure of the
-  plan to show ten: `handlers.measures.list_measures_reply` now computes states only for
-  the page's measures (all of them only for `lista försenade`, which filters on the state).
-  The reply is the same.
-* **PostgreSQL statistics.** Right after the bulk load PostgreSQL had no statistics and read
-  `follow_up` sequentially for each plan's latest follow-ups (29 ms instead of 0.2 ms per
-  query); a live database has them from autovacuum, so the generator and the reminder
-  insert now end with `ANALYZE` (on SQLite too).
-* **Peak RSS** is read from VmHWM: `getrusage` ru_maxrss survives fork+exec on Linux, so
-  the first run reported the benchmark parent's 239 MB for a 90 MB scan process.
-* **The generator** wrote every meeting's `created_at` as the generation day, so all 31,500
-  meetings counted as "logged this week"; meetings are now logged the day after they are held.
+### Slash commands over HTTP
+
+What the profiles showed, per command, in-process on one thread (before → after):
+`lista` 12.2 → 1.6 ms, `uppfolj` 10.4 → 5.8 ms. Under ten concurrent requests a single
+process did worse than that: ten threads made each `lista` cost 11 ms of CPU instead of 7
+(GIL hand-offs around every SQLite call), and the worker held the GIL only 20–50 % of the
+time, the rest being waits. The fixes, in the order they paid:
+
+* **lista's answer is cached per plan revision** (handlers/reading_cache.py,
+  models/revision.py, migration 0002). Seven queries and ~7 ms of ORM work became one query
+  (the channel's group and plan, now one join) and a copy of the cached reply. Every ORM
+  transaction that changes a plan's contents bumps `plan.revision` right before it commits
+  (one prepared UPDATE; done last so PostgreSQL's row lock is held only for it and the
+  COMMIT; bumping at the first flush had halved `uppfolj`'s throughput on PostgreSQL), and
+  the revision is read on every request, so another process's change is seen at once
+  (tests/models/test_revision.py). A burst of misses computes once.
+* **Commands are answered in the ack** (bot/slack/listeners/commands.py). The lazy listener
+  deep-copied each request (~1 ms) and the answer was a second HTTP request from the bot
+  (~1.5 ms of CPU, and a round trip for the user). Now the work runs with a 2 s budget and
+  its answer is the ack's body; slower work is acked empty and answered via response_url
+  (tests/slack/test_commands.py::test_slow_command_is_acked_in_time_and_answered_later).
+* **Bolt runs listeners in the request's thread** (`process_before_response`): with Bolt's
+  default the request thread polls for ack() every 10 ms, which is the bare default app's
+  12 ms at one client. Channel posts, forms and files follow the ack on Bolt's executor.
+* **SQLite writers queue on a lock** (bot/db.py) instead of SQLite's busy wait, which sleeps
+  up to 100 ms between tries: `uppfolj`'s end-to-end p99 at 10 clients was about a second
+  (see *before*). The idempotency key is now claimed last in the transaction (still inside
+  it), so the write lock is held only for the final flush and commit.
+* **Two worker processes** (`WEB_CONCURRENCY`, default 2; one runs the scheduler: an flock
+  next to the SQLite file, or PostgreSQL's advisory lock).
 
 ### Missed, and why
 
-* **HTTP throughput ≥ 60 % of the bare app.** At one client the bot acks as fast as the
-  bare app (90–99 %). From 10 clients on it reaches about 75–120 commands/s against the bare
-  app's 550–700 acks/s. The bot acks at once, but the lazy work of every command (Bolt's
-  lazy-listener dispatch, our ~3 ms of domain work for `lista` measured in-process, the
-  idempotency row, rendering, and the response_url POST) runs in the same single gunicorn
-  worker process, under the same GIL, on a 2-core machine whose other core runs the load
-  generator. So the ack rate settles at the rate the process can finish commands (about
-  12 ms of CPU each here) while the bare app spends ~1.5 ms per ack. 60 % would need the
-  whole command under ~2.5 ms of CPU, which a Python command that reads the database and
-  posts its answer does not reach. The honest levers are architectural and not taken here:
-  run the lazy work in another process (a job queue or a second gunicorn worker with the
-  scheduler moved to its own process) so acks never wait for the GIL, or more cores.
-* **p99 ≤ 150 ms at 10 concurrent.** Follows from the same saturation: 10 clients that
-  send back to back offer more than the ~75–120 commands/s the single worker finishes, so
-  requests queue (p50 ≈ 10 × 12 ms). At one client p99 is 15–40 ms end to end. With
-  real Slack traffic (people, not a closed loop) 10 *simultaneous* commands are a burst, and
-  the burst's last reply comes after about 10 × 12 ms.
-* **lista on the largest plan at 10 clients.** With one client p99 is about 110–130 ms
-  end to end (p50 ≈ 35 ms, down from ≈ 107 ms before the paging fix). Each request still
-  loads the plan's 1,002 measures as ORM objects to page and count them, and the single
-  worker finishes about 25 of these per second, so 10 clients sending back to back queue
-  (p99 ≈ 0.6–0.7 s). Next step, not taken: count and page in SQL (COUNT + LIMIT/OFFSET).
-* **Scheduler scan with digests due (improved, Monday peak still missed).** A scan now
-  builds all its due digests with `build_digests` before sending (reminders/dispatcher.py
-  `_prepare_digests`; the replies are unchanged, tests/reminders/test_digest_batch.py). In
-  the run before this change a scan with 20 digests due took 1.49 s (SQLite) / 1.56 s
-  (PostgreSQL) and one with 200 due 3.3 s / 7.1 s; see the table above for this run. What
-  remains is one short claim and one finish transaction per row plus the notifier call, so a
-  full batch of 200 rows still takes over a second; next step: claim and finish rows in
-  batches (one UPDATE … RETURNING per batch), keeping the per-row lease.
+* **Throughput ≥ 60 % of the bare app.** The ceiling moved: run the way the bot now runs
+  Bolt, the bare app acks in ~1.5 ms at one client and about 1,000–1,100 acks/s at 10
+  clients, against ~740 with Bolt's defaults (runs during this work: 850–1,130). `lista`
+  reaches roughly 30–50 % of that and `uppfolj` 12–19 % (see the table; before: 5–8 %). `uppfolj` is a real write: resolve the channel, check permissions,
+  insert the follow-up, its audit event and the idempotency key, bump the revision, commit,
+  render, about 5–6 ms of Python and SQL per command against the bare app's ~0.2 ms of
+  Bolt. On SQLite every write also passes through the file's single write lock. 60 % would
+  need the whole write under ~1 ms; the levers left are dropping the ORM on this path
+  (Core statements built once) and moving the audit insert out of the request, neither taken.
+* **Tails at 10 clients** (p99 around 150–180 ms in some cells and runs) come from the same
+  saturation on a 2-core machine shared with the load generator; p50 is 15–80 ms.
+* **lista on the largest plan, PostgreSQL, 10 clients**: p95 is ~55 ms, p99 is the few
+  requests that found a worker's cache cold (each of the two workers computes the
+  thousand-measure page once, ~200–250 ms under load; a burst of misses computes once).
+* **Weekly digests and the 290 exports** meet their targets in this run but sit close to
+  them: in another run during this work, on a busier machine, they measured 3.7 s and 33 s
+  with the exports' code unchanged between the two runs.
+* **Scheduler scan with 200 digests due** (reminders/dispatcher.py): marking a row sent now
+  shares a transaction with claiming the next (still marked before the next message goes
+  out), statements are built once on one connection, and the digests' follow-up facts are
+  one query: 1,213 → 412 queries and 601 → 202 commits per peak scan. SQLite now meets the
+  target; PostgreSQL is at about 1.0–1.4 s, the rest being one round trip per claim/record.
+  Next step: claim rows in batches with a per-row lease.
+
+### Earlier rounds
+
+* **Weekly digests.** `build_digest` per group made 10 queries per channel (N+1) and loaded
+  every follow-up as ORM objects: the newest per measure is now picked in SQL
+  (`row_number() over (…)`), rhythms are cached, and `build_digests` reads all plans of a
+  year in a fixed number of queries (tests/reminders/test_digest_batch.py checks the replies
+  are identical). The *one by one* rows in section 2 run the old code in the same run.
+* **lista on large plans** computes states only for the page's measures.
+* **PostgreSQL statistics**: the generator and reminder insert end with `ANALYZE`.
+* **Peak RSS** is read from VmHWM (ru_maxrss survives fork+exec).
 """
