@@ -16,7 +16,13 @@ from sqlalchemy import text
 
 from bot.db import make_engine, make_session_factory
 from bot.runtime import Runtime
-from reminders.leader import AlwaysLeader, FileLockLeader, PgAdvisoryLeader, leadership_for
+from reminders.leader import (
+    AlwaysLeader,
+    FileLockLeader,
+    Leadership,
+    PgAdvisoryLeader,
+    leadership_for,
+)
 from reminders.service import start_scheduler
 from tests.conftest import BACKEND
 from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, utc
@@ -62,16 +68,16 @@ time.sleep(120)
 """
 
 
-def test_sqlite_takeover_when_the_holding_worker_dies(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
+def takeover_after_sigkill(holder: str, args: list[str], me: Leadership) -> None:
+    """Start `holder` in its own process (it takes the lead and says so), SIGKILL it, and
+    check that `me` follows it and then takes over."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", FILE_HOLDER, url],
+        [sys.executable, "-c", holder, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    me = leadership_for(make_engine(url))
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "leader"
@@ -84,6 +90,11 @@ def test_sqlite_takeover_when_the_holding_worker_dies(tmp_path: Path) -> None:
             proc.kill()
             proc.wait(timeout=10)
         me.release()
+
+
+def test_sqlite_takeover_when_the_holding_worker_dies(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    takeover_after_sigkill(FILE_HOLDER, [url], leadership_for(make_engine(url)))
 
 
 @pg_only
@@ -137,26 +148,8 @@ time.sleep(120)
 @pg_only
 def test_takeover_when_the_holding_process_dies(database_url: str) -> None:
     key = _key()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, database_url, str(key)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
     me = PgAdvisoryLeader(make_engine(database_url), key)
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "leader"
-        assert not me.is_leader()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        assert wait_for(me.is_leader, timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-        me.release()
+    takeover_after_sigkill(HOLDER, [database_url, str(key)], me)
 
 
 @pg_only
