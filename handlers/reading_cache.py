@@ -45,7 +45,8 @@ class ReadingCache:
         """The cached reply, or `make()`'s. Requests that miss the same key together wait
         for the first one's answer instead of all computing it (a burst of `lista` right
         after a change to a thousand-measure plan)."""
-        for _ in range(2):
+        mine: threading.Event | None = None
+        while mine is None:
             with self._lock:
                 cached = self._entries.get(key)
                 if cached is not None:
@@ -54,14 +55,11 @@ class ReadingCache:
                     return _copy(cached)
                 underway = self._making.get(key)
                 if underway is None:
-                    self._making[key] = threading.Event()
+                    mine = self._making[key] = threading.Event()
+                    self.misses += 1
                     break
-            underway.wait(timeout=5.0)  # then look again; if it failed, make it ourselves
-        else:
-            with self._lock:
-                self._making.setdefault(key, threading.Event())
-        with self._lock:
-            self.misses += 1
+            if not underway.wait(timeout=5.0):
+                break  # the first one is stuck: make it without taking its place
         try:
             reply = make()
             if not reply.failed:
@@ -70,10 +68,10 @@ class ReadingCache:
                     while len(self._entries) > self._max:
                         self._entries.popitem(last=False)
         finally:
-            with self._lock:
-                done = self._making.pop(key, None)
-            if done is not None:
-                done.set()
+            if mine is not None:
+                with self._lock:
+                    del self._making[key]
+                mine.set()
         return reply
 
     def clear(self) -> None:
@@ -81,7 +79,6 @@ class ReadingCache:
             self._entries.clear()
 
 
-# One per process: the key carries the plan id, so plans and databases never mix... except
-# two databases in one process (tests) whose plans share an id and a revision; the database
-# URL in the key keeps them apart.
+# One per process. Callers put the database URL in the key besides the plan id: two databases
+# in one process (the tests) can hold plans with the same id and revision.
 LISTS = ReadingCache()
