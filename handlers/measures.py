@@ -13,10 +13,10 @@ from handlers.texts import LIST_FILTER_HELP, verdict_label
 from models import audit
 from models.groups import find_group
 from models.measures import assignees, get_measure, list_measures, measures_assigned_to
-from models.plans import Scope, areas, resolve_scope
+from models.plans import PlanHead, Scope, areas, get_plan, plan_head, resolve_scope
 from models.progress import Standing, area_progress, measure_states, progress_bar
 from models.replies import ActionId, Button, Reply, Section, Visibility
-from models.tables import Group
+from models.tables import Group, Plan
 
 PAGE_SIZE = 10
 
@@ -27,26 +27,39 @@ def _scope(session: Session, ctx: CommandContext) -> Scope:
 
 def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply:
     arg = (arg or "").strip()
-    with ctx.session_factory.begin() as s:
-        scope = _scope(s, ctx)
-    plan = scope.plan
+    engine = ctx.session_factory.kw["bind"]
+    # Which plan and revision, in one small query: a cached answer needs nothing more.
+    with engine.connect() as conn:
+        head = plan_head(connection=conn, platform=ctx.platform, channel_id=ctx.channel_id)
+    if head is None:
+        with ctx.session_factory() as s:
+            get_plan(session=s)  # no plan at all: its "import a plan first" message
+    assert head is not None
     lowered = arg.lower()
     key = (
-        str(ctx.session_factory.kw["bind"].url),
-        plan.id,
-        plan.revision,
+        str(engine.url),
+        head.plan_id,
+        head.revision,
         ctx.today(),
-        scope.group.id if scope.group else None,
+        head.group_id,
         lowered,
         page,
         # "mina" is the asker's own list.
         (ctx.platform, ctx.actor.user_id) if lowered == "mina" else None,
     )
-    return LISTS.get_or_make(key, lambda: _list_measures(ctx, scope, arg, page))
+    return LISTS.get_or_make(key, lambda: _list_measures(ctx, head, arg, page))
 
 
-def _list_measures(ctx: CommandContext, scope: Scope, arg: str, page: int) -> Reply:
+def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> Reply:
+    # The plan and group the key names (by id, not the channel again): what is cached under a
+    # key is always about that plan, at its revision or a newer one.
     with ctx.session_factory.begin() as s:
+        plan_row = s.get(Plan, head.plan_id)
+        if plan_row is None:  # deleted since the head was read: as if asked a moment later
+            scope = _scope(s, ctx)
+        else:
+            group = s.get(Group, head.group_id) if head.group_id is not None else None
+            scope = Scope(plan=plan_row, group=group)
         plan = scope.plan
         assert plan.id is not None
         title = plan.title

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -38,10 +38,13 @@ def _rhythm(override: str | None, when_text: str | None, year: int) -> Rhythm:
     return parse_when(when_text, year)
 
 
+_MEASURE_BY_REF = select(Measure).where(
+    Measure.plan_id == bindparam("plan_id"), Measure.ref == bindparam("ref")
+)  # built once: most commands name a measure
+
+
 def get_measure(*, session: Session, plan_id: int, ref: str) -> Measure:
-    measure = session.exec(
-        select(Measure).where(Measure.plan_id == plan_id, Measure.ref == ref)
-    ).first()
+    measure = session.exec(_MEASURE_BY_REF, params={"plan_id": plan_id, "ref": ref}).first()
     if measure is None:
         raise NotFound(f"Åtgärd {ref} finns inte i planen. Skriv `/atgard lista` för att se alla.")
     return measure

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from sqlalchemy import Connection, and_, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
@@ -16,6 +19,45 @@ class Scope:
 
     plan: Plan
     group: Group | None
+
+
+class PlanHead(NamedTuple):
+    """What a channel's commands act on, without loading it: the plan, its revision and the
+    bound group (None for an unbound channel, which works in the newest plan)."""
+
+    plan_id: int
+    revision: int
+    group_id: int | None
+
+
+_PLAN_T = Plan.__table__  # type: ignore[attr-defined]
+_GROUP_T = Group.__table__  # type: ignore[attr-defined]
+# Core, built once: this runs on every `lista`, and building an ORM statement and loading two
+# entities cost more than the query itself (bench/results.md). One statement for both cases
+# (the bound group's plan sorts first, else the newest plan): one round trip either way.
+_HEAD = (
+    sa_select(_PLAN_T.c.id, _PLAN_T.c.revision, _GROUP_T.c.id)
+    .select_from(
+        _PLAN_T.outerjoin(
+            _GROUP_T,
+            and_(
+                _GROUP_T.c.plan_id == _PLAN_T.c.id,
+                _GROUP_T.c.platform == bindparam("platform"),
+                _GROUP_T.c.channel_id == bindparam("channel_id"),
+            ),
+        )
+    )
+    .order_by(_GROUP_T.c.id.is_(None), _PLAN_T.c.year.desc(), _PLAN_T.c.id.desc())
+    .limit(1)
+)
+
+
+def plan_head(*, connection: Connection, platform: str, channel_id: str | None) -> PlanHead | None:
+    """The same choice as resolve_scope, as ids and the revision; None when there is no plan."""
+    row = connection.execute(
+        _HEAD, {"platform": platform, "channel_id": channel_id or None}
+    ).first()
+    return None if row is None else PlanHead(row[0], row[1], row[2])
 
 
 def latest_plan(*, session: Session) -> Plan | None:
@@ -47,14 +89,20 @@ def group_for_channel(*, session: Session, platform: str, channel_id: str | None
     ).first()
 
 
+# Built once (every command starts here): an ORM statement costs more to build than to run.
+_SCOPE_BOUND = (
+    select(Group, Plan)
+    .join(Plan, col(Plan.id) == Group.plan_id)
+    .where(Group.platform == bindparam("platform"), Group.channel_id == bindparam("channel_id"))
+)
+
+
 def resolve_scope(*, session: Session, platform: str, channel_id: str | None) -> Scope:
     """The bound group's plan, else the newest plan. One query for a bound channel: every
     command starts here."""
     if channel_id:
         row = session.exec(
-            select(Group, Plan)
-            .join(Plan, col(Plan.id) == Group.plan_id)
-            .where(Group.platform == platform, Group.channel_id == channel_id)
+            _SCOPE_BOUND, params={"platform": platform, "channel_id": channel_id}
         ).first()
         if row is not None:
             group, plan = row

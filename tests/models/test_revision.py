@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from bot.db import SessionFactory, make_session_factory
@@ -79,3 +80,52 @@ def test_lista_shows_a_change_made_by_another_process(
     after = router.execute(ctx, "lista 2").plain()
     assert after != before
     assert LISTS.hits == hits  # recomputed, not served from the cache
+
+
+def _statements(engine):  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_cached_lista_reads_one_row(engine, session_factory, imported_plan, make_ctx) -> None:  # type: ignore[no-untyped-def]
+    """The plan's id and revision in one query, then the cache: no ORM loading of the plan."""
+    LISTS.clear()
+    ctx = make_ctx()
+    first = router.execute(ctx, "lista").plain()
+    seen, stop = _statements(engine)
+    try:
+        assert router.execute(ctx, "lista").plain() == first
+    finally:
+        stop()
+    assert len(seen) == 1, seen
+    assert "revision" in seen[0]
+
+
+def test_lista_follows_the_channel_binding_and_the_newest_plan(
+    session_factory, imported_plan, make_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    LISTS.clear()
+    ctx = make_ctx(channel="CNEW")
+    unbound = router.execute(ctx, "lista").plain()
+    assert "SSPs åtgärder" not in unbound
+    bound = router.execute(make_ctx(user="UADMIN", channel="CNEW"), "koppla SSP")
+    assert not bound.failed, bound.plain()
+    assert "SSPs åtgärder" in router.execute(ctx, "lista").plain()
+
+    # An unbound channel works in the newest plan: a newer one shows at once.
+    with session_factory.begin() as s:
+        s.add(Plan(district="Kungsholmen", year=2026, title="Åtgärdsplan 2026"))
+    newest = router.execute(make_ctx(channel="COTHER"), "lista").plain()
+    assert "Åtgärdsplan 2026" in newest
+    assert "0 åtgärder" in newest
+
+
+def test_lista_without_any_plan_says_to_import_one(session_factory, make_ctx) -> None:  # type: ignore[no-untyped-def]
+    LISTS.clear()
+    reply = router.execute(make_ctx(), "lista")
+    assert "ingen åtgärdsplan inläst" in reply.plain()
