@@ -39,6 +39,7 @@ class Config:
     levels: tuple[int, ...]
     requests: int
     seconds: float
+    paired: tuple[int, int, int]  # rounds, clients, requests: the throughput ratio's rounds
     national_levels: tuple[int, ...]
     national_requests: int
     per_group_sample: int
@@ -52,6 +53,7 @@ FULL = Config(
     levels=(1, 10, 50),
     requests=300,
     seconds=20.0,
+    paired=(5, 10, 1000),
     national_levels=(1, 10),
     national_requests=300,
     per_group_sample=150,
@@ -64,6 +66,7 @@ QUICK = Config(
     levels=(1, 5),
     requests=30,
     seconds=5.0,
+    paired=(2, 5, 30),
     national_levels=(2,),
     national_requests=20,
     per_group_sample=9,
@@ -158,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                         requests=cfg.requests,
                         seconds=cfg.seconds,
                         before=before,
+                        paired=cfg.paired,
                     )
                 )
                 if before and backend == "postgresql":

@@ -224,12 +224,18 @@ def run_http(
     requests: int,
     seconds: float,
     before: tuple[str, str] | None = None,
+    paired: tuple[int, int, int] | None = None,
 ) -> dict[str, Any]:
     """The matrix for one database: at each concurrency the bare app, then the bot's lista and
     uppfolj (ack mode), then both closed-loop (end-to-end), one after the other.
 
     `before`: (git revision, an empty database URL of the same backend) to run the bot as it
-    was at that revision through the same points, interleaved with today's."""
+    was at that revision through the same points, interleaved with today's.
+
+    `paired`: (rounds, clients, requests) for the throughput ratio: each round measures the
+    in-request bare app, the bot's lista and uppfolj, and the bare app again, back to back, so
+    a ratio compares figures seconds apart (one point of the matrix can land in a burst of
+    another tenant's load; the median of the rounds does not)."""
     prepare_fixture(database_url, api_url)
     servers: list[Server] = []
     code: Path | None = None
@@ -265,6 +271,23 @@ def run_http(
             for b in bots:
                 points.append(load(b, "lista", c, requests, seconds, mode="e2e"))
                 points.append(load(b, UPPFOLJ, c, requests, seconds, mode="e2e"))
+        rounds = []
+        if paired is not None:
+            count, clients, n = paired
+            for r in range(count):
+                log(f"http {backend}: paired round {r + 1} of {count}")
+                first = load(bare_inline, "lista", clients, n, seconds, mode="bare")
+                lista = load(bot, "lista", clients, n, seconds, mode="ack")
+                uppfolj = load(bot, UPPFOLJ, clients, n, seconds, mode="ack")
+                last = load(bare_inline, "lista", clients, n, seconds, mode="bare")
+                rounds.append(
+                    {
+                        "clients": clients,
+                        "bare_rps": (first["rps"] + last["rps"]) / 2,
+                        "lista": lista,
+                        "uppfolj": uppfolj,
+                    }
+                )
         after = {s.name: s.rss() for s in servers}
     finally:
         for s in servers:
@@ -276,6 +299,7 @@ def run_http(
         "idle_rss": idle,
         "rss_after_load": after,
         "points": points,
+        "paired": rounds,
         "before": before[0] if before else None,
     }
 

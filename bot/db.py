@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
@@ -43,13 +43,47 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
         _serialize_sqlite_writes(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     # A stopped database must fail fast so the user hears "försök igen" within Slack's 3 s.
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("connect_timeout", 2)
-    return create_engine(database_url, connect_args=connect_args, hide_parameters=True, **kwargs)
+    engine = create_engine(database_url, connect_args=connect_args, hide_parameters=True, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection handed back less than this long ago is not pinged when taken again.
+PING_AFTER_IDLE_S = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping, but only for a connection that sat idle in the pool.
+
+    The ping finds connections a database restart has cut; it costs a round trip on every
+    checkout, as much as the one query a cached `lista` makes. A connection back in the pool
+    for under a second is used again unpinged: if the database went away in that second, that
+    one request gets "försök igen" and the pool starts afresh (SQLAlchemy invalidates the pool
+    on a disconnect error).
+    """
+
+    def stamp(_dbapi: Any, record: Any, *_args: Any) -> None:
+        record.info["atgard_idle_since"] = time.monotonic()
+
+    def ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("atgard_idle_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as e:
+            # The pool drops this connection and checks out another (SQLAlchemy's recipe).
+            raise exc.DisconnectionError("the pooled connection is gone") from e
+
+    event.listen(engine, "connect", stamp)
+    event.listen(engine, "checkin", stamp)
+    event.listen(engine, "checkout", ping)
 
 
 SQLITE_BUSY_SECONDS = 15.0

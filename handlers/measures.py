@@ -29,7 +29,9 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
     arg = (arg or "").strip()
     engine = ctx.session_factory.kw["bind"]
     # Which plan and revision, in one small query: a cached answer needs nothing more.
-    with engine.connect() as conn:
+    # Autocommit: one statement needs no transaction, and on PostgreSQL that saves the BEGIN
+    # and ROLLBACK round trips.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         head = plan_head(connection=conn, platform=ctx.platform, channel_id=ctx.channel_id)
     if head is None:
         with ctx.session_factory() as s:

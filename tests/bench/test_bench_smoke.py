@@ -76,3 +76,52 @@ def test_bench_pieces_on_tiny_data(session_factory, database_url) -> None:  # ty
         }
     )
     assert "build_digests" in report
+
+
+def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
+    """One round in a burst of other load must not decide the ratio either way."""
+
+    def point(rps: float) -> dict:  # type: ignore[type-arg]
+        return {"rps": rps, "p99_ms": 20.0, "requests": 1000}
+
+    rounds = [
+        {"clients": 10, "bare_rps": bare, "lista": point(li), "uppfolj": point(up)}
+        for bare, li, up in ((1000, 700, 200), (1000, 300, 250), (800, 520, 160))
+    ]
+    run = {
+        "backend": "sqlite",
+        "points": [],
+        "paired": rounds,
+        "idle_rss": {"bot": {"worker_mb": 70.0, "master_mb": 70.0, "workers": 2}},
+        "rss_after_load": {"bot": {"worker_mb": 80.0, "master_mb": 70.0, "workers": 2}},
+    }
+    report = write_report(
+        {
+            "machine": {
+                "date": "today",
+                "cores": "2",
+                "platform": "linux",
+                "python": "3",
+                "sqlite": "3",
+                "postgresql": "–",
+            },
+            "quick": True,
+            "config": {
+                "levels": [10],
+                "requests": 1,
+                "seconds": 1,
+                "scale": Scale().__dict__,
+            },
+            "http": [run],
+            "national": [],
+            "lista_national": [],
+            "scheduler": [],
+            "total_s": 1.0,
+        }
+    )
+    # lista: 70 %, 30 %, 65 % -> median 65 %, met; uppfolj: 20 %, 25 %, 20 % -> 20 %, missed.
+    lista = next(line for line in report.splitlines() if line.startswith("| lista: throughput"))
+    assert "median 65% of 3 paired rounds (30%–70%" in lista and "✅" in lista
+    uppfolj = next(line for line in report.splitlines() if line.startswith("| uppfolj: throughput"))
+    assert "median 20%" in uppfolj and "❌" in uppfolj
+    assert "paired rounds" in report

@@ -101,3 +101,47 @@ def test_sqlite_writers_queue_instead_of_polling(tmp_path) -> None:  # type: ign
     assert len(entities) == 161 and "rolled back" not in entities
     for e in engines:
         e.dispose()
+
+
+def _cut_pooled_connections(database_url: str, engine: Engine) -> None:
+    """What a database restart does to a pool: its connections' server ends are gone."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = make_engine(database_url, pool_size=1)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's pool")
+@pytest.mark.parametrize("idle_pinged", [True, False])
+def test_a_pooled_connection_is_pinged_after_sitting_idle(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, idle_pinged: bool
+) -> None:
+    """Idle long enough, a cut connection is found by the ping and replaced unseen; used again
+    at once, it is not pinged: that one request fails and the next one works again."""
+    from sqlalchemy import exc, text
+
+    import bot.db
+
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        _cut_pooled_connections(database_url, engine)
+        monkeypatch.setattr(bot.db, "PING_AFTER_IDLE_S", 0.0 if idle_pinged else 3600.0)
+        if idle_pinged:
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT 1")).scalar_one() == 1
+        else:
+            with pytest.raises(exc.OperationalError), engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            with engine.connect() as conn:  # the pool has started afresh
+                assert conn.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()
