@@ -5,22 +5,35 @@ Row life cycle (`Reminder.status`):
     pending --claim--> sending --post ok--> sent
                           |--permanent failure / attempts exhausted--> failed (+ audit, report)
                           |--transient failure--> pending, due_at = now + backoff
+                          |--never posted (scan stopped)--> pending, as before the claim
                           '--lease expired (the sender died)--> sent if delivered, else
                                                                 pending again (see below)
     pending --stale_at passed--> dropped (+ audit);  nothing left to say --> dropped
 
-Claiming is a conditional UPDATE (`WHERE id = ? AND status = 'pending'`) in its own short
-transaction; only the process whose UPDATE hit the row sends it, so any number of scanners
-(replicas, a CLI run next to the bot) never send a row twice while they are alive. On
-PostgreSQL the candidate SELECT also uses FOR UPDATE SKIP LOCKED so scanners do not queue
-behind each other. While a row is `sending`, `due_at` holds the lease expiry, so the same
-index (status, due_at) finds both due and abandoned rows. Rows are still claimed and
-recorded one at a time, in the same order as ever (claim, post, record `sent`, claim the
-next), but the record of one row and the claim of the next share a transaction (one commit
-per row), on one connection for the whole scan with statements built once: the row says
-`sent` before the next message goes out, exactly as before. The digests due in a scan are
-built together first (`_prepare_digests`); the claim also reads the row's group, so a
-digest whose channel was unbound meanwhile is dropped, not sent.
+Claiming takes a batch of up to CLAIM_ROWS due rows (oldest first) in one short transaction:
+each row becomes `sending`, its attempt is counted, and its `due_at` is set to its lease
+expiry, so the same index (status, due_at) finds both due and abandoned rows. On PostgreSQL
+this is ONE statement (UPDATE ... FROM a SELECT ... FOR UPDATE SKIP LOCKED ... RETURNING),
+so concurrent scanners skip each other's rows instead of queueing; on SQLite the candidates
+are read and one conditional UPDATE (`WHERE id IN (...) AND status = 'pending' AND due_at <=
+now`) claims them, RETURNING the rows this process won (a conditional UPDATE per row where
+SQLite is older than 3.35). Either way only the process whose claim hit a row sends it, so
+any number of scanners (replicas, a CLI run next to the bot) never send a row twice while
+they are alive. The claim returns the due time a row had (for "(försenad)") and reads its
+group, so a digest whose channel was unbound before its batch was claimed is dropped, not
+sent (a channel unbound while its batch is being posted still gets that digest).
+
+A batch is then posted row by row, in id order, outside any transaction. A failed post is
+recorded at once (backoff or `failed`); posted rows (`sent`) and rows with nothing left to
+say (`dropped`) are written together (one executemany) in the transaction that claims
+the next batch (and on their own after the last one), all on one connection for the whole
+scan with statements built once: a peak scan of 200 digests makes about a dozen commits,
+not one or two per row. The price is that a row says `sent` only when its batch is done.
+When `should_continue` says stop, the rows of the batch not yet posted go back to `pending`
+at once (their due time and attempt count restored), in the transaction that records the
+posted ones; so do they if the scan is left by an exception, while the row in hand stays
+`sending` for recovery. The digests due in a scan are built together first
+(`_prepare_digests`).
 
 Delivery semantics (the crash window). Between "Slack accepted the message" and "the row
 says sent" a crash (SIGKILL, OOM, a lost host) leaves the row in `sending`, and chat.postMessage
@@ -36,26 +49,33 @@ conversations.history call, plus conversations.open for a DM):
     None  -> cannot tell (no history scope, an API error, too much history): sent again, i.e.
              AT-LEAST-ONCE is the fallback. A reminder is never silently lost.
 
-Normal sends pay nothing extra: only abandoned rows are looked up, at most one per crashed
-process in practice. With a Notifier that can read its history the result is exactly-once
-across crashes; the remaining windows are a crash after the message but before its file
-uploads (the message is recovered, the attachment is not re-uploaded), a sender still alive
-but stuck for longer than the lease (the default is minutes; a resend can then overlap) and a
-platform history that is not yet consistent. Every claim counts as an attempt, so a message
-that crashes the process each time stops after MAX_ATTEMPTS and is reported instead of
-looping (unless the lookup shows it was delivered after all).
+A process that dies mid-batch leaves the whole batch in `sending`: the rows posted before
+the crash (found delivered: recovered, not sent again), the row in hand, and the rows not yet
+tried (found not delivered: sent again after the lease). Normal sends pay nothing extra: only
+abandoned rows are looked up, at most one batch (CLAIM_ROWS) per crashed process. With a
+Notifier that can read its history the result is exactly-once across crashes; the remaining
+windows are a crash after the message but before its file uploads (the message is recovered,
+the attachment is not re-uploaded), a sender still alive but stuck for longer than the lease
+(the default is minutes; a resend can then overlap) and a platform history that is not yet
+consistent. Every claim counts as an attempt, so a message that crashes the process each time
+stops after MAX_ATTEMPTS and is reported instead of looping (unless the lookup shows it was
+delivered after all). Its batch mates are not charged for it: a batch is posted in id order,
+so rows after the first one found undelivered were never tried, and recovery gives their
+attempt back; they wait behind it until it is given up (when the notifier cannot tell, or
+when a row dropped just before the crash is taken for the one in hand, a row may be charged
+for a crash it did not cause).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, update
+from sqlalchemy import Connection, Select, Update, bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -76,6 +96,9 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
 BATCH = 200  # rows per scan at most; the rest wait for the next scan
+# Rows claimed per transaction. Each is written (sent/dropped) with the next batch's claim, so
+# a process killed mid-batch leaves at most this many rows in `sending` for recovery.
+CLAIM_ROWS = 20
 REASON_STALE = "inaktuell: för sent för att vara till nytta"
 REASON_NOTHING = "inget att skicka längre"
 REASON_REQUEUED = "avbröts under sändning; skickas igen"
@@ -200,12 +223,21 @@ def _recover_abandoned(
             .order_by(col(Reminder.due_at), col(Reminder.id))
             .limit(BATCH)
         ).all()
+    not_posted: set[datetime] = set()  # lease ends of batches with a row found undelivered
     for rid, key, attempts, lease_end, channel_id, user_id in rows:
         claimed_at = lease_end - lease  # at or after it was due
         # Asked outside any transaction: it is a network call.
         seen = _was_delivered(
             notifier, key, channel_id, user_id, since=claimed_at - RECOVERY_MARGIN
         )
+        # A batch (one lease end) is posted in id order: after a row that was not delivered,
+        # none was tried, so their claim gives the attempt back. The first undelivered row
+        # was the one in hand when the sender died and keeps it (MAX_ATTEMPTS still stops a
+        # row that kills the sender each time).
+        if seen is not True and lease_end in not_posted:
+            attempts -= 1
+        if seen is False:
+            not_posted.add(lease_end)
         exhausted = attempts >= MAX_ATTEMPTS
         with session_factory.begin() as s:
             if seen is True:
@@ -220,6 +252,7 @@ def _recover_abandoned(
                     # Back to when it was claimed, so a resend after a long outage is still
                     # marked "(försenad)".
                     "due_at": claimed_at,
+                    "attempts": attempts,
                     "last_error": REASON_REQUEUED,
                 }
             n = s.execute(
@@ -321,8 +354,8 @@ def _drop_stale(session_factory: SessionFactory, now: datetime, result: ScanResu
 class _Claimed:
     id: int
     key: str
-    due_at: datetime  # when it was due before the claim (for "(försenad)")
-    attempts: int
+    due_at: datetime  # when it was due before the claim (for "(försenad)", and a release)
+    attempts: int  # counting this claim
     kind: str = ""
     group_id: int | None = None
     platform: str = "slack"
@@ -330,13 +363,13 @@ class _Claimed:
     user_id: str | None = None
     # A digest's group, read with the claim: it exists and is bound to the row's channel.
     bound: bool = False
+    lease_end: datetime | None = None  # the row's `due_at` while it is ours
 
 
 @dataclass(frozen=True)
 class _Outcome:
-    """A claimed row that was posted (sent) or had nothing to say (dropped). It is written in
-    the same transaction as the next claim, which follows the post at once: one commit per
-    row instead of two, and the row still says `sent` before the next message goes out."""
+    """A claimed row that was posted (sent) or had nothing to say (dropped). A batch's
+    outcomes are written together, in the transaction that claims the next batch."""
 
     id: int
     status: str
@@ -344,9 +377,54 @@ class _Outcome:
     sent_at: datetime | None = None
 
 
-def _claim_select(*, postgres: bool) -> Select[Any]:
-    """The next due row, and its group's binding as it stands now (for a prepared digest).
-    The join is outside the LIMIT, so only the chosen row is looked up."""
+def _claim_postgres() -> Update:
+    """One statement claims up to `k` due rows: the oldest pending rows not locked by another
+    scanner (SKIP LOCKED), each set to `sending` with its lease, returned with the due time it
+    had before the claim and its group's binding as it stands now (for a prepared digest)."""
+    due = (
+        sa_select(Reminder.id, Reminder.due_at, Reminder.group_id)
+        .where(Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(bindparam("k"))
+        .with_for_update(skip_locked=True)
+        .cte("due")
+    )
+    claimed = (
+        sa_select(
+            due.c.id,
+            due.c.due_at,
+            col(Group.id).label("group_found"),
+            col(Group.platform).label("group_platform"),
+            col(Group.channel_id).label("group_channel"),
+        )
+        .select_from(due)
+        .outerjoin(Group, col(Group.id) == due.c.group_id)
+        .cte("claimed")
+    )
+    return (
+        update(Reminder)
+        .where(col(Reminder.id) == claimed.c.id)
+        .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
+        .returning(
+            Reminder.id,
+            Reminder.key,
+            claimed.c.due_at,
+            Reminder.attempts,
+            Reminder.kind,
+            Reminder.group_id,
+            Reminder.platform,
+            Reminder.channel_id,
+            Reminder.user_id,
+            claimed.c.group_found,
+            claimed.c.group_platform,
+            claimed.c.group_channel,
+        )
+    )
+
+
+def _candidates() -> Select[Any]:
+    """SQLite: up to `k` due rows and their group's binding. The join is outside the LIMIT,
+    so only the chosen rows are looked up."""
     due = (
         sa_select(
             Reminder.id,
@@ -361,24 +439,39 @@ def _claim_select(*, postgres: bool) -> Select[Any]:
         )
         .where(Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
         .order_by(col(Reminder.due_at), col(Reminder.id))
-        .limit(1)
+        .limit(bindparam("k"))
+        .subquery("due")
     )
-    if postgres:
-        due = due.with_for_update(skip_locked=True)
-    row = due.subquery("due")
     return (
-        sa_select(row, Group.id, Group.platform, Group.channel_id)
-        .select_from(row)
-        .outerjoin(Group, col(Group.id) == row.c.group_id)
+        sa_select(due, Group.id, Group.platform, Group.channel_id)
+        .select_from(due)
+        .outerjoin(Group, col(Group.id) == due.c.group_id)
     )
 
 
-# Built once: the scan runs them for every row (Core statements on one connection; building
-# them and an ORM session per row cost more than the database did).
-_CLAIM_SELECT = {False: _claim_select(postgres=False), True: _claim_select(postgres=True)}
-_CLAIM_UPDATE = (
+# Built once: the scan runs them for every batch (Core statements on one connection).
+_CLAIM_POSTGRES = _claim_postgres()
+_CANDIDATES = _candidates()
+# SQLite: the candidates are read first, so the claim is conditional; RETURNING names the
+# rows this process won (another scanner may have claimed some since the read).
+_CLAIM_IDS = (
     update(Reminder)
-    .where(col(Reminder.id) == bindparam("rid"), Reminder.status == "pending")
+    .where(
+        col(Reminder.id).in_(bindparam("ids", expanding=True)),
+        Reminder.status == "pending",
+        col(Reminder.due_at) <= bindparam("now"),
+    )
+    .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
+    .returning(Reminder.id, Reminder.attempts)
+)
+# The same, one row at a time, for an SQLite older than 3.35 (no RETURNING): rowcount 1 = ours.
+_CLAIM_ONE = (
+    update(Reminder)
+    .where(
+        col(Reminder.id) == bindparam("rid"),
+        Reminder.status == "pending",
+        col(Reminder.due_at) <= bindparam("now"),
+    )
     .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
 )
 _RECORD_UPDATE = (
@@ -389,6 +482,16 @@ _RECORD_UPDATE = (
         last_error=bindparam("error"),
         sent_at=bindparam("sent"),
     )
+)
+# A claimed row that was never posted (the scan was told to stop) goes back as it was.
+_RELEASE_UPDATE = (
+    update(Reminder)
+    .where(
+        col(Reminder.id) == bindparam("rid"),
+        Reminder.status == "sending",
+        col(Reminder.due_at) == bindparam("lease_end"),
+    )
+    .values(status="pending", attempts=Reminder.attempts - 1, due_at=bindparam("was_due"))
 )
 
 
@@ -404,91 +507,162 @@ def _send_all(
     should_continue: Callable[[], bool],
     lease: timedelta,
 ) -> None:
-    """Claim, send and record due rows one by one, on one connection for the whole scan."""
+    """Claim due rows CLAIM_ROWS at a time, send them one by one, and record a batch's
+    outcomes with the next batch's claim, on one connection for the whole scan."""
     with session_factory() as s:
         engine = s.get_bind()
-    postgres = engine.dialect.name == "postgresql"
-    outcome: _Outcome | None = None
+    outcomes: list[_Outcome] = []  # posted or dropped, not yet written
+    unsent: list[_Claimed] = []  # claimed, not yet handed to the notifier
+    left = batch
     with engine.connect() as conn:
+        claim = _claimer(conn.dialect.name, returning=conn.dialect.update_returning)
         try:
-            for _ in range(batch):
-                if not should_continue():
+            while left > 0 and should_continue():
+                claimed = claim(conn, now, lease, min(CLAIM_ROWS, left), outcomes)
+                outcomes = []  # written with the claim
+                if not claimed:
                     break
-                claimed = _claim_next(conn, now, lease, postgres=postgres, record=outcome)
-                outcome = None  # written with the claim
-                if claimed is None:
+                left -= len(claimed)
+                unsent = claimed
+                while unsent and should_continue():
+                    c = unsent.pop(0)  # from here on it may have been posted
+                    outcome = _deliver(
+                        session_factory, notifier, c, now, settings, result, prepared
+                    )
+                    if outcome is not None:
+                        outcomes.append(outcome)
+                if unsent:  # told to stop
                     break
-                outcome = _deliver(
-                    session_factory, notifier, claimed, now, settings, result, prepared
-                )
         except BaseException:
-            if outcome is not None:  # the claim that carried it failed: try on its own
-                with contextlib.suppress(Exception):
-                    _record(conn, outcome)
+            # Not a crash that kills the process (that leaves the batch to recovery): write
+            # what is known and give back what was never posted; the row being posted when
+            # it happened stays `sending`, for recovery to look up.
+            with contextlib.suppress(Exception):
+                _finish(conn, outcomes, unsent)
             raise
-        if outcome is not None:
-            _record(conn, outcome)
+        _finish(conn, outcomes, unsent)
+        if unsent:
+            log.info("Scan stopped: %s claimed reminders put back", len(unsent))
 
 
-def _record(conn: Connection, outcome: _Outcome) -> None:
+def _finish(conn: Connection, outcomes: list[_Outcome], unsent: list[_Claimed]) -> None:
+    """The last batch's outcomes, and the release of rows claimed but never posted."""
+    if not outcomes and not unsent:
+        return
     with conn.begin():
-        _write(conn, outcome)
+        _write(conn, outcomes)
+        if unsent:
+            conn.execute(
+                _RELEASE_UPDATE,
+                [{"rid": c.id, "lease_end": c.lease_end, "was_due": c.due_at} for c in unsent],
+            )
 
 
-def _write(conn: Connection, outcome: _Outcome) -> None:
-    conn.execute(
-        _RECORD_UPDATE,
-        {
-            "rid": outcome.id,
-            "new_status": outcome.status,
-            "error": outcome.error,
-            "sent": outcome.sent_at,
-        },
+def _write(conn: Connection, outcomes: list[_Outcome]) -> None:
+    if outcomes:
+        conn.execute(
+            _RECORD_UPDATE,
+            [
+                {"rid": o.id, "new_status": o.status, "error": o.error, "sent": o.sent_at}
+                for o in outcomes
+            ],
+        )
+
+
+_Claim = Callable[[Connection, datetime, timedelta, int, list[_Outcome]], list[_Claimed]]
+
+
+def _claimer(dialect: str, *, returning: bool) -> _Claim:
+    if dialect == "postgresql":
+        return _claim_postgres_batch
+    return _claim_sqlite_batch if returning else _claim_sqlite_rows
+
+
+def _claimed(row: Sequence[Any], attempts: int, lease_end: datetime) -> _Claimed:
+    """A claimed row from (reminder columns..., group id, group platform, group channel)."""
+    rid, key, due_at, _, kind, group_id, platform, channel_id, user_id = row[:9]
+    group_found, group_platform, group_channel = row[9:12]
+    return _Claimed(
+        rid,
+        key,
+        due_at,
+        attempts,
+        kind=kind,
+        group_id=group_id,
+        platform=platform,
+        channel_id=channel_id,
+        user_id=user_id,
+        bound=group_found is not None
+        and still_bound(
+            platform=platform,
+            channel_id=channel_id,
+            group_platform=group_platform,
+            group_channel_id=group_channel,
+        ),
+        lease_end=lease_end,
     )
 
 
-def _claim_next(
-    conn: Connection,
-    now: datetime,
-    lease: timedelta,
-    *,
-    postgres: bool,
-    record: _Outcome | None = None,
-) -> _Claimed | None:
-    """Take one due row for this process, in its own transaction (rowcount 1 = ours).
-    `record` (the previous row's outcome) is written first, in the same transaction."""
-    stmt = _CLAIM_SELECT[postgres]
+def _claim_postgres_batch(
+    conn: Connection, now: datetime, lease: timedelta, k: int, record: list[_Outcome]
+) -> list[_Claimed]:
+    """Write the previous batch's outcomes and claim the next batch: one transaction."""
+    lease_end = now + lease
+    with conn.begin():
+        _write(conn, record)
+        rows = conn.execute(_CLAIM_POSTGRES, {"now": now, "k": k, "lease_end": lease_end}).all()
+    claimed = [_claimed(row, row[3], lease_end) for row in rows]  # attempts as updated
+    return sorted(claimed, key=lambda c: c.id)  # posted in id order (see _recover_abandoned)
+
+
+def _claim_sqlite_batch(
+    conn: Connection, now: datetime, lease: timedelta, k: int, record: list[_Outcome]
+) -> list[_Claimed]:
+    """Write the previous batch's outcomes, read up to `k` candidates and claim those still
+    pending (RETURNING says which): one transaction. If another scanner took every candidate
+    meanwhile, look again."""
+    lease_end = now + lease
     while True:
         with conn.begin():
-            if record is not None:
-                _write(conn, record)
-                record = None
-            row = conn.execute(stmt, {"now": now}).first()
-            if row is None:
-                return None
-            rid, key, due_at, attempts, kind, group_id, platform, channel_id, user_id = row[:9]
-            group_found, group_platform, group_channel = row[9:]
-            n = conn.execute(_CLAIM_UPDATE, {"rid": rid, "lease_end": now + lease}).rowcount
-            if n == 1:
-                return _Claimed(
-                    rid,
-                    key,
-                    due_at,
-                    attempts + 1,
-                    kind=kind,
-                    group_id=group_id,
-                    platform=platform,
-                    channel_id=channel_id,
-                    user_id=user_id,
-                    bound=group_found is not None
-                    and still_bound(
-                        platform=platform,
-                        channel_id=channel_id,
-                        group_platform=group_platform,
-                        group_channel_id=group_channel,
-                    ),
-                )
-        # Another scanner won the race for this row: look for the next one.
+            _write(conn, record)
+            record = []
+            rows = conn.execute(_CANDIDATES, {"now": now, "k": k}).all()
+            if not rows:
+                return []
+            won = dict(
+                conn.execute(
+                    _CLAIM_IDS, {"ids": [r[0] for r in rows], "now": now, "lease_end": lease_end}
+                ).all()
+            )
+        if won:
+            return sorted(
+                (_claimed(r, won[r[0]], lease_end) for r in rows if r[0] in won),
+                key=lambda c: c.id,
+            )
+
+
+def _claim_sqlite_rows(
+    conn: Connection, now: datetime, lease: timedelta, k: int, record: list[_Outcome]
+) -> list[_Claimed]:
+    """As _claim_sqlite_batch, for an SQLite without RETURNING: a conditional UPDATE per row."""
+    lease_end = now + lease
+    while True:
+        with conn.begin():
+            _write(conn, record)
+            record = []
+            rows = conn.execute(_CANDIDATES, {"now": now, "k": k}).all()
+            if not rows:
+                return []
+            claimed = [
+                _claimed(r, r[3] + 1, lease_end)
+                for r in rows
+                if conn.execute(
+                    _CLAIM_ONE, {"rid": r[0], "now": now, "lease_end": lease_end}
+                ).rowcount
+                == 1
+            ]
+        if claimed:
+            return sorted(claimed, key=lambda c: c.id)
 
 
 def _deliver(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import select
 
 from models.replies import Visibility
 from models.tables import FollowUp, Group, Measure, Meeting, Plan, Reminder
+from reminders import dispatcher
 from reminders.digest import MAX_NEEDS, build_digest
 from reminders.dispatcher import scan
 from reminders.planner import plan_reminders
@@ -187,9 +189,12 @@ def test_unbound_channel_gets_no_digest(session_factory, settings, notifier, bou
 
 
 def test_channel_unbound_during_the_scan_gets_no_digest(
-    session_factory, settings, bound: Bound
+    session_factory, settings, bound: Bound, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The scan builds its digests before sending; the binding is read again at each claim."""
+    """The scan builds its digests before sending; the binding is read again at each claim
+    (each batch of CLAIM_ROWS rows: one row a batch here, so the second digest's claim comes
+    after the first digest's post)."""
+    monkeypatch.setattr(dispatcher, "CLAIM_ROWS", 1)
     with session_factory.begin() as s:
         plan_reminders(session=s, now=utc(2025, 5, 1, 12, 0), settings=settings)
 
