@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -399,17 +398,19 @@ def test_file_without_xlsx_extension_and_str_path(tmp_path: Path) -> None:
     assert [len(a.rows) for a in plan.areas] == [4, 2, 0, 0]
 
 
-def test_sixty_row_plan_reads_quickly(tmp_path: Path) -> None:
+def test_sixty_row_plan_reads_in_full(tmp_path: Path) -> None:
+    """(Its speed is bench/'s business: no stopwatch in the tests.)"""
     data = [
         [f"Problem {i}", f"Orsak {i}", f"Åtgärd {i}", "Mål", "Linjearbete", "SDF", "Pågår"]
         for i in range(60)
     ]
     sheets = [area_sheet_2025(f"{n}. Område {n}", f"Område {n}", data[:12]) for n in range(1, 6)]
     path = write_workbook(tmp_path / "big.xlsx", sheets)
-    start = time.perf_counter()
     plan = read_plan(path)
-    assert time.perf_counter() - start < 3.0
     assert len(_all_rows(plan)) == 60
+    assert [r.measure for r in _all_rows(plan)] == [
+        f"Åtgärd {i}" for _ in range(5) for i in range(12)
+    ]
 
 
 # --------------------------------------------------------------------------- bad files
