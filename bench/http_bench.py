@@ -304,6 +304,22 @@ def run_http(
     }
 
 
+def touch_plan(database_url: str, channel: str) -> None:
+    """A change to the channel's plan, as any write makes it: its revision moves on."""
+    from sqlalchemy import select, update
+
+    from bot.db import make_engine
+    from models.tables import Group, Plan
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            plan_id = select(Group.plan_id).where(Group.channel_id == channel).scalar_subquery()
+            conn.execute(update(Plan).where(Plan.id == plan_id).values(revision=Plan.revision + 1))
+    finally:
+        engine.dispose()
+
+
 def run_lista_national(
     backend: str,
     database_url: str,
@@ -320,11 +336,17 @@ def run_lista_national(
     bot = start_bot(database_url, api_url, tmp)
     points: list[dict[str, Any]] = []
     try:
-        load(bot, "lista alla", 2, 10, seconds, channel=channel, mode="ack")
+        # Warm: enough connections at once that every worker gets some, for both questions.
+        for text in ("lista alla", "lista"):
+            load(bot, text, 10, 40, seconds, channel=channel, mode="ack")
         for c in levels:
             log(f"national lista {backend}: {c} concurrent")
             for text in ("lista alla", "lista"):
                 points.append(load(bot, text, c, requests, seconds, channel=channel, mode="e2e"))
+        # Right after a change every worker's answer is stale: the first requests compute it.
+        touch_plan(database_url, channel)
+        cold = load(bot, "lista alla", max(levels), 30, seconds, channel=channel, mode="e2e")
+        points.append({**cold, "after_change": True})
         idle = bot.rss()
     finally:
         bot.close()

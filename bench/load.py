@@ -146,6 +146,7 @@ def stats(ms: list[float]) -> dict[str, float]:
         "p95_ms": percentile(ms, 95),
         "p99_ms": percentile(ms, 99),
         "mean_ms": statistics.fmean(ms) if ms else float("nan"),
+        "max_ms": max(ms) if ms else float("nan"),
     }
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.db import SessionFactory
+from bot.db import SessionFactory, writer_gate
 from models.idempotency import claim
 from models.replies import Actor
 
@@ -44,7 +44,7 @@ class CommandContext:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A transaction for a change; claims the request key so a retry cannot store twice."""
-        with self.session_factory.begin() as s:
+        with writer_gate(self.session_factory.kw["bind"]), self.session_factory.begin() as s:
             yield s
             # Claimed last, still inside the transaction: a duplicate rolls everything back,
             # and SQLite's single write lock is held only for the final flush and commit.
