@@ -14,6 +14,19 @@ from bench.report import write_report
 from reminders.digest import build_digests
 from reminders.planner import bound_groups
 
+# What every run's figures start with (bench/__main__.py).
+RUN_HEADER = {
+    "machine": {
+        "date": "today",
+        "cores": "2",
+        "platform": "linux",
+        "python": "3",
+        "sqlite": "3",
+        "postgresql": "–",
+    },
+    "quick": True,
+}
+
 
 def test_bench_pieces_on_tiny_data(session_factory, database_url) -> None:  # type: ignore[no-untyped-def]
     engine = session_factory.kw["bind"]
@@ -53,15 +66,7 @@ def test_bench_pieces_on_tiny_data(session_factory, database_url) -> None:  # ty
     # The report renders from figures of this shape.
     report = write_report(
         {
-            "machine": {
-                "date": "today",
-                "cores": "2",
-                "platform": "linux",
-                "python": "3",
-                "sqlite": "3",
-                "postgresql": "–",
-            },
-            "quick": True,
+            **RUN_HEADER,
             "config": {
                 "levels": [1],
                 "requests": 1,
@@ -97,15 +102,7 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
     }
     report = write_report(
         {
-            "machine": {
-                "date": "today",
-                "cores": "2",
-                "platform": "linux",
-                "python": "3",
-                "sqlite": "3",
-                "postgresql": "–",
-            },
-            "quick": True,
+            **RUN_HEADER,
             "config": {
                 "levels": [10],
                 "requests": 1,
