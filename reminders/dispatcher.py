@@ -69,6 +69,7 @@ for a crash it did not cause).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -575,7 +576,7 @@ _Claim = Callable[[Connection, datetime, timedelta, int, list[_Outcome]], list[_
 def _claimer(dialect: str, *, returning: bool) -> _Claim:
     if dialect == "postgresql":
         return _claim_postgres_batch
-    return _claim_sqlite_batch if returning else _claim_sqlite_rows
+    return _claim_sqlite if returning else functools.partial(_claim_sqlite, returning=False)
 
 
 def _claimed(row: Sequence[Any], attempts: int, lease_end: datetime) -> _Claimed:
@@ -615,12 +616,19 @@ def _claim_postgres_batch(
     return sorted(claimed, key=lambda c: c.id)  # posted in id order (see _recover_abandoned)
 
 
-def _claim_sqlite_batch(
-    conn: Connection, now: datetime, lease: timedelta, k: int, record: list[_Outcome]
+def _claim_sqlite(
+    conn: Connection,
+    now: datetime,
+    lease: timedelta,
+    k: int,
+    record: list[_Outcome],
+    *,
+    returning: bool = True,
 ) -> list[_Claimed]:
     """Write the previous batch's outcomes, read up to `k` candidates and claim those still
-    pending (RETURNING says which): one transaction. If another scanner took every candidate
-    meanwhile, look again."""
+    pending: one transaction. One UPDATE ... RETURNING says which this process won; an SQLite
+    without RETURNING (older than 3.35) claims with a conditional UPDATE per row. If another
+    scanner took every candidate meanwhile, look again."""
     lease_end = now + lease
     while True:
         with conn.begin():
@@ -629,40 +637,24 @@ def _claim_sqlite_batch(
             rows = conn.execute(_CANDIDATES, {"now": now, "k": k}).all()
             if not rows:
                 return []
-            won = dict(
-                conn.execute(
-                    _CLAIM_IDS, {"ids": [r[0] for r in rows], "now": now, "lease_end": lease_end}
-                ).all()
-            )
+            if returning:
+                ids = [r[0] for r in rows]
+                params = {"ids": ids, "now": now, "lease_end": lease_end}
+                won = dict(conn.execute(_CLAIM_IDS, params).all())  # id -> attempts
+            else:
+                won = {
+                    r[0]: r[3] + 1
+                    for r in rows
+                    if conn.execute(
+                        _CLAIM_ONE, {"rid": r[0], "now": now, "lease_end": lease_end}
+                    ).rowcount
+                    == 1
+                }
         if won:
             return sorted(
                 (_claimed(r, won[r[0]], lease_end) for r in rows if r[0] in won),
                 key=lambda c: c.id,
             )
-
-
-def _claim_sqlite_rows(
-    conn: Connection, now: datetime, lease: timedelta, k: int, record: list[_Outcome]
-) -> list[_Claimed]:
-    """As _claim_sqlite_batch, for an SQLite without RETURNING: a conditional UPDATE per row."""
-    lease_end = now + lease
-    while True:
-        with conn.begin():
-            _write(conn, record)
-            record = []
-            rows = conn.execute(_CANDIDATES, {"now": now, "k": k}).all()
-            if not rows:
-                return []
-            claimed = [
-                _claimed(r, r[3] + 1, lease_end)
-                for r in rows
-                if conn.execute(
-                    _CLAIM_ONE, {"rid": r[0], "now": now, "lease_end": lease_end}
-                ).rowcount
-                == 1
-            ]
-        if claimed:
-            return sorted(claimed, key=lambda c: c.id)
 
 
 def _deliver(
