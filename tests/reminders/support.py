@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlmodel import select
 
@@ -12,6 +14,8 @@ from bot.db import SessionFactory
 from models.notify import DeliveryFailed
 from models.replies import Reply
 from models.tables import Group, Plan, Reminder
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,3 +106,23 @@ def plan_meeting(
     with session_factory.begin() as s:
         g = s.get(Group, group.id)
         plan_meetings(session=s, group=g, dates=[day], start_time=start, actor=None)  # type: ignore[arg-type]
+
+
+def run_concurrently(fn: Callable[[], T], n: int, timeout: float = 120) -> list[T]:
+    """`fn` in `n` threads at once (scanners racing each other); raises what any of them did."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(fn())
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    assert not errors, errors
+    return results

@@ -17,7 +17,14 @@ from models.replies import Reply
 from models.tables import AuditEvent, PlannedMeeting, Reminder
 from reminders.dispatcher import LEASE, MAX_ATTEMPTS, scan
 from reminders.planner import plan_reminders
-from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
+from tests.reminders.support import (
+    Bound,
+    RecordingNotifier,
+    plan_meeting,
+    rows,
+    run_concurrently,
+    utc,
+)
 
 # Meeting Wednesday 23 April 2025 09.30; reminder due Wednesday 16 April 08.00 CEST.
 MEETING = date(2025, 4, 23)
@@ -309,21 +316,7 @@ def test_concurrent_scanners_send_each_row_exactly_once(
             time.sleep(0.002)
             notifier.post(**kw)
 
-    results = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            results.append(_scan(session_factory, Slow(), settings, DUE))
-        except BaseException as e:  # pragma: no cover - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors
+    results = run_concurrently(lambda: _scan(session_factory, Slow(), settings, DUE), 3)
     handled = [k for r in results for k in r.sent + r.dropped]
     assert len(handled) == len(set(handled)) == 40
     # No assignments exist for these users, so nothing is said: every row dropped, none sent twice.

@@ -7,7 +7,6 @@ import math
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -23,7 +22,7 @@ from models.replies import Reply
 from models.tables import Group, Reminder
 from reminders import dispatcher
 from reminders.dispatcher import LEASE, scan
-from tests.reminders.support import RecordingNotifier, rows, utc
+from tests.reminders.support import RecordingNotifier, rows, run_concurrently, utc
 
 DUE = utc(2025, 4, 16, 6, 0)
 NOW = DUE + timedelta(seconds=2)  # every row of _add_rows is due
@@ -96,21 +95,7 @@ def test_concurrent_batch_claims_never_send_a_row_twice(
             time.sleep(0.001)
             notifier.post(**kw)
 
-    results = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            results.append(_scan(session_factory, Slow(), settings))
-        except BaseException as e:  # pragma: no cover - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors
+    results = run_concurrently(lambda: _scan(session_factory, Slow(), settings), 4)
     posted = [x.key for x in notifier.sent]
     assert sorted(posted) == sorted(keys)  # every row once, none twice
     assert sorted(k for r in results for k in r.sent) == sorted(keys)
