@@ -1,0 +1,247 @@
+"""Socket Mode end to end: `atgard run` with SLACK_APP_TOKEN as a real process, against a
+stand-in for Slack's side (tests/slack/socket_mode_slack.py): the Web API answers
+apps.connections.open with a ws:// URL, and a WebSocket server delivers slash commands in
+envelopes and reads the bot's acknowledgements, whose payload is the answer the user sees.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.db import SessionFactory
+from models.replies import ActionId
+from models.tables import FollowUp, ProcessedRequest
+from tests.slack.conftest import BOT_TOKEN
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.helpers import all_text, rows
+from tests.slack.socket_mode_slack import Link, SocketModeSlack
+
+ATGARD = Path(sys.executable).parent / "atgard"
+APP_TOKEN = "xapp-1-A1-1-socketmodetest"
+
+
+class RunningBot:
+    """`atgard run` in Socket Mode, its output in a file (read when something fails)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], log: Path) -> None:
+        self.proc = proc
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def assert_running(self) -> None:
+        if self.proc.poll() is not None:
+            raise AssertionError(
+                f"atgard run exited with {self.proc.returncode}:\n{self.output()[-4000:]}"
+            )
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def socket_mode(fake_slack: FakeSlack) -> Iterator[SocketModeSlack]:
+    server = SocketModeSlack(fake_slack)
+    yield server
+    server.close()
+    assert server.problems == []
+
+
+@pytest.fixture
+def bot(
+    database_url: str,
+    session_factory: SessionFactory,
+    imported_plan: Any,
+    fake_slack: FakeSlack,
+    socket_mode: SocketModeSlack,
+    tmp_path: Path,
+) -> Iterator[RunningBot]:
+    """The real CLI, as the README's Socket Mode guide starts it: bot and app token only."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "SCHEDULER_ENABLED": "false",
+        "LOG_LEVEL": "INFO",
+    }
+    log = tmp_path / "atgard-run.log"
+    with log.open("wb") as out:
+        # cwd: an empty directory, so no .env file is read.
+        proc = subprocess.Popen(
+            [str(ATGARD), "run"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    running = RunningBot(proc, log)
+    socket_mode.watch = running.assert_running
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def slash_command(fake: FakeSlack, text: str, trigger_id: str) -> dict[str, Any]:
+    """A slash command's payload as Slack sends it in a `slash_commands` envelope."""
+    return {
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "team_id": "T1",
+        "team_domain": "kungsholmen",
+        "channel_id": "C1",
+        "channel_name": "ssp",
+        "user_id": "U1",
+        "user_name": "kim",
+        "command": "/atgard",
+        "text": text,
+        "api_app_id": "A1",
+        "is_enterprise_install": "false",
+        "response_url": fake.response_url(trigger_id),
+        "trigger_id": trigger_id,
+    }
+
+
+def button_press(fake: FakeSlack, button: dict[str, Any], trigger_id: str) -> dict[str, Any]:
+    """A `block_actions` payload (an `interactive` envelope): a button on an ephemeral message."""
+    return {
+        "type": "block_actions",
+        "user": {"id": "U1", "username": "kim", "name": "kim", "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "container": {
+            "type": "message",
+            "message_ts": "1732252800.000100",
+            "channel_id": "C1",
+            "is_ephemeral": True,
+        },
+        "trigger_id": trigger_id,
+        "team": {"id": "T1", "domain": "kungsholmen"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": "C1", "name": "ssp"},
+        "state": {"values": {}},
+        "response_url": fake.response_url(trigger_id),
+        "actions": [
+            {
+                "action_id": button["action_id"],
+                "block_id": "b1",
+                "text": button["text"],
+                "value": button["value"],
+                "type": "button",
+                "action_ts": "1732252801.000200",
+            }
+        ],
+    }
+
+
+def buttons_in(message: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for block in message.get("blocks", []):
+        found += block.get("elements", []) if block["type"] == "actions" else []
+        found += [block["accessory"]] if "accessory" in block else []
+    return found
+
+
+def answered(socket_mode: SocketModeSlack, link: Link, envelope_id: str) -> dict[str, Any]:
+    """The acknowledgement's payload: what the user sees, answered in the ack itself."""
+    ack = socket_mode.ack(link, envelope_id)
+    assert set(ack) == {"envelope_id", "payload"}, ack
+    payload = ack["payload"]
+    assert payload["response_type"] == "ephemeral"
+    return payload
+
+
+def test_socket_mode_answers_stores_once_and_reconnects(
+    bot: RunningBot,
+    socket_mode: SocketModeSlack,
+    fake_slack: FakeSlack,
+    session_factory: SessionFactory,
+) -> None:
+    first = socket_mode.link(1)
+    # The URL came from apps.connections.open, called with the app-level token.
+    [opened] = fake_slack.of("apps.connections.open")
+    assert opened.headers["authorization"] == f"Bearer {APP_TOKEN}"
+    assert first.ticket == "ticket-1"
+
+    # 1. The list, answered in the acknowledgement of its envelope.
+    envelope = socket_mode.deliver(first, slash_command(fake_slack, "lista", "111.222.lista"))
+    listing = answered(socket_mode, first, envelope)
+    assert "sida 1 av 2" in all_text(listing)
+    assert "1.3" in all_text(listing)
+
+    # Its "next page" button, pressed: an `interactive` envelope, acknowledged at once and
+    # empty; the second page replaces the list through response_url.
+    [next_page] = [b for b in buttons_in(listing) if b["action_id"].startswith(ActionId.PAGE)]
+    press = socket_mode.deliver(
+        first, button_press(fake_slack, next_page, "111.222.page"), kind="interactive"
+    )
+    assert socket_mode.ack(first, press) == {"envelope_id": press}
+    [page_2] = fake_slack.wait_for("response_url", timeout=20)
+    assert page_2.path == "/response/111.222.page"
+    assert page_2.body["replace_original"] is True
+    assert "sida 2 av 2" in all_text(page_2.body)
+
+    # 2. A follow-up: stored, and confirmed in the acknowledgement.
+    follow_up = slash_command(fake_slack, "uppfolj 1.3 Åtta möten hölls i våras", "111.222.fu")
+    envelope = socket_mode.deliver(first, follow_up)
+    assert "Uppföljning sparad för 1.3" in all_text(answered(socket_mode, first, envelope))
+    [stored] = rows(session_factory, FollowUp)
+    assert (stored.text, stored.author_id, stored.author_name) == (
+        "Åtta möten hölls i våras",
+        "U1",
+        "kim",
+    )
+
+    # 3. The same command delivered again, as a retry would be (same trigger id, a new
+    # envelope): acknowledged, empty (the user already has the answer), not stored again.
+    retry = socket_mode.deliver(first, follow_up)
+    assert socket_mode.ack(first, retry) == {"envelope_id": retry}
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Åtta möten hölls i våras"]
+    assert [r.key for r in rows(session_factory, ProcessedRequest)] == ["cmd:111.222.fu"]
+
+    # 4. Slack refreshes the connection: `disconnect` (refresh_requested), then it closes the
+    # old socket. The bot asks apps.connections.open for a new URL and connects with it.
+    socket_mode.refresh(first)
+    second = socket_mode.link(2)
+    assert second.ticket == "ticket-2"
+    assert len(fake_slack.of("apps.connections.open")) == 2
+    first.ws.close(1001, "refresh")
+    assert first.closed.wait(20)
+
+    # The new connection answers, and sees what was stored before the refresh.
+    envelope = socket_mode.deliver(second, slash_command(fake_slack, "visa 1.3", "111.222.visa"))
+    shown = all_text(answered(socket_mode, second, envelope))
+    assert "Åtgärd 1.3" in shown
+    assert "Åtta möten hölls i våras" in shown
+
+    # Every envelope was acknowledged exactly once; the commands' answers all went in the acks
+    # (the only response_url message is the button's second page).
+    assert [len(link.received) for link in socket_mode.links] == [4, 1]
+    assert fake_slack.of("response_url") == [page_2]
+
+
+def test_socket_mode_reconnects_when_slack_closes_the_connection(
+    bot: RunningBot, socket_mode: SocketModeSlack, fake_slack: FakeSlack
+) -> None:
+    """Closed by Slack without a `disconnect` first (a link host going away): the SDK notices
+    the closed session on its next connection check (every 10 s) and connects anew."""
+    first = socket_mode.link(1)
+    first.ws.close(1001, "going away")
+    assert first.closed.wait(20)
+    second = socket_mode.link(2, timeout=45)
+    assert second.ticket == "ticket-2"
+    assert len(fake_slack.of("apps.connections.open")) == 2
+    envelope = socket_mode.deliver(second, slash_command(fake_slack, "visa 1.3", "111.222.visa"))
+    assert "Åtgärd 1.3" in all_text(answered(socket_mode, second, envelope))
