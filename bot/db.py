@@ -139,7 +139,7 @@ class _WriteLock:
         self._local.release()
 
 
-_GATES: dict[int, threading.Lock] = {}
+_GATES: dict[int, threading.RLock] = {}
 _GATES_LOCK = threading.Lock()
 
 
@@ -159,7 +159,8 @@ def writer_gate(engine: Engine) -> Iterator[None]:
         yield
         return
     with _GATES_LOCK:
-        gate = _GATES.setdefault(id(engine), threading.Lock())
+        # Re-entrant: a write nested in another (same thread) must not wait for itself.
+        gate = _GATES.setdefault(id(engine), threading.RLock())
     if not gate.acquire(timeout=SQLITE_BUSY_SECONDS):
         raise exc.OperationalError(
             "writer gate", None, sqlite3.OperationalError("database is locked")

@@ -11,6 +11,7 @@ from handlers.context import CommandContext
 from handlers.reading_cache import LISTS
 from handlers.texts import LIST_FILTER_HELP, verdict_label
 from models import audit
+from models.errors import NotFound
 from models.groups import find_group
 from models.measures import assignees, get_measure, list_measures, measures_assigned_to
 from models.plans import PlanHead, Scope, areas, get_plan, plan_head, resolve_scope
@@ -36,7 +37,7 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
     if head is None:
         with ctx.session_factory() as s:
             get_plan(session=s)  # no plan at all: its "import a plan first" message
-    assert head is not None
+        return list_measures_reply(ctx, arg, page)  # one came in meanwhile
     lowered = arg.lower()
     key = (
         str(engine.url),
@@ -57,11 +58,10 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
     # key is always about that plan, at its revision or a newer one.
     with ctx.session_factory.begin() as s:
         plan_row = s.get(Plan, head.plan_id)
-        if plan_row is None:  # deleted since the head was read: as if asked a moment later
-            scope = _scope(s, ctx)
-        else:
-            group = s.get(Group, head.group_id) if head.group_id is not None else None
-            scope = Scope(plan=plan_row, group=group)
+        if plan_row is None:  # deleted since the head was read; an error is never cached
+            raise NotFound("Planen har just tagits bort. Skriv `/atgard lista` igen.")
+        group = s.get(Group, head.group_id) if head.group_id is not None else None
+        scope = Scope(plan=plan_row, group=group)
         plan = scope.plan
         assert plan.id is not None
         title = plan.title

@@ -23,15 +23,20 @@ they are alive. The claim returns the due time a row had (for "(försenad)") and
 group, so a digest whose channel was unbound before its batch was claimed is dropped, not
 sent (a channel unbound while its batch is being posted still gets that digest).
 
-A batch is then posted row by row, in id order, outside any transaction. A failed post is
-recorded at once (backoff or `failed`); posted rows (`sent`) and rows with nothing left to
-say (`dropped`) are written together (one executemany) in the transaction that claims
-the next batch (and on their own after the last one), all on one connection for the whole
-scan with statements built once: a peak scan of 200 digests makes about a dozen commits,
-not one or two per row. The price is that a row says `sent` only when its batch is done.
-When `should_continue` says stop, the rows of the batch not yet posted go back to `pending`
-at once (their due time and attempt count restored), in the transaction that records the
-posted ones; so do they if the scan is left by an exception, while the row in hand stays
+A batch is then posted row by row, in id order, outside any transaction, and each row is
+recorded as soon as it is posted (`sent`, `dropped` with nothing left to say, or backoff /
+`failed`), all on one connection for the whole scan with statements built once. On
+PostgreSQL a record's commit does not wait for the WAL flush (`synchronous_commit` off for
+that transaction only; the claims are durable): a commit per row waiting for the disk was
+most of the peak scan. A record whose commit a crash of the database server loses leaves its
+row in `sending`, which recovery resolves as below. Every record and failed attempt checks
+that the row still carries this scan's lease, and a lease runs from its batch's claim (the
+scan's `now` plus the time the scan has taken so far), so a long scan never records over
+another scanner that took a row over; and when posting a batch takes longer than half the
+lease (a struggling platform), the rest of the batch is given back and claimed afresh, long
+before another scanner may take it over. When `should_continue` says stop, the rows of the
+batch not yet posted go back to `pending` at once (their due time and attempt count
+restored); so do they if the scan is left by an exception, while the row in hand stays
 `sending` for recovery. The digests due in a scan are built together first
 (`_prepare_digests`).
 
@@ -49,9 +54,9 @@ conversations.history call, plus conversations.open for a DM):
     None  -> cannot tell (no history scope, an API error, too much history): sent again, i.e.
              AT-LEAST-ONCE is the fallback. A reminder is never silently lost.
 
-A process that dies mid-batch leaves the whole batch in `sending`: the rows posted before
-the crash (found delivered: recovered, not sent again), the row in hand, and the rows not yet
-tried (found not delivered: sent again after the lease). Normal sends pay nothing extra: only
+A process that dies mid-batch leaves the row in hand and the rows not yet tried in `sending`
+(the rows posted before it are recorded): the row in hand is looked up, and the untried rows
+are found not delivered and sent after the lease. Normal sends pay nothing extra: only
 abandoned rows are looked up, at most one batch (CLAIM_ROWS) per crashed process. With a
 Notifier that can read its history the result is exactly-once across crashes; the remaining
 windows are a crash after the message but before its file uploads (the message is recovered,
@@ -61,9 +66,9 @@ consistent. Every claim counts as an attempt, so a message that crashes the proc
 stops after MAX_ATTEMPTS and is reported instead of looping (unless the lookup shows it was
 delivered after all). Its batch mates are not charged for it: a batch is posted in id order,
 so rows after the first one found undelivered were never tried, and recovery gives their
-attempt back; they wait behind it until it is given up (when the notifier cannot tell, or
-when a row dropped just before the crash is taken for the one in hand, a row may be charged
-for a crash it did not cause).
+attempt back; they wait behind it until it is given up (when the notifier cannot tell, a row
+may be charged for a crash it did not cause). Without a history to read (AT-LEAST-ONCE), a
+crash repeats at most the one row in hand, as before batches.
 """
 
 from __future__ import annotations
@@ -71,12 +76,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, Update, bindparam, update
+from sqlalchemy import Connection, Select, Update, bindparam, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -369,11 +375,12 @@ class _Claimed:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """A claimed row that was posted (sent) or had nothing to say (dropped). A batch's
-    outcomes are written together, in the transaction that claims the next batch."""
+    """A claimed row that was posted (sent) or had nothing to say (dropped), written at once
+    while this scan's lease on it (`lease_end`) still stands."""
 
     id: int
     status: str
+    lease_end: datetime
     error: str | None = None
     sent_at: datetime | None = None
 
@@ -477,7 +484,12 @@ _CLAIM_ONE = (
 )
 _RECORD_UPDATE = (
     update(Reminder)
-    .where(col(Reminder.id) == bindparam("rid"), Reminder.status == "sending")
+    .where(
+        col(Reminder.id) == bindparam("rid"),
+        Reminder.status == "sending",
+        # Still our lease: a row another scanner has taken over is not ours to record.
+        col(Reminder.due_at) == bindparam("lease_end"),
+    )
     .values(
         status=bindparam("new_status"),
         last_error=bindparam("error"),
@@ -508,55 +520,82 @@ def _send_all(
     should_continue: Callable[[], bool],
     lease: timedelta,
 ) -> None:
-    """Claim due rows CLAIM_ROWS at a time, send them one by one, and record a batch's
-    outcomes with the next batch's claim, on one connection for the whole scan."""
+    """Claim due rows CLAIM_ROWS at a time and send them one by one, each recorded as soon as
+    it is posted, on one connection for the whole scan."""
     with session_factory() as s:
         engine = s.get_bind()
-    outcomes: list[_Outcome] = []  # posted or dropped, not yet written
     unsent: list[_Claimed] = []  # claimed, not yet handed to the notifier
     left = batch
+    started = _clock()
     with engine.connect() as conn:
         claim = _claimer(conn.dialect.name, returning=conn.dialect.update_returning)
         try:
             while left > 0 and should_continue():
-                claimed = claim(conn, now, lease, min(CLAIM_ROWS, left), outcomes)
-                outcomes = []  # written with the claim
+                # The lease runs from the claim, not from the scan's start: a long scan must
+                # not leave its later batches open to another scanner's recovery. Whole
+                # seconds: recovery reads the claim time back as lease_end - lease.
+                claimed_at = _clock()
+                lease_end = now + lease + timedelta(seconds=int(claimed_at - started))
+                claimed = claim(conn, now, lease_end, min(CLAIM_ROWS, left))
                 if not claimed:
                     break
-                left -= len(claimed)
                 unsent = claimed
                 while unsent and should_continue():
+                    if _clock() - claimed_at > lease.total_seconds() / 2:
+                        # Slow posts (a struggling platform): give the rest of the batch back
+                        # and claim afresh, long before another scanner may take them over.
+                        break
                     c = unsent.pop(0)  # from here on it may have been posted
+                    left -= 1
                     outcome = _deliver(
                         session_factory, notifier, c, now, settings, result, prepared
                     )
                     if outcome is not None:
-                        outcomes.append(outcome)
-                if unsent:  # told to stop
+                        _record(conn, outcome)
+                if unsent and not should_continue():  # told to stop
                     break
+                _release(conn, unsent)
+                unsent = []
         except BaseException:
-            # Not a crash that kills the process (that leaves the batch to recovery): write
-            # what is known and give back what was never posted; the row being posted when
-            # it happened stays `sending`, for recovery to look up.
+            # Not a crash that kills the process (that leaves the batch to recovery): give
+            # back what was never posted; the row being posted when it happened stays
+            # `sending`, for recovery to look up.
             with contextlib.suppress(Exception):
-                _finish(conn, outcomes, unsent)
+                _release(conn, unsent)
             raise
-        _finish(conn, outcomes, unsent)
+        _release(conn, unsent)
         if unsent:
             log.info("Scan stopped: %s claimed reminders put back", len(unsent))
 
 
-def _finish(conn: Connection, outcomes: list[_Outcome], unsent: list[_Claimed]) -> None:
-    """The last batch's outcomes, and the release of rows claimed but never posted."""
-    if not outcomes and not unsent:
+# Monotonic seconds; the lease's clock, replaceable in tests.
+_clock = time.monotonic
+
+
+def _record(conn: Connection, outcome: _Outcome) -> None:
+    """Mark one posted (or dropped) row at once, so a crash right after leaves at most the row
+    in hand unrecorded. On PostgreSQL the commit does not wait for the WAL flush (a commit per
+    row did, and that was most of the peak scan): should the database server itself crash and
+    lose the last few records, those rows are back in `sending` and recovery asks the
+    platform's history, as after a crash of ours."""
+    with conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(_ASYNC_COMMIT)
+        _write(conn, [outcome])
+
+
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+
+
+def _release(conn: Connection, unsent: list[_Claimed]) -> None:
+    """Rows claimed but never posted go back as they were (due time and attempt count)."""
+    if not unsent:
         return
     with conn.begin():
-        _write(conn, outcomes)
-        if unsent:
-            conn.execute(
-                _RELEASE_UPDATE,
-                [{"rid": c.id, "lease_end": c.lease_end, "was_due": c.due_at} for c in unsent],
-            )
+        conn.execute(
+            _RELEASE_UPDATE,
+            [{"rid": c.id, "lease_end": c.lease_end, "was_due": c.due_at} for c in unsent],
+        )
 
 
 def _write(conn: Connection, outcomes: list[_Outcome]) -> None:
@@ -564,13 +603,19 @@ def _write(conn: Connection, outcomes: list[_Outcome]) -> None:
         conn.execute(
             _RECORD_UPDATE,
             [
-                {"rid": o.id, "new_status": o.status, "error": o.error, "sent": o.sent_at}
+                {
+                    "rid": o.id,
+                    "new_status": o.status,
+                    "error": o.error,
+                    "sent": o.sent_at,
+                    "lease_end": o.lease_end,
+                }
                 for o in outcomes
             ],
         )
 
 
-_Claim = Callable[[Connection, datetime, timedelta, int, list[_Outcome]], list[_Claimed]]
+_Claim = Callable[[Connection, datetime, datetime, int], list[_Claimed]]
 
 
 def _claimer(dialect: str, *, returning: bool) -> _Claim:
@@ -605,12 +650,10 @@ def _claimed(row: Sequence[Any], attempts: int, lease_end: datetime) -> _Claimed
 
 
 def _claim_postgres_batch(
-    conn: Connection, now: datetime, lease: timedelta, k: int, record: list[_Outcome]
+    conn: Connection, now: datetime, lease_end: datetime, k: int
 ) -> list[_Claimed]:
-    """Write the previous batch's outcomes and claim the next batch: one transaction."""
-    lease_end = now + lease
+    """Claim the next batch: one statement, one short transaction."""
     with conn.begin():
-        _write(conn, record)
         rows = conn.execute(_CLAIM_POSTGRES, {"now": now, "k": k, "lease_end": lease_end}).all()
     claimed = [_claimed(row, row[3], lease_end) for row in rows]  # attempts as updated
     return sorted(claimed, key=lambda c: c.id)  # posted in id order (see _recover_abandoned)
@@ -619,21 +662,16 @@ def _claim_postgres_batch(
 def _claim_sqlite(
     conn: Connection,
     now: datetime,
-    lease: timedelta,
+    lease_end: datetime,
     k: int,
-    record: list[_Outcome],
     *,
     returning: bool = True,
 ) -> list[_Claimed]:
-    """Write the previous batch's outcomes, read up to `k` candidates and claim those still
-    pending: one transaction. One UPDATE ... RETURNING says which this process won; an SQLite
+    """Read up to `k` candidates and claim those still pending: one transaction. One UPDATE ... RETURNING says which this process won; an SQLite
     without RETURNING (older than 3.35) claims with a conditional UPDATE per row. If another
     scanner took every candidate meanwhile, look again."""
-    lease_end = now + lease
     while True:
         with conn.begin():
-            _write(conn, record)
-            record = []
             rows = conn.execute(_CANDIDATES, {"now": now, "k": k}).all()
             if not rows:
                 return []
@@ -692,7 +730,7 @@ def _deliver(
                 target = {"channel_id": row.channel_id, "user_id": row.user_id}
         if reply is None:
             result.dropped.append(c.key)
-            return _Outcome(c.id, "dropped", error=REASON_NOTHING)
+            return _Outcome(c.id, "dropped", c.lease_end, error=REASON_NOTHING)
         notifier.post(reply=reply, key=c.key, **target)
     except DeliveryFailed as e:
         _failed_attempt(
@@ -718,7 +756,7 @@ def _deliver(
         )
         return None
     result.sent.append(c.key)
-    return _Outcome(c.id, "sent", sent_at=now)
+    return _Outcome(c.id, "sent", c.lease_end, sent_at=now)
 
 
 def _failed_attempt(
@@ -735,7 +773,11 @@ def _failed_attempt(
     with session_factory.begin() as s:
         n = s.execute(
             update(Reminder)
-            .where(col(Reminder.id) == c.id, Reminder.status == "sending")
+            .where(
+                col(Reminder.id) == c.id,
+                Reminder.status == "sending",
+                col(Reminder.due_at) == c.lease_end,  # still our lease
+            )
             .values(
                 status="failed" if give_up else "pending",
                 last_error=reason[:2000],

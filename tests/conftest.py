@@ -119,7 +119,11 @@ def wipe(engine: Engine) -> None:
 
 @pytest.fixture
 def session_factory(engine: Engine) -> Iterator[SessionFactory]:
+    from handlers.reading_cache import LISTS
+
     wipe(engine)
+    # Ids start over after the wipe: an answer cached by an earlier test would match.
+    LISTS.clear()
     yield make_session_factory(engine)
 
 

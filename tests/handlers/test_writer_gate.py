@@ -67,3 +67,16 @@ def test_a_write_that_cannot_get_its_turn_says_try_again(
     with session_factory() as s:
         assert list(s.exec(select(FollowUp).where(FollowUp.text == "Åtta möten hölls"))) == []
     assert not router.execute(make_ctx(), "uppfolj 1.3 Åtta möten hölls").failed
+
+
+def test_a_write_nested_in_another_does_not_wait_for_itself(session_factory, make_ctx) -> None:  # type: ignore[no-untyped-def]
+    done = threading.Event()
+
+    def nested() -> None:
+        with make_ctx().writing(), make_ctx().writing():
+            done.set()
+
+    t = threading.Thread(target=nested)
+    t.start()
+    t.join(timeout=10)
+    assert done.is_set()

@@ -123,6 +123,9 @@ def test_lista_follows_the_channel_binding_and_the_newest_plan(
     newest = router.execute(make_ctx(channel="COTHER"), "lista").plain()
     assert "Åtgärdsplan 2026" in newest
     assert "0 åtgärder" in newest
+    # The bound channel keeps its group's plan, newer plan or not.
+    still = router.execute(ctx, "lista").plain()
+    assert "SSPs åtgärder" in still and "Åtgärdsplan 2026" not in still
 
 
 def test_lista_without_any_plan_says_to_import_one(session_factory, make_ctx) -> None:  # type: ignore[no-untyped-def]
