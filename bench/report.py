@@ -517,12 +517,17 @@ measured side by side too (two servers, interleaved rounds), in runs before this
   against 1.1 ms with one. Chat writes now queue per process before they start (bot/db.py
   `writer_gate`, SQLite only): 323–360 → 420–569 req/s at 10 clients, side by side.
 * **Scheduler peak scan** (reminders/dispatcher.py): due rows are claimed 20 at a time in one
-  short transaction (on PostgreSQL one UPDATE … FOR UPDATE SKIP LOCKED … RETURNING), and a
-  batch's outcomes are written with the next batch's claim. Statements per peak scan 611 → 31
-  (PostgreSQL) / 41 (SQLite), commits 202 → 12; PostgreSQL 0.70–1.37 s → 0.39–0.53 s in eight
-  alternating rounds. A crash mid-batch leaves the batch to the existing recovery (asks Slack's
-  history whether each message went out); tests/reminders/test_dispatcher_batch.py kills a
-  sender mid-batch.
+  short transaction (on PostgreSQL one UPDATE … FOR UPDATE SKIP LOCKED … RETURNING) instead of
+  a SELECT and an UPDATE per row; each posted row is still recorded at once, but on
+  PostgreSQL that commit does not wait for the WAL flush (`synchronous_commit` off for the
+  record only; claims stay durable), which was most of the scan: PostgreSQL 0.70–1.37 s →
+  0.59–0.69 s. A first version recorded a batch's rows together with the next claim
+  (0.56–0.58 s, side by side with the shipped one); a review showed it could resend up to 20
+  reminders after a crash where the channel history cannot be read, and that a batch's lease
+  counted from the scan's start, so it was changed: a lease now runs from its claim, records
+  check it, and a batch whose posting outlasts half the lease is given back and claimed
+  afresh (tests/reminders/test_dispatcher_batch.py, with a controllable clock and a second
+  scanner after every post, and a sender killed mid-batch).
 * **The bench**: the throughput target uses the median of five paired rounds (bare, `lista`,
   `uppfolj`, bare, back to back) rather than one matrix point; `lista` on the largest plan is
   warmed in every worker and measured once more right after a change (cold caches).
@@ -546,24 +551,24 @@ measured side by side too (two servers, interleaved rounds), in runs before this
 ### Missed, and why
 
 * **Throughput ≥ 60 % of the bare app.** The ceiling is Bolt's minimal path: the in-request
-  bare app costs ~0.1 ms of CPU per ack in-process and reached 2,200–3,000 acks/s at 10
-  clients in this run (850–1,100 in earlier runs on a busier machine: the ratio moves with the
-  machine's load, which is why it is now a median of paired rounds). `lista` is at about half
-  of it. What a cached `lista` still spends beyond Bolt (~0.6 ms in-process): handing the work
-  to the thread that enforces the 2 s budget (~0.2 ms: measured inline against the pool), the
-  revision query (~0.15 ms on SQLite, a round trip on PostgreSQL), masking, rendering and the
-  ack's JSON (~0.15 ms). Levers seen and not taken: running reads inline in the request thread
-  (a stalled database or Slack's user-group lookup would then cost the user Slack's timeout
-  instead of a late answer), and a revision cache in the process invalidated by SQLite's
-  `data_version` or PostgreSQL's LISTEN/NOTIFY (a zero-query `lista`, but a missed
-  invalidation would show a stale plan; at a p99 of ~22 ms the user gains nothing).
-  `uppfolj` is a durable, audited write: resolve the channel and measure, insert the follow-up,
-  its audit event and the idempotency key, bump the revision, commit. About 3 ms in-process
-  on SQLite (the file's write lock held ~1 ms of it) and 7–8 round trips plus a WAL flush on
-  PostgreSQL. 60 % of a no-op ack would mean ~0.5 ms per write in all; that is not reachable
-  in Python with the ORM, and not by giving up durability. What it does reach in this run: a median
-  of 434 writes/s on SQLite and 344 on PostgreSQL at 10 clients on two shared cores, with
-  p99 of 39–78 ms (SQLite) and 46–82 ms (PostgreSQL) in the paired rounds.
+  bare app costs ~0.1 ms of CPU per ack in-process and reached 1,700–3,000 acks/s at 10
+  clients in the runs of this round (850–1,100 in earlier runs on a busier machine: the ratio
+  moves with the machine's load, which is why it is a median of paired rounds). A cached
+  `lista` reaches 40–55 % of it. What it still spends beyond Bolt (~0.6 ms in-process):
+  handing the work to the thread that enforces the 2 s budget (~0.2 ms: measured inline
+  against the pool), the revision query (~0.15 ms on SQLite, a round trip on PostgreSQL),
+  masking, rendering and the ack's JSON (~0.15 ms). Levers seen and not taken: running reads
+  inline in the request thread (a stalled database or Slack's user-group lookup would then
+  cost the user Slack's timeout instead of a late answer), and a revision cache in the
+  process invalidated by SQLite's `data_version` or PostgreSQL's LISTEN/NOTIFY (a zero-query
+  `lista`, but a missed invalidation would show a stale plan; at its p99 of 20–45 ms the user
+  gains nothing). `uppfolj` (10–18 %) is a durable, audited write: resolve the channel and
+  measure, insert the follow-up, its audit event and the idempotency key, bump the revision,
+  commit. About 3 ms in-process on SQLite (the file's write lock held ~1 ms of it) and 7–8
+  round trips plus a WAL flush on PostgreSQL. 60 % of a no-op ack would mean ~0.5 ms per
+  write in all; that is not reachable in Python with the ORM, and not by giving up
+  durability. What it reaches is in the paired-rounds tables: 260–570 writes/s on SQLite and
+  210–360 on PostgreSQL at 10 clients across this round's runs, p99 under 160 ms.
 
 ### Earlier rounds
 
