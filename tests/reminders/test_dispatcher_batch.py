@@ -237,22 +237,26 @@ dispatcher.scan(
 """
 
 
-def test_a_process_killed_mid_batch_leaves_rows_that_recovery_handles(
-    session_factory, settings, said, database_url: str, tmp_path: Path
-) -> None:
-    keys = _add_rows(session_factory, 8)
+def _killed_mid_batch(database_url: str, tmp_path: Path) -> list[str]:
+    """Run KILLED_MID_BATCH; the keys it posted before it died."""
     posted_file = tmp_path / "posted.txt"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", KILLED_MID_BATCH, database_url, str(posted_file), NOW.isoformat()],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 9, done.stderr
-    posted = posted_file.read_text().split()
+    return posted_file.read_text().split()
+
+
+def test_a_process_killed_mid_batch_leaves_rows_that_recovery_handles(
+    session_factory, settings, said, database_url: str, tmp_path: Path
+) -> None:
+    keys = _add_rows(session_factory, 8)
+    posted = _killed_mid_batch(database_url, tmp_path)
     assert len(posted) == 3
     # The three posted rows are recorded; the row in hand and the untried ones are left
     # `sending`, each charged one attempt by the claim.
@@ -286,18 +290,7 @@ def test_a_crash_without_history_repeats_at_most_the_row_in_hand(
     """No history to read (at-least-once): the posted rows were recorded one by one, so only
     the message being posted when the process died can go out twice."""
     keys = _add_rows(session_factory, 8)
-    posted_file = tmp_path / "posted.txt"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", KILLED_MID_BATCH, database_url, str(posted_file), NOW.isoformat()],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 9, done.stderr
-    posted = posted_file.read_text().split()
+    posted = _killed_mid_batch(database_url, tmp_path)
     notifier = RecordingNotifier()
     notifier.can_tell = False
     for key in posted:
