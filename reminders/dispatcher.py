@@ -385,13 +385,35 @@ class _Outcome:
     sent_at: datetime | None = None
 
 
+def _claimable() -> tuple[Any, ...]:
+    """Still pending and due (`now` bound at execution): what a claim may take."""
+    return (Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
+
+
+def _ours(rid: Any, lease_end: Any) -> tuple[Any, ...]:
+    """The row is still `sending` under this scan's lease: another scanner that took it over
+    after the lease gave it a new one, and then it is not ours to record or give back."""
+    return (
+        col(Reminder.id) == rid,
+        Reminder.status == "sending",
+        col(Reminder.due_at) == lease_end,
+    )
+
+
+_TO_SENDING = {
+    "status": "sending",
+    "attempts": Reminder.attempts + 1,
+    "due_at": bindparam("lease_end"),
+}
+
+
 def _claim_postgres() -> Update:
     """One statement claims up to `k` due rows: the oldest pending rows not locked by another
     scanner (SKIP LOCKED), each set to `sending` with its lease, returned with the due time it
     had before the claim and its group's binding as it stands now (for a prepared digest)."""
     due = (
         sa_select(Reminder.id, Reminder.due_at, Reminder.group_id)
-        .where(Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
+        .where(*_claimable())
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(bindparam("k"))
         .with_for_update(skip_locked=True)
@@ -412,7 +434,7 @@ def _claim_postgres() -> Update:
     return (
         update(Reminder)
         .where(col(Reminder.id) == claimed.c.id)
-        .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
+        .values(**_TO_SENDING)
         .returning(
             Reminder.id,
             Reminder.key,
@@ -445,7 +467,7 @@ def _candidates() -> Select[Any]:
             Reminder.channel_id,
             Reminder.user_id,
         )
-        .where(Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
+        .where(*_claimable())
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(bindparam("k"))
         .subquery("due")
@@ -464,32 +486,19 @@ _CANDIDATES = _candidates()
 # rows this process won (another scanner may have claimed some since the read).
 _CLAIM_IDS = (
     update(Reminder)
-    .where(
-        col(Reminder.id).in_(bindparam("ids", expanding=True)),
-        Reminder.status == "pending",
-        col(Reminder.due_at) <= bindparam("now"),
-    )
-    .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
+    .where(col(Reminder.id).in_(bindparam("ids", expanding=True)), *_claimable())
+    .values(**_TO_SENDING)
     .returning(Reminder.id, Reminder.attempts)
 )
 # The same, one row at a time, for an SQLite older than 3.35 (no RETURNING): rowcount 1 = ours.
 _CLAIM_ONE = (
     update(Reminder)
-    .where(
-        col(Reminder.id) == bindparam("rid"),
-        Reminder.status == "pending",
-        col(Reminder.due_at) <= bindparam("now"),
-    )
-    .values(status="sending", attempts=Reminder.attempts + 1, due_at=bindparam("lease_end"))
+    .where(col(Reminder.id) == bindparam("rid"), *_claimable())
+    .values(**_TO_SENDING)
 )
 _RECORD_UPDATE = (
     update(Reminder)
-    .where(
-        col(Reminder.id) == bindparam("rid"),
-        Reminder.status == "sending",
-        # Still our lease: a row another scanner has taken over is not ours to record.
-        col(Reminder.due_at) == bindparam("lease_end"),
-    )
+    .where(*_ours(bindparam("rid"), bindparam("lease_end")))
     .values(
         status=bindparam("new_status"),
         last_error=bindparam("error"),
@@ -499,11 +508,7 @@ _RECORD_UPDATE = (
 # A claimed row that was never posted (the scan was told to stop) goes back as it was.
 _RELEASE_UPDATE = (
     update(Reminder)
-    .where(
-        col(Reminder.id) == bindparam("rid"),
-        Reminder.status == "sending",
-        col(Reminder.due_at) == bindparam("lease_end"),
-    )
+    .where(*_ours(bindparam("rid"), bindparam("lease_end")))
     .values(status="pending", attempts=Reminder.attempts - 1, due_at=bindparam("was_due"))
 )
 
@@ -773,11 +778,7 @@ def _failed_attempt(
     with session_factory.begin() as s:
         n = s.execute(
             update(Reminder)
-            .where(
-                col(Reminder.id) == c.id,
-                Reminder.status == "sending",
-                col(Reminder.due_at) == c.lease_end,  # still our lease
-            )
+            .where(*_ours(c.id, c.lease_end))
             .values(
                 status="failed" if give_up else "pending",
                 last_error=reason[:2000],
