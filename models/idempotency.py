@@ -8,11 +8,8 @@ are serialised by the primary key.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import bindparam, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, text
 from sqlmodel import Session, col
 
 from models.tables import ProcessedRequest
@@ -25,19 +22,16 @@ class DuplicateRequest(Exception):
     """This request was already handled; the adapter answers quietly and stores nothing."""
 
 
-def _claim_statement(insert: Any) -> Any:
-    # ON CONFLICT rather than a savepoint: pysqlite would commit a bare SAVEPOINT on release.
-    # Core on the table, built once: claiming is on every write's path.
-    table = ProcessedRequest.__table__  # type: ignore[attr-defined]
-    return (
-        insert(table)
-        .values(key=bindparam("key"), created_at=bindparam("at"))
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(table.c.key)
-    )
-
-
-_CLAIM = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}
+# Text, not the dialects' insert(): their ON CONFLICT clause has no cache key, so that
+# statement was compiled afresh on every write (about 0.2 ms). The SQL is the same on SQLite
+# and PostgreSQL. ON CONFLICT rather than a savepoint: pysqlite would commit a bare SAVEPOINT
+# on release.
+_CLAIM = text(
+    'INSERT INTO processed_request ("key", created_at) VALUES (:key, :at)'
+    ' ON CONFLICT ("key") DO NOTHING RETURNING "key"'
+).bindparams(  # the column's type, so the time is stored exactly as the ORM stores it
+    bindparam("at", type_=ProcessedRequest.__table__.c.created_at.type)  # type: ignore[attr-defined]
+)
 
 
 def claim(session: Session, key: str | None) -> None:
@@ -45,8 +39,7 @@ def claim(session: Session, key: str | None) -> None:
     if not key:
         return
     session.flush()  # the changes it guards first, as an ORM statement would have
-    stmt = _CLAIM[session.get_bind().dialect.name]
-    if session.connection().execute(stmt, {"key": key[:200], "at": utcnow()}).first() is None:
+    if session.connection().execute(_CLAIM, {"key": key[:200], "at": utcnow()}).first() is None:
         raise DuplicateRequest(key)
 
 
