@@ -27,6 +27,7 @@ from reports.xlsx_layout import cell_text as _cell_text
 from reports.xlsx_layout import find_header as _find_header
 from reports.xlsx_layout import fold as _fold
 from reports.xlsx_layout import is_instruction_text as _is_instruction_text
+from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 
 log = logging.getLogger(__name__)
 
@@ -92,56 +93,7 @@ _KNOWN_AREAS = (
     "kriminella miljoer och livsstilar",
 )
 _GENERIC_SHEET = re.compile(r"^(?:blad|sheet|ark|flik|tabell|plan)\s*\d*$")
-_PLAN_WORDS = ("atgardsplan", "handlingsplan", "aktivitetsplan", "trygghetsplan")
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-# Known district / municipality names, so "jarva" in a file name becomes "Järva".
-_KNOWN_PLACES = (
-    "Bromma",
-    "Enskede-Årsta-Vantör",
-    "Farsta",
-    "Hägersten-Älvsjö",
-    "Hägersten-Liljeholmen",
-    "Hässelby-Vällingby",
-    "Järva",
-    "Kungsholmen",
-    "Norrmalm",
-    "Rinkeby-Kista",
-    "Skarpnäck",
-    "Skärholmen",
-    "Spånga-Tensta",
-    "Södermalm",
-    "Älvsjö",
-    "Östermalm",
-    "Nässjö",
-)
-_FILENAME_STOPWORDS = frozenset(
-    {
-        "atgardsplan",
-        "atgardsplaner",
-        "atgard",
-        "atgarder",
-        "handlingsplan",
-        "brottsforebyggande",
-        "plan",
-        "sdf",
-        "sdo",
-        "stadsdelsforvaltning",
-        "kommun",
-        "stad",
-        "uppfoljning",
-        "final",
-        "slutlig",
-        "utkast",
-        "kopia",
-        "copy",
-        "ny",
-        "version",
-        "xlsx",
-        "xlsm",
-    }
-)
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -590,95 +542,7 @@ class _SheetReader:
         return _SheetResult(sheet=self.title, blocks=kept, warnings=self.warnings)
 
 
-# --------------------------------------------------------------------------- title, year, district
-
-
-def _place_name(raw: str) -> str | None:
-    """Normalise a district name, restoring å/ä/ö for known places."""
-    raw = raw.strip(" \t-–—,.:;_()")
-    if not raw:
-        return None
-    folded = _fold(raw).replace(" ", "-")
-    for place in _KNOWN_PLACES:
-        if _fold(place).replace(" ", "-") == folded:
-            return place
-    if _fold(raw).replace(" ", "-") == raw.casefold().replace(" ", "-"):
-        # Plain ASCII from a file name: title-case each part.
-        return "-".join(part.capitalize() for part in re.split(r"[-\s]+", raw) if part)
-    return raw
-
-
-# "… i Nässjö kommun", "Upplands Väsby kommun", "Göteborgs stad".
-_MUNICIPALITY = re.compile(
-    r"(?:^|[\s,–—-])((?:[A-ZÅÄÖ][\w]*)(?:[ -][A-ZÅÄÖ][\w]*)*)\s+(?:kommun|stad)\b"
-)
-_TITLE_WORDS = re.compile(
-    r"(?i)\b(?:åtgärdsplan(?:en)?|handlingsplan(?:en)?|aktivitetsplan(?:en)?|plan|för|i|och"
-    r"|brottsförebyggande|trygghetsskapande|arbete(?:t)?|stadsdelsområde|stadsdelsförvaltning"
-    r"|stadsdelsnämnd|sdf|sdo|kommun|stad)\b"
-)
-
-
-def _from_title(title: str) -> tuple[int | None, str | None]:
-    year_match = _YEAR.search(title)
-    year = int(year_match.group(1)) if year_match else None
-    folded = f" {_fold(title)} "
-    for place in _KNOWN_PLACES:
-        if f" {_fold(place)} " in folded:
-            return year, place
-    m = _MUNICIPALITY.search(title)
-    if m:
-        return year, _place_name(m.group(1))
-    rest = _YEAR.sub(" ", title)
-    rest = re.sub(r"[–—]\s*(?:(?:19|20)\d{2})?", " ", rest)  # "2025–2027"
-    rest = _TITLE_WORDS.sub(" ", rest)
-    rest = re.sub(r"\s+", " ", rest).strip(" \t-–—,.:;")
-    district = None
-    if rest and len(rest) <= 40 and re.fullmatch(r"[\w\s\-–]+", rest):
-        district = _place_name(rest)
-    return year, district
-
-
-def _from_filename(path: Path) -> tuple[int | None, str | None]:
-    stem = path.stem
-    year_match = _YEAR.search(stem)
-    year = int(year_match.group(1)) if year_match else None
-    tokens = [t for t in re.split(r"[-_\s.]+", stem) if t]
-    plan_word = any(_fold(t) in _FILENAME_STOPWORDS for t in tokens)
-    if year is None and not plan_word:
-        # "tmpab12cd.xlsx", "upload.xlsx": no reason to believe there is a place in it.
-        return None, None
-    words = [t for t in tokens if t.isalpha() and _fold(t) not in _FILENAME_STOPWORDS]
-    district = _place_name("-".join(words)) if words else None
-    return year, district
-
-
-def _is_title_text(text: str) -> bool:
-    folded = _fold(text)
-    return len(text) <= 120 and (
-        folded.startswith(_PLAN_WORDS)
-        or folded.startswith(("brottsforebyggande atgard", "plan for brottsforebyggande"))
-    )
-
-
-def _find_title(wb: Any) -> str | None:
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue
-        for row in ws.iter_rows(min_row=1, max_row=5, max_col=5, values_only=True):
-            for value in row:
-                text = _cell_text(value)
-                if text and _is_title_text(text.split("\n")[0]):
-                    return text.split("\n")[0].strip()
-    return None
-
-
-def _from_sheet_names(titles: list[str]) -> tuple[int | None, str | None]:
-    """Year and district from a sheet named like "Kungsholmen 2025" or "Åtgärdsplan 2025"."""
-    for title in titles:
-        if _YEAR.search(title) or _fold(title).startswith(_PLAN_WORDS):
-            return _from_title(title)
-    return None, None
+# --------------------------------------------------------------------------- sheet names
 
 
 def _is_side_sheet(title: str) -> bool:
@@ -692,9 +556,7 @@ def _is_side_sheet(title: str) -> bool:
 def _is_generic_sheet_name(title: str) -> bool:
     """ "Blad1", "Kungsholmen 2025", "Åtgärdsplan": names that say nothing about an area."""
     folded = _fold(title)
-    return bool(
-        _GENERIC_SHEET.match(folded) or _YEAR.search(title) or folded.startswith(_PLAN_WORDS)
-    )
+    return bool(_GENERIC_SHEET.match(folded) or YEAR.search(title) or folded.startswith(PLAN_WORDS))
 
 
 def _area_name(raw: str) -> str:
@@ -825,10 +687,6 @@ def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
             entries.append((hint, _area_name(name), title, block.rows))
 
     areas = _number_areas(entries, warnings_out)
-    title = _find_title(wb)
-    year, district = _from_title(title) if title else (None, None)
     other_titles = [ws.title for ws in wb.worksheets if ws.title not in sheets_naming_areas]
-    for source in (_from_sheet_names(other_titles), _from_filename(path)):
-        year = year if year is not None else source[0]
-        district = district if district is not None else source[1]
+    title, year, district = plan_metadata(wb, path, other_titles)
     return ParsedPlan(title=title, year=year, district=district, areas=areas, warnings=warnings_out)
