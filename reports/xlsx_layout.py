@@ -90,6 +90,7 @@ _INSTRUCTION_PREFIXES = (
     "exempel",
     "t ex",
     "till exempel",
+    "valj",
 )
 
 
@@ -412,26 +413,32 @@ def _build(grid: Grid, spans: Grid, r: int, max_col: int, *, with_top: bool) -> 
     "T1 | T2 | T3"), which is read together with each sub-header.
     """
     cells: list[tuple[int, str, tuple[str, int] | None]] = []
-    group: str | None = None  # the last group header seen to the left, for period labels
+    group: str | None = None  # the last upper cell seen to the left, for period labels
+    labels = {c: text for c in range(1, max_col + 1) if (text := _label(grid, r, c))}
+    first = min(labels, default=0)
     for c in range(1, max_col + 1):
-        bottom = _label(grid, r, c)
+        bottom = labels.get(c)
         top = _label(grid, r - 1, c) if with_top and r > 1 else None
-        spread = _label(spans, r - 1, c) if with_top and r > 1 else None
         if top:
             group = top
-        if bottom:
-            match = match_header(bottom)
-            if match is None and with_top:
-                over = top or spread
-                if over and (spread or (r - 1, c) in spans or _spans_right(spans, r - 1, c)):
-                    match = match_header(f"{over} {bottom}")
-                if match is None and group and is_period_label(bottom):
-                    above = match_header(group)
-                    if above and above[0] in FIELDS_MULTI:
-                        match = above
-            cells.append((c, bottom, match))
-        elif top:
-            cells.append((c, top, match_header(top)))
+        if not bottom:
+            if top:
+                cells.append((c, top, match_header(top)))
+            continue
+        match = match_header(bottom)
+        # The table's first column is never under a group: a title merged across the top
+        # ("Uppföljning av planen 2025") must not turn the area-name header into a field.
+        if with_top and c > first and (match is None or match[0] == "ignore"):
+            spread = _label(spans, r - 1, c)
+            over = spread or (top if _spans_right(spans, r - 1, c) else None)
+            above = match_header(over) if over and len(bottom) <= 30 else None
+            if above and above[0] != "ignore":
+                match = above  # "Uppföljning" over "T1", "Kommentar" or "Polisen"
+            elif group and is_period_label(bottom):
+                above = match_header(group)
+                if above and above[0] in FIELDS_MULTI:
+                    match = above  # "Uppföljning" written once above "Tertial 1 | Tertial 2"
+        cells.append((c, bottom, match))
     return _header_from_cells(cells, r)
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models.errors import ImportFailed
-from reports.xlsx_reader import ParsedPlan, read_plan
+from reports.xlsx_reader import VERDICTS, ParsedPlan, read_plan
 from tests.reports.make_workbooks import (
     Sheet,
     add_cached_values,
@@ -295,6 +297,42 @@ def test_per_tertial_columns_and_a_status_column(tmp_path: Path) -> None:
     ]
 
 
+def test_group_of_status_and_comment_under_follow_up(tmp_path: Path) -> None:
+    rows = [
+        ["Unga i riskzon", "Orsak", "Åtgärd", "När", "Vem", "Uppföljning", None],
+        [None, None, None, None, None, "Status", "Kommentar"],
+        ["Skolk", "Otrygghet", "Skolvärdar", "Löpande", "Skola", "Gul", "Hälften av skolorna."],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2", "F1:G1"]
+    plan = read_plan(write_workbook(tmp_path / "k.xlsx", [Sheet("1. Unga", rows, merges=merges)]))
+    (area,) = plan.areas
+    assert area.name == "Unga i riskzon"
+    (r,) = area.rows
+    assert (r.problem, r.follow_up, r.verdict) == ("Skolk", "Hälften av skolorna.", "delvis")
+
+
+def test_title_merged_across_the_top_is_not_a_group_header(tmp_path: Path) -> None:
+    rows = [
+        ["Uppföljning av åtgärdsplanen 2025", None, None, None, None],
+        ["Trygga torg", "Orsak", "Åtgärd", "När", "Vem"],
+        ["Torget", "Oro", "Ronder", "Fredagar", "Polisen"],
+    ]
+    sheet = Sheet("Torg", rows, merges=["A1:E1"])
+    (area,) = read_plan(write_workbook(tmp_path / "t.xlsx", [sheet])).areas
+    assert area.name == "Trygga torg"
+    assert [(r.problem, r.measure) for r in area.rows] == [("Torget", "Ronder")]
+
+
+def test_area_column_with_a_pick_list_prompt(tmp_path: Path) -> None:
+    rows = [
+        ["Prioriterat område", "Orsak", "Åtgärd", "När", "Vem"],
+        ["Välj område i listan", "Ange orsak", "Beskriv åtgärden", None, None],
+        ["Trygghet", "Mörker", "Belysning", "Q2", "TK"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "v.xlsx", [Sheet("Plan", rows)]))
+    assert _areas(plan) == [(1, "Trygghet", 1)]
+
+
 # --------------------------------------------------------------------------- sheets
 
 
@@ -399,3 +437,79 @@ def test_sheet_with_only_an_area_column_and_text_is_no_plan(tmp_path: Path) -> N
     with pytest.raises(ImportFailed) as info:
         read_plan(write_workbook(tmp_path / "ingen.xlsx", sheets))
     assert "ingen flik med en åtgärdsplan" in info.value.message
+
+
+# --------------------------------------------------------------------------- any layout
+
+_WORDS = [
+    "Prioriterat område",
+    "Område",
+    "Problem",
+    "1. Orsak",
+    "Åtgärd",
+    "Aktivitet",
+    "Mål",
+    "Förväntat resultat",
+    "När",
+    "Tidsplan",
+    "Vem",
+    "Ansvarig aktör",
+    "Uppföljning",
+    "T1",
+    "Status",
+    "Kommentar",
+    "Nr",
+    "Unga i riskzon",
+    "2. Otrygga platser",
+    "Område 3: Brottsoffer",
+    "Ange orsak",
+    "Målet är uppfyllt",
+    "Pågår",
+    "Grön",
+    "",
+]
+_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(_WORDS),
+    st.integers(-5, 3000),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]), max_size=12),
+)
+_SHEETS = st.lists(
+    st.tuples(
+        st.sampled_from(["Blad1", "1. Unga", "1. Platser", "Instruktioner", "Plan 2025", "X"]),
+        st.lists(st.lists(_CELLS, max_size=7), max_size=9),
+        st.booleans(),
+        st.sets(st.integers(1, 9), max_size=3),
+        st.lists(st.tuples(st.integers(1, 9), st.integers(1, 6), st.integers(0, 2)), max_size=2),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(specs=_SHEETS)
+def test_any_workbook_reads_or_fails_in_one_swedish_line(tmp_path: Path, specs: list[Any]) -> None:
+    """Whatever the layout: a plan with distinct area numbers, or one ImportFailed line,
+    never the catch-all for an error inside the reader."""
+    sheets = []
+    for i, (title, rows, hidden, bold, merges) in enumerate(specs):
+        ranges = [
+            f"{'ABCDEFGHI'[c - 1]}{r}:{'ABCDEFGHI'[c - 1 + w]}{r + (w == 0)}" for r, c, w in merges
+        ]
+        sheets.append(
+            Sheet(f"{title} {i}", rows, hidden=hidden and i > 0, bold_rows=bold, merges=ranges[:1])
+        )
+    path = write_workbook(tmp_path / "any.xlsx", sheets)
+    try:
+        plan = read_plan(path)
+    except ImportFailed as e:
+        assert "\n" not in e.message and "kunde inte läsas som en åtgärdsplan" not in e.message
+        return
+    numbers = [a.number for a in plan.areas]
+    assert len(numbers) == len(set(numbers)) and all(n >= 1 for n in numbers)
+    assert all(a.name and len(a.name) <= 200 for a in plan.areas)
+    assert all(r.verdict in VERDICTS for r in _rows(plan))
