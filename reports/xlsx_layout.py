@@ -448,10 +448,14 @@ def _spans_right(spans: Grid, r: int, c: int) -> bool:
 
 
 def _short_labels_only(grid: Grid, r: int, max_col: int) -> bool:
-    """True when row r holds only short labels (a sub-header row, not data or guidance)."""
+    """True when row r holds only short labels (a sub-header row, not data or guidance).
+
+    At least two: a single cell below the header is a section heading ("Prioriterat
+    område 1: Unga"), not the lower half of the header.
+    """
     texts = [_label(grid, r, c) for c in range(1, max_col + 1)]
     texts = [t for t in texts if t]
-    return bool(texts) and all(len(t) <= 40 and not is_instruction_text(t) for t in texts)
+    return len(texts) >= 2 and all(len(t) <= 40 and not is_instruction_text(t) for t in texts)
 
 
 def find_header(grid: Grid, spans: Grid, max_row: int, max_col: int) -> Header | None:

@@ -145,6 +145,56 @@ def test_section_heading_rows_on_one_sheet(tmp_path: Path) -> None:
     )
 
 
+def test_heading_right_below_the_header_is_no_sub_header(tmp_path: Path) -> None:
+    header = [
+        "Nr",
+        "Problem",
+        "Orsak (varför?)",
+        "Åtgärd",
+        "Förväntat resultat",
+        "Ansvarig aktör",
+        "Tidsplan/frekvens",
+        "Uppföljning T1",
+        "Uppföljning T2",
+        "Status",
+    ]
+    rows = [
+        ["Brottsförebyggande åtgärdsplan 2025"],
+        [],
+        header,
+        ["Prioriterat område 1: Unga i riskzon"],
+        [
+            "1.1",
+            "Skolk",
+            "Otrygg väg",
+            "Skolvärdar",
+            "Färre",
+            "Skolan",
+            "Läsår",
+            "Startat",
+            None,
+            "Gul",
+        ],
+        ["1.2", "Rekrytering", "Förebilder", "Mentorer", "Fler", "Fritid", "2 ggr/månad"],
+        [],
+        ["Prioriterat område 2: Trygga platser"],
+        ["2.1", "Centrum", "Mörker", "Belysning", "Ljus", "TK", "Q2", "Beställt", "Klart.", "Grön"],
+    ]
+    sheet = Sheet("Farsta 2025", rows, merges=["A4:J4", "A8:J8"], bold_rows={3})
+    plan = read_plan(write_workbook(tmp_path / "farsta.xlsx", [sheet]))
+    assert _areas(plan) == [(1, "Unga i riskzon", 2), (2, "Trygga platser", 1)]
+    assert [(r.follow_up, r.verdict) for r in _rows(plan)] == [
+        ("Startat", "delvis"),
+        (None, "ej_bedomd"),
+        ("Klart.", "uppfyllt"),
+    ]
+    assert (plan.title, plan.year, plan.district) == (
+        "Brottsförebyggande åtgärdsplan 2025",
+        2025,
+        "Farsta",
+    )
+
+
 def test_plain_section_headings_and_a_trailing_note(tmp_path: Path) -> None:
     rows = [
         ["Orsak", "Åtgärd", "Ansvarig aktör", "Tidsplan/frekvens"],
