@@ -355,9 +355,6 @@ class Header:
     def score(self) -> int:
         return len(self.columns) + sum(len(v) for v in self.multi.values())
 
-    def all_columns(self) -> list[int]:
-        return sorted({*self.columns.values(), *(c for v in self.multi.values() for c in v)})
-
 
 def _label(grid: Grid, r: int, c: int) -> str | None:
     text = cell_text(grid.get((r, c)))
@@ -410,7 +407,7 @@ def _build(grid: Grid, spans: Grid, r: int, max_col: int, *, with_top: bool) -> 
 
     The upper half contributes in two ways: a cell merged down over an empty cell of row r
     (the 2024 template), and a group header spread over several columns ("Uppföljning" over
-    "T1 | T2 | T3"), which is read together with each sub-header.
+    "T1 | T2 | T3"), whose field a sub-header takes when it names none of its own.
     """
     cells: list[tuple[int, str, tuple[str, int] | None]] = []
     group: str | None = None  # the last upper cell seen to the left, for period labels
@@ -444,7 +441,7 @@ def _build(grid: Grid, spans: Grid, r: int, max_col: int, *, with_top: bool) -> 
 
 def _spans_right(spans: Grid, r: int, c: int) -> bool:
     """True when the cell at (r, c) is the top-left of a range merged across columns."""
-    return (r, c + 1) in spans and spans.get((r, c + 1)) is not None and (r, c) not in spans
+    return (r, c + 1) in spans and (r, c) not in spans
 
 
 def _short_labels_only(grid: Grid, r: int, max_col: int) -> bool:

@@ -545,9 +545,15 @@ class _SheetReader:
 # --------------------------------------------------------------------------- sheet names
 
 
+def _is_follow_up_sheet(title: str) -> bool:
+    return _fold(split_numbered(title)[1]).startswith("uppfoljning")
+
+
 def _is_side_sheet(title: str) -> bool:
     """Instruktioner, Lägesbild, Kontaktuppgifter …: sheets around the plan."""
     folded = _fold(split_numbered(title)[1])
+    if _is_follow_up_sheet(title):
+        return True  # the plan's measures again, with their status: read them once
     if any(word in folded for word in ("atgard", "plan")):
         return False
     return any(folded == w or folded.startswith(w + " ") for w in _SIDE_SHEETS)
@@ -624,6 +630,13 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
                 )
         found = visible
     main = [c for c in found if not _is_side_sheet(c.ws.title)]
+    for c in found:
+        if main and _is_follow_up_sheet(c.ws.title):
+            warnings_out.append(
+                f'Fliken "{c.ws.title}" lästes inte in: uppföljningen läses från planens egna '
+                "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
+                "eller med /atgard uppfolj."
+            )
     return main or found
 
 

@@ -407,6 +407,19 @@ def test_side_sheets_and_hidden_sheets_are_ignored(tmp_path: Path) -> None:
     ]
 
 
+def test_separate_follow_up_sheet_is_not_read_twice(tmp_path: Path) -> None:
+    header = ["Orsak", "Åtgärd", "När", "Vem"]
+    sheets = [
+        Sheet("1. Unga", [header, ["Skolk", "Skolvärdar", "Löpande", "Skola"]]),
+        Sheet(
+            "Uppföljning T1", [["Åtgärd", "Ansvarig", "Status"], ["Skolvärdar", "Skola", "Grön"]]
+        ),
+    ]
+    plan = read_plan(write_workbook(tmp_path / "u.xlsx", sheets))
+    assert _areas(plan) == [(1, "Unga", 1)]
+    assert len(plan.warnings) == 1 and 'Fliken "Uppföljning T1" lästes inte in' in plan.warnings[0]
+
+
 def test_only_hidden_plan_sheets_are_still_read(tmp_path: Path) -> None:
     rows = [["Orsak", "Åtgärd", "När", "Vem"], ["Mörker", "Belysning", "Q2", "TK"]]
     sheets = [INTRO, Sheet("1. P", rows, hidden=True)]
