@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from datetime import UTC, datetime
@@ -42,11 +43,13 @@ def _district_from(path: Path, parsed_district: str | None) -> str | None:
 
 @app.command("import")
 def import_plan(
-    file: Annotated[Path, typer.Argument(help="Åtgärdsplanen som .xlsx")],
+    file: Annotated[Path, typer.Argument(help="Åtgärdsplanen som .xlsx (eller .xlsm)")],
     district: Annotated[str | None, typer.Option("--district", help="Stadsdel/kommun")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Planens år")] = None,
 ) -> None:
     """Läs in en åtgärdsplan från Excel. Samma fil igen ändrar ingenting."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from models.errors import ImportFailed
     from models.importer import apply_plan
     from models.replies import Actor
@@ -69,17 +72,31 @@ def import_plan(
 
     rt = start()
     today = datetime.now(UTC).astimezone(rt.settings.tz).date()
-    with rt.session_factory.begin() as s:
-        result = apply_plan(
-            session=s,
-            parsed=parsed,
-            district=district,
-            year=year,
-            actor=Actor("cli", "import", "cli"),
-            today=today,
-        )  # type: ignore[arg-type]
-        summary = result.summary()
-        warnings = list(result.warnings)
+    try:
+        # One transaction: a failure anywhere leaves the database as it was.
+        with rt.session_factory.begin() as s:
+            result = apply_plan(
+                session=s,
+                parsed=parsed,
+                district=district,
+                year=year,
+                actor=Actor("cli", "import", "cli"),
+                today=today,
+            )  # type: ignore[arg-type]
+            summary = result.summary()
+            warnings = list(result.warnings)
+    except ImportFailed as e:
+        _fail(f"Fel: {e.message}")
+        return
+    except SQLAlchemyError as e:
+        # One line for the log (stderr here): a traceback would read as a crash.
+        first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
+        logging.getLogger(__name__).error("import of %s failed: %s", file.name, first_line)
+        _fail(
+            f"Fel: {file.name} kunde inte sparas i databasen, så ingenting lästes in. "
+            "Försök igen om en stund."
+        )
+        return
     for w in warnings:
         typer.echo(f"Varning: {w}", err=True)
     typer.echo(summary)

@@ -1,25 +1,33 @@
-"""Read an action plan (åtgärdsplan) from the city's Excel template.
+"""Read an action plan (åtgärdsplan) from an Excel workbook.
 
-Pure module: takes a path, returns plain dataclasses. It knows both the 2025 template
-(problem column headed by the area name, *Operativa mål*) and the 2024 one (area name only
-in the instruction row, no problem or goal column), tolerates shuffled and missing
-optional columns, and turns every failure to open the file into one Swedish
-`ImportFailed` line.
+Pure module: takes a path, returns plain dataclasses. Besides the city's 2025 template
+(one sheet per priority area, problem column headed by the area name, *Operativa mål*) and
+the 2024 one (area name only in the instruction row) it reads the layouts other
+municipalities use: all areas on one sheet with an area column or with section-heading
+rows, numbered or two-row headers, per-tertial follow-up and status columns, intro and
+contact sheets around the plan. Header vocabulary and header detection live in
+`reports.xlsx_layout`. Every failure to open or read the file becomes one Swedish
+`ImportFailed` line; doubtful rows become Swedish warnings.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import logging
 import re
-import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.errors import ImportFailed
+from reports.xlsx_layout import HEADER_SCAN_COLS, Grid, Header, split_numbered
+from reports.xlsx_layout import cell_text as _cell_text
+from reports.xlsx_layout import find_header as _find_header
+from reports.xlsx_layout import fold as _fold
+from reports.xlsx_layout import is_instruction_text as _is_instruction_text
+from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +35,13 @@ __all__ = ["ParsedArea", "ParsedPlan", "ParsedRow", "derive_verdict", "read_plan
 
 VERDICTS = ("uppfyllt", "delvis", "ej_uppfyllt", "pagaende", "ej_bedomd")
 
-# How far down a sheet the header row may sit (title rows above it are common).
-HEADER_SCAN_ROWS = 15
-HEADER_SCAN_COLS = 40
 # Guard against sheets whose used range was stretched by formatting to a million rows.
 MAX_DATA_ROWS = 5000
 MAX_EMPTY_RUN = 200
+# PriorityArea.name holds 300 characters; a longer "name" is a sentence, not a heading.
+MAX_AREA_NAME = 200
+# Name of an area when nothing in the sheet names one ("Blad1", "Kungsholmen 2025").
+FALLBACK_AREA_NAME = "Åtgärder"
 
 # Swedish column names as shown to users (warnings, `missing`).
 LABELS: dict[str, str] = {
@@ -46,88 +55,45 @@ LABELS: dict[str, str] = {
 }
 FIELDS = tuple(LABELS)
 
-# Header synonyms, in folded form (see `_fold`). A header matches a synonym when it is
-# equal to it or starts with it followed by a space ("uppfoljning status").
-_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "cause": ("orsak", "orsaker", "identifierad orsak", "identifierade orsaker"),
-    "measure": ("atgard", "atgarder", "insats", "insatser", "aktivitet", "aktiviteter"),
-    "goal": ("operativa mal", "operativt mal", "mal", "malsattning", "delmal", "smarta mal"),
-    "when": ("nar", "tidsplan", "tid", "tidpunkt", "tidsram", "klart nar", "period"),
-    "responsible": ("vem", "ansvarig", "ansvariga", "vem ansvarar", "ansvar", "vem gor vad"),
-    "follow_up": ("uppfoljning", "status", "resultat"),
-}
-# Generic headers of the problem column (values are problems, the column is required).
-_PROBLEM_HEADERS = ("problemomrade", "problem", "utmaning", "problem utmaning")
-# The 2024 template's first column: it holds the area name, not problems.
-_AREA_COLUMN_HEADERS = (
-    "prioriterat samverkansomrade",
-    "prioriterat samverkans",
-    "prioriterade samverkansomraden",
-    "samverkansomrade",
-    "prioriterat omrade",
+# Sheets around the plan that are never part of it (when another sheet holds the plan);
+# folded, matched against the sheet name without its number.
+_SIDE_SHEETS = (
+    "instruktion",
+    "instruktioner",
+    "anvisning",
+    "anvisningar",
+    "lasanvisning",
+    "information",
+    "inledning",
+    "bakgrund",
+    "lagesbild",
+    "kontakt",
+    "kontakter",
+    "kontaktuppgifter",
+    "kontaktlista",
+    "sammanstallning",
+    "sammanfattning",
+    "analys",
+    "oversikt",
+    "ordlista",
+    "begrepp",
+    "lista",
+    "listor",
+    "val",
+    "data",
+    "exempel",
+    "mall",
 )
-# Headers that are neither a known column nor an area name.
-_IGNORED_HEADERS = ("nr", "nummer", "id", "lopnummer", "kommentar", "kommentarer", "ovrigt")
+# The city's own area names: a lone cell with one of them is an area heading.
+_KNOWN_AREAS = (
+    "unga i riskzon",
+    "otrygga och brottsutsatta platser",
+    "systemhotande brottslighet",
+    "sarskilt utsatta och sarbara brottsoffer",
+    "kriminella miljoer och livsstilar",
+)
+_GENERIC_SHEET = re.compile(r"^(?:blad|sheet|ark|flik|tabell|plan)\s*\d*$")
 
-# Template guidance that starts a cell; folded, compared with startswith.
-_INSTRUCTION_PREFIXES = (
-    "ange",
-    "beskriv",
-    "koppla",
-    "fyll i",
-    "har anger",
-    "har anges",
-    "har beskriver",
-    "har beskrivs",
-    "har fyller",
-    "skriv",
-    "denna kolumn",
-)
-
-_SHEET_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.):\-]?\s+(.*)$", re.S)
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-# Known district / municipality names, so "jarva" in a file name becomes "Järva".
-_KNOWN_PLACES = (
-    "Bromma",
-    "Enskede-Årsta-Vantör",
-    "Farsta",
-    "Hägersten-Älvsjö",
-    "Hägersten-Liljeholmen",
-    "Hässelby-Vällingby",
-    "Järva",
-    "Kungsholmen",
-    "Norrmalm",
-    "Rinkeby-Kista",
-    "Skarpnäck",
-    "Skärholmen",
-    "Spånga-Tensta",
-    "Södermalm",
-    "Älvsjö",
-    "Östermalm",
-    "Nässjö",
-)
-_FILENAME_STOPWORDS = frozenset(
-    {
-        "atgardsplan",
-        "atgardsplaner",
-        "atgard",
-        "atgarder",
-        "plan",
-        "sdf",
-        "sdo",
-        "stadsdelsforvaltning",
-        "uppfoljning",
-        "final",
-        "slutlig",
-        "utkast",
-        "kopia",
-        "copy",
-        "ny",
-        "version",
-        "xlsx",
-    }
-)
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -144,14 +110,14 @@ class ParsedRow:
     goal: str | None
     when: str | None
     responsible: str | None
-    follow_up: str | None
-    verdict: str  # one of VERDICTS, derived from follow_up
+    follow_up: str | None  # the latest filled follow-up (or status) column
+    verdict: str  # one of VERDICTS, from the status column or else the follow-up text
     missing: list[str] = field(default_factory=list)  # Swedish names of empty required columns
 
 
 @dataclass
 class ParsedArea:
-    """One priority area (one sheet). `rows` may be empty for an unused area."""
+    """One priority area (a sheet, or a block of one). `rows` may be empty."""
 
     number: int
     name: str
@@ -168,52 +134,6 @@ class ParsedPlan:
     district: str | None
     areas: list[ParsedArea]
     warnings: list[str]
-
-
-# --------------------------------------------------------------------------- text helpers
-
-
-def _fold(text: str) -> str:
-    """Lower-case, drop diacritics and punctuation, collapse whitespace (for matching)."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^\w\s]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _cell_text(value: Any) -> str | None:
-    """Turn any cell value into cleaned text, or None when empty."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        text = "Ja" if value else "Nej"
-    elif isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            text = value.date().isoformat()
-        else:
-            # Swedish convention: 24-hour time with a dot ("08.30").
-            text = f"{value.date().isoformat()} {value.hour:02d}.{value.minute:02d}"
-    elif isinstance(value, dt.date):
-        text = value.isoformat()
-    elif isinstance(value, dt.time):
-        text = f"{value.hour:02d}.{value.minute:02d}"
-    elif isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else str(value).replace(".", ",")
-    else:
-        text = str(value)
-    # Excel stores line breaks as \r\n or escaped as _x000D_; keep plain \n only.
-    text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return text or None
-
-
-def _is_instruction_text(text: str) -> bool:
-    """True for template guidance such as "Ange tid för …" or "Beskriv orsaken …"."""
-    folded = _fold(text)
-    return any(folded == p or folded.startswith(p + " ") for p in _INSTRUCTION_PREFIXES)
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -282,8 +202,15 @@ def _fail_bad_file(name: str) -> ImportFailed:
     )
 
 
+def _fail_damaged(name: str) -> ImportFailed:
+    return ImportFailed(
+        f"Filen {name} är skadad och kan inte öppnas. "
+        "Öppna den i Excel, spara en ny kopia och försök igen."
+    )
+
+
 def _load_workbook(path: Path) -> Any:
-    """Open the workbook or raise ImportFailed with one Swedish line."""
+    """Open the workbook (.xlsx or .xlsm) or raise ImportFailed with one Swedish line."""
     import openpyxl  # local: keeps `derive_verdict` importable without openpyxl
 
     name = path.name
@@ -318,123 +245,35 @@ def _load_workbook(path: Path) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, KeyError):
+        raise _fail_damaged(name) from None
+    if b"opendocument" in mimetype:
         raise ImportFailed(
-            f"Filen {name} är skadad och kan inte öppnas. "
-            "Öppna den i Excel, spara en ny kopia och försök igen."
-        ) from None
+            f"Filen {name} är ett OpenDocument-kalkylark (.ods). "
+            "Spara den som Excel-arbetsbok (.xlsx) och försök igen."
+        )
     if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
         raise _fail_bad_file(name)
     try:
         # A file object, not the path: openpyxl rejects names without .xlsx, and uploads
-        # are often stored under temporary names.
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # are often stored under temporary names. Its warnings (unsupported extensions,
+        # data validation) say nothing the user can act on.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many unrelated types on broken XML
-        raise ImportFailed(
-            f"Filen {name} är skadad och kan inte öppnas. "
-            "Öppna den i Excel, spara en ny kopia och försök igen."
-        ) from None
-
-
-# --------------------------------------------------------------------------- header
-
-
-@dataclass
-class _Header:
-    row: int  # last header row (data starts below it)
-    columns: dict[str, int]  # field -> 1-based column
-    problem_kind: str | None  # "area_name" | "problem" | "area_column" | None
-    area_name: str | None  # from the header cell when problem_kind == "area_name"
-
-
-def _match_header(text: str) -> str | None:
-    """Return the field a header cell names, "problem"/"area_column", or None."""
-    folded = _fold(text)
-    if not folded:
-        return None
-    # "När?" and "Vem ansvarar?" fold to "nar", "vem ansvarar"; "Uppföljning/status" to
-    # "uppfoljning status".
-    for key, synonyms in _HEADER_SYNONYMS.items():
-        for syn in synonyms:
-            if folded == syn or folded.startswith(syn + " "):
-                return key
-    if any(folded == h or folded.startswith(h + " ") for h in _AREA_COLUMN_HEADERS):
-        return "area_column"
-    if any(folded == h or folded.startswith(h + " ") for h in _PROBLEM_HEADERS):
-        return "problem"
-    return None
-
-
-def _header_from_cells(cells: list[tuple[int, str]], row: int) -> _Header | None:
-    columns: dict[str, int] = {}
-    problem_kind: str | None = None
-    area_name: str | None = None
-    unknown: list[tuple[int, str]] = []
-    for col, text in cells:
-        key = _match_header(text)
-        if key in ("problem", "area_column"):
-            if "problem" not in columns:
-                columns["problem"] = col
-                problem_kind = key
-        elif key is not None:
-            columns.setdefault(key, col)
-        elif _fold(text) not in _IGNORED_HEADERS:
-            unknown.append((col, text))
-    if "measure" not in columns or not ({"cause", "when", "responsible"} & columns.keys()):
-        return None
-    if "problem" not in columns and unknown:
-        # 2025 template: the problem column is headed by the area's own name.
-        col, text = unknown[0]
-        columns["problem"] = col
-        problem_kind = "area_name"
-        area_name = text
-    return _Header(row=row, columns=columns, problem_kind=problem_kind, area_name=area_name)
-
-
-def _find_header(grid: dict[tuple[int, int], Any], max_row: int, max_col: int) -> _Header | None:
-    """Scan the top of a sheet for the header row (also a header split over two rows)."""
-
-    def row_cells(r: int) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for c in range(1, max_col + 1):
-            text = _cell_text(grid.get((r, c)))
-            if text:
-                out[c] = text.replace("\n", " ")
-        return out
-
-    last = min(max_row, HEADER_SCAN_ROWS)
-    for r in range(1, last + 1):
-        cells = row_cells(r)
-        if not cells:
-            continue
-        header = _header_from_cells(sorted(cells.items()), r)
-        if header:
-            return header
-        if r >= max_row:
-            break
-        below = row_cells(r + 1)
-        if _header_from_cells(sorted(below.items()), r + 1):
-            continue  # row r is a title above a complete header; take that header next
-        # Some templates split the header over two rows (merged cells above).
-        header = _header_from_cells(sorted({**below, **cells}.items()), r + 1)
-        if header:
-            return header
-    return None
+        raise _fail_damaged(name) from None
 
 
 # --------------------------------------------------------------------------- sheets
 
 
-def _is_italic(cell: Any) -> bool:
-    font = getattr(cell, "font", None)
-    return bool(font is not None and font.i)
-
-
-def _sheet_grid(ws: Any) -> tuple[dict[tuple[int, int], Any], int, int]:
+def _sheet_grid(ws: Any) -> tuple[Grid, int, int]:
     """Values of the sheet's top-left block, keyed by (row, col)."""
     max_row = min(ws.max_row or 0, MAX_DATA_ROWS)
     max_col = min(ws.max_column or 0, HEADER_SCAN_COLS)
-    grid: dict[tuple[int, int], Any] = {}
+    grid: Grid = {}
     for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
         for cell in row:
             if cell.value is not None:
@@ -442,25 +281,50 @@ def _sheet_grid(ws: Any) -> tuple[dict[tuple[int, int], Any], int, int]:
     return grid, max_row, max_col
 
 
-def _merge_fill(ws: Any) -> dict[tuple[int, int], Any]:
-    """Top-left values for cells hidden below a vertically merged range (same column)."""
-    fill: dict[tuple[int, int], Any] = {}
+@dataclass
+class _Merges:
+    fill: Grid  # cells below the top of a vertical merge -> its value (same column)
+    spans: Grid  # cells right of the top-left of a horizontal merge -> its value
+    wide: set[tuple[int, int]]  # top-left cells of ranges across two or more columns
+
+
+def _merges(ws: Any) -> _Merges:
+    fill: Grid = {}
+    spans: Grid = {}
+    wide: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
-        if rng.max_row == rng.min_row:
-            continue
         value = ws.cell(row=rng.min_row, column=rng.min_col).value
-        if value is None:
-            continue
-        for r in range(rng.min_row + 1, rng.max_row + 1):
-            fill[(r, rng.min_col)] = value
-    return fill
+        if rng.max_col > rng.min_col:
+            wide.add((rng.min_row, rng.min_col))
+            for c in range(rng.min_col + 1, rng.max_col + 1):
+                spans[(rng.min_row, c)] = value
+        if rng.max_row > rng.min_row and value is not None:
+            for r in range(rng.min_row + 1, rng.max_row + 1):
+                fill[(r, rng.min_col)] = value
+    return _Merges(fill=fill, spans=spans, wide=wide)
 
 
-def _strip_number(sheet_title: str) -> tuple[int | None, str]:
-    m = _SHEET_NUMBER.match(sheet_title)
-    if m:
-        return int(m.group(1)), m.group(2).strip()
-    return None, sheet_title.strip()
+def _is_italic(cell: Any) -> bool:
+    font = getattr(cell, "font", None)
+    return bool(font is not None and font.i)
+
+
+def _is_emphasised(ws: Any, r: int, c: int, merges: _Merges) -> bool:
+    """A heading's look: merged across columns, bold, or a coloured background."""
+    if (r, c) in merges.wide:
+        return True
+    cell = ws.cell(row=r, column=c)
+    font = getattr(cell, "font", None)
+    if font is not None and font.b:
+        return True
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type != "solid":
+        return False
+    # White "fills" hide the gridlines of whole sheets; they are no emphasis.
+    color = getattr(fill, "fgColor", None)
+    rgb = getattr(color, "rgb", None)
+    theme = getattr(color, "theme", None)
+    return not (isinstance(rgb, str) and rgb.upper().endswith("FFFFFF")) and theme != 0
 
 
 def _join_sv(words: list[str]) -> str:
@@ -469,88 +333,185 @@ def _join_sv(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " och " + words[-1]
 
 
+def _is_known_area(name: str) -> bool:
+    folded = _fold(name)
+    return any(folded.startswith(a) for a in _KNOWN_AREAS)
+
+
+@dataclass
+class _Block:
+    """Consecutive rows of one area within a sheet."""
+
+    name: str | None
+    number: int | None
+    rows: list[ParsedRow] = field(default_factory=list)
+    heading_row: int | None = None  # the heading row that started it, if any
+    keep_empty: bool = True  # an area even without rows (sheet, numbered or known heading)
+    from_sheet: bool = False  # the sheet's own block: may take the sheet's name and number
+
+
 @dataclass
 class _SheetResult:
     sheet: str
-    name: str
-    number_hint: int | None
-    rows: list[ParsedRow]
+    blocks: list[_Block]
     warnings: list[str]
 
 
-def _read_area_sheet(
-    ws: Any, grid: dict[tuple[int, int], Any], header: _Header, max_row: int
-) -> _SheetResult:
-    """Turn the rows below the header into ParsedRows, skipping guidance and blanks."""
-    cols = header.columns
-    fill = _merge_fill(ws)
-    title = ws.title
-    number_hint, stripped_title = _strip_number(title)
-    name = header.area_name
-    kind = header.problem_kind
-    required = ["measure"]
-    if "cause" in cols:
-        required.insert(0, "cause")
-    if kind in ("area_name", "problem"):
-        required.insert(0, "problem")
+class _SheetReader:
+    """Turns the rows below a header into blocks of ParsedRows.
 
-    rows: list[ParsedRow] = []
-    warnings: list[str] = []
-    empty_run = 0
-    for r in range(header.row + 1, max_row + 1):
-        own: dict[str, str] = {}
-        italic: dict[str, bool] = {}
-        for key, c in cols.items():
-            text = _cell_text(grid.get((r, c)))
+    `sheet_is_area`: the sheet is already one area (one sheet per area, or the area's name
+    heads the problem column), so a lone emphasised cell is a problem heading for the rows
+    below it, not a new area.
+    """
+
+    def __init__(
+        self, ws: Any, grid: Grid, header: Header, merges: _Merges, *, sheet_is_area: bool
+    ) -> None:
+        self.ws, self.grid, self.header, self.merges = ws, grid, header, merges
+        self.sheet_is_area = sheet_is_area
+        self.title = ws.title
+        self.blocks = [_Block(header.area_name, None, from_sheet=True)]
+        self.current = 0  # index of the block rows go to
+        self.warnings: list[str] = []
+        self.problem_heading: str | None = None
+        cols = header.columns
+        self.required = ["measure"]
+        if "cause" in cols:
+            self.required.insert(0, "cause")
+        if "problem" in cols:
+            self.required.insert(0, "problem")
+
+    @property
+    def block(self) -> _Block:
+        return self.blocks[self.current]
+
+    # ---- areas
+
+    def _start_area(self, text: str, *, heading_row: int | None) -> None:
+        number, name = split_numbered(text)
+        self.problem_heading = None
+        current = self.block
+        if current.name is None and not current.rows and current.heading_row is None:
+            # The sheet's first block gets its name (2024 template: from the guidance row);
+            # it keeps the sheet's number unless the text brings its own.
+            current.name, current.heading_row = name, heading_row
+            current.number = number if number is not None else current.number
+            return
+        for index, block in enumerate(self.blocks):
+            if block.name is not None and _fold(block.name) == _fold(name):
+                # An area column that comes back to an area: its rows join the first block.
+                self.current = index
+                return
+        keep = number is not None or _is_known_area(name) or heading_row is None
+        self.blocks.append(_Block(name, number, heading_row=heading_row, keep_empty=keep))
+        self.current = len(self.blocks) - 1
+
+    def _lone_cell(self, r: int, c: int, text: str) -> bool:
+        """Handle a row with a single filled cell as a heading; False if it is no heading."""
+        header = self.header
+        if c > header.first_col or c == header.columns.get("area") or _is_instruction_text(text):
+            return False
+        emphasised = c < header.first_col or _is_emphasised(self.ws, r, c, self.merges)
+        if self.sheet_is_area or "area" in header.columns:
+            if not emphasised:
+                return False  # a partial row with only its problem filled in
+            self.problem_heading = text
+            return True
+        self._start_area(text, heading_row=r)
+        return True
+
+    # ---- rows
+
+    def _latest(self, key: str, r: int) -> tuple[str | None, int | None]:
+        """The rightmost filled column of a repeated field (the latest tertial)."""
+        for c in reversed(self.header.multi.get(key, [])):
+            text = _cell_text(self.grid.get((r, c)))
             if text:
-                own[key] = text
-                italic[key] = _is_italic(ws.cell(row=r, column=c))
-        if not own:
-            # Cells filled only by a merged range above do not make a row.
-            empty_run += 1
-            if empty_run >= MAX_EMPTY_RUN:
-                break
-            continue
+                return text, c
+        return None, None
+
+    def read(self, max_row: int, max_col: int) -> _SheetResult:
         empty_run = 0
+        for r in range(self.header.row + 1, max_row + 1):
+            filled = [
+                (c, text)
+                for c in range(1, max_col + 1)
+                if (r, c) in self.grid and (text := _cell_text(self.grid[(r, c)]))
+            ]
+            if not filled:
+                # Cells filled only by a merged range above do not make a row.
+                empty_run += 1
+                if empty_run >= MAX_EMPTY_RUN:
+                    break
+                continue
+            empty_run = 0
+            if len(filled) == 1 and self._lone_cell(r, *filled[0]):
+                continue
+            self._read_row(r)
+        return self._finish()
+
+    def _read_row(self, r: int) -> None:
+        cols = self.header.columns
+        own: dict[str, str] = {}
+        where: dict[str, int] = {}
+        for key, c in cols.items():
+            text = _cell_text(self.grid.get((r, c)))
+            if text:
+                own[key], where[key] = text, c
+        for key in ("follow_up", "status"):
+            text, c = self._latest(key, r)
+            if text and c is not None:
+                own[key], where[key] = text, c
+        if not own:
+            return  # text only in columns the plan does not use
 
         by_text = {k: _is_instruction_text(v) for k, v in own.items()}
+        italic = {k: _is_italic(self.ws.cell(row=r, column=where[k])) for k in own}
         flagged = sum(1 for k in own if by_text[k] or italic[k])
         if flagged * 2 > len(own) or (len(own) == 1 and flagged == 1):
             # Template guidance row. In the 2024 template its first cell is the area name.
-            area_cell = own.get("problem")
-            if kind == "area_column" and area_cell and not by_text["problem"] and name is None:
-                name = area_cell
-            elif rows and not any(by_text.values()):
-                warnings.append(
-                    f'Flik "{title}", rad {r}: raden är kursiv och tolkades som '
+            area_cell = own.get("area")
+            if area_cell and not by_text["area"]:
+                self._start_area(area_cell, heading_row=None)
+            elif self.block.rows and not any(by_text.values()):
+                self.warnings.append(
+                    f'Flik "{self.title}", rad {r}: raden är kursiv och tolkades som '
                     "instruktionstext, så den importerades inte."
                 )
-            continue
-        if kind == "area_column" and set(own) == {"problem"} and not rows and name is None:
-            # 2024 template with the area name on a row of its own.
-            name = own["problem"]
-            continue
+            return
+        area = own.pop("area", None)
+        if area and not _is_instruction_text(area):
+            current = self.block.name
+            if current is None or _fold(split_numbered(area)[1]) != _fold(current):
+                self._start_area(area, heading_row=None)
+        if not own:
+            return  # the area's name on a row of its own
 
         values: dict[str, str | None] = {}
         for key in FIELDS:
-            c = cols.get(key)
             text = own.get(key)
-            if text is None and c is not None and (r, c) in fill:
-                text = _cell_text(fill[(r, c)])
+            c = cols.get(key)
+            if text is None and c is not None and (r, c) in self.merges.fill:
+                text = _cell_text(self.merges.fill[(r, c)])
             values[key] = text
-        problem = values["problem"]
-        if kind == "area_column" and problem and name and _fold(problem) == _fold(name):
-            # The 2024 first column repeats the area name (often merged); it is no problem.
-            values["problem"] = None
-        missing = [LABELS[k] for k in required if not values[k]]
+        if values["problem"] is None and self.problem_heading:
+            values["problem"] = self.problem_heading
+        status = own.get("status")
+        verdict = derive_verdict(status)
+        if verdict == "ej_bedomd":
+            verdict = derive_verdict(values["follow_up"])
+        if values["follow_up"] is None:
+            values["follow_up"] = status
+        missing = [LABELS[k] for k in self.required if not values[k]]
         if missing:
-            warnings.append(
-                f'Flik "{title}", rad {r}: raden saknar {_join_sv(missing)} '
+            self.warnings.append(
+                f'Flik "{self.title}", rad {r}: raden saknar {_join_sv(missing)} '
                 "och importerades så långt den räcker."
             )
-        rows.append(
+        self.block.rows.append(
             ParsedRow(
-                sheet=title,
+                sheet=self.title,
                 row=r,
                 problem=values["problem"],
                 cause=values["cause"],
@@ -559,74 +520,56 @@ def _read_area_sheet(
                 when=values["when"],
                 responsible=values["responsible"],
                 follow_up=values["follow_up"],
-                verdict=derive_verdict(values["follow_up"]),
+                verdict=verdict,
                 missing=missing,
             )
         )
-    return _SheetResult(
-        sheet=title,
-        name=name or stripped_title or title,
-        number_hint=number_hint,
-        rows=rows,
-        warnings=warnings,
-    )
+
+    def _finish(self) -> _SheetResult:
+        blocks = list(self.blocks)
+        if len(blocks) > 1 and not blocks[0].rows and blocks[0].name is None:
+            blocks = blocks[1:]  # nothing above the first heading
+        kept: list[_Block] = []
+        for block in blocks:
+            if block.rows or block.keep_empty or len(blocks) == 1:
+                kept.append(block)
+            else:
+                # A lone line with no measures below (a note, a date): not an area.
+                self.warnings.append(
+                    f'Flik "{self.title}", rad {block.heading_row}: "{block.name}" stod ensam '
+                    "på raden utan åtgärder under och lästes inte in."
+                )
+        return _SheetResult(sheet=self.title, blocks=kept, warnings=self.warnings)
 
 
-# --------------------------------------------------------------------------- title, year, district
+# --------------------------------------------------------------------------- sheet names
 
 
-def _place_name(raw: str) -> str | None:
-    """Normalise a district name, restoring å/ä/ö for known places."""
-    raw = raw.strip(" \t-–—,.:;_()")
-    if not raw:
-        return None
-    folded = _fold(raw).replace(" ", "-")
-    for place in _KNOWN_PLACES:
-        if _fold(place).replace(" ", "-") == folded:
-            return place
-    if _fold(raw).replace(" ", "-") == raw.casefold().replace(" ", "-"):
-        # Plain ASCII from a file name: title-case each part.
-        return "-".join(part.capitalize() for part in re.split(r"[-\s]+", raw) if part)
-    return raw
+def _is_follow_up_sheet(title: str) -> bool:
+    return _fold(split_numbered(title)[1]).startswith("uppfoljning")
 
 
-def _from_title(title: str) -> tuple[int | None, str | None]:
-    year_match = _YEAR.search(title)
-    year = int(year_match.group(1)) if year_match else None
-    rest = re.sub(r"(?i)^\s*åtgärdsplan(?:en)?\b", "", title)
-    rest = _YEAR.sub(" ", rest)
-    rest = re.sub(r"(?i)\b(?:för|stadsdelsområde|stadsdelsförvaltning|sdf|sdo)\b", " ", rest)
-    rest = re.sub(r"\s+", " ", rest).strip(" \t-–—,.:;")
-    district = None
-    if rest and len(rest) <= 40 and re.fullmatch(r"[\w\s\-–]+", rest):
-        district = _place_name(rest)
-    return year, district
+def _is_side_sheet(title: str) -> bool:
+    """Instruktioner, Lägesbild, Kontaktuppgifter …: sheets around the plan."""
+    folded = _fold(split_numbered(title)[1])
+    if _is_follow_up_sheet(title):
+        return True  # the plan's measures again, with their status: read them once
+    if any(word in folded for word in ("atgard", "plan")):
+        return False
+    return any(folded == w or folded.startswith(w + " ") for w in _SIDE_SHEETS)
 
 
-def _from_filename(path: Path) -> tuple[int | None, str | None]:
-    stem = path.stem
-    year_match = _YEAR.search(stem)
-    year = int(year_match.group(1)) if year_match else None
-    tokens = [t for t in re.split(r"[-_\s.]+", stem) if t]
-    plan_word = any(_fold(t) in _FILENAME_STOPWORDS for t in tokens)
-    if year is None and not plan_word:
-        # "tmpab12cd.xlsx", "upload.xlsx": no reason to believe there is a place in it.
-        return None, None
-    words = [t for t in tokens if t.isalpha() and _fold(t) not in _FILENAME_STOPWORDS]
-    district = _place_name("-".join(words)) if words else None
-    return year, district
+def _is_generic_sheet_name(title: str) -> bool:
+    """ "Blad1", "Kungsholmen 2025", "Åtgärdsplan": names that say nothing about an area."""
+    folded = _fold(title)
+    return bool(_GENERIC_SHEET.match(folded) or YEAR.search(title) or folded.startswith(PLAN_WORDS))
 
 
-def _find_title(wb: Any) -> str | None:
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue
-        for row in ws.iter_rows(min_row=1, max_row=5, max_col=5, values_only=True):
-            for value in row:
-                text = _cell_text(value)
-                if text and _fold(text).startswith("atgardsplan") and len(text) <= 120:
-                    return text.split("\n")[0].strip()
-    return None
+def _area_name(raw: str) -> str:
+    name = re.sub(r"\s+", " ", raw).strip()
+    if len(name) > MAX_AREA_NAME:
+        name = name[: MAX_AREA_NAME - 1].rsplit(" ", 1)[0] + "…"
+    return name
 
 
 # --------------------------------------------------------------------------- entry point
@@ -652,39 +595,111 @@ def read_plan(path: str | Path) -> ParsedPlan:
         wb.close()
 
 
-def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
-    results: list[_SheetResult] = []
+@dataclass
+class _Candidate:
+    ws: Any
+    grid: Grid
+    max_row: int
+    max_col: int
+    merges: _Merges
+    header: Header
+
+
+def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
+    """The sheets with a plan header: visible ones, and not instructions or contacts."""
+    found: list[_Candidate] = []
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):  # chart sheets
             continue
         grid, max_row, max_col = _sheet_grid(ws)
         if not grid:
             continue
-        header = _find_header(grid, max_row, max_col)
+        merges = _merges(ws)
+        header = _find_header(grid, merges.spans, max_row, max_col)
         if header is None:
             continue  # Instruktion, Analys / Sammanställning, anything else
-        results.append(_read_area_sheet(ws, grid, header, max_row))
+        found.append(_Candidate(ws, grid, max_row, max_col, merges, header))
+    visible = [c for c in found if getattr(c.ws, "sheet_state", "visible") == "visible"]
+    if visible:
+        # Hidden sheets hold old versions and drop-down lists; say so, the user may disagree.
+        for c in found:
+            if c not in visible:
+                warnings_out.append(
+                    f'Fliken "{c.ws.title}" är dold och lästes inte in. '
+                    "Visa fliken i Excel och läs in filen igen om den hör till planen."
+                )
+        found = visible
+    main = [c for c in found if not _is_side_sheet(c.ws.title)]
+    for c in found:
+        if main and _is_follow_up_sheet(c.ws.title):
+            warnings_out.append(
+                f'Fliken "{c.ws.title}" lästes inte in: uppföljningen läses från planens egna '
+                "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
+                "eller med /atgard uppfolj."
+            )
+    return main or found
 
-    if not results:
+
+def _number_areas(
+    entries: list[tuple[int | None, str, str, list[ParsedRow]]], warnings_out: list[str]
+) -> list[ParsedArea]:
+    """Numbers from the sheets and headings where given, else by position; never twice."""
+    reserved = {hint for hint, *_ in entries if hint is not None}
+    used: set[int] = set()
+    areas: list[ParsedArea] = []
+    for position, (hint, name, sheet, rows) in enumerate(entries, start=1):
+        number = hint
+        if number is not None and number in used:
+            number = None
+        if number is None:
+            number = position
+            while number in used or (number in reserved and number != hint):
+                number += 1
+            if hint is not None:
+                warnings_out.append(
+                    f'Flik "{sheet}": området "{name}" har samma nummer ({hint}) som ett '
+                    f"tidigare område och fick nummer {number}."
+                )
+        used.add(number)
+        areas.append(ParsedArea(number=number, name=name, sheet=sheet, rows=rows))
+    return areas
+
+
+def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
+    warnings_out: list[str] = []
+    candidates = _plan_sheets(wb, warnings_out)
+    if not candidates:
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
-            "(ingen rubrikrad med Orsak, Åtgärd, När och Vem hittades)."
+            "(ingen rubrikrad med Åtgärd och Orsak, När eller Vem hittades)."
         )
 
-    areas: list[ParsedArea] = []
-    warnings: list[str] = []
-    for position, res in enumerate(results, start=1):
-        number = res.number_hint if res.number_hint is not None else position
-        areas.append(ParsedArea(number=number, name=res.name, sheet=res.sheet, rows=res.rows))
-        warnings.extend(res.warnings)
+    entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
+    sheets_naming_areas: set[str] = set()
+    for cand in candidates:
+        title = cand.ws.title
+        sheet_number, stripped_title = split_numbered(title)
+        sheet_is_area = (
+            len(candidates) > 1 or cand.header.area_name is not None or sheet_number is not None
+        )
+        reader = _SheetReader(
+            cand.ws, cand.grid, cand.header, cand.merges, sheet_is_area=sheet_is_area
+        )
+        result = reader.read(cand.max_row, cand.max_col)
+        warnings_out.extend(result.warnings)
+        for block in result.blocks:
+            hint = block.number
+            if hint is None and block.from_sheet:
+                hint = sheet_number
+            name = block.name
+            if name is None:
+                generic = _is_generic_sheet_name(title) and sheet_number is None
+                name = FALLBACK_AREA_NAME if generic or not stripped_title else stripped_title
+                if not generic:
+                    sheets_naming_areas.add(title)
+            entries.append((hint, _area_name(name), title, block.rows))
 
-    title = _find_title(wb)
-    year, district = _from_title(title) if title else (None, None)
-    file_year, file_district = _from_filename(path)
-    return ParsedPlan(
-        title=title,
-        year=year if year is not None else file_year,
-        district=district if district is not None else file_district,
-        areas=areas,
-        warnings=warnings,
-    )
+    areas = _number_areas(entries, warnings_out)
+    other_titles = [ws.title for ws in wb.worksheets if ws.title not in sheets_naming_areas]
+    title, year, district = plan_metadata(wb, path, other_titles)
+    return ParsedPlan(title=title, year=year, district=district, areas=areas, warnings=warnings_out)

@@ -124,3 +124,29 @@ def test_audit_json(cli_db: str) -> None:
     assert len(rows) == 17  # the plan and 16 measures
     assert {r["action"] for r in rows} == {"import"}
     assert run(cli_db, "audit", "--since", "igår").returncode == 2
+
+
+def test_import_another_municipalitys_layout(cli_db: str, tmp_path: Path) -> None:
+    from tests.models.test_importer import _one_sheet_plan
+
+    path = _one_sheet_plan(tmp_path / "handlingsplan.xlsx")
+    out = run(cli_db, "import", str(path))  # year and district from the title cell
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Åtgärdsplan 2025, Nässjö: 3 åtgärder (3 nya")
+    assert "Traceback" not in out.stderr
+    rows = json.loads(run(cli_db, "list", "--json").stdout)
+    assert [(r["ref"], r["area"], r["verdict"]) for r in rows] == [
+        ("1.1", "Unga i riskzon", "uppfyllt"),
+        ("1.2", "Unga i riskzon", "ej_bedomd"),
+        ("2.1", "Trygga platser", "ej_uppfyllt"),
+    ]
+
+
+def test_import_of_a_workbook_without_a_plan_fails_in_swedish(cli_db: str, tmp_path: Path) -> None:
+    from tests.reports.make_workbooks import Sheet, write_workbook
+
+    path = write_workbook(tmp_path / "kontakter.xlsx", [Sheet("Kontakter", [["Namn", "Roll"]])])
+    out = run(cli_db, "import", str(path), "--district", "Nässjö", "--year", "2025")
+    assert out.returncode == 2
+    assert out.stderr.startswith("Fel: Filen kontakter.xlsx innehåller ingen flik")
+    assert "Traceback" not in out.stderr and out.stdout == ""

@@ -208,3 +208,77 @@ def test_a_row_inserted_in_an_edited_file_keeps_refs_and_follow_ups(
     # The same edited file again changes nothing.
     again = _import(session_factory, edited)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
+
+
+def _one_sheet_plan(path: Path, *, t2: str | None = "Målet är uppfyllt.") -> Path:
+    """A plan in another municipality's layout: every area on one sheet, an area column,
+    per-tertial follow-up columns, an intro and a contacts sheet around it."""
+    from tests.reports.make_workbooks import Sheet, write_workbook
+
+    header = ["Fokusområde", "Orsak", "Aktivitet", "Tidsplan", "Ansvarig aktör", "T1", "T2"]
+    rows = [
+        [None, None, None, None, None, "Uppföljning", None],
+        header,
+        ["1. Unga i riskzon", "Rekrytering", "Mentorer", "Löpande", "Fritid", "Pågår", t2],
+        [None, "Skolk", "Närvaroteam", "4 ggr/år", "Skola", None, None],
+        ["2. Trygga platser", "Mörker", "Belysning", "Q2", "TK", "Ej påbörjad", None],
+    ]
+    sheets = [
+        Sheet("Inledning", [["Handlingsplan 2025 – Nässjö kommun"]]),
+        Sheet("Plan", rows, merges=["F1:G1"]),
+        Sheet("Kontaktuppgifter", [["Namn", "Ansvar"], ["Kim", "EST"]]),
+    ]
+    return write_workbook(path, sheets)
+
+
+def test_one_sheet_layout_imports_areas_refs_and_latest_follow_up(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    path = _one_sheet_plan(tmp_path / "nassjo.xlsx")
+    parsed = read_plan(path)
+    assert (parsed.year, parsed.district) == (2025, "Nässjö")
+    result = _import(session_factory, path, district="Nässjö")
+    assert (result.created, result.follow_ups, result.warnings) == (3, 2, [])
+    with session_factory.begin() as s:
+        areas = s.exec(select(PriorityArea.number, PriorityArea.name).order_by("number")).all()
+        assert [tuple(a) for a in areas] == [(1, "Unga i riskzon"), (2, "Trygga platser")]
+        measures = {m.ref: m for m in s.exec(select(Measure))}
+        assert sorted(measures) == ["1.1", "1.2", "2.1"]
+        assert measures["1.2"].description == "Närvaroteam"
+        assert measures["1.2"].when_text == "4 ggr/år" and measures["1.2"].kind == "aterkommande"
+        fus = {
+            s.get(Measure, f.measure_id).ref: (f.verdict, f.text) for f in s.exec(select(FollowUp))
+        }  # type: ignore[union-attr]
+    assert fus == {
+        "1.1": ("uppfyllt", "Målet är uppfyllt."),
+        "2.1": ("ej_uppfyllt", "Ej påbörjad"),
+    }
+    again = _import(session_factory, path, district="Nässjö")
+    assert (again.created, again.updated, again.unchanged, again.follow_ups) == (0, 0, 3, 0)
+
+
+def test_an_import_that_fails_half_way_stores_nothing(
+    session_factory: SessionFactory, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from models import audit
+
+    path = _one_sheet_plan(tmp_path / "plan.xlsx")
+    real = audit.record
+    calls = {"n": 0}
+
+    def failing_record(**kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:  # the plan and one measure are flushed by now
+            raise RuntimeError("database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(audit, "record", failing_record)
+    try:
+        _import(session_factory, path, district="Nässjö")
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the import should have failed")
+    assert calls["n"] == 3
+    for model in (Plan, PriorityArea, Measure, FollowUp, AuditEvent):
+        assert _count(session_factory, model) == 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -44,12 +44,16 @@ INSTRUCTION_TEXT = (
 
 @dataclass
 class Sheet:
-    """One worksheet: rows of values (None = empty), 1-based italic rows, merges."""
+    """One worksheet: rows of values (None = empty), 1-based italic/bold/filled rows,
+    merges, and whether the sheet is hidden."""
 
     title: str
     rows: Sequence[Sequence[Any]]
     italic_rows: set[int] = field(default_factory=set)
     merges: list[str] = field(default_factory=list)
+    bold_rows: set[int] = field(default_factory=set)
+    filled_rows: set[int] = field(default_factory=set)
+    hidden: bool = False
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
@@ -57,6 +61,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     italic = Font(italic=True)
+    bold = Font(bold=True)
+    fill = PatternFill(fill_type="solid", fgColor="FFD9E1F2")
     for spec in sheets:
         ws = wb.create_sheet(spec.title)
         for r, values in enumerate(spec.rows, start=1):
@@ -66,10 +72,69 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                 cell = ws.cell(row=r, column=c, value=value)
                 if r in spec.italic_rows:
                     cell.font = italic
+                if r in spec.bold_rows:
+                    cell.font = bold
+                if r in spec.filled_rows:
+                    cell.fill = fill
         for rng in spec.merges:
             ws.merge_cells(rng)
+        if spec.hidden:
+            ws.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    return path
+
+
+def _rewrite_zip(path: Path, edit: dict[str, Any]) -> Path:
+    """Rewrite members of the .xlsx at `path`: name -> function(text) -> text."""
+    import zipfile
+
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename in edit:
+                data = edit[item.filename](data.decode("utf-8")).encode("utf-8")
+            dst.writestr(item, data)
+    tmp.replace(path)
+    return path
+
+
+def add_cached_values(path: Path, sheet_index: int, values: dict[str, str]) -> Path:
+    """Give formula cells the cached text Excel stores next to the formula (openpyxl
+    writes formulas without one)."""
+    import re
+    from xml.sax.saxutils import escape
+
+    def edit(xml: str) -> str:
+        for ref, text in values.items():
+            xml, n = re.subn(
+                rf'<c r="{ref}"[^>]*><f>(.*?)</f><v\s*/>',
+                lambda m, t=text, r=ref: (
+                    f'<c r="{r}" t="str"><f>{m.group(1)}</f><v>{escape(t)}</v>'
+                ),
+                xml,
+            )
+            assert n == 1, ref
+        return xml
+
+    return _rewrite_zip(path, {f"xl/worksheets/sheet{sheet_index}.xml": edit})
+
+
+def as_macro_workbook(path: Path) -> Path:
+    """Turn a written .xlsx into what Excel writes for .xlsm (the main part's content type)."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    macro = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    return _rewrite_zip(path, {"[Content_Types].xml": lambda xml: xml.replace(main, macro)})
+
+
+def write_ods_lookalike(path: Path) -> Path:
+    """What LibreOffice saves by default: a zip whose first member names the format."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
     return path
 
 
