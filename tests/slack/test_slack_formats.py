@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -597,3 +598,28 @@ def test_bad_signatures_are_refused_with_401(
 )
 def test_unreadable_unsigned_body_is_refused_with_401(slack, body, content_type) -> None:  # type: ignore[no-untyped-def]
     assert slack.http(body, content_type, signed=False).status == 401
+
+
+# ------------------------------------------------------------------ language
+ENGLISH = re.compile(
+    r"\b(the|and|please|error|submit|cancel|close|sorry|try again|failed|not found|you|your"
+    r"|something went wrong|install this app)\b",
+    re.IGNORECASE,
+)
+
+
+def test_what_users_see_is_swedish(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """Answers, buttons, forms and channel posts, including Slack-facing defaults (Bolt's are
+    English), read as Swedish."""
+    for text in ("", "lista", "visa 1.3", "status", "koppla SSP", "uppfolj 1.3", "mote", "flyga"):
+        assert slack.command(text).status == 200
+    slack.press(ActionId.MARK_DONE.value, "1.3")
+    slack.home_opened()
+    seen = [
+        all_text(c.body)
+        for c in slack.fake.calls
+        if c.method in ("ack", "response_url", "views.open", "views.publish", "chat.postMessage")
+    ]
+    assert len(seen) >= 10
+    english = sorted({m.group(0) for text in seen for m in ENGLISH.finditer(text)})
+    assert english == []
