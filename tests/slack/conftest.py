@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -18,10 +21,15 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.slack.app import create_app
+from bot.slack.server import EVENTS_PATH, make_wsgi_app
 from tests.slack.fake_slack import Call, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"  # tests/conftest.py's settings use this secret
 BOT_TOKEN = "xoxb-test-token"
+BOT_USER, BOT_ID = "UBOT", "B1"  # what the stand-in's auth.test says the bot is
+
+# What Slack adds to every interactivity payload from a workspace that is not on Enterprise Grid.
+NOT_GRID: dict[str, Any] = {"enterprise": None, "is_enterprise_install": False}
 
 
 @pytest.fixture(scope="session")
@@ -77,13 +85,30 @@ class TrackingExecutor(ThreadPoolExecutor):
                 raise AssertionError("listeners still running after 10 s")
 
 
+@dataclass
+class HttpAnswer:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
 class SlackDriver:
     """Sends signed requests to the app the way Slack does and waits for their effects."""
 
-    def __init__(self, app: App, fake: FakeSlack, executor: TrackingExecutor) -> None:
+    def __init__(
+        self,
+        app: App,
+        fake: FakeSlack,
+        executor: TrackingExecutor,
+        session_factory: SessionFactory | None = None,
+    ) -> None:
         self.app = app
         self.fake = fake
         self.executor = executor
+        self.session_factory = session_factory
         self.n = 0
 
     # -------------------------------------------------------------- raw
@@ -97,6 +122,90 @@ class SlackDriver:
 
     def payload(self, payload: dict[str, Any], **sign: Any) -> BoltResponse:
         return self.form({"payload": json.dumps(payload)}, **sign)
+
+    def http(
+        self,
+        body: str | bytes,
+        content_type: str,
+        *,
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+        path: str = EVENTS_PATH,
+        **sign: Any,
+    ) -> HttpAnswer:
+        """POST through the WSGI app `atgard serve` runs (server.py in front of Bolt), in-process.
+
+        `headers` are added after signing (retry headers, or a forged signature).
+        """
+        raw = body.encode() if isinstance(body, str) else body
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(raw)),
+            "wsgi.input": io.BytesIO(raw),
+        }
+        setup_testing_defaults(environ)
+        all_headers: dict[str, str] = {}
+        if signed:
+            text = raw.decode(errors="replace")
+            all_headers.update(
+                {k: v[0] for k, v in signed_headers(text, content_type, **sign).items()}
+            )
+        all_headers.update(headers or {})
+        for name, value in all_headers.items():
+            if name.lower() != "content-type":
+                environ["HTTP_" + name.upper().replace("-", "_")] = value
+        assert self.session_factory is not None
+        wsgi = make_wsgi_app(self.app, self.session_factory)
+        seen: list[tuple[str, list[tuple[str, str]]]] = []
+        out = b"".join(wsgi(environ, lambda status, hs: seen.append((status, hs))))
+        self.settle()
+        status, hs = seen[0]
+        return HttpAnswer(int(status.split()[0]), {k.lower(): v for k, v in hs}, out.decode())
+
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry: tuple[int, str] | None = None,
+        **sign: Any,
+    ) -> HttpAnswer:
+        """An Events API event_callback in the envelope Slack documents, through the server.
+
+        `retry`: (X-Slack-Retry-Num, X-Slack-Retry-Reason) for Slack's redelivery.
+        """
+        self.n += 1
+        now = int(time.time())
+        envelope = {
+            "token": "legacy",
+            "team_id": "T1",
+            "context_team_id": "T1",
+            "context_enterprise_id": None,
+            "api_app_id": "A1",
+            "event": {"event_ts": f"{now}.000100", **event},
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{self.n:08d}",
+            "event_time": now,
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": "T1",
+                    "user_id": BOT_USER,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+            "event_context": "4-eyJldCI6ImFwcF9ob21lX29wZW5lZCIsInRpZCI6IlQxIn0",
+        }
+        headers = (
+            {"X-Slack-Retry-Num": str(retry[0]), "X-Slack-Retry-Reason": retry[1]}
+            if retry
+            else None
+        )
+        return self.http(json.dumps(envelope), "application/json", headers=headers, **sign)
 
     def settle(self) -> None:
         """Wait until every listener and lazy listener started so far has finished."""
@@ -119,6 +228,7 @@ class SlackDriver:
                 "command": "/atgard",
                 "text": text,
                 "api_app_id": "A1",
+                "is_enterprise_install": "false",
                 "response_url": self.fake.response_url(f"cmd{self.n}"),
                 "trigger_id": f"trigger-{self.n}",
             },
@@ -148,6 +258,8 @@ class SlackDriver:
             "token": "legacy",
             "trigger_id": f"trigger-{self.n}",
             "team": {"id": "T1", "domain": "test"},
+            **NOT_GRID,
+            "state": {"values": {}},
             "actions": [
                 {
                     "action_id": action_id,
@@ -169,6 +281,7 @@ class SlackDriver:
                 "is_ephemeral": True,
             }
             payload["channel"] = {"id": channel, "name": "kanal"}
+            payload["message"] = {"type": "message", "ts": "1.2", "text": "", "blocks": []}
             payload["response_url"] = self.fake.response_url(f"btn{self.n}")
         resp = self.payload(payload, **sign)
         self.settle()
@@ -196,13 +309,25 @@ class SlackDriver:
             "api_app_id": "A1",
             "token": "legacy",
             "trigger_id": "trigger-submit",
+            **NOT_GRID,
             "view": {
+                "type": "modal",
+                "private_metadata": "",
+                "notify_on_close": False,
+                "clear_on_close": False,
                 **view,
                 "id": view_id,
                 "team_id": "T1",
                 "state": {"values": state},
                 "hash": "h",
+                "previous_view_id": None,
+                "root_view_id": view_id,
+                "app_id": "A1",
+                "external_id": "",
+                "app_installed_team_id": "T1",
+                "bot_id": BOT_ID,
             },
+            "response_urls": [],
         }
         resp = self.payload(payload, **sign)
         self.settle()
@@ -297,7 +422,7 @@ def slack_factory(
         app = create_app(
             settings, session_factory, client=client, clock=clock, listener_executor=executor
         )
-        return SlackDriver(app, fake_slack, executor)
+        return SlackDriver(app, fake_slack, executor, session_factory)
 
     yield make
     for executor in executors:

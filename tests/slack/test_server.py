@@ -50,6 +50,9 @@ def served(database_url, session_factory, fake_slack, tmp_path):  # type: ignore
     port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
+        # The code of this checkout, not whichever one the venv's `atgard` was installed from
+        # (a git worktree shares the main checkout's venv).
+        "PYTHONPATH": str(Path(__file__).parents[2]),
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -220,3 +223,48 @@ def test_manifest_matches_the_app() -> None:
         "web: atgard serve --port $PORT",
         "release: atgard db upgrade",
     ]
+
+
+def test_serve_answers_slacks_other_request_formats(served, fake_slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """Over real HTTP, under gunicorn: what tests/slack/test_slack_formats.py covers in-process."""
+
+    def post(body: str, content_type: str, signed: bool = True, **extra: str) -> tuple[int, str]:
+        headers = {"Content-Type": content_type}
+        if signed:
+            headers |= {k: v[0] for k, v in signed_headers(body, content_type).items()}
+        return http(served + "/slack/events", body.encode(), headers | extra)
+
+    form, js = "application/x-www-form-urlencoded", "application/json"
+    challenge = json.dumps({"token": "t", "challenge": "c-123", "type": "url_verification"})
+    assert post(challenge, js) == (200, '{"challenge": "c-123"}')
+    assert post("ssl_check=1&token=t", form, signed=False) == (200, "")
+    mention = json.dumps(
+        {
+            "token": "t",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": "Ev1",
+            "event_time": int(time.time()),
+            "event": {"type": "app_mention", "user": "U1", "text": "<@UBOT>", "channel": "C1"},
+        }
+    )
+    assert (
+        post(mention, js, **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0]
+        == 200
+    )
+    command = urlencode(
+        {
+            "team_id": "T1",
+            "channel_id": "C1",
+            "channel_name": "payload",
+            "user_id": "U1",
+            "command": "/atgard",
+            "text": "",
+            "response_url": fake_slack.response_url("srv2"),
+            "trigger_id": "t2",
+        }
+    )
+    status, text = post(command, form)
+    assert status == 200 and "så här gör du" in json.loads(text)["text"]
+    assert post(mention, js, signed=False, **{"X-Slack-Request-Timestamp": "igår"})[0] == 401
