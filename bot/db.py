@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, exc
+from sqlalchemy import Connection, Engine, event, exc
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
@@ -199,6 +199,19 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
     event.listen(engine, "rollback", lambda conn: _give_back(conn.info))
     # A connection returned without commit or rollback (invalidated after an error).
     event.listen(engine, "checkin", lambda _dbapi, record: _give_back(record.info))
+
+
+def read_only_connection(engine: Engine) -> Connection:
+    """A connection for a single read statement, without a transaction where one costs.
+
+    PostgreSQL: autocommit, which saves the BEGIN and ROLLBACK round trips. SQLite: as it
+    is; pysqlite opens no transaction for a SELECT, while SQLAlchemy's autocommit setting would
+    send a PRAGMA at checkout and another at checkin.
+    """
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -6,6 +6,7 @@ import json
 
 from sqlmodel import Session
 
+from bot.db import read_only_connection
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import LISTS
@@ -30,9 +31,7 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
     arg = (arg or "").strip()
     engine = ctx.session_factory.kw["bind"]
     # Which plan and revision, in one small query: a cached answer needs nothing more.
-    # Autocommit: one statement needs no transaction, and on PostgreSQL that saves the BEGIN
-    # and ROLLBACK round trips.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with read_only_connection(engine) as conn:
         head = plan_head(connection=conn, platform=ctx.platform, channel_id=ctx.channel_id)
     if head is None:
         with ctx.session_factory() as s:

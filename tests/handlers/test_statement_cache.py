@@ -23,7 +23,9 @@ def cache_outcomes(session_factory: SessionFactory) -> Iterator[list[tuple[str, 
     engine = session_factory.kw["bind"]
     seen: list[tuple[str, str]] = []
 
-    def record(_conn: Any, _cur: Any, statement: str, _params: Any, context: Any, _many: Any) -> None:
+    def record(
+        _conn: Any, _cur: Any, statement: str, _params: Any, context: Any, _many: Any
+    ) -> None:
         seen.append((str(context.cache_hit), statement.split("\n")[0][:80]))
 
     event.listen(engine, "after_cursor_execute", record)
