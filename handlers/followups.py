@@ -12,7 +12,7 @@ from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
 from models.errors import ValidationError
 from models.importer import import_period
-from models.measures import get_measure, latest_follow_ups
+from models.measures import get_measure, latest_follow_ups, scope_and_measure
 from models.plans import resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
@@ -29,8 +29,9 @@ FORM_VERDICTS = (
 def follow_up_form(ctx: CommandContext, ref: str, verdict: str | None = None) -> Reply:
     """Open the follow-up form, prefilled with the latest follow-up (and a verdict typed)."""
     with ctx.session_factory.begin() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        scope, measure = scope_and_measure(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+        )
         latest = latest_follow_ups(session=s, measure_ids=[measure.id]).get(measure.id)  # type: ignore[list-item,arg-type]
         period = import_period(scope.plan.year, ctx.today())
         plan_id = scope.plan.id
@@ -68,9 +69,14 @@ def save_follow_up(
     ctx: CommandContext, ref: str, text: str, verdict: str | None, plan_id: int | None = None
 ) -> Reply:
     with ctx.writing() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        if plan_id is None:
+            scope, measure = scope_and_measure(
+                session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+            )
+        else:  # a form names the plan it was opened for
+            scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+            measure = get_measure(session=s, plan_id=plan_id, ref=ref)
         plan = scope.plan
-        measure = get_measure(session=s, plan_id=plan_id or plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         period = import_period(plan.year, ctx.today())
         fu = tracking.add_follow_up(
@@ -145,8 +151,9 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
 
 def rhythm_reply(ctx: CommandContext, ref: str, text: str) -> Reply:
     with ctx.writing() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        scope, measure = scope_and_measure(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+        )
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra rytmen")
         label = tracking.set_rhythm(
             session=s, measure=measure, text=text, actor=ctx.actor, year=scope.plan.year
@@ -163,8 +170,9 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
             + ". Välj personen i listan när du skriver @."
         )
     with ctx.writing() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-        measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
+        _scope, measure = scope_and_measure(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+        )
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra vilka som är ansvariga")
         added = tracking.assign(session=s, measure=measure, user_ids=users, actor=ctx.actor)
     if not added:

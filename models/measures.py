@@ -7,18 +7,21 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
+from models.plans import Scope, resolve_scope
 from models.tables import (
     Assignment,
     FollowUp,
+    Group,
     Measure,
     Meeting,
     MeetingMeasure,
     Occurrence,
+    Plan,
     PriorityArea,
 )
 from reminders.rhythm import Rhythm, parse_override, parse_when
@@ -43,10 +46,14 @@ _MEASURE_BY_REF = select(Measure).where(
 )  # built once: most commands name a measure
 
 
+def _not_found(ref: str) -> str:
+    return f"Åtgärd {ref} finns inte i planen. Skriv `/atgard lista` för att se alla."
+
+
 def get_measure(*, session: Session, plan_id: int, ref: str) -> Measure:
     measure = session.exec(_MEASURE_BY_REF, params={"plan_id": plan_id, "ref": ref}).first()
     if measure is None:
-        raise NotFound(f"Åtgärd {ref} finns inte i planen. Skriv `/atgard lista` för att se alla.")
+        raise NotFound(_not_found(ref))
     return measure
 
 
@@ -172,3 +179,28 @@ def measures_assigned_to(*, session: Session, plan_id: int, user_id: str) -> lis
             .order_by(col(Measure.area_id), col(Measure.position))
         )
     )
+
+
+_SCOPE_AND_MEASURE = (
+    select(Group, Plan, Measure)
+    .join(Plan, col(Plan.id) == Group.plan_id)
+    .outerjoin(Measure, and_(col(Measure.plan_id) == Plan.id, Measure.ref == bindparam("ref")))
+    .where(Group.platform == bindparam("platform"), Group.channel_id == bindparam("channel_id"))
+)  # built once: the first step of every change to a measure (uppfolj, klar, rytm, ansvar)
+
+
+def scope_and_measure(
+    *, session: Session, platform: str, channel_id: str | None, ref: str
+) -> tuple[Scope, Measure]:
+    """resolve_scope and get_measure in one query for a bound channel (the usual case)."""
+    if channel_id:
+        row = session.exec(
+            _SCOPE_AND_MEASURE, params={"platform": platform, "channel_id": channel_id, "ref": ref}
+        ).first()
+        if row is not None:
+            group, plan, measure = row
+            if measure is None:
+                raise NotFound(_not_found(ref))
+            return Scope(plan=plan, group=group), measure
+    scope = resolve_scope(session=session, platform=platform, channel_id=channel_id)
+    return scope, get_measure(session=session, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]

@@ -52,6 +52,12 @@ def note_changes(session: Session, _context: Any, _instances: Any) -> None:
             groups.add(obj.group_id)
 
 
+def note_plan_changed(session: Session, plan_id: int) -> None:
+    """For a write made with a Core statement, which no flush sees: bump `plan_id` at commit."""
+    plans, _measures, _groups = session.info.setdefault(_TOUCHED, (set(), set(), set()))
+    plans.add(plan_id)
+
+
 _PLAN = Plan.__table__  # type: ignore[attr-defined]
 # Core, built once: an ORM statement in a commit hook would autoflush, and this runs on
 # every write.

@@ -60,3 +60,20 @@ def test_repeated_commands_reuse_compiled_statements(
     assert seen, "no statements were observed"
     not_hits = [(outcome, sql) for outcome, sql in seen if outcome != "CacheStats.CACHE_HIT"]
     assert not_hits == []
+
+
+def test_a_change_in_a_bound_channel_reads_scope_and_measure_in_one_query(
+    session_factory: SessionFactory, imported_plan: Any, make_ctx: Any
+) -> None:
+    assert not router.execute(make_ctx(channel="C-SSP"), "koppla SSP").failed
+    with cache_outcomes(session_factory) as seen:
+        reply = router.execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 Två möten hölls.")
+    assert reply.title == "Uppföljning sparad för 1.3", reply.plain()
+    selects = [sql for _, sql in seen if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, selects
+    # The same lookup answers a missing measure, and an unbound channel still finds the plan
+    # and the measure (which belongs to SSP, so only its channel may write there).
+    missing = router.execute(make_ctx(channel="C-SSP"), "uppfolj 9.9 Text")
+    assert missing.failed and "Åtgärd 9.9 finns inte i planen" in missing.plain()
+    unbound = router.execute(make_ctx(channel="C-NONE"), "uppfolj 1.3 Text")
+    assert "Åtgärd 1.3 hör till SSP" in unbound.plain()
