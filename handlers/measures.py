@@ -27,19 +27,16 @@ def _scope(session: Session, ctx: CommandContext) -> Scope:
     return resolve_scope(session=session, platform=ctx.platform, channel_id=ctx.channel_id)
 
 
-def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply:
-    arg = (arg or "").strip()
-    engine = ctx.session_factory.kw["bind"]
+def _list_head(ctx: CommandContext) -> PlanHead | None:
     # Which plan and revision, in one small query: a cached answer needs nothing more.
-    with read_only_connection(engine) as conn:
-        head = plan_head(connection=conn, platform=ctx.platform, channel_id=ctx.channel_id)
-    if head is None:
-        with ctx.session_factory() as s:
-            get_plan(session=s)  # no plan at all: its "import a plan first" message
-        return list_measures_reply(ctx, arg, page)  # one came in meanwhile
+    with read_only_connection(ctx.session_factory.kw["bind"]) as conn:
+        return plan_head(connection=conn, platform=ctx.platform, channel_id=ctx.channel_id)
+
+
+def _list_key(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> tuple[object, ...]:
     lowered = arg.lower()
-    key = (
-        str(engine.url),
+    return (
+        str(ctx.session_factory.kw["bind"].url),
         head.plan_id,
         head.revision,
         ctx.today(),
@@ -49,6 +46,24 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
         # "mina" is the asker's own list.
         (ctx.platform, ctx.actor.user_id) if lowered == "mina" else None,
     )
+
+
+def cached_list_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply | None:
+    """`lista`'s answer if it was already made at the plan's current revision, else None.
+    One indexed query and a copy: cheap enough to answer in the request's own thread."""
+    arg = (arg or "").strip()
+    head = _list_head(ctx)
+    return None if head is None else LISTS.get(_list_key(ctx, head, arg, page))
+
+
+def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply:
+    arg = (arg or "").strip()
+    head = _list_head(ctx)
+    if head is None:
+        with ctx.session_factory() as s:
+            get_plan(session=s)  # no plan at all: its "import a plan first" message
+        return list_measures_reply(ctx, arg, page)  # one came in meanwhile
+    key = _list_key(ctx, head, arg, page)
     return LISTS.get_or_make(key, lambda: _list_measures(ctx, head, arg, page))
 
 

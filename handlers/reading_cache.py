@@ -41,6 +41,16 @@ class ReadingCache:
         self.hits = 0
         self.misses = 0
 
+    def get(self, key: Hashable) -> Reply | None:
+        """The cached reply (a copy), or None; never computes."""
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return _copy(cached)
+
     def get_or_make(self, key: Hashable, make: Callable[[], Reply]) -> Reply:
         """The cached reply, or `make()`'s. Requests that miss the same key together wait
         for the first one's answer instead of all computing it (a burst of `lista` right

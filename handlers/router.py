@@ -105,6 +105,19 @@ def execute(ctx: CommandContext, text: str) -> Reply:
     return scrubbed(guarded(ctx, "kommando", run))
 
 
+def execute_cached(ctx: CommandContext, text: str) -> Reply | None:
+    """`execute`'s reply when it is an answer already made (a `lista` at the plan's current
+    revision), else None: then `execute` does the work. Any failure here is None as well."""
+    try:
+        cmd = parse_command(text)
+        if cmd.name is not CommandName.LIST:
+            return None
+        reply = measures.cached_list_reply(ctx, cmd.args[0] if cmd.args else "")
+    except Exception:  # execute() will meet it again and answer it properly
+        return None
+    return None if reply is None else scrubbed(reply)
+
+
 def scrubbed(reply: Reply) -> Reply:
     """Backstop: a personal identity number typed into a command is never echoed back, even
     inside an error message that quotes what the user wrote."""

@@ -79,14 +79,16 @@ class Deps:
         user_name: str | None,
         channel_id: str | None,
         request_key: str | None = None,
+        groups: bool = True,
     ) -> CommandContext:
+        """`groups=False` leaves out the actor's user groups (which may call Slack)."""
         return CommandContext(
             self.session_factory,
             self.settings,
             Actor(user_id, user_name, "slack"),
             channel_id=channel_id or None,
             clock=self.clock,
-            actor_groups=self.actor_groups(client, user_id),
+            actor_groups=self.actor_groups(client, user_id) if groups else frozenset(),
             request_key=request_key,
         )
 

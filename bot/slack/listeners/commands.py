@@ -47,17 +47,34 @@ def answer_command(
     deps = deps_of(context)
     text = unslack(body.get("text") or "")
 
-    def work() -> tuple[CommandContext, Reply]:
-        ctx = deps.command_context(
+    def context(*, groups: bool = True) -> CommandContext:
+        return deps.command_context(
             client,
             user_id=body["user_id"],
             user_name=body.get("user_name"),
             channel_id=body.get("channel_id"),
             # A retried delivery carries the same trigger id: it must not store twice.
             request_key=f"cmd:{body['trigger_id']}" if body.get("trigger_id") else None,
+            groups=groups,
         )
+
+    def work() -> tuple[CommandContext, Reply]:
+        ctx = context()
         return ctx, router.execute(ctx, text)
 
+    # An answer already made (the usual `lista`) is given at once, in this thread: handing
+    # it to a worker cost more than finding it (bench/results.md). Everything else is done
+    # by a worker, so that a slow answer can be acked within the budget.
+    # (Without the coordinators' user group: a listing does not depend on it, and reading it
+    # may call Slack.)
+    cached = router.execute_cached(context(groups=False), text)
+    if (
+        cached is not None
+        and ack_part(cached) is cached
+        and not (cached.images or cached.attachments)
+    ):
+        ack(response_type="ephemeral", **render_message(cached))
+        return
     future = _WORK.submit(work)
     try:
         ctx, reply = future.result(timeout=ACK_BUDGET_S)

@@ -1,0 +1,56 @@
+"""A `lista` already made at the plan's current revision is answered in the request's own
+thread; anything else goes to the command workers (which can ack within Slack's budget)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from bot.slack.listeners import commands
+from tests.slack.helpers import all_text
+
+
+class CountingPool(ThreadPoolExecutor):
+    """The real pool, counting what is handed to it."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=2)
+        self.submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.submitted += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> Any:
+    counting = CountingPool()
+    monkeypatch.setattr(commands, "_WORK", counting)
+    yield counting
+    counting.shutdown()
+
+
+def test_a_made_listing_is_answered_in_the_request_thread(slack, imported_plan, pool) -> None:  # type: ignore[no-untyped-def]
+    first = slack.command("lista 1", channel="C-SSP")
+    assert pool.submitted == 1  # made by a worker
+    again = slack.command("lista 1", channel="C-SSP")
+    assert pool.submitted == 1  # found, in this thread
+    assert json.loads(again.body) == json.loads(first.body)
+    assert "Område 1." in all_text(json.loads(again.body))
+
+    # A change bumps the plan's revision: the next listing is made again and shows it.
+    assert "🔴 1.3" in all_text(json.loads(first.body))
+    slack.command("uppfolj 1.3 uppfyllt: Alla åtta möten hölls.", channel="C-SSP")
+    assert pool.submitted == 2
+    after = slack.command("lista 1", channel="C-SSP")
+    assert pool.submitted == 3
+    assert "🔴 1.3" not in all_text(json.loads(after.body))
+
+
+def test_writes_and_other_questions_always_go_to_the_workers(slack, imported_plan, pool) -> None:  # type: ignore[no-untyped-def]
+    for text in ("visa 1.3", "visa 1.3", "status", "uppfolj 1.3 Ett möte hölls.", "hjälp"):
+        slack.command(text)
+    assert pool.submitted == 5
