@@ -35,6 +35,11 @@ class CommandContext:
     def platform(self) -> str:
         return self.actor.platform
 
+    @property
+    def in_direct_message(self) -> bool:
+        """No channel, or a one-to-one conversation (Slack's DM ids start with D)."""
+        return not self.channel_id or (self.platform == "slack" and self.channel_id[0] == "D")
+
     def now(self) -> datetime:
         return self.clock()
 

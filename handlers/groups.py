@@ -11,8 +11,7 @@ from models.replies import Reply
 
 
 def bind_reply(ctx: CommandContext, name: str) -> Reply:
-    # Slack's direct-message ids start with D: a group's channel is never a DM.
-    if not ctx.channel_id or (ctx.platform == "slack" and ctx.channel_id.startswith("D")):
+    if ctx.in_direct_message:  # a group's channel is never a DM
         raise ValidationError("Koppla grupper i en kanal, inte i ett direktmeddelande.")
     require_coordinator(ctx, "koppla kanaler till grupper")
     with ctx.writing() as s:

@@ -39,6 +39,10 @@ def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> G
                 f"Hittade ingen grupp ”{short(name, 40)}”. Grupper: {known}. Skapa en med `/atgard koppla {short(name, 20)}`."
             )
         return group
+    if scope.group is None and ctx.in_direct_message:
+        raise ValidationError(
+            "Ett direktmeddelande hör inte till någon grupp. Ange gruppen: `/atgard mote SSP`."
+        )
     if scope.group is None:
         raise ValidationError(
             "Kanalen är inte kopplad till någon grupp. Skriv `/atgard koppla SSP` (eller EST, Trygghetsrådet)"

@@ -322,6 +322,8 @@ def test_command_in_a_direct_message(slack, imported_plan) -> None:  # type: ign
     bind = slack.http(command_form(slack, "koppla SSP", **dm), FORM)
     assert bind.status == 200
     assert "Koppla grupper i en kanal, inte i ett direktmeddelande." in private_answer(bind)
+    meeting = slack.http(command_form(slack, "mote", **dm), FORM)
+    assert "Ett direktmeddelande hör inte till någon grupp" in private_answer(meeting)
 
 
 def test_command_in_a_channel_bound_to_no_group(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
