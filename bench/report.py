@@ -499,6 +499,34 @@ measured side by side too (two servers, interleaved rounds), in runs before this
 
 ### This round
 
+Measured with CPU counters: each server's and the load generator's CPU seconds per request
+during 1,000-request points at 10 clients, the in-request bare app measured in the same run
+(three rounds per run; before and after are separate runs minutes apart on SQLite).
+
+* **The idempotency claim was compiled on every write.** The dialects' `INSERT … ON CONFLICT`
+  construct has no cache key in SQLAlchemy, so its SQL was compiled afresh for each write
+  (~0.2 ms). It is now a text statement with the column's type on its time parameter.
+  tests/handlers/test_statement_cache.py runs every command twice and fails on any statement
+  that is not a compiled-cache hit the second time (it fails on the old code).
+* **`uppfolj` writes the follow-up and its audit row with Core** statements built once
+  (models/tracking.py, models/audit.py); the follow-up notes its plan for the revision bump
+  (`models.revision.note_plan_changed`), since no ORM flush sees it. The channel's group and
+  plan and the measure are read in one query for a bound channel
+  (`models.measures.scope_and_measure`). In-process CPU per `uppfolj` 3.3 → 2.0 ms; over HTTP
+  on SQLite the server's CPU per request 4.2–5.1 → 2.8–3.0 ms and 275–370 → 483–542 req/s.
+* **A `lista` already made is answered in the request thread** (`router.execute_cached`: the
+  revision query and a copy from the cache). Handing it to the worker that enforces the 2 s
+  budget cost more than finding it. Everything else (a cache miss, writes, other commands)
+  still goes to the worker. The coordinators' user group is not read on that path, since a
+  listing does not depend on it and reading it may call Slack.
+* **SQLite: lista's revision query no longer asks for autocommit.** On SQLite SQLAlchemy's
+  autocommit setting sends a PRAGMA when the connection is taken and another when it is given
+  back; pysqlite opens no transaction for a SELECT anyway. PostgreSQL keeps autocommit.
+* Together, on SQLite: in-process `lista` 1.1 → 0.5 ms; the server's CPU per `lista` over
+  HTTP 1.4–1.7 → 1.0–1.3 ms.
+
+### The round before
+
 * **A cached `lista` makes one query** (models/plans.py `plan_head`): the plan id, revision
   and bound group in one Core statement built once, in autocommit, instead of loading the
   Group and Plan as ORM objects in a transaction. The profile had 75 % of a cached `lista`
@@ -532,7 +560,7 @@ measured side by side too (two servers, interleaved rounds), in runs before this
   `uppfolj`, bare, back to back) rather than one matrix point; `lista` on the largest plan is
   warmed in every worker and measured once more right after a change (cold caches).
 
-### The round before
+### Two rounds before
 
 * **lista's answer is cached per plan revision** (handlers/reading_cache.py,
   models/revision.py, migration 0002). Every ORM transaction that changes a plan's contents
@@ -551,24 +579,23 @@ measured side by side too (two servers, interleaved rounds), in runs before this
 ### Missed, and why
 
 * **Throughput ≥ 60 % of the bare app.** The ceiling is Bolt's minimal path: the in-request
-  bare app costs ~0.1 ms of CPU per ack in-process and reached 1,700–3,000 acks/s at 10
-  clients in the runs of this round (850–1,100 in earlier runs on a busier machine: the ratio
-  moves with the machine's load, which is why it is a median of paired rounds). A cached
-  `lista` reaches 40–55 % of it. What it still spends beyond Bolt (~0.6 ms in-process):
-  handing the work to the thread that enforces the 2 s budget (~0.2 ms: measured inline
-  against the pool), the revision query (~0.15 ms on SQLite, a round trip on PostgreSQL),
-  masking, rendering and the ack's JSON (~0.15 ms). Levers seen and not taken: running reads
-  inline in the request thread (a stalled database or Slack's user-group lookup would then
-  cost the user Slack's timeout instead of a late answer), and a revision cache in the
-  process invalidated by SQLite's `data_version` or PostgreSQL's LISTEN/NOTIFY (a zero-query
-  `lista`, but a missed invalidation would show a stale plan; at its p99 of 20–45 ms the user
-  gains nothing). `uppfolj` (10–18 %) is a durable, audited write: resolve the channel and
-  measure, insert the follow-up, its audit event and the idempotency key, bump the revision,
-  commit. About 3 ms in-process on SQLite (the file's write lock held ~1 ms of it) and 7–8
-  round trips plus a WAL flush on PostgreSQL. 60 % of a no-op ack would mean ~0.5 ms per
-  write in all; that is not reachable in Python with the ORM, and not by giving up
-  durability. What it reaches is in the paired-rounds tables: 260–570 writes/s on SQLite and
-  210–360 on PostgreSQL at 10 clients across this round's runs, p99 under 160 ms.
+  bare app costs ~0.15 ms of CPU per ack in-process (0.5–0.7 ms per request in the gunicorn
+  worker, with HTTP parsing) and reached 1,600–2,500 acks/s at 10 clients in this round's
+  runs. The load generator shares the two cores (~0.5 ms of CPU per request).
+  * `lista` now meets it on SQLite (the median of the paired rounds above) and sits just under
+    on PostgreSQL (50–66 % across rounds): there the revision query is a round trip whose
+    server side runs on the same two cores. What remains beyond Bolt (~0.35 ms in-process):
+    that query, masking, rendering and the ack's JSON, two Bolt middlewares (ours that puts
+    the dependencies in the context, and the app_rate_limited answer). Lever not taken: a
+    revision cache in the process invalidated by SQLite's `data_version` or PostgreSQL's
+    LISTEN/NOTIFY (a zero-query `lista`, but a missed invalidation would show a stale plan).
+  * `uppfolj` (about 30 % on SQLite, 18 % on PostgreSQL) is a durable, audited write: resolve
+    the channel and measure, insert the follow-up, its audit event and the idempotency key,
+    bump the revision, commit. About 2 ms of CPU in-process on SQLite, and six round trips
+    plus a WAL flush on PostgreSQL. 60 % of a no-op ack would mean ~0.4 ms per write in all,
+    parsing and Bolt included; that is not reachable in Python with SQLAlchemy sessions, and
+    not by giving up durability (an ack before the commit). It reaches ~530 writes/s on SQLite
+    and ~450 on PostgreSQL at 10 clients (paired-round medians), p99 under 75 ms.
 
 ### Earlier rounds
 
