@@ -7,12 +7,12 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory
-from bot.slack.deps import DEPS_KEY, Deps
+from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
 from handlers.context import system_clock
 
@@ -71,10 +71,5 @@ def create_app(
         background=executor,
     )
 
-    @app.use
-    def put_deps(context: BoltContext, next: Callable[[], None]) -> None:
-        context[DEPS_KEY] = deps
-        next()
-
-    register_all(app)
+    register_all(app, deps)
     return app

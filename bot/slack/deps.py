@@ -1,12 +1,13 @@
 """What listeners need from the process: settings, the session factory, the clock.
 
-Put on Bolt's context by a global middleware. Bolt deep-copies the context for lazy
+Put on Bolt's context by each listener's wrapper (`with_deps`). Bolt deep-copies the context for lazy
 listeners; `Deps` returns itself from `__deepcopy__` so every thread shares one
 connection pool instead of copying the engine.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -95,3 +96,22 @@ class Deps:
 
 def deps_of(context: Any) -> Deps:
     return context[DEPS_KEY]
+
+
+Listener = TypeVar("Listener", bound=Callable[..., Any])
+
+
+def with_deps(deps: Deps, listener: Listener) -> Listener:
+    """`listener`, with `deps` in its context (for deps_of) before it runs.
+
+    Instead of a Bolt middleware, which Bolt runs on every request (~40 µs each, a tenth of a
+    cached `lista`). Bolt reads the listener's argument names through `functools.wraps`'s
+    __wrapped__ and calls it with keyword arguments; `listener` must take `context`.
+    """
+
+    @functools.wraps(listener)
+    def run(**kwargs: Any) -> Any:
+        kwargs["context"][DEPS_KEY] = deps
+        return listener(**kwargs)
+
+    return run  # type: ignore[return-value]

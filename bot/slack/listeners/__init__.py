@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.slack.deps import Deps
 from bot.slack.listeners import actions, commands, fallback, home, views
 
 
-def register_all(app: App) -> None:
-    # fallback last: it takes whatever the others did not (Bolt runs the first match).
-    for module in (commands, actions, views, home, fallback):
-        module.register(app)
+def register_all(app: App, deps: Deps) -> None:
+    commands.register(app, deps)
+    actions.register(app, deps)
+    views.register(app, deps)
+    home.register(app, deps)
+    # Last: it takes whatever the others did not (Bolt runs the first match).
+    fallback.register(app)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack.deps import deps_of
+from bot.slack.deps import Deps, deps_of, with_deps
 from bot.slack.listeners.home import publish_home
 from bot.slack.render import action_base
 from bot.slack.send import deliver, open_form_for
@@ -16,11 +16,11 @@ from handlers import router
 from models.replies import ActionId
 
 
-def register(app: App) -> None:
+def register(app: App, deps: Deps) -> None:
     for action in ActionId:
         # Duplicate buttons in one block carry a `#n` suffix (see render._actions).
         app.action(re.compile(rf"^{re.escape(action.value)}(#\d+)?$"))(
-            ack=ack_now, lazy=[run_action]
+            ack=ack_now, lazy=[with_deps(deps, run_action)]
         )
 
 

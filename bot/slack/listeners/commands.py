@@ -17,7 +17,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack.deps import deps_of
+from bot.slack.deps import Deps, deps_of, with_deps
 from bot.slack.incoming import unslack
 from bot.slack.render import render_message
 from bot.slack.send import ack_part, deliver, open_form_for
@@ -37,8 +37,8 @@ ACK_BUDGET_S = 2.0
 _WORK = ThreadPoolExecutor(max_workers=16, thread_name_prefix="atgard-command")
 
 
-def register(app: App) -> None:
-    app.command(COMMAND)(answer_command)
+def register(app: App, deps: Deps) -> None:
+    app.command(COMMAND)(with_deps(deps, answer_command))
 
 
 def answer_command(

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.deps import Deps, deps_of
+from bot.slack.deps import Deps, deps_of, with_deps
 from bot.slack.render import render_home
 from handlers import router
 from handlers.home import home_reply
@@ -17,9 +17,9 @@ from handlers.home import home_reply
 log = logging.getLogger(__name__)
 
 
-def register(app: App) -> None:
+def register(app: App, deps: Deps) -> None:
     # Acked at once; the tab is published after the answer has gone.
-    app.event("app_home_opened")(ack=_ack, lazy=[on_home_opened])
+    app.event("app_home_opened")(ack=_ack, lazy=[with_deps(deps, on_home_opened)])
 
 
 def _ack(ack: Ack) -> None:

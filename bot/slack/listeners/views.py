@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.slack.deps import deps_of
+from bot.slack.deps import Deps, deps_of, with_deps
 from bot.slack.listeners.home import publish_home
 from bot.slack.render import decode_metadata, form_values, view_errors
 from bot.slack.send import deliver
@@ -16,9 +16,9 @@ from handlers import router
 from models.replies import ModalId, Reply
 
 
-def register(app: App) -> None:
+def register(app: App, deps: Deps) -> None:
     for form_id in ModalId:
-        app.view(form_id.value)(submit_form)
+        app.view(form_id.value)(with_deps(deps, submit_form))
 
 
 def is_refusal(reply: Reply) -> bool:
