@@ -16,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, event, exc
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -199,6 +200,22 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
     event.listen(engine, "rollback", lambda conn: _give_back(conn.info))
     # A connection returned without commit or rollback (invalidated after an error).
     event.listen(engine, "checkin", lambda _dbapi, record: _give_back(record.info))
+
+
+def connection_at_hand(engine: Engine) -> bool:
+    """Can a connection be taken right now without waiting for another thread to give one back?
+
+    For work with a deadline that must not queue behind a busy pool (it could wait up to the
+    pool's 30 s timeout). True when one sits idle in the pool or the pool may still open a new
+    one. Two threads may both see the last one; the loser waits its turn, which is rare.
+    """
+    pool = engine.pool
+    if not isinstance(pool, QueuePool) or pool.checkedin() > 0:
+        return True
+    # QueuePool has no public accessor for its limit; without it, assume none is left (the
+    # caller then takes its slower path, never a wait).
+    limit = getattr(pool, "_max_overflow", 0)
+    return bool(limit == -1 or pool.overflow() < limit)
 
 
 def read_only_connection(engine: Engine) -> Connection:

@@ -6,7 +6,7 @@ import json
 
 from sqlmodel import Session
 
-from bot.db import read_only_connection
+from bot.db import connection_at_hand, read_only_connection
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import LISTS
@@ -50,7 +50,12 @@ def _list_key(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> tuple
 
 def cached_list_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply | None:
     """`lista`'s answer if it was already made at the plan's current revision, else None.
-    One indexed query and a copy: cheap enough to answer in the request's own thread."""
+    One indexed query and a copy: cheap enough to answer in the request's own thread.
+
+    Never waits for a connection (the caller has a deadline): with none free at once, None.
+    """
+    if not connection_at_hand(ctx.session_factory.kw["bind"]):
+        return None
     arg = (arg or "").strip()
     head = _list_head(ctx)
     return None if head is None else LISTS.get(_list_key(ctx, head, arg, page))

@@ -3,8 +3,9 @@ before it commits, so a cached reading of the plan (handlers.reading_cache) is v
 while the revision it was made at is still the plan's.
 
 Installed on the session factory (bot.db.make_session_factory): every ORM write passes here.
-Core statements bypass it; the only ones in the code base write reminder and idempotency
-rows, which no plan reading shows.
+Core statements bypass it. Reminder, idempotency and audit rows are written that way and no
+plan reading shows them; follow-ups are too (models.tracking.add_follow_up), and say so with
+`note_plan_changed`. Any other Core write to a plan's contents must do the same.
 """
 
 from __future__ import annotations

@@ -145,3 +145,20 @@ def test_a_pooled_connection_is_pinged_after_sitting_idle(
                 assert conn.execute(text("SELECT 1")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_connection_at_hand_is_false_only_when_taking_one_would_wait(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.db import connection_at_hand, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}", pool_size=1, max_overflow=1)
+    try:
+        assert connection_at_hand(engine)  # none open yet: the pool may open one
+        first = engine.connect()
+        assert connection_at_hand(engine)  # one more may overflow
+        second = engine.connect()
+        assert not connection_at_hand(engine)  # both out, at the limit: a third would wait
+        second.close()
+        assert connection_at_hand(engine)
+        first.close()
+    finally:
+        engine.dispose()

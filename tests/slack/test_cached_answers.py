@@ -4,6 +4,7 @@ thread; anything else goes to the command workers (which can ack within Slack's 
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -54,3 +55,41 @@ def test_writes_and_other_questions_always_go_to_the_workers(slack, imported_pla
     for text in ("visa 1.3", "visa 1.3", "status", "uppfolj 1.3 Ett möte hölls.", "hjälp"):
         slack.command(text)
     assert pool.submitted == 5
+
+
+def test_a_busy_pool_sends_lista_to_the_worker_within_slacks_deadline(
+    slack, imported_plan, session_factory, pool
+) -> None:  # type: ignore[no-untyped-def]
+    """The request thread never queues for a connection: with none free, even a made listing
+    goes to the worker, whose 2 s budget still answers Slack in time."""
+    from bot.db import connection_at_hand
+
+    slack.command("lista")  # made and cached
+    engine = session_factory.kw["bind"]
+    held = []
+    while connection_at_hand(engine):
+        held.append(engine.connect())
+    try:
+        started = time.monotonic()
+        resp = slack.form(  # not slack.command(): it waits for the answer delivered later
+            {
+                "team_id": "T1",
+                "channel_id": "C1",
+                "user_id": "U1",
+                "user_name": "kim",
+                "command": "/atgard",
+                "text": "lista",
+                "response_url": slack.fake.response_url("busy"),
+                "trigger_id": "trigger-busy",
+            }
+        )
+        waited = time.monotonic() - started
+        assert resp.status == 200
+        assert pool.submitted == 2  # not answered in the request thread
+        assert waited < 3.0  # Slack's deadline for the ack
+    finally:
+        for conn in held:
+            conn.close()
+    # The worker gets its connection once they are back, and answers via response_url.
+    slack.settle()
+    assert "Åtgärdsplan 2025" in all_text(slack.fake.wait_for(("response_url",), 1)[-1].body)
