@@ -436,15 +436,7 @@ def _claim_postgres() -> Update:
         .where(col(Reminder.id) == claimed.c.id)
         .values(**_TO_SENDING)
         .returning(
-            Reminder.id,
-            Reminder.key,
-            claimed.c.due_at,
-            Reminder.attempts,
-            Reminder.kind,
-            Reminder.group_id,
-            Reminder.platform,
-            Reminder.channel_id,
-            Reminder.user_id,
+            *_row_columns(claimed.c.due_at),
             claimed.c.group_found,
             claimed.c.group_platform,
             claimed.c.group_channel,
@@ -452,21 +444,26 @@ def _claim_postgres() -> Update:
     )
 
 
+def _row_columns(due_at: Any) -> tuple[Any, ...]:
+    """A claimed row's columns in the order _Claimed is built from; `due_at` from where it is known."""
+    return (
+        Reminder.id,
+        Reminder.key,
+        due_at,
+        Reminder.attempts,
+        Reminder.kind,
+        Reminder.group_id,
+        Reminder.platform,
+        Reminder.channel_id,
+        Reminder.user_id,
+    )
+
+
 def _candidates() -> Select[Any]:
     """SQLite: up to `k` due rows and their group's binding. The join is outside the LIMIT,
     so only the chosen rows are looked up."""
     due = (
-        sa_select(
-            Reminder.id,
-            Reminder.key,
-            Reminder.due_at,
-            Reminder.attempts,
-            Reminder.kind,
-            Reminder.group_id,
-            Reminder.platform,
-            Reminder.channel_id,
-            Reminder.user_id,
-        )
+        sa_select(*_row_columns(Reminder.due_at))
         .where(*_claimable())
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(bindparam("k"))

@@ -23,6 +23,7 @@ from bot.db import SessionFactory
 from bot.slack.app import create_app
 from bot.slack.server import EVENTS_PATH, make_wsgi_app
 from tests.slack.fake_slack import Call, FakeSlack
+from tests.slack.helpers import slash_command_fields
 
 SIGNING_SECRET = "test-signing-secret"  # tests/conftest.py's settings use this secret
 BOT_TOKEN = "xoxb-test-token"
@@ -217,21 +218,14 @@ class SlackDriver:
     ) -> BoltResponse:
         self.n += 1
         resp = self.form(
-            {
-                "token": "legacy",
-                "team_id": "T1",
-                "team_domain": "test",
-                "channel_id": channel,
-                "channel_name": "kanal",
-                "user_id": user,
-                "user_name": name,
-                "command": "/atgard",
-                "text": text,
-                "api_app_id": "A1",
-                "is_enterprise_install": "false",
-                "response_url": self.fake.response_url(f"cmd{self.n}"),
-                "trigger_id": f"trigger-{self.n}",
-            },
+            slash_command_fields(
+                text,
+                response_url=self.fake.response_url(f"cmd{self.n}"),
+                trigger_id=f"trigger-{self.n}",
+                channel_id=channel,
+                user_id=user,
+                user_name=name,
+            ),
             **sign,
         )
         if resp.status == 200 and resp.body:

@@ -11,6 +11,29 @@ from bot.db import SessionFactory
 from tests.slack.fake_slack import Call
 
 
+def slash_command_fields(
+    text: str, *, response_url: str, trigger_id: str, **overrides: str
+) -> dict[str, str]:
+    """A slash command's fields as Slack documents them, in Slack's order (`overrides` last)."""
+    fields = {
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "team_id": "T1",
+        "team_domain": "kungsholmen",
+        "channel_id": "C1",
+        "channel_name": "trygghet",
+        "user_id": "U1",
+        "user_name": "kim",
+        "command": "/atgard",
+        "text": text,
+        "api_app_id": "A1",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+    }
+    fields.update(overrides)
+    return fields
+
+
 def all_text(body: dict[str, Any]) -> str:
     """Every string in a message or view payload, joined (for `in` assertions)."""
     out: list[str] = []

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.slack.listeners import commands
-from tests.slack.helpers import all_text
+from tests.slack.helpers import all_text, slash_command_fields
 
 
 class CountingPool(ThreadPoolExecutor):
@@ -72,16 +72,9 @@ def test_a_busy_pool_sends_lista_to_the_worker_within_slacks_deadline(
     try:
         started = time.monotonic()
         resp = slack.form(  # not slack.command(): it waits for the answer delivered later
-            {
-                "team_id": "T1",
-                "channel_id": "C1",
-                "user_id": "U1",
-                "user_name": "kim",
-                "command": "/atgard",
-                "text": "lista",
-                "response_url": slack.fake.response_url("busy"),
-                "trigger_id": "trigger-busy",
-            }
+            slash_command_fields(
+                "lista", response_url=slack.fake.response_url("busy"), trigger_id="trigger-busy"
+            )
         )
         waited = time.monotonic() - started
         assert resp.status == 200

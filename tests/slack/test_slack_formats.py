@@ -31,7 +31,7 @@ from tests.slack.conftest import (
     SlackDriver,
     TrackingExecutor,
 )
-from tests.slack.helpers import all_text, rows
+from tests.slack.helpers import all_text, rows, slash_command_fields
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -53,23 +53,14 @@ def unhandled_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 def command_form(slack: SlackDriver, text: str, **fields: str) -> str:
     """A slash command's body with every field Slack documents, in Slack's order."""
     slack.n += 1
-    body = {
-        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
-        "team_id": "T1",
-        "team_domain": "kungsholmen",
-        "channel_id": "C1",
-        "channel_name": "trygghet",
-        "user_id": "U1",
-        "user_name": "kim",
-        "command": "/atgard",
-        "text": text,
-        "api_app_id": "A1",
-        "is_enterprise_install": "false",
-        "response_url": slack.fake.response_url(f"form{slack.n}"),
-        "trigger_id": f"13345224609.738474920.{slack.n}",
-    }
-    body.update(fields)
-    return urlencode(body)
+    return urlencode(
+        slash_command_fields(
+            text,
+            response_url=slack.fake.response_url(f"form{slack.n}"),
+            trigger_id=f"13345224609.738474920.{slack.n}",
+            **fields,
+        )
+    )
 
 
 def interactivity(payload: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from models.replies import ActionId
 from models.tables import FollowUp, ProcessedRequest
 from tests.slack.conftest import BOT_TOKEN
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.helpers import all_text, rows
+from tests.slack.helpers import all_text, rows, slash_command_fields
 from tests.slack.socket_mode_slack import Link, SocketModeSlack
 
 ATGARD = Path(sys.executable).parent / "atgard"
@@ -96,21 +96,9 @@ def bot(
 
 def slash_command(fake: FakeSlack, text: str, trigger_id: str) -> dict[str, Any]:
     """A slash command's payload as Slack sends it in a `slash_commands` envelope."""
-    return {
-        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
-        "team_id": "T1",
-        "team_domain": "kungsholmen",
-        "channel_id": "C1",
-        "channel_name": "ssp",
-        "user_id": "U1",
-        "user_name": "kim",
-        "command": "/atgard",
-        "text": text,
-        "api_app_id": "A1",
-        "is_enterprise_install": "false",
-        "response_url": fake.response_url(trigger_id),
-        "trigger_id": trigger_id,
-    }
+    return slash_command_fields(
+        text, response_url=fake.response_url(trigger_id), trigger_id=trigger_id
+    )
 
 
 def button_press(fake: FakeSlack, button: dict[str, Any], trigger_id: str) -> dict[str, Any]:

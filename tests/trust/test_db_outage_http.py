@@ -34,6 +34,7 @@ from models.tables import FollowUp
 from reports.xlsx_reader import read_plan
 from tests.conftest import BACKEND, plan_file
 from tests.slack.fake_slack import Call, FakeSlack
+from tests.slack.helpers import slash_command_fields
 from tests.trust.conftest import free_port
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="runs with the PostgreSQL pass")
@@ -59,20 +60,9 @@ class Bot:
         self.tried += 1
         name = f"out{self.n}"
         body = urlencode(
-            {
-                "token": "legacy",
-                "team_id": "T1",
-                "team_domain": "test",
-                "channel_id": "C1",
-                "channel_name": "ssp",
-                "user_id": "U1",
-                "user_name": "kim",
-                "command": "/atgard",
-                "text": text,
-                "api_app_id": "A1",
-                "response_url": self.fake.response_url(name),
-                "trigger_id": f"trigger-{name}",
-            }
+            slash_command_fields(
+                text, response_url=self.fake.response_url(name), trigger_id=f"trigger-{name}"
+            )
         )
         ts = str(int(time.time()))
         req = urllib.request.Request(
