@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import fcntl
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -22,6 +26,7 @@ from sqlmodel import Session, create_engine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 SessionFactory = sessionmaker[Session]
+T = TypeVar("T")
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
@@ -181,8 +186,9 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
     moment SQLite takes its own write lock — and given back at commit or rollback.
     """
     database = engine.url.database
-    in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
-    lock = _WriteLock(None if in_memory else str(Path(database).resolve()) + ".write.lock")
+    lock = _WriteLock(
+        None if _in_memory(database) else str(Path(database).resolve()) + ".write.lock"
+    )  # type: ignore[arg-type]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _take(conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
@@ -216,6 +222,152 @@ def connection_at_hand(engine: Engine) -> bool:
     # caller then takes its slower path, never a wait).
     limit = getattr(pool, "_max_overflow", 0)
     return bool(limit == -1 or pool.overflow() < limit)
+
+
+class _ChangeCounter:
+    """A connection of its own that only ever asks SQLite's `PRAGMA data_version`.
+
+    SQLite moves that number for a connection whenever *another* connection, in this process
+    or any other, commits to the file; this connection never writes, so every commit anywhere
+    moves it. Asking costs a few microseconds and no pool, where the smallest query through
+    the pool cost a cached `lista` over half its time (bench/results.md).
+    """
+
+    def __init__(self, database: str) -> None:
+        self._database = database
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def read(self) -> int | None:
+        # Never wait: a thread that finds it busy does the ordinary query instead.
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._conn is None or self._pid != os.getpid():  # not across a fork
+                self._conn = sqlite3.connect(
+                    self._database, check_same_thread=False, isolation_level=None, timeout=0
+                )
+                self._pid = os.getpid()
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            self._conn = None  # the next call opens it again; meanwhile, no shortcut
+            return None
+        finally:
+            self._lock.release()
+
+
+class _HeldConnection:
+    """One connection this process keeps for small reads on the hottest path.
+
+    Taking a connection from the pool and giving it back (events, isolation level, reset)
+    cost as much CPU as the one-row query a cached `lista` makes on PostgreSQL; a connection
+    kept aside halves it (bench/results.md). One thread at a time; the others use the pool.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+        self._pid = 0
+
+    def run(self, read: Callable[[Connection], T]) -> T | Busy:
+        if not self._lock.acquire(blocking=False):
+            return BUSY
+        try:
+            if self._conn is None or self._pid != os.getpid():
+                self._conn = read_only_connection(self._engine)
+                self._pid = os.getpid()
+            try:
+                return read(self._conn)
+            finally:
+                # Ends the transaction SQLAlchemy begins by itself (no SQL: pysqlite opens
+                # none for a SELECT, and PostgreSQL's side is autocommit).
+                self._conn.rollback()
+        except exc.DBAPIError:
+            # Cut by a restart, or the database is away: the caller's ordinary way (the
+            # pool, which pings) meets the error if it lasts; this one is opened afresh.
+            self._drop()
+            return BUSY
+        finally:
+            self._lock.release()
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.invalidate()
+
+
+class Busy(enum.Enum):
+    """held_read's answer when the kept connection is in use (or failed): use the pool."""
+
+    BUSY = "busy"
+
+
+BUSY = Busy.BUSY
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What this process keeps about an engine: cache key, change counter, kept connection."""
+
+    key: str  # the database's URL, rendered once (rendering it cost a cached `lista` 4 %)
+    counter: _ChangeCounter | None
+    held: _HeldConnection
+
+
+_KNOWN: weakref.WeakKeyDictionary[Engine, _Known] = weakref.WeakKeyDictionary()
+_KNOWN_LOCK = threading.Lock()
+
+
+def _known(engine: Engine) -> _Known:
+    try:
+        return _KNOWN[engine]
+    except KeyError:
+        with _KNOWN_LOCK:
+            database = engine.url.database
+            counter = None
+            if engine.dialect.name == "sqlite" and _plain_file(database):
+                counter = _ChangeCounter(str(Path(database).resolve()))  # type: ignore[arg-type]
+            known = _KNOWN[engine] = _Known(str(engine.url), counter, _HeldConnection(engine))
+            return known
+
+
+def database_key(engine: Engine) -> str:
+    """Names the database in cache keys: two databases in one process (the tests) can hold
+    plans with the same id and revision. Passwords are hidden."""
+    return _known(engine).key
+
+
+def change_counter(engine: Engine) -> int | None:
+    """A number that is the same on two calls only if nothing was committed to the database
+    in between, by anyone; None when the database cannot tell cheaply (PostgreSQL, an
+    in-memory SQLite, a busy or failed counter): then callers must read what they need.
+
+    Read it *before* what it vouches for: a commit between the two then shows as a new number
+    next time, never as an old number beside new data.
+    """
+    counter = _known(engine).counter
+    return None if counter is None else counter.read()
+
+
+def held_read(engine: Engine, read: Callable[[Connection], T]) -> T | Busy:
+    """`read(connection)` on the connection this process keeps aside for small, hot reads
+    (autocommit on PostgreSQL), or BUSY when another thread has it or it failed: then read
+    through the pool as usual."""
+    return _known(engine).held.run(read)
+
+
+def _in_memory(database: str | None) -> bool:
+    """An SQLite database that lives in one connection's memory (no file to share)."""
+    return not database or database == ":memory:" or database.startswith("file::memory:")
+
+
+def _plain_file(database: str | None) -> bool:
+    """A database named by its path (not an SQLite URI, whose options a plain connect would
+    read as part of a file name)."""
+    return not _in_memory(database) and not database.startswith("file:")  # type: ignore[union-attr]
 
 
 def read_only_connection(engine: Engine) -> Connection:

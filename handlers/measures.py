@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
-from bot.db import connection_at_hand, read_only_connection
+from bot.db import (
+    BUSY,
+    change_counter,
+    connection_at_hand,
+    database_key,
+    held_read,
+    read_only_connection,
+)
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
-from handlers.reading_cache import LISTS
+from handlers.reading_cache import HEADS, LISTS
 from handlers.texts import LIST_FILTER_HELP, verdict_label
 from models import audit
 from models.errors import NotFound
@@ -22,21 +32,50 @@ from models.tables import Group, Plan
 
 PAGE_SIZE = 10
 
+T = TypeVar("T")
+
+
+class _NoConnectionAtHand(Exception):
+    """The head must be read, and no pooled connection is free this instant."""
+
 
 def _scope(session: Session, ctx: CommandContext) -> Scope:
     return resolve_scope(session=session, platform=ctx.platform, channel_id=ctx.channel_id)
 
 
-def _list_head(ctx: CommandContext) -> PlanHead | None:
-    # Which plan and revision, in one small query: a cached answer needs nothing more.
-    with read_only_connection(ctx.session_factory.kw["bind"]) as conn:
+def _list_head(ctx: CommandContext, *, wait: bool = True) -> PlanHead | None:
+    """Which plan and revision the channel's `lista` shows: a cached answer needs nothing more.
+
+    One small query; on SQLite none at all while nothing has been committed since it was last
+    read (bot.db.change_counter). `wait=False`: raise _NoConnectionAtHand rather than queue
+    for a pooled connection.
+    """
+    engine = ctx.session_factory.kw["bind"]
+    version = change_counter(engine)  # before the read it vouches for
+    where = (database_key(engine), ctx.platform, ctx.channel_id)
+    if version is not None:
+        known = HEADS.get(where)
+        if known is not None and known[0] == version:
+            return known[1]
+
+    def read(conn: Connection) -> PlanHead | None:
         return plan_head(connection=conn, platform=ctx.platform, channel_id=ctx.channel_id)
+
+    head = held_read(engine, read)
+    if head is BUSY:
+        if not wait and not connection_at_hand(engine):
+            raise _NoConnectionAtHand
+        with read_only_connection(engine) as conn:
+            head = read(conn)
+    if version is not None:
+        HEADS.put(where, (version, head))
+    return head
 
 
 def _list_key(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> tuple[object, ...]:
     lowered = arg.lower()
     return (
-        str(ctx.session_factory.kw["bind"].url),
+        database_key(ctx.session_factory.kw["bind"]),
         head.plan_id,
         head.revision,
         ctx.today(),
@@ -48,17 +87,21 @@ def _list_key(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> tuple
     )
 
 
-def cached_list_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply | None:
-    """`lista`'s answer if it was already made at the plan's current revision, else None.
-    One indexed query and a copy: cheap enough to answer in the request's own thread.
+def cached_list_rendering(
+    ctx: CommandContext, arg: str, tag: str, render: Callable[[Reply], T]
+) -> T | None:
+    """`lista`'s answer, as `render` makes it, if the answer was already made at the plan's
+    current revision, else None (see ReadingCache.rendering). At most one indexed query:
+    cheap enough to answer in the request's own thread.
 
     Never waits for a connection (the caller has a deadline): with none free at once, None.
     """
-    if not connection_at_hand(ctx.session_factory.kw["bind"]):
-        return None
     arg = (arg or "").strip()
-    head = _list_head(ctx)
-    return None if head is None else LISTS.get(_list_key(ctx, head, arg, page))
+    try:
+        head = _list_head(ctx, wait=False)
+    except _NoConnectionAtHand:
+        return None
+    return None if head is None else LISTS.rendering(_list_key(ctx, head, arg, 0), tag, render)
 
 
 def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Reply:

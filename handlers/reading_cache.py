@@ -12,11 +12,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from models.replies import Reply
 
 MAX_ENTRIES = 1024
+
+T = TypeVar("T")
 
 
 def _copy(reply: Reply) -> Reply:
@@ -32,9 +35,16 @@ def _copy(reply: Reply) -> Reply:
     )
 
 
+@dataclass
+class _Entry:
+    reply: Reply
+    # The reply as an adapter sends it, by tag: made once, on the first hit that asks.
+    renderings: dict[str, Any] = field(default_factory=dict)
+
+
 class ReadingCache:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._entries: OrderedDict[Hashable, Reply] = OrderedDict()
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._making: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
         self._max = max_entries
@@ -49,7 +59,29 @@ class ReadingCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return _copy(cached)
+            return _copy(cached.reply)
+
+    def rendering(self, key: Hashable, tag: str, render: Callable[[Reply], T]) -> T | None:
+        """The cached reply as `render` turns it into what an adapter sends, or None when
+        nothing is cached; never computes the reply.
+
+        `render` runs once per entry and tag (it gets a copy it may change), and what it
+        returns is handed to every later hit as it is: callers must not change it. A hit
+        then costs a dictionary look-up instead of a copy, the router's masking and the
+        adapter's rendering (together a third of a cached `lista`; bench/results.md).
+        """
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            if tag in cached.renderings:
+                return cached.renderings[tag]  # type: ignore[no-any-return]
+            reply = _copy(cached.reply)
+        made = render(reply)  # outside the lock: other hits need not wait for it
+        with self._lock:
+            return cached.renderings.setdefault(tag, made)  # type: ignore[no-any-return]
 
     def get_or_make(self, key: Hashable, make: Callable[[], Reply]) -> Reply:
         """The cached reply, or `make()`'s. Requests that miss the same key together wait
@@ -62,7 +94,7 @@ class ReadingCache:
                 if cached is not None:
                     self._entries.move_to_end(key)
                     self.hits += 1
-                    return _copy(cached)
+                    return _copy(cached.reply)
                 underway = self._making.get(key)
                 if underway is None:
                     mine = self._making[key] = threading.Event()
@@ -74,7 +106,7 @@ class ReadingCache:
             reply = make()
             if not reply.failed:
                 with self._lock:
-                    self._entries[key] = _copy(reply)
+                    self._entries[key] = _Entry(_copy(reply))
                     while len(self._entries) > self._max:
                         self._entries.popitem(last=False)
         finally:
@@ -92,3 +124,27 @@ class ReadingCache:
 # One per process. Callers put the database URL in the key besides the plan id: two databases
 # in one process (the tests) can hold plans with the same id and revision.
 LISTS = ReadingCache()
+
+
+class Memo:
+    """Small facts read from the database, each kept beside the change counter it was read
+    at (bot.db.change_counter): valid while the counter still says the same."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._entries: dict[Hashable, tuple[int, Any]] = {}
+        self._max = max_entries
+
+    def get(self, key: Hashable) -> tuple[int, Any] | None:
+        return self._entries.get(key)
+
+    def put(self, key: Hashable, value: tuple[int, Any]) -> None:
+        if len(self._entries) >= self._max and key not in self._entries:
+            self._entries.clear()  # rare (one entry per channel); the next reads refill it
+        self._entries[key] = value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+# Each channel's plan head (models.plans.PlanHead) for `lista`, by (database, platform, channel).
+HEADS = Memo()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -19,6 +21,8 @@ from models.personal_data import mask
 from models.replies import ActionId, Field, ModalId, Reply, Section
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def help_reply(unknown: str | None = None) -> Reply:
@@ -105,17 +109,22 @@ def execute(ctx: CommandContext, text: str) -> Reply:
     return scrubbed(guarded(ctx, "kommando", run))
 
 
-def execute_cached(ctx: CommandContext, text: str) -> Reply | None:
-    """`execute`'s reply when it is an answer already made (a `lista` at the plan's current
-    revision), else None: then `execute` does the work. Any failure here is None as well."""
+def execute_cached(
+    ctx: CommandContext, text: str, tag: str, render: Callable[[Reply], T]
+) -> T | None:
+    """`execute`'s reply, as `render` makes it, when it is an answer already made (a `lista`
+    at the plan's current revision), else None: then `execute` does the work. `render` runs
+    once per cached answer and `tag` (ReadingCache.rendering): what it returns is shared by
+    every later hit. Any failure here is None as well."""
     try:
         cmd = parse_command(text)
         if cmd.name is not CommandName.LIST:
             return None
-        reply = measures.cached_list_reply(ctx, cmd.args[0] if cmd.args else "")
+        return measures.cached_list_rendering(
+            ctx, cmd.args[0] if cmd.args else "", tag, lambda reply: render(scrubbed(reply))
+        )
     except Exception:  # execute() will meet it again and answer it properly
         return None
-    return None if reply is None else scrubbed(reply)
 
 
 def scrubbed(reply: Reply) -> Reply:

@@ -162,3 +162,88 @@ def test_connection_at_hand_is_false_only_when_taking_one_would_wait(tmp_path) -
         first.close()
     finally:
         engine.dispose()
+
+
+def test_held_read_is_one_threads_at_a_time_and_recovers_from_a_cut(database_url: str) -> None:
+    """The connection kept aside for hot reads: another thread meanwhile hears BUSY (and uses
+    the pool); a connection the database cut is dropped unseen and opened afresh."""
+    from sqlalchemy import text
+
+    from bot.db import BUSY, held_read
+
+    engine = make_engine(database_url)
+    try:
+
+        def pid(conn):  # type: ignore[no-untyped-def]
+            if engine.dialect.name == "sqlite":
+                return conn.execute(text("SELECT 1")).scalar_one()
+            return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+        first = held_read(engine, pid)
+        assert first is not BUSY
+        assert held_read(engine, pid) == first  # the same connection, kept
+        inside, leave = threading.Event(), threading.Event()
+        other = threading.Thread(
+            target=held_read, args=(engine, lambda _c: inside.set() or leave.wait(10))
+        )
+        other.start()
+        assert inside.wait(5)
+        assert held_read(engine, pid) is BUSY
+        leave.set()
+        other.join(5)
+        assert held_read(engine, pid) == first
+        if engine.dialect.name == "postgresql":
+            admin = make_engine(database_url, pool_size=1)
+            with admin.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+                conn.commit()
+            admin.dispose()
+            assert held_read(engine, pid) is BUSY  # cut: dropped, the caller uses the pool
+            again = held_read(engine, pid)
+            assert again is not BUSY and again != first
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's data_version")
+def test_the_change_counter_moves_with_every_commit_anywhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from bot.db import change_counter
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    engine, other = make_engine(url), make_engine(url)
+    try:
+        upgrade(engine)
+        start = change_counter(engine)
+        assert start is not None and change_counter(engine) == start  # reads move nothing
+        with make_session_factory(engine).begin() as s:  # this engine's own pool
+            s.add(AuditEvent(action="x", entity="same engine"))
+        after_own = change_counter(engine)
+        assert after_own != start
+        with make_session_factory(other).begin() as s:  # another engine in this process
+            s.add(AuditEvent(action="x", entity="other engine"))
+        after_other = change_counter(engine)
+        assert after_other != after_own
+        subprocess.run(  # another process, as the CLI or the other web worker
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
+                " c.execute(\"INSERT INTO processed_request VALUES ('k', '2025-01-01')\"); c.commit()",
+                str(tmp_path / "c.db"),
+            ],
+            check=True,
+        )
+        assert change_counter(engine) != after_other
+        with pytest.raises(RuntimeError), make_session_factory(other).begin() as s:
+            s.add(AuditEvent(action="x", entity="rolled back"))
+            s.flush()
+            raise RuntimeError
+        unchanged = change_counter(engine)
+        assert change_counter(engine) == unchanged
+    finally:
+        engine.dispose()
+        other.dispose()
+    assert change_counter(make_engine("sqlite://")) is None  # in memory: nothing to share

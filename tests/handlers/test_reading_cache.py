@@ -62,3 +62,33 @@ def test_oldest_entries_leave_first() -> None:
     for key in ("a", "b", "c"):
         cache.get_or_make(key, lambda key=key: Reply.text(key))  # type: ignore[misc]
     assert cache.get_or_make("a", lambda: Reply.text("again")).plain() == "again"
+
+
+def test_a_rendering_is_made_once_from_a_copy_and_shared() -> None:
+    cache = ReadingCache()
+    assert cache.rendering("k", "slack", lambda r: {"text": r.plain()}) is None  # never computes
+    cache.get_or_make("k", lambda: Reply.text("original"))
+    calls = 0
+
+    def render(reply: Reply) -> dict[str, str]:
+        nonlocal calls
+        calls += 1
+        reply.sections[0].text = "masked"  # the router masks the copy it is given in place
+        return {"text": reply.plain()}
+
+    first = cache.rendering("k", "slack", render)
+    assert first == {"text": "masked"}
+    assert cache.rendering("k", "slack", render) is first  # shared, not made again
+    assert calls == 1
+    assert cache.rendering("k", "console", lambda r: r.plain()) == "original"  # per tag
+    assert cache.get_or_make("k", lambda: Reply.text("not called")).plain() == "original"
+
+
+def test_a_rendering_goes_with_its_entry() -> None:
+    cache = ReadingCache(max_entries=1)
+    cache.get_or_make("a", lambda: Reply.text("a"))
+    assert cache.rendering("a", "t", lambda r: r.plain()) == "a"
+    cache.get_or_make("b", lambda: Reply.text("b"))  # pushes "a" out
+    assert cache.rendering("a", "t", lambda r: r.plain()) is None
+    cache.get_or_make("a", lambda: Reply.text("a, again"))
+    assert cache.rendering("a", "t", lambda r: r.plain()) == "a, again"

@@ -4,6 +4,7 @@ thread; anything else goes to the command workers (which can ack within Slack's 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -62,11 +63,21 @@ def test_a_busy_pool_sends_lista_to_the_worker_within_slacks_deadline(
 ) -> None:  # type: ignore[no-untyped-def]
     """The request thread never queues for a connection: with none free, even a made listing
     goes to the worker, whose 2 s budget still answers Slack in time."""
-    from bot.db import connection_at_hand
+    from bot.db import connection_at_hand, held_read
+    from models.tables import Plan
 
     slack.command("lista")  # made and cached
+    with session_factory.begin() as s:  # a commit: the plan's head must be read again
+        s.add(Plan(district="Norrmalm", year=2020, title="Norrmalm"))
     engine = session_factory.kw["bind"]
-    held = []
+    # The connection kept aside for such reads is busy too (another request in it) …
+    inside, leave = threading.Event(), threading.Event()
+    other = threading.Thread(
+        target=held_read, args=(engine, lambda _conn: inside.set() or leave.wait(10))
+    )
+    other.start()
+    assert inside.wait(5)
+    held = []  # … and so is every pooled one
     while connection_at_hand(engine):
         held.append(engine.connect())
     try:
@@ -83,6 +94,8 @@ def test_a_busy_pool_sends_lista_to_the_worker_within_slacks_deadline(
     finally:
         for conn in held:
             conn.close()
+        leave.set()
+        other.join(5)
     # The worker gets its connection once they are back, and answers via response_url.
     slack.settle()
     assert "Åtgärdsplan 2025" in all_text(slack.fake.wait_for(("response_url",), 1)[-1].body)

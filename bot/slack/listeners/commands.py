@@ -70,13 +70,9 @@ def answer_command(
     # (Without the coordinators' user group: a listing does not depend on it, and reading it
     # may call Slack.)
     started = time.monotonic()
-    cached = router.execute_cached(context(groups=False), text)
-    if (
-        cached is not None
-        and ack_part(cached) is cached
-        and not (cached.images or cached.attachments)
-    ):
-        ack(response_type="ephemeral", **render_message(cached))
+    answer = router.execute_cached(context(groups=False), text, ACK_RENDERING, _ack_answer)
+    if answer:
+        ack(response_type="ephemeral", **answer)
         return
     future = _WORK.submit(work)
     # The budget counts from the start: a slow look in the cache leaves the worker less time.
@@ -108,6 +104,18 @@ def answer_command(
         deps.background.submit(
             _logged(lambda: finish(client, body, ctx, reply, respond, acked=quick is not None))
         )
+
+
+# Tags what _ack_answer makes of a cached reply (handlers.reading_cache.ReadingCache.rendering).
+ACK_RENDERING = "slack-ack"
+
+
+def _ack_answer(reply: Reply) -> dict[str, Any]:
+    """A cached reply as the ack's body, or {} when it cannot all go in the ack (then the
+    command takes the ordinary way). Made once per cached answer and shared: not to be changed."""
+    if ack_part(reply) is not reply or reply.images or reply.attachments:
+        return {}
+    return render_message(reply)
 
 
 def _logged(fn: Callable[[], None]) -> Callable[[], None]:
