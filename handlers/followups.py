@@ -12,7 +12,14 @@ from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
 from models.errors import ValidationError
 from models.importer import import_period
-from models.measures import get_measure, latest_follow_ups, scope_and_measure
+from models.measures import (
+    change_target,
+    get_measure,
+    latest_follow_ups,
+    measure_ref,
+    scope_and_measure,
+    scope_ref,
+)
 from models.plans import resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
@@ -70,15 +77,16 @@ def save_follow_up(
 ) -> Reply:
     with ctx.writing() as s:
         if plan_id is None:
-            scope, measure = scope_and_measure(
+            scope, measure = change_target(
                 session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
             )
         else:  # a form names the plan it was opened for
-            scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-            measure = get_measure(session=s, plan_id=plan_id, ref=ref)
-        plan = scope.plan
+            scope = scope_ref(
+                resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+            )
+            measure = measure_ref(get_measure(session=s, plan_id=plan_id, ref=ref))
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
-        period = import_period(plan.year, ctx.today())
+        period = import_period(scope.plan_year, ctx.today())
         fu = tracking.add_follow_up(
             session=s,
             measure=measure,

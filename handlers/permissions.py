@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlmodel import Session, select
 
 from handlers.context import CommandContext
 from models.errors import NotAllowed
-from models.plans import Scope
 from models.tables import Assignment, Group, Measure
+
+
+# What the checks read: ORM objects (Scope, Measure) and the light rows of a change
+# (models.measures.ScopeRef, MeasureRef) both have it.
+class _Named(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+
+
+class _InGroup(Protocol):
+    @property
+    def group(self) -> _Named | None: ...
+
+
+class _Owned(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def group_id(self) -> int | None: ...
 
 
 def is_coordinator(ctx: CommandContext) -> bool:
@@ -30,7 +54,7 @@ def require_coordinator(ctx: CommandContext, what: str) -> None:
 
 
 def require_may_track(
-    *, session: Session, ctx: CommandContext, scope: Scope, measure: Measure
+    *, session: Session, ctx: CommandContext, scope: _InGroup, measure: _Owned
 ) -> None:
     """Members log follow-ups, tick-offs and meetings for their own group's measures only.
 
@@ -58,7 +82,7 @@ def coordinators_configured(ctx: CommandContext) -> bool:
     return bool(ctx.settings.admin_user_ids or ctx.settings.coordinator_usergroup)
 
 
-def require_coordinator_for_other_group(ctx: CommandContext, scope: Scope, group: Group) -> None:
+def require_coordinator_for_other_group(ctx: CommandContext, scope: _InGroup, group: Group) -> None:
     """Logging or planning another group's meetings is for coordinators."""
     if scope.group is not None and scope.group.id == group.id:
         return
@@ -74,7 +98,7 @@ def require_may_manage(
     raise NotAllowed(f"Bara ansvariga för åtgärd {measure.ref} och samordnare kan {what}.")
 
 
-def _is_assigned(session: Session, measure: Measure, user_id: str) -> bool:
+def _is_assigned(session: Session, measure: _Owned | Measure, user_id: str) -> bool:
     return (
         session.exec(
             select(Assignment.id).where(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from bot.textsafety import MAX_FOLLOW_UP, check_length, clean_text
 from models import audit
 from models.errors import ValidationError
+from models.measures import MeasureRef
 from models.personal_data import check_text
 from models.replies import Actor
 from models.revision import note_plan_changed
@@ -58,7 +59,7 @@ _INSERT_FOLLOW_UP = insert(_FOLLOW_UP).returning(_FOLLOW_UP.c.id)
 def add_follow_up(
     *,
     session: Session,
-    measure: Measure,
+    measure: Measure | MeasureRef,
     period: str,
     verdict: str | None,
     text: str,
