@@ -116,6 +116,22 @@ def start_bare(api_url: str, tmp: Path, *, in_request: bool = False) -> Server:
     )
 
 
+def start_bare_write(database_url: str, api_url: str, tmp: Path) -> Server:
+    """The least a durable write costs through the same server (bench.bare_write), on the
+    bot's backend (its own table in the bot's database)."""
+    from bench.bare_write import prepare
+
+    prepare(database_url)
+    env = env_for("sqlite://", api_url)
+    env["BARE_WRITE_URL"] = database_url
+    return Server(
+        "bare-write",
+        [sys.executable, "-m", "bench.bare_write", "--host", "127.0.0.1"],
+        env,
+        tmp,
+    )
+
+
 def prepare_fixture(database_url: str, api_url: str, code: Path | None = None) -> None:
     """Import the example plan with the CLI (of `code`, if given) and bind the load's channel."""
     env = env_for(database_url, api_url)
@@ -246,6 +262,8 @@ def run_http(
         servers.append(bare_inline)
         bot = start_bot(database_url, api_url, tmp)
         servers.append(bot)
+        bare_write = start_bare_write(database_url, api_url, tmp)
+        servers.append(bare_write)
         bots = [bot]
         if before is not None:
             code = checkout(before[0], tmp)
@@ -259,6 +277,7 @@ def run_http(
         # A few requests first so imports, pools and caches are warm in every server.
         load(bare, "lista", 2, 20, seconds)
         load(bare_inline, "lista", 2, 20, seconds)
+        load(bare_write, UPPFOLJ, 2, 20, seconds, mode="ack")
         for b in bots:
             load(b, "lista", 2, 20, seconds, mode="ack")
         for c in levels:
@@ -279,6 +298,7 @@ def run_http(
                 first = load(bare_inline, "lista", clients, n, seconds, mode="bare")
                 lista = load(bot, "lista", clients, n, seconds, mode="ack")
                 uppfolj = load(bot, UPPFOLJ, clients, n, seconds, mode="ack")
+                write = load(bare_write, UPPFOLJ, clients, n, seconds, mode="ack")
                 last = load(bare_inline, "lista", clients, n, seconds, mode="bare")
                 rounds.append(
                     {
@@ -286,6 +306,7 @@ def run_http(
                         "bare_rps": (first["rps"] + last["rps"]) / 2,
                         "lista": lista,
                         "uppfolj": uppfolj,
+                        "bare_write": write,
                     }
                 )
         after = {s.name: s.rss() for s in servers}

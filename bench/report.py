@@ -58,20 +58,23 @@ def paired_section(run: dict[str, Any]) -> list[str]:
         "",
         f"{len(rounds)} rounds at {rounds[0]['clients']} clients, {rounds[0]['lista']['requests']} "
         "requests per point. Each round runs the in-request bare app, the bot's `lista` and "
-        "`uppfolj` and the bare app again, back to back; the ceiling is the mean of the two bare "
-        "points. The target uses the median ratio: one point alone can land in a burst of other "
-        "load on this shared machine.",
+        "`uppfolj`, the bare *write* app (bench/bare_write.py: one INSERT and COMMIT with the "
+        "driver, nothing else) and the bare app again, back to back; the ceiling is the mean of "
+        "the two bare points. The target uses the median ratio: one point alone can land in a "
+        "burst of other load on this shared machine.",
         "",
         "| round | bare req/s | lista req/s | lista vs bare | lista p99 ms "
-        "| uppfolj req/s | uppfolj vs bare | uppfolj p99 ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| uppfolj req/s | uppfolj vs bare | uppfolj p99 ms | bare write req/s | bare write vs bare |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for i, r in enumerate(rounds, 1):
         li, up, bare = r["lista"], r["uppfolj"], r["bare_rps"]
+        bw = r.get("bare_write") or {}
         out.append(
             f"| {i} | {f(bare)} | {f(li['rps'])} | {f(li['rps'] / bare * 100, 0)} % | "
             f"{f(li['p99_ms'])} | {f(up['rps'])} | {f(up['rps'] / bare * 100, 0)} % | "
-            f"{f(up['p99_ms'])} |"
+            f"{f(up['p99_ms'])} | {f(bw.get('rps'))} | "
+            f"{f(bw['rps'] / bare * 100, 0) + ' %' if bw else '–'} |"
         )
     out.append("")
     return out
@@ -263,6 +266,19 @@ def summary(r: dict[str, Any]) -> list[str]:
                     f"| {text}: throughput ≥ 60 % of the bare app's at {c10} clients | {b} | "
                     f"{ratio:.0%} ({f(ack['rps'])} vs {f(bare['rps'])} req/s) | "
                     f"{ok(ratio >= RATIO_TARGET)} |"
+                )
+            writes = paired_ratios(run, "bare_write") if text == "uppfolj" else []
+            if writes and rounds:
+                wmid = statistics.median(w for w, _, _ in writes)
+                up_of_write = statistics.median(
+                    r["uppfolj"]["rps"] / r["bare_write"]["rps"]
+                    for r in run["paired"]
+                    if r.get("bare_write", {}).get("rps")
+                )
+                out.append(
+                    f"| (report) the least durable write (bench/bare_write.py) vs the bare app; "
+                    f"uppfolj vs that write | {b} | median {wmid:.0%}; uppfolj {up_of_write:.0%} "
+                    f"of it | |"
                 )
             old = _find(pts, "before", text, c10, "ack")
             old_e2e = _find(pts, "before", text, c10, "e2e")

@@ -90,8 +90,14 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
         return {"rps": rps, "p99_ms": 20.0, "requests": 1000}
 
     rounds = [
-        {"clients": 10, "bare_rps": bare, "lista": point(li), "uppfolj": point(up)}
-        for bare, li, up in ((1000, 700, 200), (1000, 300, 250), (800, 520, 160))
+        {
+            "clients": 10,
+            "bare_rps": bare,
+            "lista": point(li),
+            "uppfolj": point(up),
+            "bare_write": point(bw),
+        }
+        for bare, li, up, bw in ((1000, 700, 200, 800), (1000, 300, 250, 500), (800, 520, 160, 640))
     ]
     run = {
         "backend": "sqlite",
@@ -122,3 +128,39 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
     uppfolj = next(line for line in report.splitlines() if line.startswith("| uppfolj: throughput"))
     assert "median 20%" in uppfolj and "❌" in uppfolj
     assert "paired rounds" in report
+    # The bare write: 80 %, 50 %, 80 % of bare -> 80 %; uppfolj 25 %, 50 %, 25 % of it -> 25 %.
+    write = next(line for line in report.splitlines() if "least durable write" in line)
+    assert "median 80%; uppfolj 25% of it" in write
+
+
+def test_the_bare_write_app_stores_each_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The write ceiling (bench/bare_write.py) really writes, through the same server setup,
+    on the backend under test (a database of its own: its table is not the bot's schema)."""
+    from sqlalchemy import text
+
+    from bench.fakeslack import FakeSlack
+    from bench.http_bench import load, start_bare_write
+    from bot.db import make_engine
+    from tests.conftest import BACKEND, create_pg_database, drop_pg_database, pg_url_for, run_id
+
+    url = f"sqlite:///{tmp_path / 'write.db'}"
+    if BACKEND == "postgresql":
+        url = pg_url_for(f"{run_id()}_bare_write")
+        create_pg_database(url)
+    try:
+        with FakeSlack() as fake:
+            server = start_bare_write(url, fake.url, tmp_path)
+            try:
+                out = load(server, "uppfolj 1.3 Bench {n}", 2, 12, 20, mode="ack")
+            finally:
+                server.close()
+        assert out["requests"] == 12 and out["errors"] == 0
+        assert out["e2e"]["in_ack"] == 12  # "Sparat." came in each ack
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            bodies = conn.execute(text("SELECT body FROM bench_bare_write")).scalars().all()
+        engine.dispose()
+        assert len(bodies) == 12 and all(b.startswith("uppfolj 1.3 Bench ") for b in bodies)
+    finally:
+        if BACKEND == "postgresql":
+            drop_pg_database(url)
