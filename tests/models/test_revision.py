@@ -96,28 +96,36 @@ def _statements(engine):  # type: ignore[no-untyped-def]
 
 
 def test_a_cached_lista_reads_one_row(engine, session_factory, imported_plan, make_ctx) -> None:  # type: ignore[no-untyped-def]
-    """The plan's id and revision in one query, then the cache: no ORM loading of the plan.
-    On an SQLite file not even that while nothing has been committed since (the change
-    counter, bot.db.change_counter, says so); any commit brings the one query back."""
+    """A bound channel's plan id and revision in one indexed query, then the cache: no ORM
+    loading of the plan (an unbound channel asks for the newest plan too). On an SQLite file
+    not even that while nothing has been committed since (the change counter,
+    bot.db.change_counter, says so); any commit brings the query back."""
     LISTS.clear()
-    ctx = make_ctx()
-    first = router.execute(ctx, "lista").plain()
+    assert not router.execute(make_ctx(user="UADMIN", channel="C-SSP"), "koppla SSP").failed
+    bound, unbound = make_ctx(channel="C-SSP"), make_ctx(channel="C-NONE")
+    first = {ctx.channel_id: router.execute(ctx, "lista").plain() for ctx in (bound, unbound)}
     seen, stop = _statements(engine)
     try:
-        assert router.execute(ctx, "lista").plain() == first
+        assert router.execute(bound, "lista").plain() == first["C-SSP"]
         unchanged = list(seen)
         with session_factory.begin() as s:  # a commit, even one no plan reading shows
             s.add(Plan(district="Norrmalm", year=2020, title="Norrmalm"))
         seen.clear()
-        assert router.execute(ctx, "lista").plain() == first
+        assert router.execute(bound, "lista").plain() == first["C-SSP"]
+        after_commit = list(seen)
+        with session_factory.begin() as s:
+            s.add(Plan(district="Vasastan", year=2019, title="Vasastan"))
+        seen.clear()
+        assert router.execute(unbound, "lista").plain() == first["C-NONE"]
     finally:
         stop()
-    assert len(seen) == 1, seen
-    assert "revision" in seen[0]
+    assert len(after_commit) == 1, after_commit
+    assert "revision" in after_commit[0] and "collab_group" in after_commit[0]
+    assert len(seen) == 2 and all("revision" in sql for sql in seen), seen
     if engine.dialect.name == "sqlite":
         assert unchanged == []
     else:
-        assert len(unchanged) == 1 and "revision" in unchanged[0]
+        assert unchanged == after_commit
 
 
 CHANGE_ELSEWHERE = """
