@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,8 @@ INSTRUCTION_TEXT = (
 @dataclass
 class Sheet:
     """One worksheet: rows of values (None = empty), 1-based italic/bold/filled rows,
-    merges, and whether the sheet is hidden."""
+    merges, whether the sheet is hidden, hidden rows and columns (letters), and `setup`
+    for anything else openpyxl can do to the sheet (filters, panes, validation, groups)."""
 
     title: str
     rows: Sequence[Sequence[Any]]
@@ -54,6 +55,9 @@ class Sheet:
     bold_rows: set[int] = field(default_factory=set)
     filled_rows: set[int] = field(default_factory=set)
     hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[str] = field(default_factory=set)
+    setup: Callable[[Any], None] | None = None
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
@@ -78,6 +82,12 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                     cell.fill = fill
         for rng in spec.merges:
             ws.merge_cells(rng)
+        for r in spec.hidden_rows:
+            ws.row_dimensions[r].hidden = True
+        for letter in spec.hidden_cols:
+            ws.column_dimensions[letter].hidden = True
+        if spec.setup is not None:
+            spec.setup(ws)
         if spec.hidden:
             ws.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
