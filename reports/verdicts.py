@@ -16,7 +16,8 @@ VERDICTS = ("uppfyllt", "delvis", "ej_uppfyllt", "pagaende", "ej_bedomd")
 # "uppnått" is "uppnatt", "pågår" is "pagar".
 _VERBS = (
     r"(?:uppfyllt|uppfylld|uppfyllda|uppfyllts|uppnatt|uppnadd|uppnadda|uppnatts|natt|natts"
-    r"|genomfort|genomford|genomforda|genomforts|paborjat|paborjad|paborjats)"
+    r"|genomfort|genomford|genomforda|genomforts|paborjat|paborjad|paborjats|startat|startad"
+    r"|utfort|utford|utforda|slutfort|slutford)"
 )
 _NEG = re.compile(
     rf"\b(?:ej|inte|icke)\s+(?:har\s+|blivit\s+)?{_VERBS}\b"
@@ -35,10 +36,15 @@ _POS = re.compile(
     # "Klart." is a verdict, "Klart i höst" / "klart senast v. 40" is a plan.
     r"|^(?:status\s+)?(?:klar|klart)(?:$|\s+(?!i\b|till\b|under\b|senast\b|innan\b|efter\b"
     r"|v\b|vecka\b|nasta\b))"
+    # A status column's one word ("Genomförd", "Avslutad"); in prose "har genomförts" says
+    # what was done, not whether the goal was met, so only a cell that is just the word.
+    r"|^(?:status\s+)?(?:genomfort|genomford|genomforda|utfort|utford|slutfort|slutford"
+    r"|avslutad|avslutat|fardig|fardigt)(?:\s+enligt\s+plan)?$"
 )
 _ONGOING = re.compile(
     r"\b(?:pagar|pagaende|fortsatter|fortgar|fortloper|paborjat|paborjats|under arbete"
     r"|under uppbyggnad)\b"
+    r"|^(?:status\s+)?(?:paborjad|startad|startat)$"
 )
 # Traffic-light emoji Brå's template suggests; checked on the raw text.
 _EMOJI = {"🔴": "ej_uppfyllt", "🟡": "delvis", "🟠": "delvis", "🟢": "uppfyllt"}

@@ -17,7 +17,7 @@ from reports.verdicts import derive_verdict
 from reports.xlsx_layout import Header
 from reports.xlsx_sheet import SheetFacts
 from reports.xlsx_text import cell_text, fold, is_area_label, is_instruction_text, split_numbered
-from reports.xlsx_vocabulary import is_known_area
+from reports.xlsx_vocabulary import is_known_area, match_header
 
 MAX_EMPTY_RUN = 200
 
@@ -170,11 +170,22 @@ class SheetReader:
             return any(ch.isdigit() for ch in label) or label in ("summa", "totalt", "total")
         return all(re.fullmatch(r"[\d\s.,%:]+", text) for _, text in rest)
 
+    def _heads_column(self, c: int, text: str) -> bool:
+        """The text is this column's header, or another word for the same field."""
+        if self.header.labels.get(c) == fold(text):
+            return True
+        match = match_header(text) if len(text) <= 60 else None
+        if match is None:
+            return False
+        key = match[0]
+        return self.header.columns.get(key) == c or c in self.header.multi.get(key, [])
+
     def _repeated_header(self, filled: Filled) -> str | bool | None:
-        """False when the row is no copy of the header; else the area it starts (or None)."""
-        labels = self.header.labels
-        same = [c for c, text in filled if labels.get(c) == fold(text)]
-        other = [(c, text) for c, text in filled if labels.get(c) != fold(text)]
+        """False when the row is no copy of the header; else the area it starts (or None).
+
+        A copy may word a column differently ("Operativt mål" for "Operativa mål")."""
+        same = [c for c, text in filled if self._heads_column(c, text)]
+        other = [(c, text) for c, text in filled if not self._heads_column(c, text)]
         if len(same) < 2 or len(other) > 1:
             return False
         if other:

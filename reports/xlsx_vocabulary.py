@@ -48,6 +48,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "identifierat problem",
             "identifierade problem",
             "brottsproblem",
+            "problembeskrivning",
+            "lagesbild",
         ),
     ),
     "cause": (
@@ -131,6 +133,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "vem gor vad",
             "huvudansvarig",
             "huvudansvar",
+            "huvudman",
+            "ansvarsfordelning",
             "utforare",
             "aktor",
             "aktorer",
@@ -285,6 +289,7 @@ _TERTIAL_NUMBER = re.compile(
     r"\b(?:t|tertial|tertialrapport|tertialuppfoljning)\s?([1-3])\b|\b([1-3])\s?(?:a\s)?tertial"
 )
 _QUARTER = re.compile(r"\b(?:q|kvartal)\s?([1-4])\b")
+_ISO_DATE = re.compile(r"\b20\d\d\s(0[1-9]|1[0-2])(?:\s\d\d)?\b")  # "per 2025-08-31"
 _TERTIAL_WORDS = (
     (1, re.compile(r"\b(?:januari|februari|mars|april)\b")),
     (2, re.compile(r"\b(?:maj|juni|juli|augusti|delar\w*)\b")),
@@ -305,6 +310,8 @@ def label_tertial(text: str) -> int | None:
         return int(m.group(1) or m.group(2))
     if m := _QUARTER.search(folded):
         return min(int(m.group(1)), 3)
+    if m := _ISO_DATE.search(folded):
+        return (int(m.group(1)) - 1) // 4 + 1
     for tertial, pattern in _TERTIAL_WORDS:
         if pattern.search(folded):
             return tertial

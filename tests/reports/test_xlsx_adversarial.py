@@ -692,3 +692,72 @@ def test_a_personal_number_in_a_heading_or_note_is_never_repeated(tmp_path: Path
     assert "9876" not in repr(plan)
     assert plan.areas[0].name == "Unga i riskzon, elev [personnummer]"
     assert any("personnummer" in w for w in plan.warnings)
+
+
+# --------------------------------------------------------------------------- more wordings
+
+
+def test_status_words_of_a_municipal_plan(tmp_path: Path) -> None:
+    rows = [["Aktivitet", "Ansvar", "Status"]]
+    words = ["Genomförd", "Påbörjad", "Ej startad", "Avslutad", "Delvis genomförd", "Planerad"]
+    rows += [[f"Aktivitet {i}", "Säkerhetschef", w] for i, w in enumerate(words)]
+    plan = read_plan(write_workbook(tmp_path / "s.xlsx", [Sheet("1. Trygghet", rows)]))
+    assert [r.verdict for r in _rows(plan)] == [
+        "uppfyllt",
+        "pagaende",
+        "ej_uppfyllt",
+        "uppfyllt",
+        "delvis",
+        "ej_bedomd",
+    ]
+
+
+def test_a_repeated_header_worded_differently_and_guidance_in_plain_text(tmp_path: Path) -> None:
+    rows = [
+        ["Lägesbild", "Orsak", "Åtgärd", "Operativa mål", "När", "Vem", "Uppföljning"],
+        [
+            "Anges per rad",
+            "Anges per rad",
+            "Beskrivs kort",
+            None,
+            None,
+            None,
+            "Fylls i vid uppföljning",
+        ],
+        ["Centrum", "Mörker", "Belysning", "Ljusare torg", "Q2", "TK", None],
+        ["Problem", "Orsaker", "Åtgärder", "Operativt mål", "Tidsplan", "Ansvarig", "Uppföljning"],
+        ["Skolan", "Skolk", "Närvaroteam", "Högre närvaro", "Läsåret", "Rektor", None],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "r.xlsx", [Sheet("1. Trygghet", rows)]))
+    assert [(r.problem, r.measure) for r in _rows(plan)] == [
+        ("Centrum", "Belysning"),
+        ("Skolan", "Närvaroteam"),
+    ]
+    assert plan.areas[0].name == "Trygghet" and plan.warnings == []
+
+
+def test_follow_up_columns_dated_by_their_reporting_day(tmp_path: Path) -> None:
+    header = ["Orsak", "Åtgärd", "Vem", "Uppföljning per 2025-04-30", "Uppföljning per 31 augusti"]
+    rows = [header, ["Mörker", "Belysning", "TK", "Beställd.", "Uppsatt, målet är uppfyllt."]]
+    (r,) = _rows(read_plan(write_workbook(tmp_path / "d.xlsx", [Sheet("1. P", rows)])))
+    assert [(f.tertial, f.verdict) for f in r.follow_ups] == [(1, "ej_bedomd"), (2, "uppfyllt")]
+
+
+def test_an_excel_table_with_an_active_filter(tmp_path: Path) -> None:
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table
+
+    rows = [
+        ["Prioriterat område", "Orsak", "Åtgärd", "När", "Vem"],
+        ["Unga i riskzon", "Info", "SSP-möten", "8 ggr/år", "Prev"],
+        ["Otrygga platser", "Gatumiljön", "Trygghetsvandring", "2 ggr/år", "SDF"],
+    ]
+
+    def as_table(ws: Any) -> None:
+        table = Table(displayName="Plan", ref="A1:E3", autoFilter=AutoFilter(ref="A1:E3"))
+        table.autoFilter.add_filter_column(0, ["Unga i riskzon"])
+        ws.add_table(table)
+        ws.row_dimensions[3].hidden = True
+
+    plan = read_plan(write_workbook(tmp_path / "t.xlsx", [Sheet("Plan", rows, setup=as_table)]))
+    assert _areas(plan) == [(1, "Unga i riskzon", 1), (2, "Otrygga platser", 1)]
