@@ -21,7 +21,7 @@ from reports.xlsx_vocabulary import (
 )
 
 # How far down a sheet the header row may sit (title rows and intro text above it).
-HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = 60
 HEADER_SCAN_COLS = 40
 
 Grid = dict[tuple[int, int], Any]
@@ -69,9 +69,15 @@ def _names_the_area(text: str, hints: SheetHints) -> bool:
 
 
 def _header_from_cells(
-    cells: list[tuple[int, str, tuple[str, int] | None]], row: int, hints: SheetHints
+    cells: list[tuple[int, str, tuple[str, int] | None]],
+    row: int,
+    hints: SheetHints,
+    uppers: dict[int, str] | None = None,
 ) -> Header | None:
-    """Build a header from (column, text, match) triples; None unless it looks like a plan."""
+    """Build a header from (column, text, match) triples; None unless it looks like a plan.
+
+    `uppers`: the group header above a column, which may name the tertial ("Uppföljning
+    T1" over "Status | Kommentar")."""
     # field -> (hidden, rank, column) for single fields: a visible column beats a hidden one
     # (an old column kept out of sight), then the lower rank wins.
     best: dict[str, tuple[bool, int, int]] = {}
@@ -116,7 +122,12 @@ def _header_from_cells(
         first = min(first, columns["problem"])
     texts = {col: text for col, text, _ in cells}
     repeated = [c for v in multi_cols.values() for c in v]
-    tertials = {c: t for c in repeated if (t := label_tertial(texts[c])) is not None}
+    uppers = uppers or {}
+    tertials = {
+        c: t
+        for c in repeated
+        if (t := label_tertial(texts[c]) or label_tertial(uppers.get(c, ""))) is not None
+    }
     return Header(
         row=row,
         columns=columns,
@@ -139,6 +150,7 @@ def _build(
     "T1 | T2 | T3"), whose field a sub-header takes when it names none of its own.
     """
     cells: list[tuple[int, str, tuple[str, int] | None]] = []
+    uppers: dict[int, str] = {}  # column -> the text of the upper half over it
     group: str | None = None  # the last upper cell seen to the left, for period labels
     labels = {c: text for c in range(1, max_col + 1) if (text := _label(grid, r, c))}
     first = min(labels, default=0)
@@ -151,6 +163,8 @@ def _build(
             if top:
                 cells.append((c, top, match_header(top)))
             continue
+        if with_top and (upper := top or _label(spans, r - 1, c)):
+            uppers[c] = upper
         match = match_header(bottom)
         # The table's first column is never under a group: a title merged across the top
         # ("Uppföljning av planen 2025") must not turn the area-name header into a field.
@@ -165,7 +179,7 @@ def _build(
                 if above and above[0] in FIELDS_MULTI:
                     match = above  # "Uppföljning" written once above "Tertial 1 | Tertial 2"
         cells.append((c, bottom, match))
-    return _header_from_cells(cells, r, hints)
+    return _header_from_cells(cells, r, hints, uppers)
 
 
 def _spans_right(spans: Grid, r: int, c: int) -> bool:

@@ -761,3 +761,33 @@ def test_an_excel_table_with_an_active_filter(tmp_path: Path) -> None:
 
     plan = read_plan(write_workbook(tmp_path / "t.xlsx", [Sheet("Plan", rows, setup=as_table)]))
     assert _areas(plan) == [(1, "Unga i riskzon", 1), (2, "Otrygga platser", 1)]
+
+
+def test_status_and_comment_under_each_tertials_group_header(tmp_path: Path) -> None:
+    rows = [
+        ["Orsak", "Åtgärd", "Vem", "Uppföljning T1", None, "Uppföljning T2", None],
+        [None, None, None, "Status", "Kommentar", "Status", "Kommentar"],
+        ["Mörker", "Belysning", "TK", "Gul", "Beställd.", "Grön", "Uppsatt."],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:G1"]
+    sheet = Sheet("1. P", rows, merges=merges)
+    (r,) = _rows(read_plan(write_workbook(tmp_path / "g.xlsx", [sheet])))
+    assert [(f.tertial, f.text, f.verdict) for f in r.follow_ups] == [
+        (1, "Beställd.", "delvis"),
+        (2, "Uppsatt.", "uppfyllt"),
+    ]
+
+
+def test_the_header_below_a_long_introduction(tmp_path: Path) -> None:
+    intro = [["Plan för brottsförebyggande arbete – Nässjö kommun"]]
+    intro += [
+        [f"Stycke {i} om lägesbild, orsaksanalys och samverkan med polisen."] for i in range(40)
+    ]
+    rows = [
+        *intro,
+        [],
+        ["Aktivitet", "Ansvar", "Tidsplan"],
+        ["Lägesrapport", "Säkerhetschef", "3 ggr/år"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "l.xlsx", [Sheet("Plan", rows)]))
+    assert [(r.row, r.measure) for r in _rows(plan)] == [(44, "Lägesrapport")]
