@@ -1,15 +1,26 @@
-"""Apply a parsed action plan to the database: idempotent, keeps follow-ups logged since."""
+"""Apply a parsed action plan to the database: idempotent, keeps follow-ups logged since.
+
+How a re-imported file's areas and rows find their stored counterparts, and how new
+measures get refs, is in `models.import_match`. Everything happens in the caller's one
+transaction: a failure anywhere stores nothing.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from models import audit
+from models.import_match import (
+    match_by_place,
+    match_by_text,
+    match_moved,
+    new_refs,
+    resolve_areas,
+)
 from models.personal_data import contains_personal_number, mask
 from models.progress import end_of_day_utc
 from models.replies import Actor
@@ -19,7 +30,7 @@ from models.types import utcnow
 from reminders.calendar import period_end, period_label, tertial_of
 from reminders.rhythm import parse_when
 from reports.export_texts import normalise_cell_text, same_follow_up_texts
-from reports.xlsx_reader import ParsedPlan, ParsedRow
+from reports.parsed import ParsedArea, ParsedPlan, ParsedRow
 
 _FIELDS = ("problem", "cause", "description", "goal", "when_text", "responsible_text")
 
@@ -70,48 +81,10 @@ def _strip_personal_numbers(row: ParsedRow) -> bool:
         if value and contains_personal_number(value):
             setattr(row, name, mask(value))
             found = True
-    return found
-
-
-def _identity(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
-def _ref_number(ref: str) -> int:
-    try:
-        return int(ref.rsplit(".", 1)[1])
-    except (IndexError, ValueError):
-        return 0
-
-
-def match_rows(rows: list[ParsedRow], existing: list[Measure]) -> list[Measure | None]:
-    """Pair an edited file's rows with the area's stored measures, so each keeps its ref and
-    its follow-ups when rows are inserted, moved or edited: first the same measure and cause
-    text, then the same measure text, then the same cause, then the same place in the sheet.
-    Rows left over are new measures."""
-    found: list[Measure | None] = [None] * len(rows)
-    free = sorted(existing, key=lambda m: m.position)
-    keys: list[Callable[[str | None, str | None], str]] = [
-        lambda measure, cause: _identity(measure) + "|" + _identity(cause),
-        lambda measure, cause: _identity(measure),
-        lambda measure, cause: _identity(cause),
-    ]
-    for key in keys:
-        for i, row in enumerate(rows):
-            if found[i] is not None:
-                continue
-            k = key(row.measure, row.cause)
-            if not k.strip("|"):
-                continue  # a row without text is matched by place only
-            candidates = [m for m in free if key(m.description, m.cause) == k]
-            if len(candidates) == 1 or (candidates and key is keys[0]):
-                found[i] = candidates[0]
-                free.remove(candidates[0])
-    by_place = {m.position: m for m in free}
-    for i in range(len(rows)):
-        if found[i] is None and (m := by_place.get(i + 1)) is not None and m in free:
-            found[i] = m
-            free.remove(m)
+    for follow_up in row.follow_ups:
+        if contains_personal_number(follow_up.text):
+            follow_up.text = mask(follow_up.text)
+            found = True
     return found
 
 
@@ -133,6 +106,54 @@ def follow_up_time(period: str, today: date) -> datetime:
     return utcnow()
 
 
+def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str | None, str, str]]:
+    """(period, verdict, text) of the row's follow-ups: one per tertial where the plan has a
+    column per tertial (period from the column), else the one text (period None: now)."""
+    if row.follow_ups and all(f.tertial is not None for f in row.follow_ups):
+        return [(period_label(year, f.tertial), f.verdict, f.text) for f in row.follow_ups]  # type: ignore[arg-type]
+    if row.follow_up:
+        return [(None, row.verdict, row.follow_up)]
+    return []
+
+
+def _get_or_create_plan(session: Session, district: str, year: int, actor: Actor | None) -> Plan:
+    plan = session.exec(select(Plan).where(Plan.district == district, Plan.year == year)).first()
+    if plan is not None:
+        return plan
+    plan = Plan(district=district, year=year, title=f"Åtgärdsplan {year}, {district}")
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="import",
+        entity="plan",
+        entity_id=plan.id,
+        after={"district": district, "year": year},
+    )
+    return plan
+
+
+def _match(
+    parsed: list[ParsedArea], areas: list[PriorityArea], measures: list[Measure]
+) -> list[list[Measure | None]]:
+    """Stored measure (or None) for every row: by text in its area, by text in another area
+    (a row moved), then by place in its area."""
+    by_area: dict[int, list[Measure]] = defaultdict(list)
+    for m in sorted(measures, key=lambda m: m.position):
+        by_area[m.area_id].append(m)
+    free = {area.id: list(by_area.get(area.id or 0, [])) for area in areas}
+    found = [match_by_text(p.rows, free[area.id]) for p, area in zip(parsed, areas, strict=True)]
+    claimed = {m.id for rows in found for m in rows if m is not None}
+    leftover = [m for m in measures if m.id not in claimed]
+    for p, rows in zip(parsed, found, strict=True):
+        match_moved(p.rows, rows, leftover)
+    claimed = {m.id for rows in found for m in rows if m is not None}
+    for area, rows in zip(areas, found, strict=True):
+        match_by_place(rows, [m for m in free[area.id] if m.id not in claimed])
+    return found
+
+
 def apply_plan(
     *,
     session: Session,
@@ -142,130 +163,152 @@ def apply_plan(
     actor: Actor | None,
     today: date,
 ) -> ImportResult:
-    plan = session.exec(select(Plan).where(Plan.district == district, Plan.year == year)).first()
-    if plan is None:
-        plan = Plan(district=district, year=year, title=f"Åtgärdsplan {year}, {district}")
-        session.add(plan)
-        session.flush()
-        audit.record(
-            session=session,
-            actor=actor,
-            action="import",
-            entity="plan",
-            entity_id=plan.id,
-            after={"district": district, "year": year},
-        )
+    plan = _get_or_create_plan(session, district, year, actor)
     result = ImportResult(plan=plan, warnings=list(parsed.warnings))
-    period = import_period(year, today)
-    written_at = follow_up_time(period, today)
-    areas = {
-        a.number: a
-        for a in session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id))
-    }
-    all_measures = list(session.exec(select(Measure).where(Measure.plan_id == plan.id)))
-    by_area: dict[int, list[Measure]] = defaultdict(list)
-    for m in all_measures:
-        by_area[m.area_id].append(m)
-    # A follow-up is known as written and as an export writes it (verdict sentence first),
-    # so re-importing an exported file adds no duplicates.
-    imported_texts = {
-        (fu.measure_id, text)
-        for fu in session.exec(select(FollowUp).join(Measure).where(Measure.plan_id == plan.id))
-        for text in same_follow_up_texts(fu.verdict, fu.text)
-    }
-    seen: set[str] = set()
     for parsed_area in parsed.areas:
-        area = areas.get(parsed_area.number)
-        if area is None:
-            area = PriorityArea(plan_id=plan.id, number=parsed_area.number, name=parsed_area.name)  # type: ignore[arg-type]
-            session.add(area)
-            session.flush()
-            areas[area.number] = area
-        elif area.name != parsed_area.name:
-            area.name = parsed_area.name
-            session.add(area)
         for row in parsed_area.rows:
             if _strip_personal_numbers(row):
                 result.warnings.append(PERSONAL_NUMBER_WARNING.format(sheet=row.sheet, row=row.row))
-        existing = by_area.get(area.id, [])  # type: ignore[arg-type]
-        matches = match_rows(parsed_area.rows, existing)
-        next_number = max((_ref_number(m.ref) for m in existing), default=0)
-        for position, (row, measure) in enumerate(
-            zip(parsed_area.rows, matches, strict=True), start=1
+    measures = list(session.exec(select(Measure).where(Measure.plan_id == plan.id)))
+    refs_by_area: dict[int, list[str]] = defaultdict(list)
+    for m in measures:
+        refs_by_area[m.area_id].append(m.ref)
+    areas = resolve_areas(
+        session=session,
+        plan=plan,
+        parsed=parsed.areas,
+        refs_by_area=refs_by_area,
+        warnings=result.warnings,
+    )
+    matches = _match(parsed.areas, areas, measures)
+    # A follow-up is known as written and as an export writes it (verdict sentence first),
+    # so re-importing an exported file adds no duplicates; per tertial also by its period.
+    known_texts: set[tuple[int | None, str]] = set()
+    known_in_period: set[tuple[int | None, str, str]] = set()
+    for fu in session.exec(select(FollowUp).join(Measure).where(Measure.plan_id == plan.id)):
+        for text in same_follow_up_texts(fu.verdict, fu.text):
+            known_texts.add((fu.measure_id, text))
+            known_in_period.add((fu.measure_id, fu.period, text))
+    taken = {m.ref for m in measures}
+    seen: set[str] = set()
+    for parsed_area, area, found in zip(parsed.areas, areas, matches, strict=True):
+        refs = new_refs(
+            parsed_area.rows,
+            found,
+            area_number=area.number,
+            first_import=not refs_by_area.get(area.id or 0),
+            taken=taken,
+            warnings=result.warnings,
+        )
+        for position, (row, measure, ref) in enumerate(
+            zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
-            values = _values(row)
-            kind = kind_for_rhythm(parse_when(row.when, year).kind)
-            if measure is None:
-                next_number = max(next_number, position) if not existing else next_number + 1
-                ref = f"{parsed_area.number}.{next_number}"
-                measure = Measure(
-                    plan_id=plan.id,  # type: ignore[arg-type]
-                    area_id=area.id,  # type: ignore[arg-type]
-                    ref=ref,
-                    position=position,
-                    kind=kind,
-                    source_sheet=row.sheet,
-                    source_row=row.row,
-                    **values,
-                )
-                session.add(measure)
-                session.flush()
-                result.created += 1
-                audit.record(
-                    session=session,
-                    actor=actor,
-                    action="import",
-                    entity="measure",
-                    entity_id=audit.measure_key(plan.id, ref),
-                    after=values,
-                )
-            else:
-                ref = measure.ref
-                # The row's place in the sheet is its display order; the ref stays the same.
-                if measure.position != position:
-                    measure.position = position
-                    session.add(measure)
-                before = {k: getattr(measure, k) for k in _FIELDS}
-                if before != values:
-                    for k, v in values.items():
-                        setattr(measure, k, v)
-                    if not measure.rhythm_override:
-                        measure.kind = kind
-                    measure.source_sheet, measure.source_row = row.sheet, row.row
-                    measure.updated_at = utcnow()
-                    session.add(measure)
-                    result.updated += 1
-                    audit.record(
-                        session=session,
-                        actor=actor,
-                        action="import",
-                        entity="measure",
-                        entity_id=audit.measure_key(plan.id, ref),
-                        before=before,
-                        after=values,
-                    )
-                else:
-                    result.unchanged += 1
+            measure = _write_measure(
+                session, result, plan, area, row, measure, ref, position, year, actor
+            )
             seen.add(ref)
-            known = (measure.id, normalise_cell_text(row.follow_up or ""))
-            if row.follow_up and known not in imported_texts:
+            for period, verdict, text in _file_follow_ups(row, year, today):
+                cell = normalise_cell_text(text)
+                if period is None:
+                    if (measure.id, cell) in known_texts:
+                        continue
+                    period = import_period(year, today)
+                elif (measure.id, period, cell) in known_in_period:
+                    continue
                 session.add(
                     FollowUp(
                         measure_id=measure.id,  # type: ignore[arg-type]
                         period=period,
-                        verdict=row.verdict,
-                        text=row.follow_up,
+                        verdict=verdict,
+                        text=text,
                         author_name="import",
                         source="import",
-                        created_at=written_at,
+                        created_at=follow_up_time(period, today),
                     )
                 )
-                imported_texts.add(known)
+                known_texts.add((measure.id, cell))
+                known_in_period.add((measure.id, period, cell))
                 result.follow_ups += 1
-    for ref in sorted({m.ref for m in all_measures} - seen):
+    for ref in sorted({m.ref for m in measures} - seen):
         result.warnings.append(
             f"Åtgärd {ref} finns inte längre i filen. Den ligger kvar med sin uppföljning;"
             " be en samordnare ta bort den om den ska bort."
         )
     session.flush()
     return result
+
+
+def _write_measure(
+    session: Session,
+    result: ImportResult,
+    plan: Plan,
+    area: PriorityArea,
+    row: ParsedRow,
+    measure: Measure | None,
+    ref: str,
+    position: int,
+    year: int,
+    actor: Actor | None,
+) -> Measure:
+    """Create the row's measure, or update the matched one where the file changed it."""
+    values = _values(row)
+    kind = kind_for_rhythm(parse_when(row.when, year).kind)
+    if measure is None:
+        measure = Measure(
+            plan_id=plan.id,  # type: ignore[arg-type]
+            area_id=area.id,  # type: ignore[arg-type]
+            ref=ref,
+            position=position,
+            kind=kind,
+            source_sheet=row.sheet,
+            source_row=row.row,
+            **values,
+        )
+        session.add(measure)
+        session.flush()
+        result.created += 1
+        audit.record(
+            session=session,
+            actor=actor,
+            action="import",
+            entity="measure",
+            entity_id=audit.measure_key(plan.id, ref),
+            after=values,
+        )
+        return measure
+    # The row's place in the sheet is its display order; the ref stays the same.
+    if measure.position != position:
+        measure.position = position
+        session.add(measure)
+    before: dict[str, object] = {k: getattr(measure, k) for k in _FIELDS}
+    after: dict[str, object] = dict(values)
+    if measure.area_id != area.id:
+        # A row moved to another area in the file: the measure goes with it, ref and all.
+        before["area"], after["area"] = _area_number(session, measure.area_id), area.number
+        measure.area_id = area.id  # type: ignore[assignment]
+    if before == after:
+        result.unchanged += 1
+        return measure
+    for k, v in values.items():
+        setattr(measure, k, v)
+    if not measure.rhythm_override:
+        measure.kind = kind
+    measure.source_sheet, measure.source_row = row.sheet, row.row
+    measure.updated_at = utcnow()
+    session.add(measure)
+    result.updated += 1
+    audit.record(
+        session=session,
+        actor=actor,
+        action="import",
+        entity="measure",
+        entity_id=audit.measure_key(plan.id, ref),
+        before=before,
+        after=after,
+    )
+    return measure
+
+
+def _area_number(session: Session, area_id: int) -> int | None:
+    area = session.get(PriorityArea, area_id)
+    return area.number if area is not None else None

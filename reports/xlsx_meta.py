@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from reports.xlsx_layout import cell_text as _cell_text
-from reports.xlsx_layout import fold as _fold
+from reports.xlsx_text import cell_text as _cell_text
+from reports.xlsx_text import fold as _fold
 
 # A plausible plan year anywhere in a text ("2025", "2025–2027").
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

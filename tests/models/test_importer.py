@@ -231,14 +231,14 @@ def _one_sheet_plan(path: Path, *, t2: str | None = "Målet är uppfyllt.") -> P
     return write_workbook(path, sheets)
 
 
-def test_one_sheet_layout_imports_areas_refs_and_latest_follow_up(
+def test_one_sheet_layout_imports_areas_refs_and_each_tertials_follow_up(
     session_factory: SessionFactory, tmp_path: Path
 ) -> None:
     path = _one_sheet_plan(tmp_path / "nassjo.xlsx")
     parsed = read_plan(path)
     assert (parsed.year, parsed.district) == (2025, "Nässjö")
     result = _import(session_factory, path, district="Nässjö")
-    assert (result.created, result.follow_ups, result.warnings) == (3, 2, [])
+    assert (result.created, result.follow_ups, result.warnings) == (3, 3, [])
     with session_factory.begin() as s:
         areas = s.exec(select(PriorityArea.number, PriorityArea.name).order_by("number")).all()
         assert [tuple(a) for a in areas] == [(1, "Unga i riskzon"), (2, "Trygga platser")]
@@ -246,13 +246,16 @@ def test_one_sheet_layout_imports_areas_refs_and_latest_follow_up(
         assert sorted(measures) == ["1.1", "1.2", "2.1"]
         assert measures["1.2"].description == "Närvaroteam"
         assert measures["1.2"].when_text == "4 ggr/år" and measures["1.2"].kind == "aterkommande"
-        fus = {
-            s.get(Measure, f.measure_id).ref: (f.verdict, f.text) for f in s.exec(select(FollowUp))
-        }  # type: ignore[union-attr]
-    assert fus == {
-        "1.1": ("uppfyllt", "Målet är uppfyllt."),
-        "2.1": ("ej_uppfyllt", "Ej påbörjad"),
-    }
+        fus = [
+            (s.get(Measure, f.measure_id).ref, f.period, f.verdict, f.text)  # type: ignore[union-attr]
+            for f in s.exec(select(FollowUp).order_by(FollowUp.id))
+        ]
+    # T1 and T2 each keep their own text, for their own period.
+    assert fus == [
+        ("1.1", "2025-T1", "pagaende", "Pågår"),
+        ("1.1", "2025-T2", "uppfyllt", "Målet är uppfyllt."),
+        ("2.1", "2025-T1", "ej_uppfyllt", "Ej påbörjad"),
+    ]
     again = _import(session_factory, path, district="Nässjö")
     assert (again.created, again.updated, again.unchanged, again.follow_ups) == (0, 0, 3, 0)
 

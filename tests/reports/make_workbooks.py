@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,8 @@ INSTRUCTION_TEXT = (
 @dataclass
 class Sheet:
     """One worksheet: rows of values (None = empty), 1-based italic/bold/filled rows,
-    merges, and whether the sheet is hidden."""
+    merges, whether the sheet is hidden, hidden rows and columns (letters), and `setup`
+    for anything else openpyxl can do to the sheet (filters, panes, validation, groups)."""
 
     title: str
     rows: Sequence[Sequence[Any]]
@@ -54,6 +55,9 @@ class Sheet:
     bold_rows: set[int] = field(default_factory=set)
     filled_rows: set[int] = field(default_factory=set)
     hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[str] = field(default_factory=set)
+    setup: Callable[[Any], None] | None = None
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
@@ -78,6 +82,12 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                     cell.fill = fill
         for rng in spec.merges:
             ws.merge_cells(rng)
+        for r in spec.hidden_rows:
+            ws.row_dimensions[r].hidden = True
+        for letter in spec.hidden_cols:
+            ws.column_dimensions[letter].hidden = True
+        if spec.setup is not None:
+            spec.setup(ws)
         if spec.hidden:
             ws.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -380,6 +390,119 @@ def write_encrypted(path: Path) -> Path:
 def write_legacy_xls(path: Path) -> Path:
     """An old-format .xls lookalike: CFB with a Workbook stream."""
     return write_cfb(path, {"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00"})
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+LIBREOFFICE_FORMATS = {
+    "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "ods": "ods",
+    "xls": "xls:MS Excel 97",
+    "csv": "csv:Text - txt - csv (StarCalc):59,34,76,1",
+}
+
+
+def build_plan_for_libreoffice(path: Path) -> Path:
+    """A Nässjö-style one-sheet plan (seed 003) as a municipality keeps it in LibreOffice:
+    title row merged across, an area column merged down, a bold header with a line break,
+    frozen panes, an autofilter, a hidden old row and a total row.
+
+    Expected after a LibreOffice round trip: areas "Lägesbild och analys" (2 rows) and
+    "Medborgardialog" (2 rows); row 6 (hidden) warned; the total row left out.
+    """
+    rows: list[list[Any]] = [
+        ["Plan för brottsförebyggande arbete 2025 – Nässjö kommun"],
+        [],
+        ["Nr", "Fokusområde", "Aktivitet", "Operativa\nmål", "Ansvar", "Tidsplan", "Status"],
+        [
+            "1.1",
+            "Lägesbild och analys",
+            "Gruppen för lägesbild/analys tar fram en lägesrapport.",
+            "Lägesrapport till kommunstyrelsen varje tertial",
+            "Säkerhetschef",
+            "3 ggr/år",
+            "Grön",
+        ],
+        [
+            "1.2",
+            None,
+            "Utförlig lägesbild med orsaksanalys sammanställs.",
+            "Underlag för åtgärdsplanen",
+            "Grupp lägesbild",
+            "Minst 1 gång/år",
+            "Gul",
+        ],
+        ["1.3", None, "Gammal aktivitet från 2023", None, "Säkerhetschef", "2023", None],
+        [
+            "2.1",
+            "Medborgardialog",
+            "Medborgardialoger enligt SKR:s modell.",
+            "Invånarnas synpunkter tas till vara",
+            "Kommunledningskontoret",
+            dt.datetime(2025, 10, 31),
+            None,
+        ],
+        [
+            "2.2",
+            None,
+            "Medborgarlöftena följs upp av presidiet och lokalpolisområdet.",
+            "Löftena förnyas vart annat år",
+            "Kommunstyrelsens presidium",
+            "2 ggr/år",
+            "Röd",
+        ],
+        ["Totalt", None, 4],
+    ]
+
+    def dress(ws: Any) -> None:
+        ws.freeze_panes = "A4"
+        ws.auto_filter.ref = "A3:G9"
+        ws.column_dimensions["C"].width = 50
+
+    sheet = Sheet(
+        "Åtgärder 2025",
+        rows,
+        merges=["A1:G1", "B4:B6", "B7:B8"],
+        bold_rows={1, 3},
+        hidden_rows={6},
+        setup=dress,
+    )
+    return write_workbook(path, [sheet])
+
+
+def build_libreoffice_files(directory: Path = DATA_DIR) -> list[Path]:
+    """The plan above saved by LibreOffice as .xlsx, .ods, .xls and .csv (needs `soffice`;
+    run `python -m tests.reports.make_workbooks --libreoffice` where it is installed)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) is needed to write these files")
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        source = build_plan_for_libreoffice(Path(tmp) / "src" / "plan-libreoffice.xlsx")
+        for suffix, target in LIBREOFFICE_FORMATS.items():
+            out = Path(tmp) / suffix
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    str(out),
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
+            converted = out / f"plan-libreoffice.{suffix}"
+            written.append(Path(shutil.copy(converted, directory / converted.name)))
+    return written
 
 
 def build_all(directory: Path = DATA_DIR) -> list[Path]:
@@ -694,5 +817,8 @@ JARVA_2024 = [
 
 
 if __name__ == "__main__":
-    for written in build_all():
+    import sys
+
+    build = build_libreoffice_files if "--libreoffice" in sys.argv else build_all
+    for written in build():
         print(written)

@@ -342,7 +342,7 @@ def test_per_tertial_columns_and_a_status_column(tmp_path: Path) -> None:
     got = [(r.follow_up, r.verdict) for r in _rows(plan)]
     assert got == [
         ("Lamporna är uppsatta.", "uppfyllt"),  # the text of T2, the verdict of Status
-        ("Startat", "ej_bedomd"),
+        ("Startat", "pagaende"),
         ("Röd", "ej_uppfyllt"),  # only a status: it is the follow-up
     ]
 

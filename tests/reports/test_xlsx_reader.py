@@ -503,17 +503,23 @@ def test_workbook_without_action_plan_sheet(tmp_path: Path) -> None:
 
 
 def test_unexpected_error_while_parsing_becomes_import_failed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    import logging
+
     import reports.xlsx_reader as reader
 
     def boom(*args: object) -> None:
         raise KeyError("internal")
 
-    monkeypatch.setattr(reader, "_find_header", boom)
+    monkeypatch.setattr(reader, "find_header", boom)
+    caplog.set_level(logging.DEBUG, logger="reports.xlsx_reader")
     with pytest.raises(ImportFailed) as info:
         read_plan(DATA_DIR / "plan-2025-small.xlsx")
     _assert_one_line(info.value, "plan-2025-small.xlsx", "kunde inte läsas")
+    # The traceback is kept for us at DEBUG: a terminal shows warnings and errors only.
+    (record,) = [r for r in caplog.records if r.name == "reports.xlsx_reader"]
+    assert record.levelno == logging.DEBUG and record.exc_info is not None
 
 
 def test_empty_workbook(tmp_path: Path) -> None:

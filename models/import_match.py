@@ -1,0 +1,208 @@
+"""Which stored area and measure a re-imported file's area and row are, and new refs.
+
+Identity on re-import: an area is its name first, so a renumbered file moves no measure to
+another area, then its number (an area renamed in place); a measure is its text first,
+within its area and then across areas (a row moved to another area), then its place in the
+sheet. A ref never changes once given: follow-ups, history and chat messages name it. New
+measures take the plan's own number as their ref where it is free ("1.3" in a "Nr" column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlmodel import Session, select
+
+from models.tables import Measure, Plan, PriorityArea
+from reports.parsed import ParsedArea, ParsedRow
+
+# A number the chat commands take as a ref ("1.3"), written in the plan as "1.3", "1:3",
+# "1,3" (a number cell in Swedish), "1.3." or just "3" within its area.
+_OWN_REF = re.compile(r"^\s*(?:(\d{1,2})\s*[.:,]\s*)?(\d{1,3})\s*[.)]?\s*$")
+
+
+def identity(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def ref_number(ref: str) -> int:
+    try:
+        return int(ref.rsplit(".", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def own_ref(label: str | None, area_number: int) -> str | None:
+    """The plan's own number as a ref in this area, or None ("A3", "2.1" in area 1)."""
+    m = _OWN_REF.match(label or "")
+    if not m:
+        return None
+    area, number = m.group(1), int(m.group(2))
+    if (area is not None and int(area) != area_number) or number == 0:
+        return None
+    return f"{area_number}.{number}"
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def _renumber(session: Session, moves: list[tuple[PriorityArea, int]]) -> None:
+    """Give areas new numbers without tripping the unique (plan, number) constraint."""
+    if not moves:
+        return
+    for area, _ in moves:
+        area.number = -(area.id or 0)  # unique and never a real number
+        session.add(area)
+    session.flush()
+    for area, number in moves:
+        area.number = number
+        session.add(area)
+    session.flush()
+
+
+def resolve_areas(
+    *,
+    session: Session,
+    plan: Plan,
+    parsed: list[ParsedArea],
+    refs_by_area: dict[int, list[str]],
+    warnings: list[str],
+) -> list[PriorityArea]:
+    """The stored area for each parsed one (created where new), numbered as in the file."""
+    stored = list(session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id)))
+    chosen: list[PriorityArea | None] = [None] * len(parsed)
+    claimed: set[int | None] = set()
+    by_name: dict[str, PriorityArea] = {}
+    for area in sorted(stored, key=lambda a: a.number):
+        by_name.setdefault(identity(area.name), area)
+    by_number = {a.number: a for a in stored}
+    for pick in (lambda p: by_name.get(identity(p.name)), lambda p: by_number.get(p.number)):
+        for i, parsed_area in enumerate(parsed):
+            area = pick(parsed_area) if chosen[i] is None else None
+            if area is not None and area.id not in claimed:
+                chosen[i] = area
+                claimed.add(area.id)
+
+    wanted = {p.number for p in parsed}
+    moves: list[tuple[PriorityArea, int]] = []
+    spare = max([a.number for a in stored] + list(wanted), default=0)
+    for area in sorted(stored, key=lambda a: a.number):
+        if area.id not in claimed and area.number in wanted:
+            # An area the file no longer has, whose number the file gives another area.
+            spare += 1
+            warnings.append(
+                f'Området "{area.name}" finns inte längre i filen och har nu nummer {spare}, '
+                f"eftersom filen använder nummer {area.number} för ett annat område. Det ligger "
+                "kvar med sina åtgärder; be en samordnare ta bort det om det ska bort."
+            )
+            moves.append((area, spare))
+    for parsed_area, area in zip(parsed, chosen, strict=True):
+        if area is None or area.number == parsed_area.number:
+            continue
+        refs = refs_by_area.get(area.id or 0, [])
+        if refs:
+            warnings.append(
+                f'Området "{parsed_area.name}" har nummer {parsed_area.number} i filen (förut '
+                f"{area.number}). Dess åtgärder behåller sina referenser, till exempel "
+                f"{min(refs, key=ref_number)}, så att uppföljningar och meddelanden om dem "
+                "fortfarande stämmer."
+            )
+        moves.append((area, parsed_area.number))
+    _renumber(session, moves)
+
+    result: list[PriorityArea] = []
+    for parsed_area, area in zip(parsed, chosen, strict=True):
+        if area is None:
+            area = PriorityArea(plan_id=plan.id, number=parsed_area.number, name=parsed_area.name)  # type: ignore[arg-type]
+            session.add(area)
+            session.flush()
+        elif area.name != parsed_area.name:
+            area.name = parsed_area.name
+            session.add(area)
+        result.append(area)
+    return result
+
+
+# --------------------------------------------------------------------------- measures
+
+_Key = Callable[[str | None, str | None], str]
+_KEYS: list[_Key] = [
+    lambda measure, cause: identity(measure) + "|" + identity(cause),
+    lambda measure, cause: identity(measure),
+    lambda measure, cause: identity(cause),
+]
+
+
+def match_by_text(rows: list[ParsedRow], free: list[Measure]) -> list[Measure | None]:
+    """Rows paired with measures of the same measure and cause text, then the same measure
+    text, then the same cause. Matched measures are removed from `free`."""
+    found: list[Measure | None] = [None] * len(rows)
+    for key in _KEYS:
+        for i, row in enumerate(rows):
+            if found[i] is not None:
+                continue
+            k = key(row.measure, row.cause)
+            if not k.strip("|"):
+                continue  # a row without text is matched by place only
+            candidates = [m for m in free if key(m.description, m.cause) == k]
+            if len(candidates) == 1 or (candidates and key is _KEYS[0]):
+                found[i] = candidates[0]
+                free.remove(candidates[0])
+    return found
+
+
+def match_moved(rows: list[ParsedRow], found: list[Measure | None], free: list[Measure]) -> None:
+    """Rows still unmatched, paired with a measure of another area with exactly their texts."""
+    for i, row in enumerate(rows):
+        if found[i] is not None or not identity(row.measure):
+            continue
+        k = _KEYS[0](row.measure, row.cause)
+        candidates = [m for m in free if _KEYS[0](m.description, m.cause) == k]
+        if len(candidates) == 1:
+            found[i] = candidates[0]
+            free.remove(candidates[0])
+
+
+def match_by_place(found: list[Measure | None], free: list[Measure]) -> None:
+    """Rows still unmatched, paired with the area's unmatched measure at the same place."""
+    by_place = {m.position: m for m in free}
+    for i in range(len(found)):
+        if found[i] is None and (m := by_place.get(i + 1)) is not None and m in free:
+            found[i] = m
+            free.remove(m)
+
+
+def new_refs(
+    rows: list[ParsedRow],
+    found: list[Measure | None],
+    *,
+    area_number: int,
+    first_import: bool,
+    taken: set[str],
+    warnings: list[str],
+) -> list[str]:
+    """Refs for the area's rows: a matched measure keeps its own; a new one takes the plan's
+    number if free, else its place on the area's first import, else the next number."""
+    refs: list[str | None] = [m.ref if m is not None else None for m in found]
+    for i, row in enumerate(rows):
+        wanted = own_ref(row.ref, area_number) if refs[i] is None else None
+        if wanted is not None and wanted not in taken:
+            refs[i] = wanted
+            taken.add(wanted)
+    prefix = f"{area_number}."
+    for i, row in enumerate(rows):
+        if refs[i] is not None:
+            continue
+        ref = f"{prefix}{i + 1}" if first_import else None
+        if ref is None or ref in taken:
+            highest = max((ref_number(r) for r in taken if r.startswith(prefix)), default=0)
+            ref = f"{prefix}{highest + 1}"
+        refs[i] = ref
+        taken.add(ref)
+        if own_ref(row.ref, area_number) is not None:
+            warnings.append(
+                f'Flik "{row.sheet}", rad {row.row}: numret {row.ref} har redan en annan åtgärd, '
+                f"så den nya åtgärden fick referensen {ref}."
+            )
+    return [r for r in refs if r is not None]

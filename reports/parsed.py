@@ -1,0 +1,54 @@
+"""What the Excel reader hands the importer: plain dataclasses, texts already cleaned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ParsedFollowUp:
+    """One follow-up cell of a row: per tertial where the plan has a column per tertial."""
+
+    tertial: int | None  # 1-3 from the column's label ("T2", "Augusti"), None for one column
+    text: str
+    verdict: str  # from the status column of the same tertial, else from the text
+
+
+@dataclass
+class ParsedRow:
+    """One measure row as it stands in the sheet (texts already cleaned)."""
+
+    sheet: str
+    row: int  # 1-based Excel row number
+    problem: str | None
+    cause: str | None
+    measure: str | None
+    goal: str | None
+    when: str | None
+    responsible: str | None
+    follow_up: str | None  # the latest filled follow-up (or status) column
+    verdict: str  # one of VERDICTS, from the status column or else the follow-up text
+    missing: list[str] = field(default_factory=list)  # Swedish names of empty required columns
+    ref: str | None = None  # the plan's own number for the measure ("1.1", "A3"), as written
+    follow_ups: list[ParsedFollowUp] = field(default_factory=list)  # oldest tertial first
+
+
+@dataclass
+class ParsedArea:
+    """One priority area (a sheet, or a block of one). `rows` may be empty."""
+
+    number: int
+    name: str
+    sheet: str
+    rows: list[ParsedRow]
+
+
+@dataclass
+class ParsedPlan:
+    """A whole workbook; `title`, `year` and `district` are best effort."""
+
+    title: str | None
+    year: int | None
+    district: str | None
+    areas: list[ParsedArea]
+    warnings: list[str]

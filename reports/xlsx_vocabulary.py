@@ -1,0 +1,333 @@
+"""The Swedish words municipalities head their plan columns with, and what each one means.
+
+Municipalities word their columns differently ("Åtgärd", "3. Aktivitet", "Ansvarig aktör",
+"Tidsplan/frekvens", "Uppföljning T2", "Orsak (varför?)"). The vocabulary is matched on
+folded text (see `reports.xlsx_text.fold`); a header matches a phrase when it equals it or
+starts with it followed by a space, and the longest matching phrase wins, so "Ansvarig för
+uppföljning" is not read as the responsible column.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reports.xlsx_text import fold
+
+# field -> phrases by rank; rank 0 is the usual name, a higher rank is only used when the
+# sheet has no column of a lower rank for that field ("Förväntat resultat" is the goal only
+# when there is no "Mål" column, "Aktivitet" the measure only without an "Åtgärd" column).
+_VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
+    "area": (
+        (
+            "prioriterat omrade",
+            "prioriterade omraden",
+            "prioriterat samverkansomrade",
+            "prioriterat samverkans",
+            "prioriterade samverkansomraden",
+            "samverkansomrade",
+            "fokusomrade",
+            "fokusomraden",
+            "prioriterat fokusomrade",
+            "insatsomrade",
+            "insatsomraden",
+            "prioriterat insatsomrade",
+            "utvecklingsomrade",
+            "prioritering",
+            "prioriteringar",
+        ),
+    ),
+    "problem": (
+        (
+            "problemomrade",
+            "problem",
+            "utmaning",
+            "utmaningar",
+            "problem utmaning",
+            "problembild",
+            "problemformulering",
+            "identifierat problem",
+            "identifierade problem",
+            "brottsproblem",
+            "problembeskrivning",
+            "lagesbild",
+        ),
+    ),
+    "cause": (
+        (
+            "orsak",
+            "orsaker",
+            "identifierad orsak",
+            "identifierade orsaker",
+            "bakomliggande orsak",
+            "bakomliggande orsaker",
+            "orsaksanalys",
+            "varfor",
+        ),
+    ),
+    "measure": (
+        (
+            "atgard",
+            "atgarder",
+            "insats",
+            "insatser",
+            "brottsforebyggande atgard",
+            "brottsforebyggande atgarder",
+            "planerad atgard",
+            "planerade atgarder",
+            "beskrivning av atgard",
+            "beskrivning av atgarden",
+            "vad ska goras",
+            "vad",
+        ),
+        ("aktivitet", "aktiviteter", "planerade aktiviteter"),
+        ("beskrivning", "insats beskrivning"),
+    ),
+    "goal": (
+        (
+            "operativa mal",
+            "operativt mal",
+            "mal",
+            "malsattning",
+            "delmal",
+            "smarta mal",
+            "effektmal",
+            "malbild",
+        ),
+        (
+            "forvantat resultat",
+            "forvantade resultat",
+            "forvantad effekt",
+            "forvantade effekter",
+            "onskat resultat",
+            "onskad effekt",
+            "forvantat utfall",
+        ),
+        ("indikator", "indikatorer", "matetal", "nyckeltal", "resultatmatt", "matbart mal"),
+        ("syfte",),
+    ),
+    "when": (
+        (
+            "nar",
+            "tidsplan",
+            "tidplan",
+            "tid",
+            "tidpunkt",
+            "tidsram",
+            "tidsperiod",
+            "klart nar",
+            "klart senast",
+            "period",
+            "frekvens",
+            "datum",
+            "slutdatum",
+            "deadline",
+        ),
+    ),
+    "responsible": (
+        (
+            "vem",
+            "ansvarig",
+            "ansvariga",
+            "vem ansvarar",
+            "ansvar",
+            "vem gor vad",
+            "huvudansvarig",
+            "huvudansvar",
+            "huvudman",
+            "ansvarsfordelning",
+            "utforare",
+            "aktor",
+            "aktorer",
+        ),
+        (
+            "samverkanspart",
+            "samverkansparter",
+            "samverkanspartner",
+            "involverade aktorer",
+            "involverade parter",
+            "medverkande",
+        ),
+    ),
+    "follow_up": (
+        (
+            "uppfoljning",
+            "resultat",
+            "utfall",
+            "aterrapportering",
+            "redovisning",
+            "genomfort",
+            "kommentar uppfoljning",
+            "lagesrapport",
+            "tertialrapport",
+            "tertialuppfoljning",
+            "delarsrapport",
+            "delarsbokslut",
+            "arsrapport",
+            "arsuppfoljning",
+            "verksamhetsberattelse",
+        ),
+    ),
+    "status": (
+        (
+            "status",
+            "statusbedomning",
+            "bedomning",
+            "maluppfyllelse",
+            "maluppfyllnad",
+            "trafikljus",
+            "lage",
+        ),
+    ),
+    # The plan's own number for a measure ("1.1", "A3").
+    "ref": (
+        (
+            "nr",
+            "nummer",
+            "id",
+            "ref",
+            "referens",
+            "lopnummer",
+            "atgard nr",
+            "atgardsnr",
+            "atgardsnummer",
+            "aktivitet nr",
+            "aktivitetsnummer",
+        ),
+    ),
+    # Columns we know and deliberately leave out; naming them here keeps them from being
+    # taken for the 2025 template's area-name header.
+    "ignore": (
+        (
+            "rad",
+            "prioritet",
+            "prio",
+            "medborgarloftet",
+            "medborgarlofte",
+            "koppling till medborgarlofte",
+            "kommentar",
+            "kommentarer",
+            "ovrigt",
+            "anteckningar",
+            "start",
+            "startdatum",
+            "kostnad",
+            "budget",
+            "finansiering",
+            "resurser",
+            "malgrupp",
+            "malgrupper",
+            "plats",
+            "geografiskt omrade",
+            "hur",
+            "metod",
+            "koppling",
+            "kontaktperson",
+            "ansvarig for uppfoljning",
+            "uppfoljning ansvarig",
+            "uppfoljning hur",
+            "uppfoljning nar",
+            "uppfoljning datum",
+            "uppfoljningsmetod",
+            "hur ska",
+            "hur foljs",
+            "hur mats",
+            "datum for uppfoljning",
+        ),
+    ),
+}
+# Words too common to be matched as a prefix: "Område X" heads the 2025 template's
+# problem column with the area's own name, only a bare "Område" is the area column.
+_EXACT_ONLY: dict[str, str] = {"omrade": "area", "omraden": "area", "tema": "area"}
+
+FIELDS_SINGLE = ("area", "ref", "problem", "cause", "measure", "goal", "when", "responsible")
+# Columns that can repeat (one per tertial); the rightmost filled one is the latest.
+FIELDS_MULTI = ("follow_up", "status")
+
+_LEADING_NUMBER = re.compile(r"^(?:\d{1,2}|[a-h])(?:\s+|$)")
+# Sub-headers that name a period under an "Uppföljning" group header.
+_PERIOD_LABEL = re.compile(
+    r"^(?:t\s?[1-3]|tertial\s?[1-3]|[1-3]\s?tertial|q\s?[1-4]|kvartal\s?[1-4]|delar\w*|helar\w*"
+    r"|arsbokslut|bokslut|verksamhetsberattelse|januari|februari|mars|april|maj|juni|juli"
+    r"|augusti|september|oktober|november|december|vt|ht|var|host|(?:19|20)\d\d(?:\s\d+)*)$"
+)
+
+
+def match_header(text: str) -> tuple[str, int] | None:
+    """Return (field, rank) for a header cell's text, or None when it is unknown.
+
+    "1. Problem", "Orsak (varför?)", "ÅTGÄRD:" and "Åtgärd\\n(vad ska göras?)" all match.
+    """
+    if text.strip() in ("#", "№"):
+        return "ref", 0  # folds to nothing
+    folded = fold(text)
+    # "1. Problem" folds to "1 problem"; "a) Orsak" to "a orsak".
+    stripped = _LEADING_NUMBER.sub("", folded, count=1) if " " in folded else folded
+    if not stripped:
+        return None
+    if stripped in _EXACT_ONLY:
+        return _EXACT_ONLY[stripped], 0
+    best: tuple[int, str, int] | None = None  # (phrase length, field, rank)
+    for key, ranks in _VOCABULARY.items():
+        for rank, phrases in enumerate(ranks):
+            for phrase in phrases:
+                matches = stripped == phrase or stripped.startswith(phrase + " ")
+                if matches and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), key, rank)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def is_period_label(text: str) -> bool:
+    return bool(_PERIOD_LABEL.match(fold(text)))
+
+
+# What a follow-up column's label says about its tertial (T1 Jan–Apr, T2 May–Aug, T3
+# Sep–Dec). Quarters map to the tertial their last month falls in. "VT", "HT", "Vår" and
+# years name no tertial: such columns count as one follow-up, the latest.
+_TERTIAL_NUMBER = re.compile(
+    r"\b(?:t|tertial|tertialrapport|tertialuppfoljning)\s?([1-3])\b|\b([1-3])\s?(?:a\s)?tertial"
+)
+_QUARTER = re.compile(r"\b(?:q|kvartal)\s?([1-4])\b")
+_ISO_DATE = re.compile(r"\b20\d\d\s(0[1-9]|1[0-2])(?:\s\d\d)?\b")  # "per 2025-08-31"
+_TERTIAL_WORDS = (
+    (1, re.compile(r"\b(?:januari|februari|mars|april)\b")),
+    (2, re.compile(r"\b(?:maj|juni|juli|augusti|delar\w*)\b")),
+    (
+        3,
+        re.compile(
+            r"\b(?:september|oktober|november|december|helar\w*|arsbokslut|bokslut|arsrapport"
+            r"|arsuppfoljning|verksamhetsberattelse)\b"
+        ),
+    ),
+)
+
+
+def label_tertial(text: str) -> int | None:
+    """The tertial (1-3) a follow-up or status column's label names, or None."""
+    folded = fold(text)
+    if m := _TERTIAL_NUMBER.search(folded):
+        return int(m.group(1) or m.group(2))
+    if m := _QUARTER.search(folded):
+        return min(int(m.group(1)), 3)
+    if m := _ISO_DATE.search(folded):
+        return (int(m.group(1)) - 1) // 4 + 1
+    for tertial, pattern in _TERTIAL_WORDS:
+        if pattern.search(folded):
+            return tertial
+    return None
+
+
+# The city's own area names: a lone cell with one of them is an area heading.
+KNOWN_AREAS = (
+    "unga i riskzon",
+    "otrygga och brottsutsatta platser",
+    "systemhotande brottslighet",
+    "sarskilt utsatta och sarbara brottsoffer",
+    "kriminella miljoer och livsstilar",
+)
+
+
+def is_known_area(name: str) -> bool:
+    folded = fold(name)
+    return any(folded.startswith(a) for a in KNOWN_AREAS)
