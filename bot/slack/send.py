@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 FORM_TOO_SLOW = "Formuläret hann inte öppnas. Försök igen."
 # Errors after which a channel post is retried through response_url (the bot is not a member).
 _NOT_MEMBER = {"not_in_channel", "channel_not_found"}
+# Slack user ids: U… in a workspace, W… for Enterprise Grid users.
+USER_ID_PREFIXES = ("U", "W")
 
 
 def _error(e: SlackApiError) -> str:
@@ -152,7 +154,9 @@ def upload_files(client: WebClient, reply: Reply, *, channel_id: str | None, use
     if not (reply.images or reply.attachments):
         return
     target = channel_id
-    if not target or target.startswith("U"):
+    # A user id (U…, or W… on Enterprise Grid) is not a conversation files can go to: the
+    # user's DM with the app is opened for them.
+    if not target or target.startswith(USER_ID_PREFIXES):
         try:
             target = client.conversations_open(users=user_id)["channel"]["id"]
         except SlackApiError as e:
