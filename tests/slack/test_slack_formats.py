@@ -133,9 +133,22 @@ def test_retried_event_is_acked_and_stores_nothing(
     first = slack.event(event, event_id="Ev0RETRY1")
     again = slack.event(event, event_id="Ev0RETRY1", retry=retry)
     assert (first.status, again.status) == (200, 200)
-    # Publishing the tab again is harmless (it is replaced); nothing is written.
+    # The retry is acked and the tab is not built and published a second time.
+    assert len(slack.fake.of("views.publish")) == 1
     assert stored_nothing(session_factory)
     assert unhandled_warnings(caplog) == []
+
+
+def test_retry_of_an_event_that_never_arrived_is_acted_on(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """`connection_failed`: the first delivery never reached the bot, so the retry is the
+    only copy and the tab is published."""
+    event = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
+    resp = slack.event(event, event_id="Ev0LOST1", retry=(1, "connection_failed"))
+    assert (resp.status, resp.body) == (200, "")
+    assert [c.body["user_id"] for c in slack.fake.wait_for("views.publish")] == ["U1"]
+    # Opening the tab again later is a new event (a new id): published again.
+    slack.event(event, event_id="Ev0LATER2")
+    assert len(slack.fake.wait_for("views.publish", 2)) == 2
 
 
 UNSUBSCRIBED_EVENTS: list[dict[str, Any]] = [
