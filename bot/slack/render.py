@@ -360,20 +360,35 @@ def form_values(state_values: Mapping[str, Mapping[str, Any]]) -> dict[str, obje
     out: dict[str, object] = {}
     for block_id, actions in state_values.items():
         for action_id, v in actions.items():
-            key = action_id or block_id
-            kind = v.get("type")
-            if kind == "static_select":
-                opt = v.get("selected_option")
-                out[key] = opt.get("value") if isinstance(opt, dict) else None
-            elif kind == "multi_static_select":
-                out[key] = [
-                    o.get("value") for o in v.get("selected_options") or [] if isinstance(o, dict)
-                ]
-            elif kind == "datepicker":
-                out[key] = v.get("selected_date")
-            else:
-                out[key] = v.get("value")
+            out[action_id or block_id] = _state_value(v)
     return out
+
+
+# Where each documented input element keeps its value in view.state.values: one field each,
+# None (or missing) when nothing was chosen or typed.
+_SELECTED = (
+    "selected_date",  # datepicker
+    "selected_time",  # timepicker
+    "selected_date_time",  # datetimepicker (a Unix timestamp)
+    "selected_user",  # users_select
+    "selected_conversation",  # conversations_select
+    "selected_channel",  # channels_select
+    "selected_users",  # multi_users_select
+    "selected_conversations",  # multi_conversations_select
+    "selected_channels",  # multi_channels_select
+)
+
+
+def _state_value(v: Mapping[str, Any]) -> object:
+    if "selected_option" in v:  # static/external select, radio buttons
+        opt = v.get("selected_option")
+        return opt.get("value") if isinstance(opt, dict) else None
+    if "selected_options" in v or v.get("type") in ("multi_static_select", "checkboxes"):
+        return [o.get("value") for o in v.get("selected_options") or [] if isinstance(o, dict)]
+    for name in _SELECTED:
+        if name in v:
+            return v.get(name)
+    return v.get("value")  # plain_text_input, number_input, email/url input
 
 
 def view_errors(errors: Mapping[str, str], block_ids: Iterable[str]) -> dict[str, str]:
