@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import signal
+import threading
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -95,17 +97,41 @@ def _run_sandbox(settings: Any) -> None:
 
 
 def _run_socket_mode(settings: Any) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.runtime import start
     from bot.slack.app import create_app
     from bot.slack.notifier import SlackNotifier
+    from bot.slack.socket_mode import close_cleanly, make_handler
 
     rt = start(settings)
     bolt = create_app(rt.settings, rt.session_factory)
-    start_scheduler_hook(rt, SlackNotifier(bolt.client))
+    scheduler = start_scheduler_hook(rt, SlackNotifier(bolt.client))
+    stop = _stop_on_signals()
     log.info("Åtgärdsbot connects to Slack with Socket Mode")
-    SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).start()
+    handler = make_handler(bolt, settings.slack_app_token.get_secret_value())
+    handler.connect()
+    log.info("Åtgärdsbot is connected (Socket Mode)")
+    while not stop.wait(1.0):  # a timeout, so the signal handler always gets to run
+        pass
+    log.info("Åtgärdsbot stops: closing the Socket Mode connection")
+    close_cleanly(handler)
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)  # an in-flight send finishes; leadership is released
+    rt.engine.dispose()
+    log.info("Åtgärdsbot stopped")
+
+
+def _stop_on_signals() -> threading.Event:
+    """SIGTERM (a platform stopping or redeploying the bot) and SIGINT (Ctrl+C) ask for a
+    clean stop instead of killing the process mid-request."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("%s received", signal.Signals(signum).name)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    return stop
 
 
 def _serve(settings: Any, *, host: str, port: int) -> None:

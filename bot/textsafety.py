@@ -20,7 +20,10 @@ __all__ = [
     "truncate",
 ]
 
-MAX_FOLLOW_UP = 4000
+# A follow-up is typed in Slack's plain_text_input or after the command; the form allows at
+# most 3000 characters (Slack's max_length ceiling), so the command takes no more either: one
+# limit for users to know, and a stored follow-up always fits the form that edits it.
+MAX_FOLLOW_UP = 3000
 MAX_NOTE = 4000
 MAX_SHORT = 200
 

@@ -63,7 +63,10 @@ def follow_up_form(ctx: CommandContext, ref: str, verdict: str | None = None) ->
                 kind="multiline",
                 initial=latest.text if latest else None,
                 max_length=tracking.MAX_FOLLOW_UP,
-                hint="Beskriv åtgärden, inte personer. Skriv aldrig personnummer.",
+                hint=(
+                    f"Högst {tracking.MAX_FOLLOW_UP} tecken. Beskriv åtgärden, inte personer."
+                    " Skriv aldrig personnummer."
+                ),
             ),
         ],
         submit_label="Spara",

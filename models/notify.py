@@ -17,6 +17,17 @@ class DeliveryFailed(Exception):
         self.permanent = permanent
 
 
+class AccessLost(DeliveryFailed):
+    """The platform refuses the bot itself (the app was uninstalled, its token revoked or
+    expired): nothing can be delivered until access is back, whatever the message. Not the
+    message's fault, so it is not given up: the dispatcher pauses the platform
+    (models.access) and the message waits. `permanent` is False for callers that only know
+    DeliveryFailed: trying again later is right."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, permanent=False)
+
+
 class Notifier(Protocol):
     """Sends a neutral Reply to a channel or, by direct message, to a user."""
 
@@ -28,7 +39,8 @@ class Notifier(Protocol):
         reply: Reply,
         key: str | None = None,
     ) -> None:
-        """Deliver or raise DeliveryFailed. Transient errors are retried inside, with backoff.
+        """Deliver or raise DeliveryFailed (AccessLost when the platform refuses the bot
+        itself). Transient errors are retried inside, with backoff.
 
         `key` (a reminder's key) is attached to the message where the platform can store it,
         so that `delivered()` can find the message again after a crash.
@@ -49,4 +61,11 @@ class Notifier(Protocol):
         error, too much history). Never raises. The dispatcher asks this only about a send
         that a crashed process left unfinished.
         """
+        ...
+
+    def access_ok(self) -> bool | None:
+        """Does the platform accept the bot's credentials (again)? Asked only while sending is
+        paused (models.access), at most every PROBE_EVERY. True: yes; False: still refused,
+        or no answer (a network error): ask again later; None: cannot tell, the next send
+        will show. Never raises. Optional: without it the answer is taken to be None."""
         ...

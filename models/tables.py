@@ -222,6 +222,19 @@ class Reminder(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
+class DeliveryPause(SQLModel, table=True):
+    """Outgoing messages to a chat platform are paused: the bot lost access to the workspace
+    (the app was uninstalled, its token revoked, or the platform refuses the token). Reminder
+    rows of that platform wait as they are (pending) until access is back (models.access)."""
+
+    __tablename__ = "delivery_pause"
+
+    platform: str = Field(primary_key=True, max_length=20)
+    cause: str = Field(max_length=200)  # why, for the log and the audit trail
+    paused_at: datetime = Field(sa_column=_ts())
+    checked_at: datetime = Field(sa_column=_ts())  # when access was last found still lost
+
+
 class ProcessedRequest(SQLModel, table=True):
     """Idempotency keys for chat requests (Slack retries, double-submitted modals)."""
 

@@ -9,6 +9,8 @@ Row life cycle (`Reminder.status`):
                           '--lease expired (the sender died)--> sent if delivered, else
                                                                 pending again (see below)
     pending --stale_at passed--> dropped (+ audit);  nothing left to say --> dropped
+    sending --the platform refuses the bot (AccessLost)--> pending, as before the claim,
+                                                          and the platform is paused
 
 Claiming takes a batch of up to CLAIM_ROWS due rows (oldest first) in one short transaction:
 each row becomes `sending`, its attempt is counted, and its `due_at` is set to its lease
@@ -39,6 +41,15 @@ batch not yet posted go back to `pending` at once (their due time and attempt co
 restored); so do they if the scan is left by an exception, while the row in hand stays
 `sending` for recovery. The digests due in a scan are built together first
 (`_prepare_digests`).
+
+Lost access (the app uninstalled, its token revoked): the platform is paused (models.access,
+recorded by the adapter when the platform says so, or here when a send raises AccessLost).
+The rows of a paused platform are neither claimed, recovered, dropped nor charged an attempt:
+they stay as they are (the one whose send found out is put back as it was, `last_error` saying why) and are
+sent once the pause is lifted. At the start of a scan a paused platform is asked whether access
+is back (`Notifier.access_ok`, at most every access.PROBE_EVERY); when it is, the pause ends and
+the waiting rows go out, late ones marked "(försenad)" and stale ones dropped with an audit
+row, as after any outage. Nothing is given up or reported while the bot cannot speak.
 
 Delivery semantics (the crash window). Between "Slack accepted the message" and "the row
 says sent" a crash (SIGKILL, OOM, a lost host) leaves the row in `sending`, and chat.postMessage
@@ -88,8 +99,8 @@ from sqlmodel import Session, col, select
 
 from bot.config import Settings
 from bot.db import SessionFactory
-from models import audit
-from models.notify import DeliveryFailed, Notifier
+from models import access, audit
+from models.notify import AccessLost, DeliveryFailed, Notifier
 from models.replies import Reply
 from models.tables import Group, Plan, Reminder
 from reminders.compose import compose, prepared_digest, still_bound
@@ -109,6 +120,7 @@ CLAIM_ROWS = 20
 REASON_STALE = "inaktuell: för sent för att vara till nytta"
 REASON_NOTHING = "inget att skicka längre"
 REASON_REQUEUED = "avbröts under sändning; skickas igen"
+REASON_PAUSED = "väntar: boten har inte åtkomst till arbetsytan ({reason})"
 # Look a little further back than the claim for the message (clock skew with the platform).
 RECOVERY_MARGIN = timedelta(minutes=1)
 
@@ -123,16 +135,18 @@ class ScanResult:
     dropped: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # abandoned, but found delivered
+    paused: list[str] = field(default_factory=list)  # put back: the bot lost access
 
     def __bool__(self) -> bool:
-        return any(
-            (self.sent, self.retried, self.failed, self.dropped, self.requeued, self.recovered)
-        )
+        return any(getattr(self, name) for name in _RESULT_LISTS)
 
     def merge(self, other: ScanResult) -> ScanResult:
-        for name in ("sent", "retried", "failed", "dropped", "requeued", "recovered"):
+        for name in _RESULT_LISTS:
             getattr(self, name).extend(getattr(other, name))
         return self
+
+
+_RESULT_LISTS = ("sent", "retried", "failed", "dropped", "requeued", "recovered", "paused")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -154,6 +168,7 @@ def scan(
     abandoned sends. `lease` (default LEASE) is how long a claimed row is left to its sender."""
     lease = lease or LEASE
     result = ScanResult()
+    _probe_paused(session_factory, notifier, now)
     _recover_abandoned(session_factory, notifier, now, settings, result, lease)
     _drop_stale(session_factory, now, result)
     prepared = _prepare_digests(session_factory, now, batch)
@@ -185,6 +200,7 @@ def _prepare_digests(
                         Reminder.kind == Kind.DIGEST,
                         col(Reminder.due_at) <= now,
                         col(Reminder.group_id).is_not(None),
+                        access.not_paused(Reminder.platform),
                     )
                     .limit(batch)
                 )
@@ -207,6 +223,33 @@ def _prepare_digests(
 # --------------------------------------------------------------------------- housekeeping
 
 
+def _probe_paused(session_factory: SessionFactory, notifier: Notifier, now: datetime) -> None:
+    """Ask whether a paused platform accepts the bot again; lift the pause if it does."""
+    with session_factory() as s:
+        due = [p.platform for p in access.paused(session=s) if access.due_for_probe(p, now)]
+    for platform in due:
+        answer = _access_ok(notifier)  # a network call, outside any transaction
+        with session_factory.begin() as s:
+            if answer is False:
+                access.still_lost(session=s, platform=platform, now=now)
+                continue
+            why = "åtkomsten fungerar igen" if answer else "provar att skicka igen"
+            if access.resume(session=s, platform=platform, why=why, now=now):
+                log.warning("Sending to %s resumes: %s", platform, why)
+
+
+def _access_ok(notifier: Notifier) -> bool | None:
+    ask = getattr(notifier, "access_ok", None)
+    if ask is None:
+        return None  # no way to ask: the next send shows (AccessLost pauses again)
+    try:
+        answer = ask()
+    except Exception:  # the contract says never raise; be safe: ask again later
+        log.exception("Could not ask whether the bot has access again")
+        return False
+    return answer if isinstance(answer, bool) else None
+
+
 def _recover_abandoned(
     session_factory: SessionFactory,
     notifier: Notifier,
@@ -226,7 +269,12 @@ def _recover_abandoned(
                 Reminder.channel_id,
                 Reminder.user_id,
             )
-            .where(Reminder.status == "sending", col(Reminder.due_at) <= now)
+            .where(
+                Reminder.status == "sending",
+                col(Reminder.due_at) <= now,
+                # Its history cannot be read either: looked up once access is back.
+                access.not_paused(Reminder.platform),
+            )
             .order_by(col(Reminder.due_at), col(Reminder.id))
             .limit(BATCH)
         ).all()
@@ -333,6 +381,9 @@ def _drop_stale(session_factory: SessionFactory, now: datetime, result: ScanResu
                 col(Reminder.due_at) <= now,
                 col(Reminder.stale_at).is_not(None),
                 col(Reminder.stale_at) <= now,
+                # Left as they are while the platform is paused; dropped (audited) once the
+                # pause is lifted, if they are still too late then.
+                access.not_paused(Reminder.platform),
             )
             .limit(BATCH)
         ).all()
@@ -413,7 +464,7 @@ def _claim_postgres() -> Update:
     had before the claim and its group's binding as it stands now (for a prepared digest)."""
     due = (
         sa_select(Reminder.id, Reminder.due_at, Reminder.group_id)
-        .where(*_claimable())
+        .where(*_claimable(), access.not_paused(Reminder.platform))
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(bindparam("k"))
         .with_for_update(skip_locked=True)
@@ -464,7 +515,7 @@ def _candidates() -> Select[Any]:
     so only the chosen rows are looked up."""
     due = (
         sa_select(*_row_columns(Reminder.due_at))
-        .where(*_claimable())
+        .where(*_claimable(), access.not_paused(Reminder.platform))
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(bindparam("k"))
         .subquery("due")
@@ -552,7 +603,12 @@ def _send_all(
                     outcome = _deliver(
                         session_factory, notifier, c, now, settings, result, prepared
                     )
-                    if outcome is not None:
+                    if outcome is _PAUSED:
+                        # Every other row for that platform would be refused too: back they
+                        # go, untried (later claims skip the paused platform).
+                        _release(conn, [u for u in unsent if u.platform == c.platform])
+                        unsent = [u for u in unsent if u.platform != c.platform]
+                    elif outcome is not None:
                         _record(conn, outcome)
                 if unsent and not should_continue():  # told to stop
                     break
@@ -697,6 +753,10 @@ def _claim_sqlite(
             )
 
 
+# `_deliver`'s answer when the platform refused the bot itself: the row was put back.
+_PAUSED = _Outcome(0, "pending", datetime.min)
+
+
 def _deliver(
     session_factory: SessionFactory,
     notifier: Notifier,
@@ -707,7 +767,8 @@ def _deliver(
     prepared: dict[int, Reply] | None = None,
 ) -> _Outcome | None:
     """Compose and post one claimed row. Returns what to record (sent or dropped); a failed
-    attempt is recorded here (None)."""
+    attempt is recorded here (None); _PAUSED when the platform refuses the bot (the row is
+    back in pending and the platform paused)."""
     try:
         reply: Reply | None
         if c.kind == Kind.DIGEST and prepared and c.group_id in prepared:
@@ -734,6 +795,9 @@ def _deliver(
             result.dropped.append(c.key)
             return _Outcome(c.id, "dropped", c.lease_end, error=REASON_NOTHING)
         notifier.post(reply=reply, key=c.key, **target)
+    except AccessLost as e:
+        _paused_attempt(session_factory, c, now, e.reason, result)
+        return _PAUSED
     except DeliveryFailed as e:
         _failed_attempt(
             session_factory,
@@ -759,6 +823,32 @@ def _deliver(
         return None
     result.sent.append(c.key)
     return _Outcome(c.id, "sent", c.lease_end, sent_at=now)
+
+
+def _paused_attempt(
+    session_factory: SessionFactory, c: _Claimed, now: datetime, reason: str, result: ScanResult
+) -> None:
+    """The platform refused the bot: the row goes back as it was claimed (due time, attempt
+    not charged) with the reason noted, and the platform is paused, in one transaction."""
+    with session_factory.begin() as s:
+        n = s.execute(
+            update(Reminder)
+            .where(*_ours(c.id, c.lease_end))
+            .values(
+                status="pending",
+                attempts=Reminder.attempts - 1,
+                due_at=c.due_at,
+                last_error=REASON_PAUSED.format(reason=reason)[:2000],
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        if access.pause(session=s, platform=c.platform, cause=f"avvisad: {reason}", now=now):
+            log.error(
+                "The bot has lost access to %s (%s): sending is paused until it is back",
+                c.platform,
+                reason,
+            )
+    if n == 1:
+        result.paused.append(c.key)
 
 
 def _failed_attempt(

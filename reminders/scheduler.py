@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.runtime import Runtime
-from models import idempotency
+from models import access, idempotency
 from models.notify import Notifier
 from models.tables import Reminder
 from reminders.calendar import TZ
@@ -126,7 +126,10 @@ class ReminderJobs:
         with self.runtime.session_factory() as s:
             return s.exec(
                 select(func.min(Reminder.due_at)).where(
-                    Reminder.status == "pending", col(Reminder.due_at) <= until
+                    Reminder.status == "pending",
+                    col(Reminder.due_at) <= until,
+                    # A paused platform's rows wait: replaying scans for them would spin.
+                    access.not_paused(Reminder.platform),
                 )
             ).one()
 
@@ -153,13 +156,15 @@ class ReminderJobs:
         self.last_scan = result
         if result:
             log.info(
-                "Reminders: %s sent, %s retried, %s failed, %s dropped, %s requeued, %s recovered",
+                "Reminders: %s sent, %s retried, %s failed, %s dropped, %s requeued, %s recovered,"
+                " %s waiting for access",
                 len(result.sent),
                 len(result.retried),
                 len(result.failed),
                 len(result.dropped),
                 len(result.requeued),
                 len(result.recovered),
+                len(result.paused),
             )
         return result
 

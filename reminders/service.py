@@ -42,6 +42,7 @@ class SchedulerHandle:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
         self.jobs.leader.release()
+        log.info("Reminder scheduler stopped")
 
 
 def start_scheduler(

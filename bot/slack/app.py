@@ -18,6 +18,10 @@ from handlers.context import system_clock
 
 log = logging.getLogger(__name__)
 
+NOT_INSTALLED = (
+    "Åtgärdsbot har inte längre åtkomst till arbetsytan. Be en administratör installera appen igen."
+)
+
 
 def api_base_url(settings: Settings) -> str | None:
     """SLACK_API_URL (a proxy, or a stand-in in tests) with the trailing slash the SDK needs."""
@@ -63,6 +67,8 @@ def create_app(
         # (lazy listeners, Deps.background) so the answer never waits for it.
         process_before_response=True,
         listener_executor=executor,
+        # Bolt's own answer when the token stops working (English by default).
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
     deps = Deps(
         settings=settings,

@@ -19,7 +19,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.slack.render import render_message
-from models.notify import DeliveryFailed
+from models.notify import AccessLost, DeliveryFailed
 from models.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -33,17 +33,26 @@ EVENT_TYPE = "atgard_reminder"
 HISTORY_LIMIT = 100  # messages per conversations.history page
 HISTORY_PAGES = 3  # more than this many messages since the send: "cannot tell"
 
-# Errors that will not go away by trying again: the scheduler should give up on the row.
-PERMANENT_ERRORS = frozenset(
+# The workspace refuses the bot itself (https://docs.slack.dev/reference/methods/chat.postMessage
+# errors; after app_uninstalled or tokens_revoked every call answers one of these): no message
+# can go out, whichever it is. Sending is paused instead of failing each reminder (AccessLost).
+ACCESS_ERRORS = frozenset(
     {
-        "channel_not_found",
-        "is_archived",
-        "not_in_channel",
         "account_inactive",
         "invalid_auth",
         "not_authed",
         "token_revoked",
         "token_expired",
+        "team_access_not_granted",
+        "ekm_access_denied",
+    }
+)
+# Errors that will not go away by trying again: the scheduler should give up on the row.
+PERMANENT_ERRORS = ACCESS_ERRORS | frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
         "no_permission",
         "missing_scope",
         "user_not_found",
@@ -51,8 +60,6 @@ PERMANENT_ERRORS = frozenset(
         "user_disabled",
         "cannot_dm_bot",
         "restricted_action",
-        "team_access_not_granted",
-        "ekm_access_denied",
         "msg_too_long",
         "invalid_blocks",
         "invalid_arguments",
@@ -172,11 +179,27 @@ class SlackNotifier:
             log.exception("Cannot tell whether %s was delivered", key)
             return None
 
+    def access_ok(self) -> bool | None:  # never None: Slack can always be asked
+        """auth.test: does Slack accept our token? Only the answer "ok" counts as yes; an
+        error, or no answer after the client's retries (the network), is "not yet"."""
+        try:
+            resp = self.client.auth_test()
+        except SlackApiError as e:
+            log.info("Slack still refuses the bot: %s", e.response.get("error"))
+            return False
+        except (OSError, ValueError) as e:
+            log.info("Could not ask Slack whether the bot has access again: %s", type(e).__name__)
+            return False
+        return bool(resp.get("ok"))
+
     def _call(self, method: str, **kwargs: Any) -> Any:
         try:
             return getattr(self.client, method)(**kwargs)
         except SlackApiError as e:
             code = str(e.response.get("error") or f"http_{e.response.status_code}")
+            if code in ACCESS_ERRORS:
+                log.warning("Slack %s refused: %s (the bot has lost access)", method, code)
+                raise AccessLost(code) from e
             permanent = is_permanent(e)
             log.warning(
                 "Slack %s failed: %s (%s)", method, code, "permanent" if permanent else "transient"

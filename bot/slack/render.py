@@ -44,6 +44,10 @@ TRIMMED_NOTE = (
 )
 CUT_NOTE = "Texten är för lång för Slack och har kortats."
 CLOSE_LABEL = "Avbryt"
+LONGER_THAN_FORM = (
+    "Den sparade texten är längre än de {limit} tecken som ryms här och visas därför"
+    " förkortad: kontrollera slutet innan du sparar."
+)
 
 _MENTION_RE = re.compile(
     re.escape(MENTION_OPEN) + r"([UW][A-Z0-9]{1,20})" + re.escape(MENTION_CLOSE)
@@ -76,6 +80,24 @@ def fit(text: str, limit: int) -> str:
 
 def fit_plain(text: str, limit: int) -> str:
     return truncate(plain(text), limit)
+
+
+def slack_length(text: str) -> int:
+    """Length as Slack's clients count it (UTF-16 code units: an emoji outside the BMP counts
+    twice). Never less than len(text), so a text within it is within either count."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit_input(text: str, limit: int) -> str:
+    """`text` shortened at a word break so that Slack counts at most `limit` characters: an
+    initial_value longer than the input's max_length makes views.open fail."""
+    if slack_length(text) <= limit:
+        return text
+    out, budget = truncate(text, limit), limit
+    while slack_length(out) > limit and budget > 0:  # characters outside the BMP
+        budget -= slack_length(out) - limit
+        out = truncate(text, max(budget, 0))
+    return out
 
 
 def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
@@ -260,7 +282,7 @@ def _element(inp: Input) -> dict[str, Any]:
         limit = min(inp.max_length or MAX_INPUT_LENGTH, MAX_INPUT_LENGTH)
         el["max_length"] = limit
         if isinstance(inp.initial, str) and inp.initial:
-            el["initial_value"] = inp.initial[:limit]
+            el["initial_value"] = fit_input(inp.initial, limit)
     el["action_id"] = inp.id
     if inp.placeholder:
         el["placeholder"] = {
@@ -283,11 +305,10 @@ def _input_block(inp: Input) -> dict[str, Any]:
     if (
         inp.kind in ("text", "multiline")
         and isinstance(inp.initial, str)
-        and len(inp.initial) > limit
+        and slack_length(inp.initial) > limit
     ):
-        hint = (
-            hint + " " if hint else ""
-        ) + "Den tidigare texten var för lång för Slack och visas förkortad."
+        # Saved before the limit was what it is now (or imported): the form shows what fits.
+        hint = (hint + " " if hint else "") + LONGER_THAN_FORM.format(limit=limit)
     if hint:
         block["hint"] = {"type": "plain_text", "text": fit_plain(hint, MAX_HINT)}
     return block
@@ -339,20 +360,35 @@ def form_values(state_values: Mapping[str, Mapping[str, Any]]) -> dict[str, obje
     out: dict[str, object] = {}
     for block_id, actions in state_values.items():
         for action_id, v in actions.items():
-            key = action_id or block_id
-            kind = v.get("type")
-            if kind == "static_select":
-                opt = v.get("selected_option")
-                out[key] = opt.get("value") if isinstance(opt, dict) else None
-            elif kind == "multi_static_select":
-                out[key] = [
-                    o.get("value") for o in v.get("selected_options") or [] if isinstance(o, dict)
-                ]
-            elif kind == "datepicker":
-                out[key] = v.get("selected_date")
-            else:
-                out[key] = v.get("value")
+            out[action_id or block_id] = _state_value(v)
     return out
+
+
+# Where each documented input element keeps its value in view.state.values: one field each,
+# None (or missing) when nothing was chosen or typed.
+_SELECTED = (
+    "selected_date",  # datepicker
+    "selected_time",  # timepicker
+    "selected_date_time",  # datetimepicker (a Unix timestamp)
+    "selected_user",  # users_select
+    "selected_conversation",  # conversations_select
+    "selected_channel",  # channels_select
+    "selected_users",  # multi_users_select
+    "selected_conversations",  # multi_conversations_select
+    "selected_channels",  # multi_channels_select
+)
+
+
+def _state_value(v: Mapping[str, Any]) -> object:
+    if "selected_option" in v:  # static/external select, radio buttons
+        opt = v.get("selected_option")
+        return opt.get("value") if isinstance(opt, dict) else None
+    if "selected_options" in v or v.get("type") in ("multi_static_select", "checkboxes"):
+        return [o.get("value") for o in v.get("selected_options") or [] if isinstance(o, dict)]
+    for name in _SELECTED:
+        if name in v:
+            return v.get(name)
+    return v.get("value")  # plain_text_input, number_input, email/url input
 
 
 def view_errors(errors: Mapping[str, str], block_ids: Iterable[str]) -> dict[str, str]:

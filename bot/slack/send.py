@@ -16,8 +16,13 @@ from models.replies import Form, Reply, Visibility
 log = logging.getLogger(__name__)
 
 FORM_TOO_SLOW = "Formuläret hann inte öppnas. Försök igen."
+FORM_FAILED = "Formuläret kunde inte öppnas. Försök igen om en stund."
+# views.open's answers when the 3 s for the trigger id ran out (or it was used already).
+_TRIGGER_GONE = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
 # Errors after which a channel post is retried through response_url (the bot is not a member).
 _NOT_MEMBER = {"not_in_channel", "channel_not_found"}
+# Slack user ids: U… in a workspace, W… for Enterprise Grid users.
+USER_ID_PREFIXES = ("U", "W")
 
 
 def _error(e: SlackApiError) -> str:
@@ -70,14 +75,14 @@ def open_form(
             raise ValueError("no trigger_id")
         client.views_open(trigger_id=trigger_id, view=view)
     except (SlackApiError, ValueError) as e:
-        log.warning(
-            "could not open form %s: %s",
-            form.id.value,
-            _error(e) if isinstance(e, SlackApiError) else e,
-        )
+        code = _error(e) if isinstance(e, SlackApiError) else str(e)
+        log.warning("could not open form %s: %s", form.id.value, code)
+        # "Too slow" only when it was: telling the user to try again is wrong for a form
+        # Slack refused (that would fail again).
+        too_slow = not isinstance(e, SlackApiError) or code in _TRIGGER_GONE
         ephemeral(
             client,
-            Reply.text(FORM_TOO_SLOW),
+            Reply.text(FORM_TOO_SLOW if too_slow else FORM_FAILED),
             respond=respond,
             user_id=user_id,
             channel_id=channel_id,
@@ -152,7 +157,9 @@ def upload_files(client: WebClient, reply: Reply, *, channel_id: str | None, use
     if not (reply.images or reply.attachments):
         return
     target = channel_id
-    if not target or target.startswith("U"):
+    # A user id (U…, or W… on Enterprise Grid) is not a conversation files can go to: the
+    # user's DM with the app is opened for them.
+    if not target or target.startswith(USER_ID_PREFIXES):
         try:
             target = client.conversations_open(users=user_id)["channel"]["id"]
         except SlackApiError as e:

@@ -23,7 +23,7 @@ from models.errors import ValidationError
 
 
 def test_limits() -> None:
-    assert (MAX_FOLLOW_UP, MAX_NOTE, MAX_SHORT) == (4000, 4000, 200)
+    assert (MAX_FOLLOW_UP, MAX_NOTE, MAX_SHORT) == (3000, 4000, 200)
 
 
 @pytest.mark.parametrize(
@@ -71,10 +71,10 @@ def test_check_length_accepts_up_to_limit() -> None:
 
 def test_check_length_rejects_with_swedish_message() -> None:
     with pytest.raises(ValidationError) as info:
-        check_length("å" * 4001, MAX_FOLLOW_UP, field="follow_up", label="Uppföljningen")
+        check_length("å" * 3001, MAX_FOLLOW_UP, field="follow_up", label="Uppföljningen")
     exc = info.value
     assert exc.field == "follow_up"
-    assert exc.message.startswith("Uppföljningen är för lång (4001 tecken, högst 4000). Korta")
+    assert exc.message.startswith("Uppföljningen är för lång (3001 tecken, högst 3000). Korta")
 
 
 def test_check_length_default_label() -> None:

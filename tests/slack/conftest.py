@@ -328,6 +328,7 @@ class SlackDriver:
         return resp
 
     def home_opened(self, user: str = "U1", tab: str = "home") -> BoltResponse:
+        self.n += 1  # every opening is an event of its own (a retry would repeat the id)
         body = json.dumps(
             {
                 "token": "legacy",

@@ -66,7 +66,9 @@ def check_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
             ]
             if el.get("max_length", 0) > MAX_INPUT_LENGTH:
                 problems.append("max_length > 3000")
-            if len(el.get("initial_value", "")) > el.get("max_length", MAX_INPUT_LENGTH):
+            # Counted as Slack's clients count (UTF-16 units), the stricter of the two counts.
+            initial = el.get("initial_value", "")
+            if len(initial.encode("utf-16-le")) // 2 > el.get("max_length", MAX_INPUT_LENGTH):
                 problems.append("initial_value longer than max_length")
             values = {o["value"] for o in opts}
             if "initial_option" in el and el["initial_option"]["value"] not in values:

@@ -9,6 +9,11 @@ apps.connections.open is answered with scripted replies, each a URL with its own
 Slack's `wss://wss-primary.slack.com/link/?ticket=…&app_id=…` (here `ws://127.0.0.1:<port>/link/…`).
 So every WebSocket connection tells which apps.connections.open call it came from.
 
+Between the two, a TCP relay (`_Relay`) carries each connection's bytes; `drop(link)` makes it
+swallow them from then on without closing anything, as an abrupt network drop does (a NAT or
+load balancer forgetting the connection, a cable pulled): neither side is told, and only
+missing pongs show it.
+
 The WebSocket half is the `websockets` package's threaded server: a complete RFC 6455 peer
 that answers the client's pings and fails a connection on a protocol error (an unmasked
 client frame, a text frame that is not UTF-8), so the SDK's own WebSocket client is checked
@@ -17,7 +22,9 @@ by an independent implementation rather than by a few lines written to match it.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 import uuid
@@ -34,6 +41,52 @@ from tests.slack.limits import check_payload
 
 # apps.connections.open answers scripted ahead; a test opens far fewer connections than this.
 TICKETS = 8
+
+
+class _Relay:
+    """A TCP relay to `target`, one pair of pump threads per connection, in accept order. A
+    dropped connection's bytes are read and thrown away in both directions; its sockets stay
+    open."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.dropped: set[int] = set()  # connection numbers, from 1
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._sockets: list[socket.socket] = []
+        self._closing = False
+        threading.Thread(target=self._accept, name="relay", daemon=True).start()
+
+    def _accept(self) -> None:
+        n = 0
+        while not self._closing:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            n += 1
+            upstream = socket.create_connection(self.target)
+            self._sockets += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(n, src, dst), daemon=True).start()
+
+    def _pump(self, n: int, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                if n not in self.dropped:
+                    dst.sendall(data)
+        except OSError:
+            pass
+        if n not in self.dropped:  # a clean close is passed on; a dropped one is not
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._closing = True
+        for sock in [self._listener, *self._sockets]:
+            with contextlib.suppress(OSError):
+                sock.close()
 
 
 @dataclass
@@ -66,7 +119,8 @@ class SocketModeSlack:
             target=self._server.serve_forever, name="socket-mode-slack", daemon=True
         )
         self._thread.start()
-        port = self._server.socket.getsockname()[1]
+        self._relay = _Relay(("127.0.0.1", self._server.socket.getsockname()[1]))
+        port = self._relay.port  # the app connects through the relay
         self.web.script(
             "apps.connections.open",
             *(
@@ -195,6 +249,11 @@ class SocketModeSlack:
             )
         )
 
+    def drop(self, link: Link) -> None:
+        """From now on nothing gets through on `link`, either way, and nobody is told."""
+        self._relay.dropped.add(link.number)
+
     def close(self) -> None:
+        self._relay.close()
         self._server.shutdown()
         self._thread.join(timeout=10)

@@ -44,3 +44,25 @@ def test_export_is_for_coordinators(slack_factory, imported_plan) -> None:  # ty
         if c.method in ("ack", "response_url", "chat.postEphemeral")
     )
     assert "Bara samordnare" in said
+
+
+def test_files_for_an_enterprise_grid_user_go_to_their_dm(fake_slack) -> None:  # type: ignore[no-untyped-def]
+    """A Grid user's id (W…) names no conversation: files go to the DM opened for them, as
+    for a U… id."""
+    from slack_sdk import WebClient
+
+    from bot.slack.send import upload_files
+    from models.replies import Attachment, Reply
+    from tests.slack.conftest import BOT_TOKEN
+
+    client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+    reply = Reply.text("Rapporten")
+    reply.attachments.append(Attachment("rapport.csv", b"a;b\n", "Rapport"))
+    for user in ("U0GRID1", "W0GRID2"):
+        upload_files(client, reply, channel_id=user, user_id=user)
+    opened = [c.body["users"] for c in fake_slack.of("conversations.open")]
+    assert opened == ["U0GRID1", "W0GRID2"]
+    completed = [
+        c.body["channel_id"] for c in fake_slack.wait_for("files.completeUploadExternal", 2)
+    ]
+    assert completed == ["D0GRID1", "D0GRID2"]

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.slack.notifier import EVENT_TYPE, SlackNotifier
-from models.notify import DeliveryFailed, Notifier
+from models.notify import AccessLost, DeliveryFailed, Notifier
 from models.replies import Attachment, Image, Reply, Section, mention
 from tests.slack.conftest import BOT_TOKEN
 from tests.slack.fake_slack import Scripted
@@ -29,7 +29,7 @@ def test_is_a_notifier(notifier: SlackNotifier) -> None:
     import inspect
 
     n: Notifier = notifier  # checked statically; the signatures must match too
-    for name in ("post", "delivered"):
+    for name in ("post", "delivered", "access_ok"):
         protocol = inspect.signature(getattr(Notifier, name))
         assert inspect.signature(getattr(n, name)) == protocol.replace(
             parameters=list(protocol.parameters.values())[1:]
@@ -81,9 +81,6 @@ def test_bad_gateway_is_retried_too(notifier, fake_slack) -> None:  # type: igno
         "is_archived",
         "channel_not_found",
         "not_in_channel",
-        "account_inactive",
-        "invalid_auth",
-        "token_revoked",
     ],
 )
 def test_permanent_errors(notifier, fake_slack, error) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +88,31 @@ def test_permanent_errors(notifier, fake_slack, error) -> None:  # type: ignore[
     with pytest.raises(DeliveryFailed) as exc:
         notifier.post(channel_id="C1", reply=REPLY)
     assert exc.value.permanent is True and exc.value.reason == error
+    assert not isinstance(exc.value, AccessLost)
     assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize(
+    "error", ["account_inactive", "invalid_auth", "not_authed", "token_revoked", "token_expired"]
+)
+def test_a_refused_token_is_lost_access_not_a_failed_message(notifier, fake_slack, error) -> None:  # type: ignore[no-untyped-def]
+    """What Slack answers after app_uninstalled / tokens_revoked: the dispatcher pauses."""
+    fake_slack.script("chat.postMessage", Scripted(body={"ok": False, "error": error}))
+    with pytest.raises(AccessLost) as exc:
+        notifier.post(channel_id="C1", reply=REPLY)
+    assert exc.value.reason == error and exc.value.permanent is False
+    assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+def test_access_ok_asks_auth_test(fake_slack) -> None:  # type: ignore[no-untyped-def]
+    notifier = SlackNotifier(WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url), max_retries=0)
+    fake_slack.script(
+        "auth.test", Scripted(body={"ok": False, "error": "invalid_auth"}), Scripted(503, "down")
+    )
+    assert notifier.access_ok() is False  # refused
+    assert notifier.access_ok() is False  # no answer: not yet
+    assert notifier.access_ok() is True
+    assert len(fake_slack.of("auth.test")) == 3
 
 
 def test_transient_failure_after_retries(fake_slack) -> None:  # type: ignore[no-untyped-def]

@@ -235,3 +235,15 @@ sections_ = st.builds(
 def test_any_reply_renders_within_slack_limits(title, sections, context) -> None:  # type: ignore[no-untyped-def]
     blocks = render_blocks(Reply(title=title, sections=sections, context=context))
     assert check_blocks(blocks, 50) == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=texts, limit=st.integers(min_value=1, max_value=3000))
+def test_an_initial_value_always_fits_the_input(text, limit) -> None:  # type: ignore[no-untyped-def]
+    """Counted as Slack counts (UTF-16 units): views.open refuses a longer initial_value."""
+    from bot.slack.render import fit_input, slack_length
+
+    out = fit_input(text, limit)
+    assert slack_length(out) <= limit
+    if slack_length(text) <= limit:
+        assert out == text

@@ -268,3 +268,43 @@ def test_serve_answers_slacks_other_request_formats(served, fake_slack, imported
     status, text = post(command, form)
     assert status == 200 and "så här gör du" in json.loads(text)["text"]
     assert post(mention, js, signed=False, **{"X-Slack-Request-Timestamp": "igår"})[0] == 401
+
+
+def test_serve_takes_charset_content_types_and_lost_access_events(
+    served, fake_slack, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """Over real HTTP: a command whose content type names its charset, and app_uninstalled,
+    which pauses sending (the row is in the database every worker shares)."""
+    from models import access
+
+    def post(body: str, content_type: str) -> tuple[int, str]:
+        headers = {k: v[0] for k, v in signed_headers(body, content_type).items()}
+        return http(served + "/slack/events", body.encode(), headers)
+
+    command = urlencode(
+        {
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "U1",
+            "command": "/atgard",
+            "text": "visa 1.3",
+            "response_url": fake_slack.response_url("charset"),
+            "trigger_id": "t-charset",
+        }
+    )
+    status, text = post(command, "application/x-www-form-urlencoded; charset=utf-8")
+    assert status == 200 and "Åtgärd 1.3" in json.loads(text)["text"]
+    event = json.dumps(
+        {
+            "token": "t",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": "Ev0UNINST",
+            "event_time": int(time.time()),
+            "event": {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"},
+        }
+    )
+    assert post(event, "application/json; charset=utf-8") == (200, "")
+    with session_factory() as s:
+        assert access.is_paused(session=s, platform="slack")

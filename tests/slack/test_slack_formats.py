@@ -133,9 +133,22 @@ def test_retried_event_is_acked_and_stores_nothing(
     first = slack.event(event, event_id="Ev0RETRY1")
     again = slack.event(event, event_id="Ev0RETRY1", retry=retry)
     assert (first.status, again.status) == (200, 200)
-    # Publishing the tab again is harmless (it is replaced); nothing is written.
+    # The retry is acked and the tab is not built and published a second time.
+    assert len(slack.fake.of("views.publish")) == 1
     assert stored_nothing(session_factory)
     assert unhandled_warnings(caplog) == []
+
+
+def test_retry_of_an_event_that_never_arrived_is_acted_on(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """`connection_failed`: the first delivery never reached the bot, so the retry is the
+    only copy and the tab is published."""
+    event = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
+    resp = slack.event(event, event_id="Ev0LOST1", retry=(1, "connection_failed"))
+    assert (resp.status, resp.body) == (200, "")
+    assert [c.body["user_id"] for c in slack.fake.wait_for("views.publish")] == ["U1"]
+    # Opening the tab again later is a new event (a new id): published again.
+    slack.event(event, event_id="Ev0LATER2")
+    assert len(slack.fake.wait_for("views.publish", 2)) == 2
 
 
 UNSUBSCRIBED_EVENTS: list[dict[str, Any]] = [
@@ -183,8 +196,9 @@ UNSUBSCRIBED_EVENTS: list[dict[str, Any]] = [
         "team": "T1",
         "inviter": "U1",
     },
-    {"type": "app_uninstalled"},
-    {"type": "tokens_revoked", "tokens": {"oauth": ["U1"], "bot": [BOT_USER]}},
+    # Users' tokens only (the bot's own is fine); app_uninstalled and a revoked bot token pause
+    # sending: tests/slack/test_lost_access.py.
+    {"type": "tokens_revoked", "tokens": {"oauth": ["U1"], "bot": []}},
     {"type": "reaction_added", "user": "U1", "reaction": "thumbsup", "item_user": "U2"},
 ]
 

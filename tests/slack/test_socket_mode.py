@@ -7,9 +7,11 @@ envelopes and reads the bot's acknowledgements, whose payload is the answer the 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,36 +64,48 @@ def socket_mode(fake_slack: FakeSlack) -> Iterator[SocketModeSlack]:
 
 
 @pytest.fixture
-def bot(
+def start_bot(
     database_url: str,
     session_factory: SessionFactory,
     imported_plan: Any,
     fake_slack: FakeSlack,
     socket_mode: SocketModeSlack,
     tmp_path: Path,
-) -> Iterator[RunningBot]:
+) -> Iterator[Callable[..., RunningBot]]:
     """The real CLI, as the README's Socket Mode guide starts it: bot and app token only."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_APP_TOKEN": APP_TOKEN,
-        "SLACK_API_URL": fake_slack.api_url,
-        "SCHEDULER_ENABLED": "false",
-        "LOG_LEVEL": "INFO",
-    }
-    log = tmp_path / "atgard-run.log"
-    with log.open("wb") as out:
-        # cwd: an empty directory, so no .env file is read.
-        proc = subprocess.Popen(
-            [str(ATGARD), "run"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    running = RunningBot(proc, log)
-    socket_mode.watch = running.assert_running
+    started: list[RunningBot] = []
+
+    def start(*, scheduler: bool = False) -> RunningBot:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": fake_slack.api_url,
+            "SCHEDULER_ENABLED": "true" if scheduler else "false",
+            "LOG_LEVEL": "INFO",
+        }
+        log = tmp_path / "atgard-run.log"
+        with log.open("wb") as out:
+            # cwd: an empty directory, so no .env file is read.
+            proc = subprocess.Popen(
+                [str(ATGARD), "run"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        running = RunningBot(proc, log)
+        started.append(running)
+        socket_mode.watch = running.assert_running
+        return running
+
     try:
-        yield running
+        yield start
     finally:
-        running.stop()
+        for running in started:
+            running.stop()
+
+
+@pytest.fixture
+def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
+    return start_bot()
 
 
 def slash_command(fake: FakeSlack, text: str, trigger_id: str) -> dict[str, Any]:
@@ -224,7 +238,7 @@ def test_socket_mode_reconnects_when_slack_closes_the_connection(
     bot: RunningBot, socket_mode: SocketModeSlack, fake_slack: FakeSlack
 ) -> None:
     """Closed by Slack without a `disconnect` first (a link host going away): the SDK notices
-    the closed session on its next connection check (every 10 s) and connects anew."""
+    the closed session on its next connection check (every ping interval) and connects anew."""
     first = socket_mode.link(1)
     first.ws.close(1001, "going away")
     assert first.closed.wait(20)
@@ -233,3 +247,40 @@ def test_socket_mode_reconnects_when_slack_closes_the_connection(
     assert len(fake_slack.of("apps.connections.open")) == 2
     envelope = socket_mode.deliver(second, slash_command(fake_slack, "visa 1.3", "111.222.visa"))
     assert "Åtgärd 1.3" in all_text(answered(socket_mode, second, envelope))
+
+
+def test_an_abrupt_network_drop_is_noticed_within_seconds(
+    bot: RunningBot, socket_mode: SocketModeSlack, fake_slack: FakeSlack
+) -> None:
+    """Nothing gets through any more and nobody closes anything (bolt-python#675): only the
+    missing pongs tell. With Bolt's default ping interval the bot was deaf for up to a minute."""
+    first = socket_mode.link(1)
+    envelope = socket_mode.deliver(first, slash_command(fake_slack, "visa 1.3", "111.222.före"))
+    assert "Åtgärd 1.3" in all_text(answered(socket_mode, first, envelope))
+    socket_mode.drop(first)
+    dropped_at = time.monotonic()
+    second = socket_mode.link(2, timeout=40)
+    assert time.monotonic() - dropped_at < 25
+    assert second.ticket == "ticket-2"
+    envelope = socket_mode.deliver(second, slash_command(fake_slack, "visa 1.3", "111.222.efter"))
+    assert "Åtgärd 1.3" in all_text(answered(socket_mode, second, envelope))
+
+
+def test_sigterm_closes_the_connection_and_stops_the_scheduler(
+    start_bot: Callable[..., RunningBot], socket_mode: SocketModeSlack, fake_slack: FakeSlack
+) -> None:
+    """A platform stopping the bot (a redeploy) sends SIGTERM: the bot says goodbye to Slack
+    with a close frame, stops the reminder scheduler and exits 0, without reconnecting."""
+    running = start_bot(scheduler=True)
+    link = socket_mode.link(1)
+    envelope = socket_mode.deliver(link, slash_command(fake_slack, "visa 1.3", "111.222.sigterm"))
+    answered(socket_mode, link, envelope)  # connected and answering
+    socket_mode.watch = None  # it is meant to exit now
+    running.proc.send_signal(signal.SIGTERM)
+    assert running.proc.wait(timeout=20) == 0, running.output()[-3000:]
+    assert link.closed.wait(10)
+    assert link.close_code == 1000  # a normal closure, not a dropped connection (1006)
+    output = running.output()
+    assert "SIGTERM received" in output
+    assert "Reminder scheduler stopped" in output and "Åtgärdsbot stopped" in output
+    assert len(fake_slack.of("apps.connections.open")) == 1 and len(socket_mode.links) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, fallback, home, views
+from bot.slack.listeners import access, actions, commands, fallback, home, views
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -13,5 +13,6 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     home.register(app, deps)
+    access.register(app, deps)
     # Last: it takes whatever the others did not (Bolt runs the first match).
     fallback.register(app)

@@ -3,7 +3,7 @@
 Bolt answers a request no listener matches with 404 and a warning. Slack counts a 404 as a
 failed delivery: it retries, shows the user an error for a button or a shortcut, and turns
 off event subscriptions for an app that fails too many deliveries. Events the bot does not
-act on (app_mention, message, member_joined_channel, app_uninstalled, tokens_revoked, …),
+act on (app_mention, message, member_joined_channel, reaction_added, …),
 link buttons, view_closed, shortcuts and option requests therefore get a quiet ack here.
 
 Registered last: Bolt runs the first listener that matches, so these only see what the
@@ -22,8 +22,6 @@ from slack_bolt import Ack, App, BoltResponse
 log = logging.getLogger(__name__)
 
 ANY = re.compile(r".*", re.DOTALL)
-# The workspace stops working for the bot after these; worth a line in the log.
-LOST_ACCESS = frozenset({"app_uninstalled", "tokens_revoked"})
 
 
 def register(app: App) -> None:
@@ -42,11 +40,7 @@ def ack_only(ack: Ack, body: dict[str, Any]) -> None:
 
 
 def ignore_event(ack: Ack, event: dict[str, Any]) -> None:
-    kind = event.get("type")
-    if kind in LOST_ACCESS:
-        log.info("Slack says the bot lost access to the workspace (%s)", kind)
-    else:
-        log.debug("ignored %s event", kind)
+    log.debug("ignored %s event", event.get("type"))
     ack()
 
 
