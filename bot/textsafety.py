@@ -24,7 +24,7 @@ __all__ = [
 # most 3000 characters (Slack's max_length ceiling), so the command takes no more either: one
 # limit for users to know, and a stored follow-up always fits the form that edits it.
 MAX_FOLLOW_UP = 3000
-MAX_NOTE = 4000
+MAX_NOTE = 3000  # a meeting's notes and decisions: typed in the same kind of form
 MAX_SHORT = 200
 
 _KEEP = frozenset("\n\t")

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from bot.textsafety import MAX_NOTE
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
@@ -89,9 +90,15 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
                 optional=True,
             ),
             Input(
-                id="notes", label="Anteckningar", kind="multiline", max_length=4000, optional=True
+                id="notes",
+                label="Anteckningar",
+                kind="multiline",
+                max_length=MAX_NOTE,
+                optional=True,
             ),
-            Input(id="decisions", label="Beslut", kind="multiline", max_length=4000, optional=True),
+            Input(
+                id="decisions", label="Beslut", kind="multiline", max_length=MAX_NOTE, optional=True
+            ),
         ],
         submit_label="Logga mötet",
         metadata={"group_id": str(group.id), "channel_id": ctx.channel_id or ""},

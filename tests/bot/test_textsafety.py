@@ -23,7 +23,7 @@ from models.errors import ValidationError
 
 
 def test_limits() -> None:
-    assert (MAX_FOLLOW_UP, MAX_NOTE, MAX_SHORT) == (3000, 4000, 200)
+    assert (MAX_FOLLOW_UP, MAX_NOTE, MAX_SHORT) == (3000, 3000, 200)
 
 
 @pytest.mark.parametrize(
