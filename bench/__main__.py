@@ -27,9 +27,9 @@ from bench.fakeslack import FakeSlack
 from bench.generate import Scale
 
 HERE = Path(__file__).parent
-# The last commit before the HTTP fixes (answer in the ack, list cache, SQLite write queue,
-# two workers): `make bench` runs it beside today's code for before/after in one run.
-BEFORE = "3d69789"
+# The commit this round of work started from: `make bench` runs it beside today's code for
+# before/after in one run (the round before compared with 3d69789, before the HTTP fixes).
+BEFORE = "f826dee"
 PG_BEFORE = "atgard_bench_before"
 
 

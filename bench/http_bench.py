@@ -299,6 +299,12 @@ def run_http(
                 lista = load(bot, "lista", clients, n, seconds, mode="ack")
                 uppfolj = load(bot, UPPFOLJ, clients, n, seconds, mode="ack")
                 write = load(bare_write, UPPFOLJ, clients, n, seconds, mode="ack")
+                older = {}
+                if len(bots) > 1:  # the bot as it was, in the same round: before/after ratios
+                    older = {
+                        "before_lista": load(bots[1], "lista", clients, n, seconds, mode="ack"),
+                        "before_uppfolj": load(bots[1], UPPFOLJ, clients, n, seconds, mode="ack"),
+                    }
                 last = load(bare_inline, "lista", clients, n, seconds, mode="bare")
                 rounds.append(
                     {
@@ -307,6 +313,7 @@ def run_http(
                         "lista": lista,
                         "uppfolj": uppfolj,
                         "bare_write": write,
+                        **older,
                     }
                 )
         after = {s.name: s.rss() for s in servers}

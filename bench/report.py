@@ -41,11 +41,12 @@ def _find(points: list[dict[str, Any]], app: str, text: str, c: int, mode: str) 
 
 
 def paired_ratios(run: dict[str, Any], text: str) -> list[tuple[float, float, float]]:
-    """(ratio, bot req/s, bare req/s) of each paired round (bench.http_bench.run_http)."""
+    """(ratio, server req/s, bare req/s) of each paired round (bench.http_bench.run_http) that
+    measured `text` (lista, uppfolj, bare_write, before_lista, before_uppfolj)."""
     return [
         (r[text]["rps"] / r["bare_rps"], r[text]["rps"], r["bare_rps"])
         for r in run.get("paired") or []
-        if r["bare_rps"]
+        if r["bare_rps"] and r.get(text)
     ]
 
 
@@ -195,8 +196,8 @@ def write_report(r: dict[str, Any]) -> str:
         "the way the bot now runs Bolt (`process_before_response`: the listener runs in the "
         "request's thread, the answer goes when it returns). The target's ratio is taken "
         "against the faster of the two. **before** is the bot at commit "
-        f"{r.get('before') or '–'} (before this round of HTTP fixes: one worker, work in a lazy "
-        "listener, answers via response_url), served from a git worktree with its own database "
+        f"{r.get('before') or '–'} (where this round of work started; section 4), served from a "
+        "git worktree with its own database "
         "of the same backend, measured in the same run, interleaved with today's code. The load comes from `bench/load.py` in its own process "
         "on loopback: signed slash commands over keep-alive connections, "
         f"{r['config']['requests']} requests per point (at most {r['config']['seconds']:.0f} s). "
@@ -266,6 +267,13 @@ def summary(r: dict[str, Any]) -> list[str]:
                     f"| {text}: throughput ≥ 60 % of the bare app's at {c10} clients | {b} | "
                     f"{ratio:.0%} ({f(ack['rps'])} vs {f(bare['rps'])} req/s) | "
                     f"{ok(ratio >= RATIO_TARGET)} |"
+                )
+            olds = paired_ratios(run, f"before_{text}")
+            if olds and rounds:
+                out.append(
+                    f"| (report) {text} vs the bare app in the same paired rounds, before → after "
+                    f"| {b} | median {statistics.median(o for o, _, _ in olds):.0%} → "
+                    f"{statistics.median(r for r, _, _ in rounds):.0%} | |"
                 )
             writes = paired_ratios(run, "bare_write") if text == "uppfolj" else []
             if writes and rounds:

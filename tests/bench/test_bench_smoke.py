@@ -96,6 +96,7 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
             "lista": point(li),
             "uppfolj": point(up),
             "bare_write": point(bw),
+            "before_uppfolj": point(up / 2),
         }
         for bare, li, up, bw in ((1000, 700, 200, 800), (1000, 300, 250, 500), (800, 520, 160, 640))
     ]
@@ -131,6 +132,10 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
     # The bare write: 80 %, 50 %, 80 % of bare -> 80 %; uppfolj 25 %, 50 %, 25 % of it -> 25 %.
     write = next(line for line in report.splitlines() if "least durable write" in line)
     assert "median 80%; uppfolj 25% of it" in write
+    # Before: 10 %, 12.5 %, 10 % -> 10 %; after 20 %. No before rounds for lista: no line.
+    before = next(line for line in report.splitlines() if "paired rounds, before → after" in line)
+    assert before.startswith("| (report) uppfolj") and "median 10% → 20%" in before
+    assert not any(line.startswith("| (report) lista vs the bare") for line in report.splitlines())
 
 
 def test_the_bare_write_app_stores_each_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
