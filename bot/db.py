@@ -251,7 +251,11 @@ class _ChangeCounter:
                 self._pid = os.getpid()
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
         except sqlite3.Error:
-            self._conn = None  # the next call opens it again; meanwhile, no shortcut
+            # Busy (a checkpoint) or broken: no shortcut this time; the next call opens afresh.
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
             return None
         finally:
             self._lock.release()
