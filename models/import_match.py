@@ -10,6 +10,7 @@ measures take the plan's own number as their ref where it is free ("1.3" in a "N
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from sqlmodel import Session, select
@@ -132,13 +133,23 @@ _KEYS: list[_Key] = [
     lambda measure, cause: identity(measure),
     lambda measure, cause: identity(cause),
 ]
+# The same measure and cause text: the row is the measure, duplicates paired in order.
+EXACT = _KEYS[:1]
+# The same measure text, or the same cause: only where one row and one measure share it.
+LOOSE = _KEYS[1:]
 
 
-def match_by_text(rows: list[ParsedRow], free: list[Measure]) -> list[Measure | None]:
-    """Rows paired with measures of the same measure and cause text, then the same measure
-    text, then the same cause. Matched measures are removed from `free`."""
-    found: list[Measure | None] = [None] * len(rows)
-    for key in _KEYS:
+def match_by_text(
+    rows: list[ParsedRow], found: list[Measure | None], free: list[Measure], keys: list[_Key]
+) -> None:
+    """Rows still unmatched, paired with measures of the same texts by each of `keys` in
+    turn. A loose key pairs only where one unmatched row and one measure share it: a cause
+    is often written for several measures (a cell merged down, a cause category), and a new
+    row with that cause is no more the measure than an edited row beside it. Matched
+    measures are removed from `free`."""
+    for key in keys:
+        exact = key in EXACT
+        counts = Counter(key(r.measure, r.cause) for i, r in enumerate(rows) if found[i] is None)
         for i, row in enumerate(rows):
             if found[i] is not None:
                 continue
@@ -146,10 +157,9 @@ def match_by_text(rows: list[ParsedRow], free: list[Measure]) -> list[Measure | 
             if not k.strip("|"):
                 continue  # a row without text is matched by place only
             candidates = [m for m in free if key(m.description, m.cause) == k]
-            if len(candidates) == 1 or (candidates and key is _KEYS[0]):
+            if (exact and candidates) or (len(candidates) == 1 and counts[k] == 1):
                 found[i] = candidates[0]
                 free.remove(candidates[0])
-    return found
 
 
 def match_moved(rows: list[ParsedRow], found: list[Measure | None], free: list[Measure]) -> None:

@@ -15,6 +15,8 @@ from sqlmodel import Session, select
 
 from models import audit
 from models.import_match import (
+    EXACT,
+    LOOSE,
     match_by_place,
     match_by_text,
     match_moved,
@@ -137,17 +139,24 @@ def _get_or_create_plan(session: Session, district: str, year: int, actor: Actor
 def _match(
     parsed: list[ParsedArea], areas: list[PriorityArea], measures: list[Measure]
 ) -> list[list[Measure | None]]:
-    """Stored measure (or None) for every row: by text in its area, by text in another area
-    (a row moved), then by place in its area."""
+    """Stored measure (or None) for every row: by its texts in its area, by its texts in
+    another area (a row moved), by its measure text or cause alone in its area, then by
+    place in its area. An exact match anywhere goes before a loose one in the row's area."""
     by_area: dict[int, list[Measure]] = defaultdict(list)
     for m in sorted(measures, key=lambda m: m.position):
         by_area[m.area_id].append(m)
     free = {area.id: list(by_area.get(area.id or 0, [])) for area in areas}
-    found = [match_by_text(p.rows, free[area.id]) for p, area in zip(parsed, areas, strict=True)]
+    found: list[list[Measure | None]] = [[None] * len(p.rows) for p in parsed]
+    for p, area, rows in zip(parsed, areas, found, strict=True):
+        match_by_text(p.rows, rows, free[area.id], EXACT)
     claimed = {m.id for rows in found for m in rows if m is not None}
     leftover = [m for m in measures if m.id not in claimed]
     for p, rows in zip(parsed, found, strict=True):
         match_moved(p.rows, rows, leftover)
+    claimed = {m.id for rows in found for m in rows if m is not None}
+    for p, area, rows in zip(parsed, areas, found, strict=True):
+        free[area.id] = [m for m in free[area.id] if m.id not in claimed]
+        match_by_text(p.rows, rows, free[area.id], LOOSE)
     claimed = {m.id for rows in found for m in rows if m is not None}
     for area, rows in zip(areas, found, strict=True):
         match_by_place(rows, [m for m in free[area.id] if m.id not in claimed])

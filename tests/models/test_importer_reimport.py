@@ -1,0 +1,213 @@
+"""Re-importing an edited plan mid-year: follow-ups written in chat stay on their measure.
+
+A municipality edits its plan in Excel and imports it again while the bot is in use. Each
+test writes real .xlsx files with openpyxl, imports them with the real reader and importer
+into the real database, writes follow-ups through the real chat commands in between, and
+checks that every follow-up is still on the measure it was written for, under the same ref,
+once and only once. Where a row cannot be told apart from a new one, a new measure (and a
+warning that the old one is no longer in the file) is the safe outcome; handing the old
+measure's follow-ups to another measure is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from bot.db import SessionFactory
+from handlers.router import execute
+from models.importer import ImportResult, apply_plan
+from models.replies import Actor
+from models.tables import FollowUp, Measure, PriorityArea
+from reports.xlsx_reader import read_plan
+from tests.reports.make_workbooks import Sheet, write_workbook
+
+ACTOR = Actor("U1", "Kim")
+HEADER = ["Orsak", "Åtgärd", "När", "Vem"]
+
+
+def _import(
+    sf: SessionFactory, path: Path, *, today: date = date(2025, 4, 22), district: str = "Farsta"
+) -> ImportResult:
+    with sf.begin() as s:
+        return apply_plan(
+            session=s,
+            parsed=read_plan(path),
+            district=district,
+            year=2025,
+            actor=ACTOR,
+            today=today,
+        )
+
+
+def _plan(path: Path, areas: Sequence[tuple[int, str, Sequence[Sequence[Any]]]]) -> Path:
+    """One sheet per area ("1. Unga"), header HEADER."""
+    sheets = [Sheet(f"{n}. {name}"[:31], [HEADER, *rows]) for n, name, rows in areas]
+    return write_workbook(path, sheets)
+
+
+def _by_text(sf: SessionFactory) -> dict[str, tuple[str, str, list[str]]]:
+    """measure text -> (ref, area name, follow-up texts oldest first)."""
+    with sf.begin() as s:
+        out: dict[str, tuple[str, str, list[str]]] = {}
+        for m, a in s.exec(select(Measure, PriorityArea).join(PriorityArea)).all():
+            texts = s.exec(
+                select(FollowUp.text).where(FollowUp.measure_id == m.id).order_by(FollowUp.id)
+            ).all()
+            out[m.description or ""] = (m.ref, a.name, list(texts))
+        return out
+
+
+def _follow_up(make_ctx: Any, ref: str, text: str) -> None:
+    reply = execute(make_ctx(), f"uppfolj {ref} {text}")
+    assert not reply.failed, reply
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def test_reordered_rows_keep_their_refs(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    v1 = [
+        ["Info", "SSP-möten", "8 ggr/år", "Prev"],
+        ["Skolmiljö", "Skolbesök", "Linjearbete", "Polis"],
+        ["Föräldrar", "Föräldramöten", "2 ggr/år", "Rektor"],
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", [(1, "Unga", v1)]))
+    _follow_up(make_ctx, "1.1", "Fyra möten.")
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", [(1, "Unga", v1[::-1])]))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    after = _by_text(session_factory)
+    assert {text: ref for text, (ref, _, _) in after.items()} == {
+        "SSP-möten": "1.1",
+        "Skolbesök": "1.2",
+        "Föräldramöten": "1.3",
+    }
+    assert after["SSP-möten"][2] == ["Fyra möten."]
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def test_a_row_moved_to_another_area_is_found_before_a_measure_with_its_cause(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    """The 2024 template writes a cause category ("Nyrekrytering") shared by many rows."""
+    v1 = [
+        (1, "Unga", [["Nyrekrytering", "SSP-möten", "8 ggr/år", "Prev"]]),
+        (
+            2,
+            "Kriminella miljöer",
+            [
+                ["Nyrekrytering", "Avhopparverksamhet", "Linjearbete", "Soc"],
+                ["Våld", "Samtal med unga", "Linjearbete", "Polis"],
+            ],
+        ),
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", v1))
+    _follow_up(make_ctx, "1.1", "Åtta möten hölls.")
+    _follow_up(make_ctx, "2.1", "Tre avhopp.")
+    # SSP-möten moved to area 2, where the avhoppar row was deleted; a new row in area 1.
+    v2 = [
+        (1, "Unga", [["Skolk", "Närvaroteam", "Läsåret", "Rektor"]]),
+        (
+            2,
+            "Kriminella miljöer",
+            [["Nyrekrytering", "SSP-möten", "8 ggr/år", "Prev"], v1[1][2][1]],
+        ),
+    ]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", v2))
+    after = _by_text(session_factory)
+    assert after["SSP-möten"] == ("1.1", "Kriminella miljöer", ["Åtta möten hölls."])
+    assert after["Avhopparverksamhet"] == ("2.1", "Kriminella miljöer", ["Tre avhopp."])
+    assert after["Närvaroteam"][2] == []
+    assert any("2.1 finns inte längre" in w for w in result.warnings)
+
+
+def test_an_empty_area_filled_in_and_renamed_in_place(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """The 2025 template's sixth sheet, "[Eget prioriterat område]", named and filled in."""
+    v1 = [(1, "Unga", [["Info", "SSP-möten", "8 ggr/år", "Prev"]]), (6, "Eget område", [])]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", v1))
+    v2 = [v1[0], (6, "Våld i nära relation", [["Okunskap", "Utbildning", "Hösten", "Soc"]])]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", v2))
+    assert result.warnings == []
+    with session_factory.begin() as s:
+        areas = sorted(s.exec(select(PriorityArea.number, PriorityArea.name)).all())
+    assert areas == [(1, "Unga"), (6, "Våld i nära relation")]
+    assert _by_text(session_factory)["Utbildning"][0] == "6.1"
+
+
+def test_an_area_written_in_another_case_is_the_same_area(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    name = "Systemhotande brottslighet"
+    rows = [["Info", "SSP-möten", "8 ggr/år", "Prev"]]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", [(1, name, rows)]))
+    _follow_up(make_ctx, "1.1", "Åtta möten hölls.")
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", [(1, name.upper(), rows)]))
+    assert (result.created, result.unchanged, result.warnings) == (0, 1, [])
+    assert _by_text(session_factory)["SSP-möten"] == ("1.1", name.upper(), ["Åtta möten hölls."])
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+def test_the_same_file_twice_after_chat_follow_ups_adds_nothing(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    rows = [
+        ["Orsak", "Åtgärd", "När", "Vem", "Uppföljning T1", "Uppföljning T2"],
+        ["Mörker", "Belysning", "Under 2025", "TK", "Beställd.", None],
+        ["Klotter", "Sanering", "Linjearbete", "SDF", None, None],
+    ]
+    path = write_workbook(tmp_path / "t.xlsx", [Sheet("1. Platser", rows)])
+    _import(session_factory, path)
+    _follow_up(make_ctx, "1.1", "Lamporna är levererade.")
+    _follow_up(make_ctx, "1.2", "Saneringen fungerar.")
+    before = _by_text(session_factory)
+    for today in (date(2025, 4, 28), date(2025, 6, 2)):
+        again = _import(session_factory, path, today=today)
+        assert (again.created, again.updated, again.follow_ups) == (0, 0, 0)
+    assert _by_text(session_factory) == before
+    assert before["Belysning"][2] == ["Beställd.", "Lamporna är levererade."]
+
+
+def test_an_edited_tertial_text_is_added_to_its_period_and_chat_stays_latest(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any, clock: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from models.measures import latest_follow_ups
+
+    def plan(t1: str) -> list[list[Any]]:
+        return [
+            ["Orsak", "Åtgärd", "När", "Vem", "Uppföljning T1", "Uppföljning T2"],
+            ["Mörker", "Belysning", "Under 2025", "TK", t1, None],
+        ]
+
+    first = write_workbook(tmp_path / "a.xlsx", [Sheet("1. P", plan("Beställd."))])
+    _import(session_factory, first, today=date(2025, 5, 2))
+    clock.set(datetime(2025, 6, 2, 8, 0, tzinfo=UTC))
+    _follow_up(make_ctx, "1.1", "Lamporna sitter uppe.")
+    edited = write_workbook(tmp_path / "b.xlsx", [Sheet("1. P", plan("Beställd i mars."))])
+    result = _import(session_factory, edited, today=date(2025, 6, 3))
+    assert result.follow_ups == 1
+    with session_factory.begin() as s:
+        got = s.exec(select(FollowUp.period, FollowUp.text).order_by(FollowUp.id)).all()
+        measure = s.exec(select(Measure)).one()
+        latest = latest_follow_ups(session=s, measure_ids=[measure.id])  # type: ignore[list-item]
+        t1 = latest_follow_ups(session=s, measure_ids=[measure.id], period="2025-T1")  # type: ignore[list-item]
+    assert got == [
+        ("2025-T1", "Beställd."),
+        ("2025-T2", "Lamporna sitter uppe."),
+        ("2025-T1", "Beställd i mars."),
+    ]
+    assert latest[measure.id].text == "Lamporna sitter uppe."  # type: ignore[index]
+    assert t1[measure.id].text == "Beställd i mars."  # type: ignore[index]
