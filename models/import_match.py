@@ -174,13 +174,45 @@ def match_moved(rows: list[ParsedRow], found: list[Measure | None], free: list[M
             free.remove(candidates[0])
 
 
-def match_by_place(found: list[Measure | None], free: list[Measure]) -> None:
-    """Rows still unmatched, paired with the area's unmatched measure at the same place."""
-    by_place = {m.position: m for m in free}
-    for i in range(len(found)):
-        if found[i] is None and (m := by_place.get(i + 1)) is not None and m in free:
-            found[i] = m
-            free.remove(m)
+_Gap = tuple[int | None, int | None]  # the ids of the measures found again on either side
+
+
+def _gaps(items: list[tuple[int | None, bool]]) -> dict[_Gap, list[int]]:
+    """Indexes of the candidates in `items` ((anchor id, is candidate) in order) by the
+    anchors around them; items that are neither are passed over."""
+    gaps: dict[_Gap, list[int]] = {}
+    pending: list[int] = []
+    previous: int | None = None
+    for index, (anchor, candidate) in enumerate(items):
+        if anchor is not None:
+            if pending:
+                gaps[(previous, anchor)] = pending
+            pending, previous = [], anchor
+        elif candidate:
+            pending.append(index)
+    if pending:
+        gaps[(previous, None)] = pending
+    return gaps
+
+
+def match_by_place(found: list[Measure | None], stored: list[Measure]) -> None:
+    """Rows still unmatched, paired with the area's unmatched measures that stood in their
+    place: between the same two measures found again (or an end of the sheet), one for one
+    in order where as many rows as measures stand there. Where the numbers differ a row was
+    inserted or deleted there too, and the rows are new measures: the old ones are reported
+    as no longer in the file, and keep their follow-ups. `stored`: the area's measures in
+    their order of the last import."""
+    claimed = {m.id for m in found if m is not None}
+    anchors = {m.id for m in stored} & claimed
+    by_rows = _gaps(
+        [(m.id if m is not None and m.id in anchors else None, m is None) for m in found]
+    )
+    by_stored = _gaps([(m.id if m.id in anchors else None, m.id not in claimed) for m in stored])
+    for gap, rows in by_rows.items():
+        measures = by_stored.get(gap, [])
+        if len(measures) == len(rows):
+            for i, j in zip(rows, measures, strict=True):
+                found[i] = stored[j]
 
 
 def new_refs(

@@ -143,7 +143,7 @@ def _match(
     another area (a row moved), by its measure text or cause alone in its area, then by
     place in its area. An exact match anywhere goes before a loose one in the row's area."""
     by_area: dict[int, list[Measure]] = defaultdict(list)
-    for m in sorted(measures, key=lambda m: m.position):
+    for m in sorted(measures, key=lambda m: (m.position, m.id or 0)):
         by_area[m.area_id].append(m)
     free = {area.id: list(by_area.get(area.id or 0, [])) for area in areas}
     found: list[list[Measure | None]] = [[None] * len(p.rows) for p in parsed]
@@ -159,7 +159,10 @@ def _match(
         match_by_text(p.rows, rows, free[area.id], LOOSE)
     claimed = {m.id for rows in found for m in rows if m is not None}
     for area, rows in zip(areas, found, strict=True):
-        match_by_place(rows, [m for m in free[area.id] if m.id not in claimed])
+        # Measures that moved to another area's rows are no neighbours here.
+        here = {m.id for m in rows if m is not None}
+        stored = [m for m in by_area.get(area.id or 0, []) if m.id in here or m.id not in claimed]
+        match_by_place(rows, stored)
     return found
 
 

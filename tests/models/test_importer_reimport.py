@@ -70,6 +70,78 @@ def _follow_up(make_ctx: Any, ref: str, text: str) -> None:
 # --------------------------------------------------------------------------- rows
 
 
+def test_an_inserted_row_with_the_same_cause_does_not_take_an_edited_rows_follow_ups(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    """The cause is often the same for several measures (a cell merged down): a new row with
+    that cause above an edited one must not be taken for it."""
+    cause = "Behov att kontinuerligt utbyta information"
+    v1 = [
+        [cause, "SSP-möten", "8 ggr/år", "Prev"],
+        [cause, "Skolbesök", "Linjearbete", "Polis"],
+        [cause, "Föräldramöten", "2 ggr/år", "Rektor"],
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", [(1, "Unga", v1)]))
+    _follow_up(make_ctx, "1.2", "Tio skolor besöktes.")
+    v2 = [
+        [cause, "Nattvandring", "Fredagar", "Föreningar"],  # new, inserted at the top
+        v1[0],
+        [cause, "Skolbesök i alla högstadieskolor", "Linjearbete", "Polis"],  # edited
+        v1[2],
+    ]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", [(1, "Unga", v2)]))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 2)
+    after = _by_text(session_factory)
+    assert after["Skolbesök i alla högstadieskolor"] == ("1.2", "Unga", ["Tio skolor besöktes."])
+    assert after["Nattvandring"][0] == "1.4" and after["Nattvandring"][2] == []
+    assert after["SSP-möten"][0] == "1.1" and after["Föräldramöten"][0] == "1.3"
+
+
+def test_a_deleted_row_does_not_hand_its_follow_ups_to_an_edited_row_below(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    v1 = [
+        ["Mörker vid torget", "Belysning", "Under 2025", "TK"],
+        ["Klotter", "Sanering inom 24 timmar", "Linjearbete", "SDF"],
+        ["Oro i centrum", "Trygghetsvandring", "2 ggr/år", "SDF"],
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", [(2, "Platser", v1)]))
+    _follow_up(make_ctx, "2.2", "Saneringen fungerar.")
+    _follow_up(make_ctx, "2.3", "En vandring hölls i mars.")
+    # The Klotter row deleted; the walk rewritten (its cause and its text).
+    v2 = [v1[0], ["Otrygghet kvällstid", "Trygghetsvandringar med boende", "2 ggr/år", "SDF"]]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", [(2, "Platser", v2)]))
+    after = _by_text(session_factory)
+    # Whatever the rewritten row became, it did not get the cleaning's follow-up.
+    assert after["Sanering inom 24 timmar"] == ("2.2", "Platser", ["Saneringen fungerar."])
+    assert "Saneringen fungerar." not in after["Trygghetsvandringar med boende"][2]
+    assert any("2.2 finns inte längre" in w for w in result.warnings)
+
+
+def test_a_rewritten_row_in_place_keeps_its_ref_and_follow_ups(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    """Neither text found again, but the row stands where the measure stood: an edit."""
+    v1 = [
+        ["Mörker vid torget", "Belysning", "Under 2025", "TK"],
+        ["Klotter", "Sanering", "Linjearbete", "SDF"],
+        ["Oro i centrum", "Trygghetsvandring", "2 ggr/år", "SDF"],
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", [(1, "Platser", v1)]))
+    _follow_up(make_ctx, "1.2", "Saneringen fungerar.")
+    v2 = [
+        ["Nattvandring", "Fler vuxna ute", "Fredagar", "Föreningar"],  # inserted at the top
+        v1[0],
+        ["Klotter och skadegörelse", "Sanering inom 24 timmar", "Linjearbete", "SDF"],
+        v1[2],
+    ]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", [(1, "Platser", v2)]))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 2)
+    after = _by_text(session_factory)
+    assert after["Sanering inom 24 timmar"] == ("1.2", "Platser", ["Saneringen fungerar."])
+    assert after["Fler vuxna ute"][2] == []
+
+
 def test_reordered_rows_keep_their_refs(
     session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
 ) -> None:
