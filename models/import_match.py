@@ -1,9 +1,12 @@
 """Which stored area and measure a re-imported file's area and row are, and new refs.
 
 Identity on re-import: an area is its name first, so a renumbered file moves no measure to
-another area, then its number (an area renamed in place); a measure is its text first,
-within its area and then across areas (a row moved to another area), then its place in the
-sheet. A ref never changes once given: follow-ups, history and chat messages name it. New
+another area, then the measures it holds (an area renamed), then its number where that
+contradicts nothing (an empty area named); a measure is its texts, within its area and then
+across areas (a row moved to another area), then its measure text or cause alone, then its
+place between the measures found again. Where a row could be either of two measures, it is
+a new one: a measure reported missing keeps its follow-ups, one taken for another hands them
+over. A ref never changes once given: follow-ups, history and chat messages name it. New
 measures take the plan's own number as their ref where it is free ("1.3" in a "Nr" column).
 """
 
@@ -67,10 +70,15 @@ def resolve_areas(
     session: Session,
     plan: Plan,
     parsed: list[ParsedArea],
-    refs_by_area: dict[int, list[str]],
+    measures_by_area: dict[int, list[Measure]],
     warnings: list[str],
 ) -> list[PriorityArea]:
-    """The stored area for each parsed one (created where new), numbered as in the file."""
+    """The stored area for each parsed one (created where new), numbered as in the file.
+
+    An area is found by its name; else, renamed, by the measures it holds (the area whose
+    measures most of its rows name); else by its number, if the area was empty before or
+    is now. An area under the old number whose measures are none of the file's rows is
+    another area: it gets a number of its own and keeps its measures and follow-ups."""
     stored = list(session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id)))
     chosen: list[PriorityArea | None] = [None] * len(parsed)
     claimed: set[int | None] = set()
@@ -78,7 +86,27 @@ def resolve_areas(
     for area in sorted(stored, key=lambda a: a.number):
         by_name.setdefault(identity(area.name), area)
     by_number = {a.number: a for a in stored}
-    for pick in (lambda p: by_name.get(identity(p.name)), lambda p: by_number.get(p.number)):
+    texts = {
+        area.id: {
+            t for m in measures_by_area.get(area.id or 0, []) if (t := identity(m.description))
+        }
+        for area in stored
+    }
+
+    def by_measures(p: ParsedArea) -> PriorityArea | None:
+        scores = [
+            (shared, area.number == p.number, -area.number, area)
+            for area in stored
+            if area.id not in claimed
+            and (shared := sum(1 for r in p.rows if identity(r.measure) in texts[area.id]))
+        ]
+        return max(scores, key=lambda s: s[:3])[3] if scores else None
+
+    def by_place(p: ParsedArea) -> PriorityArea | None:
+        area = by_number.get(p.number)
+        return area if area is not None and not (p.rows and texts[area.id]) else None
+
+    for pick in (lambda p: by_name.get(identity(p.name)), by_measures, by_place):
         for i, parsed_area in enumerate(parsed):
             area = pick(parsed_area) if chosen[i] is None else None
             if area is not None and area.id not in claimed:
@@ -101,7 +129,7 @@ def resolve_areas(
     for parsed_area, area in zip(parsed, chosen, strict=True):
         if area is None or area.number == parsed_area.number:
             continue
-        refs = refs_by_area.get(area.id or 0, [])
+        refs = [m.ref for m in measures_by_area.get(area.id or 0, [])]
         if refs:
             warnings.append(
                 f'Området "{parsed_area.name}" har nummer {parsed_area.number} i filen (förut '

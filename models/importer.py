@@ -182,14 +182,14 @@ def apply_plan(
             if _strip_personal_numbers(row):
                 result.warnings.append(PERSONAL_NUMBER_WARNING.format(sheet=row.sheet, row=row.row))
     measures = list(session.exec(select(Measure).where(Measure.plan_id == plan.id)))
-    refs_by_area: dict[int, list[str]] = defaultdict(list)
+    measures_by_area: dict[int, list[Measure]] = defaultdict(list)
     for m in measures:
-        refs_by_area[m.area_id].append(m.ref)
+        measures_by_area[m.area_id].append(m)
     areas = resolve_areas(
         session=session,
         plan=plan,
         parsed=parsed.areas,
-        refs_by_area=refs_by_area,
+        measures_by_area=measures_by_area,
         warnings=result.warnings,
     )
     matches = _match(parsed.areas, areas, measures)
@@ -208,7 +208,7 @@ def apply_plan(
             parsed_area.rows,
             found,
             area_number=area.number,
-            first_import=not refs_by_area.get(area.id or 0),
+            first_import=not measures_by_area.get(area.id or 0),
             taken=taken,
             warnings=result.warnings,
         )

@@ -201,6 +201,76 @@ def test_a_row_moved_to_another_area_is_found_before_a_measure_with_its_cause(
     assert any("2.1 finns inte längre" in w for w in result.warnings)
 
 
+def test_an_area_renamed_and_renumbered_keeps_its_measures(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    v1 = [
+        (1, "Unga", [["Info", "SSP-möten", "8 ggr/år", "Prev"]]),
+        (
+            2,
+            "Platser",
+            [
+                ["Mörker", "Belysning", "Under 2025", "TK"],
+                ["Oro i centrum", "Trygghetsvandring", "2 ggr/år", "SDF"],
+            ],
+        ),
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", v1))
+    _follow_up(make_ctx, "2.2", "En vandring hölls.")
+    # Areas swapped; Platser renamed; its walk reworded (the cause is still the same).
+    v2 = [
+        (
+            1,
+            "Otrygga platser i centrum",
+            [
+                ["Mörker", "Belysning", "Under 2025", "TK"],
+                ["Oro i centrum", "Trygghetsvandringar med boende", "2 ggr/år", "SDF"],
+            ],
+        ),
+        (2, "Unga", v1[0][2]),
+    ]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", v2))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    after = _by_text(session_factory)
+    area = "Otrygga platser i centrum"
+    assert after["Trygghetsvandringar med boende"] == ("2.2", area, ["En vandring hölls."])
+    with session_factory.begin() as s:
+        areas = sorted(s.exec(select(PriorityArea.number, PriorityArea.name)).all())
+    assert areas == [(1, area), (2, "Unga")]
+    assert not any("finns inte längre" in w for w in result.warnings)
+
+
+def test_a_new_area_in_the_place_of_a_removed_one_takes_none_of_its_follow_ups(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    v1 = [
+        (
+            1,
+            "Unga",
+            [["Info", "SSP-möten", "8 ggr/år", "Prev"], ["Skolk", "Skolbesök", "Linje", "Polis"]],
+        ),
+        (2, "Platser", [["Mörker", "Belysning", "Under 2025", "TK"]]),
+    ]
+    _import(session_factory, _plan(tmp_path / "a.xlsx", v1))
+    _follow_up(make_ctx, "1.1", "Åtta möten hölls.")
+    # Area 1 replaced by another area with other measures.
+    v2 = [
+        (
+            1,
+            "Våld i nära relation",
+            [["Okunskap", "Utbildning", "Hösten", "Soc"], ["Isolering", "Stödgrupp", "Vår", "Soc"]],
+        ),
+        v1[1],
+    ]
+    result = _import(session_factory, _plan(tmp_path / "b.xlsx", v2))
+    assert result.created == 2
+    after = _by_text(session_factory)
+    assert after["SSP-möten"] == ("1.1", "Unga", ["Åtta möten hölls."])
+    assert after["Utbildning"][1:] == ("Våld i nära relation", [])
+    assert any('Området "Unga" finns inte längre' in w for w in result.warnings)
+    assert any("1.1 finns inte längre" in w for w in result.warnings)
+
+
 def test_an_empty_area_filled_in_and_renamed_in_place(
     session_factory: SessionFactory, tmp_path: Path
 ) -> None:
