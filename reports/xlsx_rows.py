@@ -50,6 +50,11 @@ def join_sv(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " och " + words[-1]
 
 
+def _shorten(text: str, limit: int = 40) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
 def _heading_like(text: str) -> bool:
     return (
         "\n" not in text
@@ -96,6 +101,9 @@ class SheetReader:
         self.warnings: list[str] = []
         self.problem_heading: str | None = None
         self.measure_rows_seen = False
+        # Guidance stands right below a header (or an area's heading): there it is left out
+        # silently; below measures a row worded like it may be a measure, and is reported.
+        self.below_header = True
         # Whether plain lone cells head the sheet's sections: decided by the look of the
         # first heading when it stands above every measure (None: no such heading yet).
         self.sections: bool | None = None
@@ -134,6 +142,7 @@ class SheetReader:
     def _start_area(self, text: str, *, heading_row: int | None) -> None:
         number, name = split_numbered(text)
         self.problem_heading = None
+        self.below_header = True
         current = self.block
         if current.name is None and not current.rows and current.heading_row is None:
             # The sheet's first block gets its name (2024 template: from the guidance row);
@@ -258,6 +267,7 @@ class SheetReader:
             if repeated is not False:
                 if isinstance(repeated, str):
                     self._start_area(repeated, heading_row=None)
+                self.below_header = True
                 continue
             if r in self.facts.hidden_rows:
                 own, where = self._own(r)
@@ -362,12 +372,21 @@ class SheetReader:
         if self._is_guidance(r, own, where):
             # Template guidance row. In the 2024 template its first cell is the area name.
             area_cell = own.get("area")
+            worded = [v for v in own.values() if is_instruction_text(v)]
             if area_cell and not is_instruction_text(area_cell):
                 self._start_area(area_cell, heading_row=None)
-            elif self.block.rows and not any(is_instruction_text(v) for v in own.values()):
+            elif not worded:
                 self._warn(
                     r,
-                    "raden är kursiv och tolkades som instruktionstext, så den importerades inte.",
+                    "raden är kursiv och tolkades som instruktionstext, så den importerades inte."
+                    " Är raden en åtgärd: ta bort kursiveringen i Excel och läs in filen igen.",
+                )
+            elif not self.below_header:
+                self._warn(
+                    r,
+                    f'raden liknar mallens instruktionstext ("{_shorten(worded[0])}") och lästes'
+                    " inte in. Är raden en åtgärd: skriv om början av texten och läs in filen"
+                    " igen.",
                 )
             return
         area = own.pop("area", None)
@@ -385,6 +404,7 @@ class SheetReader:
         if missing:
             self._warn(r, f"raden saknar {join_sv(missing)} och importerades så långt den räcker.")
         self.measure_rows_seen = True
+        self.below_header = False
         self.block.rows.append(
             ParsedRow(
                 sheet=self.title,
