@@ -37,6 +37,37 @@ FIELDS = tuple(LABELS)
 _REF_LIKE = re.compile(r"^[A-Za-zÅÄÖåäö]{0,3}\s?\d{1,3}(?:[.:,]\d{1,3}){0,3}[.)]?$")
 # The label of a total row ("Summa", "Totalt", "Antal åtgärder: 4", "S:a"); folded text.
 _TOTAL = re.compile(r"^(?:summa|s a|totalt?|antal|sammanlagt|sammantaget)\b")
+# All a total's label says besides that: what it counts and where ("Totalt antal åtgärder
+# i området: 4"). Any other word makes the cell a text ("Antal rån ökar", "Totalt 4
+# trygghetsvandringar"): a measure's cell, not a count.
+_TOTAL_WORDS = frozenset(
+    [
+        "summa",
+        "s",
+        "a",
+        "st",
+        "total",
+        "totalt",
+        "antal",
+        "sammanlagt",
+        "sammantaget",
+        "atgard",
+        "atgarder",
+        "aktivitet",
+        "aktiviteter",
+        "insats",
+        "insatser",
+        "rad",
+        "rader",
+        "for",
+        "i",
+        "av",
+        "hela",
+        "omradet",
+        "omraden",
+        "planen",
+    ]
+)
 # A plain lone cell is a heading only if it reads like one: a short line, not a sentence.
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 10
@@ -173,6 +204,8 @@ class SheetReader:
         """ "Summa | | 4" or "Antal åtgärder: 4": a count at the bottom, no measure."""
         label = fold(filled[0][1])
         if len(filled[0][1]) > 40 or not _TOTAL.match(label):
+            return False
+        if any(word not in _TOTAL_WORDS and not word.isdigit() for word in label.split()):
             return False
         rest = filled[1:]
         if not rest:

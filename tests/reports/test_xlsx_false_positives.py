@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reports.xlsx_reader import ParsedPlan, read_plan
 from tests.reports.make_workbooks import HEADERS_2025, INSTRUCTIONS_2025, Sheet, write_workbook
 
@@ -96,3 +98,22 @@ def test_guidance_again_below_a_repeated_header_is_left_out_silently(tmp_path: P
     plan = _read(tmp_path, rows, italic_rows={2, 5})
     assert _measures(plan) == [(3, "SSP-möten"), (6, "Skolbesök")]
     assert plan.warnings == []
+
+
+# --------------------------------------------------------------------------- totals
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["Antal rån i centrum ökar", None, "2025", None],  # a cause, and När
+        [None, "Totalt 4 trygghetsvandringar", None, None],  # a measure, nothing else yet
+        ["Summa brott per år ökar", None, None, None],
+    ],
+)
+def test_a_partial_row_that_begins_like_a_total_is_read(tmp_path: Path, row: list[Any]) -> None:
+    rows = [HEADER, ["Info", "SSP-möten", "8 ggr/år", "Prev"], row]
+    plan = _read(tmp_path, rows)
+    assert len(_measures(plan)) == 2
+    (warning,) = plan.warnings
+    assert warning.startswith('Flik "1. Unga", rad 3: raden saknar ')
