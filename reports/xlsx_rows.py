@@ -213,10 +213,12 @@ class SheetReader:
         return all(re.fullmatch(r"[\d\s.,%:]+", text) for _, text in rest)
 
     def _heads_column(self, c: int, text: str) -> bool:
-        """The text is this column's header, or another word for the same field."""
+        """The text is this column's header, or another word for the same field (the word
+        alone: "Insatser i skolan" under Åtgärd and "Ansvarig rektor" under Vem are a
+        measure)."""
         if self.header.labels.get(c) == fold(text):
             return True
-        match = match_header(text) if len(text) <= 60 else None
+        match = match_header(text, exact=True) if len(text) <= 60 else None
         if match is None:
             return False
         key = match[0]

@@ -117,3 +117,20 @@ def test_a_partial_row_that_begins_like_a_total_is_read(tmp_path: Path, row: lis
     assert len(_measures(plan)) == 2
     (warning,) = plan.warnings
     assert warning.startswith('Flik "1. Unga", rad 3: raden saknar ')
+
+
+# --------------------------------------------------------------------------- repeated headers
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [None, "Insatser i skolan", None, "Ansvarig rektor"],
+        ["Orsaker till skolk", "Åtgärder mot skolk", None, None],
+        [None, "Insats: nattvandring", "Tid: fredagar", "Ansvar: föreningen"],
+    ],
+)
+def test_a_measure_worded_like_header_cells_is_read(tmp_path: Path, row: list[Any]) -> None:
+    rows = [HEADER, ["Info", "SSP-möten", "8 ggr/år", "Prev"], row]
+    plan = _read(tmp_path, rows)
+    assert [m for _, m in _measures(plan)] == ["SSP-möten", row[1]]
