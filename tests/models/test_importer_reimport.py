@@ -353,3 +353,46 @@ def test_an_edited_tertial_text_is_added_to_its_period_and_chat_stays_latest(
     ]
     assert latest[measure.id].text == "Lamporna sitter uppe."  # type: ignore[index]
     assert t1[measure.id].text == "Beställd i mars."  # type: ignore[index]
+
+
+def test_a_file_with_one_follow_up_column_imported_again_later_adds_nothing(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    rows = [
+        ["Orsak", "Åtgärd", "När", "Vem", "Uppföljning"],
+        ["Mörker", "Belysning", "Under 2025", "TK", "Beställd."],
+    ]
+    path = write_workbook(tmp_path / "u.xlsx", [Sheet("1. Platser", rows)])
+    _import(session_factory, path)
+    _follow_up(make_ctx, "1.1", "Lamporna är levererade.")
+    for today in (date(2025, 4, 28), date(2025, 9, 2), date(2026, 1, 15)):
+        again = _import(session_factory, path, today=today)
+        assert (again.created, again.updated, again.follow_ups) == (0, 0, 0)
+    assert _by_text(session_factory)["Belysning"][2] == ["Beställd.", "Lamporna är levererade."]
+
+
+# --------------------------------------------------------------------------- hidden rows
+
+
+def test_a_measure_hidden_by_the_users_filter_is_still_in_the_plan(
+    session_factory: SessionFactory, tmp_path: Path, make_ctx: Any
+) -> None:
+    rows = [
+        ["Prioriterat område", *HEADER],
+        ["Unga i riskzon", "Info", "SSP-möten", "8 ggr/år", "Prev"],
+        ["Otrygga platser", "Gatumiljön", "Trygghetsvandring", "2 ggr/år", "SDF"],
+        ["Unga i riskzon", "Skolmiljö", "Skolbesök", "Linjearbete", "Polis"],
+    ]
+    _import(session_factory, write_workbook(tmp_path / "a.xlsx", [Sheet("Plan", rows)]))
+    _follow_up(make_ctx, "2.1", "En vandring hölls.")
+    before = _by_text(session_factory)
+
+    def filtered(ws: Any) -> None:  # what Excel saves with a filter on "Unga i riskzon"
+        ws.auto_filter.ref = "A1:E4"
+        ws.auto_filter.add_filter_column(0, ["Unga i riskzon"])
+        ws.row_dimensions[3].hidden = True
+
+    path = write_workbook(tmp_path / "b.xlsx", [Sheet("Plan", rows, setup=filtered)])
+    result = _import(session_factory, path)
+    assert (result.created, result.updated, result.unchanged, result.warnings) == (0, 0, 3, [])
+    assert _by_text(session_factory) == before
