@@ -110,9 +110,13 @@ def follow_up_time(period: str, today: date) -> datetime:
 
 def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str | None, str, str]]:
     """(period, verdict, text) of the row's follow-ups: one per tertial where the plan has a
-    column per tertial (period from the column), else the one text (period None: now)."""
-    if row.follow_ups and all(f.tertial is not None for f in row.follow_ups):
-        return [(period_label(year, f.tertial), f.verdict, f.text) for f in row.follow_ups]  # type: ignore[arg-type]
+    column per tertial (period from the column), and a text of no tertial (period None:
+    the period it is read in)."""
+    if row.follow_ups:
+        return [
+            (period_label(year, f.tertial) if f.tertial else None, f.verdict, f.text)
+            for f in row.follow_ups
+        ]
     if row.follow_up:
         return [(None, row.verdict, row.follow_up)]
     return []

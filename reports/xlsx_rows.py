@@ -382,10 +382,11 @@ class SheetReader:
         cells = texts or statuses
         if not cells:
             return [], None, verdict
-        if not all(c in tertials for c, _ in cells):
+        dated = [(c, text) for c, text in cells if c in tertials]
+        if not dated:
             return [ParsedFollowUp(None, latest_text or "", verdict)], latest_text, verdict
         by_tertial: dict[int, str] = {}
-        for c, text in cells:  # left to right: the rightmost text of a tertial wins
+        for c, text in dated:  # left to right: the rightmost text of a tertial wins
             by_tertial[tertials[c]] = text
         status_of = {tertials[c]: text for c, text in statuses if c in tertials}
         undated = [text for c, text in statuses if c not in tertials]
@@ -397,6 +398,11 @@ class SheetReader:
             if own_verdict == "ej_bedomd":
                 own_verdict = derive_verdict(by_tertial[tertial])
             entries.append(ParsedFollowUp(tertial, by_tertial[tertial], own_verdict))
+        # A column of no tertial right of the tertials' ("Kommentar" under "Uppföljning",
+        # "Resultat") is the latest word; one left of them is an old one ("Uppföljning 2024").
+        c, text = cells[-1]
+        if c not in tertials and c > max(dated)[0]:
+            entries.append(ParsedFollowUp(None, text, verdict))
         return entries, latest_text, entries[-1].verdict
 
     def _read_row(self, r: int) -> None:

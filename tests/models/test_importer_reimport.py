@@ -396,3 +396,22 @@ def test_a_measure_hidden_by_the_users_filter_is_still_in_the_plan(
     result = _import(session_factory, path)
     assert (result.created, result.updated, result.unchanged, result.warnings) == (0, 0, 3, [])
     assert _by_text(session_factory) == before
+
+
+def test_each_tertials_text_is_kept_beside_a_comment_column(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    rows = [
+        [None, None, None, None, "Uppföljning", None, None, None],
+        [*HEADER, "T1", "T2", "T3", "Kommentar"],
+        ["Mörker", "Belysning", "Under 2025", "TK", "Beställd.", "Uppsatt.", None, "Ellevio."],
+    ]
+    sheet = Sheet("1. P", rows, merges=["E1:H1"])
+    path = write_workbook(tmp_path / "k.xlsx", [sheet])
+    result = _import(session_factory, path, today=date(2025, 9, 15))
+    assert result.follow_ups == 3
+    with session_factory.begin() as s:
+        got = s.exec(select(FollowUp.period, FollowUp.text).order_by(FollowUp.id)).all()
+    assert got == [("2025-T1", "Beställd."), ("2025-T2", "Uppsatt."), ("2025-T3", "Ellevio.")]
+    again = _import(session_factory, path, today=date(2025, 10, 1))
+    assert again.follow_ups == 0
