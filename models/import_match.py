@@ -1,15 +1,19 @@
 """Which stored area and measure a re-imported file's area and row are, and new refs.
 
 Identity on re-import: an area is its name first, so a renumbered file moves no measure to
-another area, then its number (an area renamed in place); a measure is its text first,
-within its area and then across areas (a row moved to another area), then its place in the
-sheet. A ref never changes once given: follow-ups, history and chat messages name it. New
+another area, then the measures it holds (an area renamed), then its number where that
+contradicts nothing (an empty area named); a measure is its texts, within its area and then
+across areas (a row moved to another area), then its measure text or cause alone, then its
+place between the measures found again. Where a row could be either of two measures, it is
+a new one: a measure reported missing keeps its follow-ups, one taken for another hands them
+over. A ref never changes once given: follow-ups, history and chat messages name it. New
 measures take the plan's own number as their ref where it is free ("1.3" in a "Nr" column).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from sqlmodel import Session, select
@@ -66,10 +70,15 @@ def resolve_areas(
     session: Session,
     plan: Plan,
     parsed: list[ParsedArea],
-    refs_by_area: dict[int, list[str]],
+    measures_by_area: dict[int, list[Measure]],
     warnings: list[str],
 ) -> list[PriorityArea]:
-    """The stored area for each parsed one (created where new), numbered as in the file."""
+    """The stored area for each parsed one (created where new), numbered as in the file.
+
+    An area is found by its name; else, renamed, by the measures it holds (the area whose
+    measures most of its rows name); else by its number, if the area was empty before or
+    is now. An area under the old number whose measures are none of the file's rows is
+    another area: it gets a number of its own and keeps its measures and follow-ups."""
     stored = list(session.exec(select(PriorityArea).where(PriorityArea.plan_id == plan.id)))
     chosen: list[PriorityArea | None] = [None] * len(parsed)
     claimed: set[int | None] = set()
@@ -77,7 +86,27 @@ def resolve_areas(
     for area in sorted(stored, key=lambda a: a.number):
         by_name.setdefault(identity(area.name), area)
     by_number = {a.number: a for a in stored}
-    for pick in (lambda p: by_name.get(identity(p.name)), lambda p: by_number.get(p.number)):
+    texts = {
+        area.id: {
+            t for m in measures_by_area.get(area.id or 0, []) if (t := identity(m.description))
+        }
+        for area in stored
+    }
+
+    def by_measures(p: ParsedArea) -> PriorityArea | None:
+        scores = [
+            (shared, area.number == p.number, -area.number, area)
+            for area in stored
+            if area.id not in claimed
+            and (shared := sum(1 for r in p.rows if identity(r.measure) in texts[area.id]))
+        ]
+        return max(scores, key=lambda s: s[:3])[3] if scores else None
+
+    def by_place(p: ParsedArea) -> PriorityArea | None:
+        area = by_number.get(p.number)
+        return area if area is not None and not (p.rows and texts[area.id]) else None
+
+    for pick in (lambda p: by_name.get(identity(p.name)), by_measures, by_place):
         for i, parsed_area in enumerate(parsed):
             area = pick(parsed_area) if chosen[i] is None else None
             if area is not None and area.id not in claimed:
@@ -100,7 +129,7 @@ def resolve_areas(
     for parsed_area, area in zip(parsed, chosen, strict=True):
         if area is None or area.number == parsed_area.number:
             continue
-        refs = refs_by_area.get(area.id or 0, [])
+        refs = [m.ref for m in measures_by_area.get(area.id or 0, [])]
         if refs:
             warnings.append(
                 f'Området "{parsed_area.name}" har nummer {parsed_area.number} i filen (förut '
@@ -132,13 +161,23 @@ _KEYS: list[_Key] = [
     lambda measure, cause: identity(measure),
     lambda measure, cause: identity(cause),
 ]
+# The same measure and cause text: the row is the measure, duplicates paired in order.
+EXACT = _KEYS[:1]
+# The same measure text, or the same cause: only where one row and one measure share it.
+LOOSE = _KEYS[1:]
 
 
-def match_by_text(rows: list[ParsedRow], free: list[Measure]) -> list[Measure | None]:
-    """Rows paired with measures of the same measure and cause text, then the same measure
-    text, then the same cause. Matched measures are removed from `free`."""
-    found: list[Measure | None] = [None] * len(rows)
-    for key in _KEYS:
+def match_by_text(
+    rows: list[ParsedRow], found: list[Measure | None], free: list[Measure], keys: list[_Key]
+) -> None:
+    """Rows still unmatched, paired with measures of the same texts by each of `keys` in
+    turn. A loose key pairs only where one unmatched row and one measure share it: a cause
+    is often written for several measures (a cell merged down, a cause category), and a new
+    row with that cause is no more the measure than an edited row beside it. Matched
+    measures are removed from `free`."""
+    for key in keys:
+        exact = key in EXACT
+        counts = Counter(key(r.measure, r.cause) for i, r in enumerate(rows) if found[i] is None)
         for i, row in enumerate(rows):
             if found[i] is not None:
                 continue
@@ -146,10 +185,9 @@ def match_by_text(rows: list[ParsedRow], free: list[Measure]) -> list[Measure | 
             if not k.strip("|"):
                 continue  # a row without text is matched by place only
             candidates = [m for m in free if key(m.description, m.cause) == k]
-            if len(candidates) == 1 or (candidates and key is _KEYS[0]):
+            if (exact and candidates) or (len(candidates) == 1 and counts[k] == 1):
                 found[i] = candidates[0]
                 free.remove(candidates[0])
-    return found
 
 
 def match_moved(rows: list[ParsedRow], found: list[Measure | None], free: list[Measure]) -> None:
@@ -164,13 +202,45 @@ def match_moved(rows: list[ParsedRow], found: list[Measure | None], free: list[M
             free.remove(candidates[0])
 
 
-def match_by_place(found: list[Measure | None], free: list[Measure]) -> None:
-    """Rows still unmatched, paired with the area's unmatched measure at the same place."""
-    by_place = {m.position: m for m in free}
-    for i in range(len(found)):
-        if found[i] is None and (m := by_place.get(i + 1)) is not None and m in free:
-            found[i] = m
-            free.remove(m)
+_Gap = tuple[int | None, int | None]  # the ids of the measures found again on either side
+
+
+def _gaps(items: list[tuple[int | None, bool]]) -> dict[_Gap, list[int]]:
+    """Indexes of the candidates in `items` ((anchor id, is candidate) in order) by the
+    anchors around them; items that are neither are passed over."""
+    gaps: dict[_Gap, list[int]] = {}
+    pending: list[int] = []
+    previous: int | None = None
+    for index, (anchor, candidate) in enumerate(items):
+        if anchor is not None:
+            if pending:
+                gaps[(previous, anchor)] = pending
+            pending, previous = [], anchor
+        elif candidate:
+            pending.append(index)
+    if pending:
+        gaps[(previous, None)] = pending
+    return gaps
+
+
+def match_by_place(found: list[Measure | None], stored: list[Measure]) -> None:
+    """Rows still unmatched, paired with the area's unmatched measures that stood in their
+    place: between the same two measures found again (or an end of the sheet), one for one
+    in order where as many rows as measures stand there. Where the numbers differ a row was
+    inserted or deleted there too, and the rows are new measures: the old ones are reported
+    as no longer in the file, and keep their follow-ups. `stored`: the area's measures in
+    their order of the last import."""
+    claimed = {m.id for m in found if m is not None}
+    anchors = {m.id for m in stored} & claimed
+    by_rows = _gaps(
+        [(m.id if m is not None and m.id in anchors else None, m is None) for m in found]
+    )
+    by_stored = _gaps([(m.id if m.id in anchors else None, m.id not in claimed) for m in stored])
+    for gap, rows in by_rows.items():
+        measures = by_stored.get(gap, [])
+        if len(measures) == len(rows):
+            for i, j in zip(rows, measures, strict=True):
+                found[i] = stored[j]
 
 
 def new_refs(

@@ -15,6 +15,8 @@ from sqlmodel import Session, select
 
 from models import audit
 from models.import_match import (
+    EXACT,
+    LOOSE,
     match_by_place,
     match_by_text,
     match_moved,
@@ -108,9 +110,13 @@ def follow_up_time(period: str, today: date) -> datetime:
 
 def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str | None, str, str]]:
     """(period, verdict, text) of the row's follow-ups: one per tertial where the plan has a
-    column per tertial (period from the column), else the one text (period None: now)."""
-    if row.follow_ups and all(f.tertial is not None for f in row.follow_ups):
-        return [(period_label(year, f.tertial), f.verdict, f.text) for f in row.follow_ups]  # type: ignore[arg-type]
+    column per tertial (period from the column), and a text of no tertial (period None:
+    the period it is read in)."""
+    if row.follow_ups:
+        return [
+            (period_label(year, f.tertial) if f.tertial else None, f.verdict, f.text)
+            for f in row.follow_ups
+        ]
     if row.follow_up:
         return [(None, row.verdict, row.follow_up)]
     return []
@@ -137,20 +143,30 @@ def _get_or_create_plan(session: Session, district: str, year: int, actor: Actor
 def _match(
     parsed: list[ParsedArea], areas: list[PriorityArea], measures: list[Measure]
 ) -> list[list[Measure | None]]:
-    """Stored measure (or None) for every row: by text in its area, by text in another area
-    (a row moved), then by place in its area."""
+    """Stored measure (or None) for every row: by its texts in its area, by its texts in
+    another area (a row moved), by its measure text or cause alone in its area, then by
+    place in its area. An exact match anywhere goes before a loose one in the row's area."""
     by_area: dict[int, list[Measure]] = defaultdict(list)
-    for m in sorted(measures, key=lambda m: m.position):
+    for m in sorted(measures, key=lambda m: (m.position, m.id or 0)):
         by_area[m.area_id].append(m)
     free = {area.id: list(by_area.get(area.id or 0, [])) for area in areas}
-    found = [match_by_text(p.rows, free[area.id]) for p, area in zip(parsed, areas, strict=True)]
+    found: list[list[Measure | None]] = [[None] * len(p.rows) for p in parsed]
+    for p, area, rows in zip(parsed, areas, found, strict=True):
+        match_by_text(p.rows, rows, free[area.id], EXACT)
     claimed = {m.id for rows in found for m in rows if m is not None}
     leftover = [m for m in measures if m.id not in claimed]
     for p, rows in zip(parsed, found, strict=True):
         match_moved(p.rows, rows, leftover)
     claimed = {m.id for rows in found for m in rows if m is not None}
+    for p, area, rows in zip(parsed, areas, found, strict=True):
+        free[area.id] = [m for m in free[area.id] if m.id not in claimed]
+        match_by_text(p.rows, rows, free[area.id], LOOSE)
+    claimed = {m.id for rows in found for m in rows if m is not None}
     for area, rows in zip(areas, found, strict=True):
-        match_by_place(rows, [m for m in free[area.id] if m.id not in claimed])
+        # Measures that moved to another area's rows are no neighbours here.
+        here = {m.id for m in rows if m is not None}
+        stored = [m for m in by_area.get(area.id or 0, []) if m.id in here or m.id not in claimed]
+        match_by_place(rows, stored)
     return found
 
 
@@ -170,14 +186,14 @@ def apply_plan(
             if _strip_personal_numbers(row):
                 result.warnings.append(PERSONAL_NUMBER_WARNING.format(sheet=row.sheet, row=row.row))
     measures = list(session.exec(select(Measure).where(Measure.plan_id == plan.id)))
-    refs_by_area: dict[int, list[str]] = defaultdict(list)
+    measures_by_area: dict[int, list[Measure]] = defaultdict(list)
     for m in measures:
-        refs_by_area[m.area_id].append(m.ref)
+        measures_by_area[m.area_id].append(m)
     areas = resolve_areas(
         session=session,
         plan=plan,
         parsed=parsed.areas,
-        refs_by_area=refs_by_area,
+        measures_by_area=measures_by_area,
         warnings=result.warnings,
     )
     matches = _match(parsed.areas, areas, measures)
@@ -196,7 +212,7 @@ def apply_plan(
             parsed_area.rows,
             found,
             area_number=area.number,
-            first_import=not refs_by_area.get(area.id or 0),
+            first_import=not measures_by_area.get(area.id or 0),
             taken=taken,
             warnings=result.warnings,
         )

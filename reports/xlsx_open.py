@@ -77,7 +77,14 @@ def _looks_like_text(data: bytes) -> bool:
     return False
 
 
-def _from_zip(name: str, members: set[str], mimetype: bytes) -> ImportFailed | None:
+# Excel's "Strict Open XML Spreadsheet" (a Save As choice, also .xlsx): openpyxl opens it
+# but finds no sheets in it.
+_STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _from_zip(
+    name: str, members: set[str], mimetype: bytes, workbook: bytes = b""
+) -> ImportFailed | None:
     """None when the zip is an Excel workbook; otherwise what it is instead."""
     if b"opendocument" in mimetype:
         return ImportFailed(
@@ -87,6 +94,11 @@ def _from_zip(name: str, members: set[str], mimetype: bytes) -> ImportFailed | N
     if "xl/workbook.bin" in members:
         return ImportFailed(
             f"Filen {name} är en binär Excel-arbetsbok (.xlsb). "
+            "Spara den som Excel-arbetsbok (.xlsx) och försök igen."
+        )
+    if _STRICT_NAMESPACE in workbook:
+        return ImportFailed(
+            f"Filen {name} är sparad som Strict Open XML-kalkylblad, som inte kan läsas. "
             "Spara den som Excel-arbetsbok (.xlsx) och försök igen."
         )
     if "xl/workbook.xml" in members or any(n.endswith("workbook.xml") for n in members):
@@ -126,9 +138,10 @@ def load_workbook(path: Path) -> Any:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100] if "mimetype" in members else b""
+            workbook = zf.read("xl/workbook.xml")[:2000] if "xl/workbook.xml" in members else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, KeyError):
         raise _damaged(name) from None
-    refusal = _from_zip(name, members, mimetype)
+    refusal = _from_zip(name, members, mimetype, workbook)
     if refusal is not None:
         raise refusal
     try:

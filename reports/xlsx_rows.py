@@ -37,6 +37,37 @@ FIELDS = tuple(LABELS)
 _REF_LIKE = re.compile(r"^[A-Za-zÅÄÖåäö]{0,3}\s?\d{1,3}(?:[.:,]\d{1,3}){0,3}[.)]?$")
 # The label of a total row ("Summa", "Totalt", "Antal åtgärder: 4", "S:a"); folded text.
 _TOTAL = re.compile(r"^(?:summa|s a|totalt?|antal|sammanlagt|sammantaget)\b")
+# All a total's label says besides that: what it counts and where ("Totalt antal åtgärder
+# i området: 4"). Any other word makes the cell a text ("Antal rån ökar", "Totalt 4
+# trygghetsvandringar"): a measure's cell, not a count.
+_TOTAL_WORDS = frozenset(
+    [
+        "summa",
+        "s",
+        "a",
+        "st",
+        "total",
+        "totalt",
+        "antal",
+        "sammanlagt",
+        "sammantaget",
+        "atgard",
+        "atgarder",
+        "aktivitet",
+        "aktiviteter",
+        "insats",
+        "insatser",
+        "rad",
+        "rader",
+        "for",
+        "i",
+        "av",
+        "hela",
+        "omradet",
+        "omraden",
+        "planen",
+    ]
+)
 # A plain lone cell is a heading only if it reads like one: a short line, not a sentence.
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 10
@@ -48,6 +79,11 @@ def join_sv(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " och " + words[-1]
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def _heading_like(text: str) -> bool:
@@ -96,6 +132,9 @@ class SheetReader:
         self.warnings: list[str] = []
         self.problem_heading: str | None = None
         self.measure_rows_seen = False
+        # Guidance stands right below a header (or an area's heading): there it is left out
+        # silently; below measures a row worded like it may be a measure, and is reported.
+        self.below_header = True
         # Whether plain lone cells head the sheet's sections: decided by the look of the
         # first heading when it stands above every measure (None: no such heading yet).
         self.sections: bool | None = None
@@ -134,6 +173,7 @@ class SheetReader:
     def _start_area(self, text: str, *, heading_row: int | None) -> None:
         number, name = split_numbered(text)
         self.problem_heading = None
+        self.below_header = True
         current = self.block
         if current.name is None and not current.rows and current.heading_row is None:
             # The sheet's first block gets its name (2024 template: from the guidance row);
@@ -165,16 +205,20 @@ class SheetReader:
         label = fold(filled[0][1])
         if len(filled[0][1]) > 40 or not _TOTAL.match(label):
             return False
+        if any(word not in _TOTAL_WORDS and not word.isdigit() for word in label.split()):
+            return False
         rest = filled[1:]
         if not rest:
             return any(ch.isdigit() for ch in label) or label in ("summa", "totalt", "total")
         return all(re.fullmatch(r"[\d\s.,%:]+", text) for _, text in rest)
 
     def _heads_column(self, c: int, text: str) -> bool:
-        """The text is this column's header, or another word for the same field."""
+        """The text is this column's header, or another word for the same field (the word
+        alone: "Insatser i skolan" under Åtgärd and "Ansvarig rektor" under Vem are a
+        measure)."""
         if self.header.labels.get(c) == fold(text):
             return True
-        match = match_header(text) if len(text) <= 60 else None
+        match = match_header(text, exact=True) if len(text) <= 60 else None
         if match is None:
             return False
         key = match[0]
@@ -258,6 +302,7 @@ class SheetReader:
             if repeated is not False:
                 if isinstance(repeated, str):
                     self._start_area(repeated, heading_row=None)
+                self.below_header = True
                 continue
             if r in self.facts.hidden_rows:
                 own, where = self._own(r)
@@ -337,10 +382,11 @@ class SheetReader:
         cells = texts or statuses
         if not cells:
             return [], None, verdict
-        if not all(c in tertials for c, _ in cells):
+        dated = [(c, text) for c, text in cells if c in tertials]
+        if not dated:
             return [ParsedFollowUp(None, latest_text or "", verdict)], latest_text, verdict
         by_tertial: dict[int, str] = {}
-        for c, text in cells:  # left to right: the rightmost text of a tertial wins
+        for c, text in dated:  # left to right: the rightmost text of a tertial wins
             by_tertial[tertials[c]] = text
         status_of = {tertials[c]: text for c, text in statuses if c in tertials}
         undated = [text for c, text in statuses if c not in tertials]
@@ -352,6 +398,11 @@ class SheetReader:
             if own_verdict == "ej_bedomd":
                 own_verdict = derive_verdict(by_tertial[tertial])
             entries.append(ParsedFollowUp(tertial, by_tertial[tertial], own_verdict))
+        # A column of no tertial right of the tertials' ("Kommentar" under "Uppföljning",
+        # "Resultat") is the latest word; one left of them is an old one ("Uppföljning 2024").
+        c, text = cells[-1]
+        if c not in tertials and c > max(dated)[0]:
+            entries.append(ParsedFollowUp(None, text, verdict))
         return entries, latest_text, entries[-1].verdict
 
     def _read_row(self, r: int) -> None:
@@ -362,12 +413,21 @@ class SheetReader:
         if self._is_guidance(r, own, where):
             # Template guidance row. In the 2024 template its first cell is the area name.
             area_cell = own.get("area")
+            worded = [v for v in own.values() if is_instruction_text(v)]
             if area_cell and not is_instruction_text(area_cell):
                 self._start_area(area_cell, heading_row=None)
-            elif self.block.rows and not any(is_instruction_text(v) for v in own.values()):
+            elif not worded:
                 self._warn(
                     r,
-                    "raden är kursiv och tolkades som instruktionstext, så den importerades inte.",
+                    "raden är kursiv och tolkades som instruktionstext, så den importerades inte."
+                    " Är raden en åtgärd: ta bort kursiveringen i Excel och läs in filen igen.",
+                )
+            elif not self.below_header:
+                self._warn(
+                    r,
+                    f'raden liknar mallens instruktionstext ("{_shorten(worded[0])}") och lästes'
+                    " inte in. Är raden en åtgärd: skriv om början av texten och läs in filen"
+                    " igen.",
                 )
             return
         area = own.pop("area", None)
@@ -385,6 +445,7 @@ class SheetReader:
         if missing:
             self._warn(r, f"raden saknar {join_sv(missing)} och importerades så långt den räcker.")
         self.measure_rows_seen = True
+        self.below_header = False
         self.block.rows.append(
             ParsedRow(
                 sheet=self.title,

@@ -252,10 +252,12 @@ _PERIOD_LABEL = re.compile(
 )
 
 
-def match_header(text: str) -> tuple[str, int] | None:
+def match_header(text: str, *, exact: bool = False) -> tuple[str, int] | None:
     """Return (field, rank) for a header cell's text, or None when it is unknown.
 
     "1. Problem", "Orsak (varför?)", "ÅTGÄRD:" and "Åtgärd\\n(vad ska göras?)" all match.
+    `exact`: only the phrase itself, numbered or not ("2. Orsaker", "ÅTGÄRD:"), never one
+    followed by more words, which is how a measure's text may begin ("Insatser i skolan").
     """
     if text.strip() in ("#", "№"):
         return "ref", 0  # folds to nothing
@@ -270,7 +272,7 @@ def match_header(text: str) -> tuple[str, int] | None:
     for key, ranks in _VOCABULARY.items():
         for rank, phrases in enumerate(ranks):
             for phrase in phrases:
-                matches = stripped == phrase or stripped.startswith(phrase + " ")
+                matches = stripped == phrase or (not exact and stripped.startswith(phrase + " "))
                 if matches and (best is None or len(phrase) > best[0]):
                     best = (len(phrase), key, rank)
     if best is None:

@@ -671,6 +671,45 @@ def test_status_per_tertial_goes_with_its_follow_up(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("top", "header", "merges"),
+    [
+        # "Kommentar" under the "Uppföljning" group header is the group's too.
+        (
+            [None, None, None, "Uppföljning", None, None, None],
+            ["Orsak", "Åtgärd", "Vem", "T1", "T2", "T3", "Kommentar"],
+            ["D1:G1"],
+        ),
+        (
+            None,
+            ["Orsak", "Åtgärd", "Vem", "Uppföljning T1", "Uppföljning T2", None, "Resultat"],
+            [],
+        ),
+    ],
+)
+def test_an_undated_follow_up_column_beside_the_tertials_loses_none_of_them(
+    tmp_path: Path, top: list[Any] | None, header: list[Any], merges: list[str]
+) -> None:
+    row = ["Mörker", "Belysning", "TK", "Beställd.", "Uppsatt.", None, "Elen drogs om."]
+    rows = [*([top] if top else []), header, row]
+    sheet = Sheet("1. P", rows, merges=merges)
+    (r,) = _rows(read_plan(write_workbook(tmp_path / "u.xlsx", [sheet])))
+    # The tertials' texts for their tertials; the column right of them as the latest word.
+    assert [(f.tertial, f.text) for f in r.follow_ups] == [
+        (1, "Beställd."),
+        (2, "Uppsatt."),
+        (None, "Elen drogs om."),
+    ]
+    assert r.follow_up == "Elen drogs om."
+
+
+def test_an_undated_follow_up_column_left_of_the_tertials_is_an_old_one(tmp_path: Path) -> None:
+    header = ["Orsak", "Åtgärd", "Vem", "Uppföljning 2024", "Uppföljning T1", "Uppföljning T2"]
+    rows = [header, ["Mörker", "Belysning", "TK", "Målet är uppfyllt.", "Beställd.", None]]
+    (r,) = _rows(read_plan(write_workbook(tmp_path / "o.xlsx", [Sheet("1. P", rows)])))
+    assert [(f.tertial, f.text) for f in r.follow_ups] == [(1, "Beställd.")]
+
+
 def test_one_follow_up_column_has_no_tertial(tmp_path: Path) -> None:
     rows = [["Orsak", "Åtgärd", "Vem", "Uppföljning"], ["Mörker", "Belysning", "TK", "Klart."]]
     (r,) = _rows(read_plan(write_workbook(tmp_path / "o.xlsx", [Sheet("1. P", rows)])))

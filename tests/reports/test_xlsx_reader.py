@@ -476,6 +476,29 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     _assert_one_line(info.value, "inte en Excel-arbetsbok")
 
 
+def test_strict_open_xml_workbook(tmp_path: Path) -> None:
+    """Excel's "Strict Open XML Spreadsheet (.xlsx)": openpyxl sees no sheets in it."""
+    good = build_plan_2025_small(tmp_path / "good.xlsx")
+    strict = tmp_path / "strikt.xlsx"
+    namespaces = {
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+            "http://purl.oclc.org/ooxml/spreadsheetml/main"
+        ),
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+            "http://purl.oclc.org/ooxml/officeDocument/relationships"
+        ),
+    }
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(strict, "w") as dst:
+        for item in src.infolist():
+            text = src.read(item.filename).decode("utf-8")
+            for transitional, strict_ns in namespaces.items():
+                text = text.replace(transitional, strict_ns)
+            dst.writestr(item, text)
+    with pytest.raises(ImportFailed) as info:
+        read_plan(strict)
+    _assert_one_line(info.value, "strikt.xlsx", "Strict Open XML", "Spara den som")
+
+
 def test_workbook_with_broken_xml(tmp_path: Path) -> None:
     good = build_plan_2025_small(tmp_path / "good.xlsx")
     bad = tmp_path / "trasig.xlsx"
