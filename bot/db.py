@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import enum
 import fcntl
@@ -270,17 +271,19 @@ class _HeldConnection:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        # Weakly: this lives in a table keyed weakly by the engine, which it must not keep.
+        self._engine = weakref.ref(engine)
         self._lock = threading.Lock()
         self._conn: Connection | None = None
         self._pid = 0
 
     def run(self, read: Callable[[Connection], T]) -> T | Busy:
-        if not self._lock.acquire(blocking=False):
+        engine = self._engine()
+        if engine is None or not self._lock.acquire(blocking=False):
             return BUSY
         try:
             if self._conn is None or self._pid != os.getpid():
-                self._conn = read_only_connection(self._engine)
+                self._conn = read_only_connection(engine)
                 self._pid = os.getpid()
             try:
                 return read(self._conn)
@@ -301,6 +304,16 @@ class _HeldConnection:
         if conn is not None:
             with contextlib.suppress(Exception):
                 conn.invalidate()
+
+    def close(self) -> None:
+        """Give the connection back (the engine is disposed, or the process ends): left to
+        the garbage collector at exit, its reset would fail noisily in a half-torn-down
+        interpreter."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+        if conn is not None and self._pid == os.getpid():
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
 class Busy(enum.Enum):
@@ -334,8 +347,16 @@ def _known(engine: Engine) -> _Known:
             counter = None
             if engine.dialect.name == "sqlite" and _plain_file(database):
                 counter = _ChangeCounter(str(Path(database).resolve()))  # type: ignore[arg-type]
-            known = _KNOWN[engine] = _Known(str(engine.url), counter, _HeldConnection(engine))
+            held = _HeldConnection(engine)
+            event.listen(engine, "engine_disposed", lambda _engine: held.close())
+            known = _KNOWN[engine] = _Known(str(engine.url), counter, held)
             return known
+
+
+@atexit.register
+def _close_held_connections() -> None:
+    for known in list(_KNOWN.values()):
+        known.held.close()
 
 
 def database_key(engine: Engine) -> str:

@@ -247,3 +247,22 @@ def test_the_change_counter_moves_with_every_commit_anywhere(tmp_path) -> None: 
         engine.dispose()
         other.dispose()
     assert change_counter(make_engine("sqlite://")) is None  # in memory: nothing to share
+
+
+def test_an_engine_is_not_kept_alive_by_what_the_process_knows_of_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The cache key, change counter and kept connection live in a table keyed weakly by the
+    engine: a disposed, dropped engine (the tests make many) goes, and so does its entry."""
+    import gc
+    import weakref
+
+    from bot.db import _KNOWN, change_counter, database_key, held_read
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'gone.db'}")
+    upgrade(engine)
+    database_key(engine), change_counter(engine), held_read(engine, lambda c: 1)
+    assert engine in _KNOWN
+    gone = weakref.ref(engine)
+    engine.dispose()
+    del engine
+    gc.collect()
+    assert gone() is None
