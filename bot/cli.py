@@ -197,11 +197,25 @@ def _register_all() -> None:
 _register_all()
 
 
+DATABASE_UNREACHABLE = (
+    "Fel: databasen går inte att nå. Kontrollera DATABASE_URL och att databasen är igång,"
+    " och försök igen."
+)
+
+
 def main() -> None:
+    from sqlalchemy.exc import OperationalError
+
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except OperationalError as e:
+        # Any command that needs the database, when it is down or the address is wrong: one
+        # Swedish line, not a traceback; the address is not repeated (it may hold a password).
+        logging.getLogger(__name__).debug("database unreachable: %s", type(e.orig).__name__)
+        typer.echo(DATABASE_UNREACHABLE, err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -211,3 +211,26 @@ def test_a_workbook_the_reader_cannot_walk_shows_only_the_swedish_line(
         "Fel: Filen atgardsplan-2025-kungsholmen.xlsx kunde inte läsas som en åtgärdsplan. "
         "Kontrollera att den följer mallen och försök igen."
     ]
+
+
+@pytest.mark.parametrize(
+    "args", [("import", str(DATA / "plan-2025-small.xlsx"), "--year", "2025"), ("list",)]
+)
+def test_an_unreachable_database_is_one_swedish_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Down, or a wrong address: no traceback, and the address (it may hold a password) is
+    not repeated."""
+    from bot.db import make_engine
+    from tests.conftest import BACKEND
+
+    if BACKEND == "postgresql":  # nothing listens on port 9: refused at once
+        db = "postgresql+psycopg://atgard:hemligt@127.0.0.1:9/atgard"
+    else:  # a folder that does not exist: SQLite cannot open the file
+        db = f"sqlite:///{tmp_path / 'saknas' / 'atgard.db'}"
+    make_engine(db).dispose()  # the URL itself is fine; only the database is not there
+    done = run(db, *args)
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Fel: databasen går inte att nå. Kontrollera DATABASE_URL och att databasen är igång, och försök igen."
+    ]
+    assert "hemligt" not in done.stderr + done.stdout and "Traceback" not in done.stderr
