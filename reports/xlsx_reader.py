@@ -182,7 +182,7 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
         for c in found:
             if c not in visible:
                 warnings_out.append(
-                    f'Fliken "{c.ws.title}" är dold och lästes inte in. '
+                    f'Fliken "{mask(c.ws.title)}" är dold och lästes inte in. '
                     "Visa fliken i Excel och läs in filen igen om den hör till planen."
                 )
         found = visible
@@ -190,7 +190,7 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
     for c in found:
         if main and _is_follow_up_sheet(c.ws.title):
             warnings_out.append(
-                f'Fliken "{c.ws.title}" lästes inte in: uppföljningen läses från planens egna '
+                f'Fliken "{mask(c.ws.title)}" lästes inte in: uppföljningen läses från planens egna '
                 "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
                 "eller med /atgard uppfolj."
             )
@@ -254,7 +254,8 @@ def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
                 name = FALLBACK_AREA_NAME if generic or not stripped_title else stripped_title
                 if not generic:
                     sheets_naming_areas.add(title)
-            entries.append((hint, _area_name(name, title, warnings_out), title, block.rows))
+            shown = mask(title)  # what is stored and quoted of the sheet's name
+            entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
     areas = _number_areas(entries, warnings_out)
     other_titles = [ws.title for ws in wb.worksheets if ws.title not in sheets_naming_areas]

@@ -126,7 +126,7 @@ class SheetReader:
         self.facts, self.header = facts, header
         self.grid = facts.grid
         self.sheet_is_area = sheet_is_area
-        self.title = facts.title
+        self.title = mask(facts.title)  # stored as the rows' source and quoted in warnings
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
         self.warnings: list[str] = []

@@ -830,3 +830,15 @@ def test_the_header_below_a_long_introduction(tmp_path: Path) -> None:
     ]
     plan = read_plan(write_workbook(tmp_path / "l.xlsx", [Sheet("Plan", rows)]))
     assert [(r.row, r.measure) for r in _rows(plan)] == [(44, "Lägesrapport")]
+
+
+def test_a_personal_number_in_a_sheet_name_is_neither_stored_nor_repeated(tmp_path: Path) -> None:
+    rows = [["Orsak", "Åtgärd", "När", "Vem"], ["Mörker", "Belysning", "Under 2025", "TK"]]
+    sheets = [
+        Sheet("1. Elev 8112189876", rows),
+        Sheet("Gammal 811218-9876", rows, hidden=True),
+    ]
+    plan = read_plan(write_workbook(tmp_path / "n.xlsx", sheets))
+    assert "9876" not in repr(plan)
+    assert _rows(plan)[0].sheet == plan.areas[0].sheet == "1. Elev [personnummer]"
+    assert any("dold" in w and "[personnummer]" in w for w in plan.warnings)
