@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from reports.xlsx_reader import derive_verdict
+from reports.verdicts import derive_verdict
 
 VERDICT_LABELS: dict[str, str] = {
     "uppfyllt": "Uppfyllt",
