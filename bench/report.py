@@ -50,32 +50,44 @@ def paired_ratios(run: dict[str, Any], text: str) -> list[tuple[float, float, fl
     ]
 
 
+def _share(point: dict[str, Any] | None, bare: float) -> tuple[str, str]:
+    if not point:
+        return "–", "–"
+    return f(point["rps"]), f"{f(point['rps'] / bare * 100, 0)} %"
+
+
 def paired_section(run: dict[str, Any]) -> list[str]:
     rounds = run.get("paired") or []
     if not rounds:
         return []
+    with_before = any(r.get("before_lista") for r in rounds)
+    columns = [("lista", "lista"), ("uppfolj", "uppfolj"), ("bare write", "bare_write")]
+    if with_before:
+        columns += [("before · lista", "before_lista"), ("before · uppfolj", "before_uppfolj")]
     out = [
         f"### {run['backend']}: throughput against the bare app, paired rounds",
         "",
         f"{len(rounds)} rounds at {rounds[0]['clients']} clients, {rounds[0]['lista']['requests']} "
         "requests per point. Each round runs the in-request bare app, the bot's `lista` and "
         "`uppfolj`, the bare *write* app (bench/bare_write.py: one INSERT and COMMIT with the "
-        "driver, nothing else) and the bare app again, back to back; the ceiling is the mean of "
-        "the two bare points. The target uses the median ratio: one point alone can land in a "
-        "burst of other load on this shared machine.",
+        "driver, nothing else)"
+        + (", the bot as it was before (section 1) with both commands" if with_before else "")
+        + " and the bare app again, back to back; the ceiling is the mean of the two bare "
+        "points. The target uses the median ratio: one point alone can land in a burst of other "
+        "load on this shared machine, as the single points of the matrix above can.",
         "",
-        "| round | bare req/s | lista req/s | lista vs bare | lista p99 ms "
-        "| uppfolj req/s | uppfolj vs bare | uppfolj p99 ms | bare write req/s | bare write vs bare |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| round | bare req/s | "
+        + " | ".join(f"{label} req/s | {label} vs bare" for label, _ in columns)
+        + " | lista p99 ms | uppfolj p99 ms |",
+        "|---:|---:|" + "---:|---:|" * len(columns) + "---:|---:|",
     ]
     for i, r in enumerate(rounds, 1):
-        li, up, bare = r["lista"], r["uppfolj"], r["bare_rps"]
-        bw = r.get("bare_write") or {}
+        bare = r["bare_rps"]
+        cells = [c for _, key in columns for c in _share(r.get(key), bare)]
         out.append(
-            f"| {i} | {f(bare)} | {f(li['rps'])} | {f(li['rps'] / bare * 100, 0)} % | "
-            f"{f(li['p99_ms'])} | {f(up['rps'])} | {f(up['rps'] / bare * 100, 0)} % | "
-            f"{f(up['p99_ms'])} | {f(bw.get('rps'))} | "
-            f"{f(bw['rps'] / bare * 100, 0) + ' %' if bw else '–'} |"
+            f"| {i} | {f(bare)} | "
+            + " | ".join(cells)
+            + f" | {f(r['lista']['p99_ms'])} | {f(r['uppfolj']['p99_ms'])} |"
         )
     out.append("")
     return out
@@ -292,7 +304,8 @@ def summary(r: dict[str, Any]) -> list[str]:
             old_e2e = _find(pts, "before", text, c10, "e2e")
             if ack and old and e2e and old_e2e:
                 out.append(
-                    f"| (report) {text} at {c10} clients, before → after | {b} | "
+                    f"| (report) {text} at {c10} clients, before → after (one matrix point; "
+                    f"the paired rounds above weigh more) | {b} | "
                     f"{f(old['rps'])} → {f(ack['rps'])} req/s; e2e p99 "
                     f"{f(old_e2e['e2e']['p99_ms'])} → {f(e2e['e2e']['p99_ms'])} ms | |"
                 )
@@ -521,7 +534,47 @@ HTTP load, and SQL counted per statement. The HTTP tables above carry the bot at
 named in section 1 beside today's code in the same run; the step-by-step figures below were
 measured side by side too (two servers, interleaved rounds), in runs before this one.
 
-### This round
+### This round (f826dee → today)
+
+Profiled in-process (the real Bolt app's WSGI entry, signed requests, cProfile with the
+command worker run inline so its frames show), with py-spy (`--gil`) on a gunicorn worker
+under load, per-process CPU from /proc during HTTP points, and the servers side by side.
+Section 1's paired rounds now carry the bot as it was at f826dee, so before and after are
+ratios from the same rounds.
+
+* **A cached `lista` no longer reads the plan's head through the pool.** The profile had 60 %
+  of a cached `lista` in that one-row query: taking a pooled connection and giving it back
+  (events, isolation level, reset) cost as much as the query.
+  * Every process keeps one connection aside for it (`bot.db.held_read`; another thread meanwhile
+    uses the pool; a connection the database cut is dropped and opened afresh, tested by
+    terminating its backend). PostgreSQL, the head alone: 108 → 52 µs of CPU.
+  * On an SQLite file the query is skipped while nothing has been committed:
+    `bot.db.change_counter` reads `PRAGMA data_version` on a connection of its own that never
+    writes (about 4 µs); SQLite moves that number with every commit by any other connection,
+    in any process. The head is kept beside the number it was read at (`reading_cache.HEADS`),
+    and the number is read before the head, so a commit in between shows as a new number next
+    time. Tests commit from the same engine, another engine and another OS process, and check
+    that a cached `lista` makes no query until something is committed (the tests fail with a
+    counter that never moves).
+  * A bound channel's head is one indexed look-up; the single statement before sorted every
+    plan, a pass over all 290 at national scale (EXPLAIN: 0.1 ms of the database's time per
+    `lista`).
+* **The ack's body is made once per cached answer.** Masking (the personal-number backstop),
+  Block Kit rendering and the copy cost a third of a cached `lista`; `ReadingCache.rendering`
+  keeps what the Slack adapter made of an answer under a tag and hands it to later hits.
+* Together, in-process per cached `lista`: SQLite 0.29 → 0.14 ms (the bare app: 0.09 ms),
+  PostgreSQL 0.40–0.46 → 0.28–0.30 ms. In the paired rounds (section 1): SQLite 59 % → 82 % of the
+  bare app, PostgreSQL 43 % → 53 %.
+* **`uppfolj` reads the channel's scope and the measure as one Core row** (no ORM entities;
+  `models.measures.change_target`; the permission checks take either): in-process 0.74 →
+  0.63 ms. Over HTTP at 10 clients it did not move (24 % → 23 % of the bare app in the same
+  rounds, SQLite; 15 % → 14 % PostgreSQL): see below.
+* **The write ceiling** (bench/bare_write.py): a Bolt app in the same server setup whose
+  listener writes the command's text as one row with the driver's own INSERT and COMMIT and
+  nothing else. It reached 69 % of the ack-only app on SQLite and 49 % on PostgreSQL (where
+  every COMMIT waits for the WAL flush); `uppfolj` reached 34 % and 31 % of it.
+
+### The round before (up to f826dee)
 
 Measured with CPU counters: each server's and the load generator's CPU seconds per request
 during 1,000-request points at 10 clients, the in-request bare app measured in the same run
@@ -557,7 +610,7 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
 * Together, on SQLite: in-process `lista` 1.1 → 0.5 ms; the server's CPU per `lista` over
   HTTP 1.4–1.7 → 1.0–1.3 ms.
 
-### The round before
+### Two rounds before
 
 * **A cached `lista` makes one query** (models/plans.py `plan_head`): the plan id, revision
   and bound group in one Core statement built once, in autocommit, instead of loading the
@@ -592,7 +645,7 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
   `uppfolj`, bare, back to back) rather than one matrix point; `lista` on the largest plan is
   warmed in every worker and measured once more right after a change (cold caches).
 
-### Two rounds before
+### Three rounds before
 
 * **lista's answer is cached per plan revision** (handlers/reading_cache.py,
   models/revision.py, migration 0002). Every ORM transaction that changes a plan's contents
@@ -610,26 +663,28 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
 
 ### Missed, and why
 
-* **Throughput ≥ 60 % of the bare app.** The ceiling is Bolt's minimal path: the in-request
-  bare app costs ~0.15 ms of CPU per ack in-process (0.5–0.7 ms per request in the gunicorn
-  worker, with HTTP parsing) and reached 1,600–2,500 acks/s at 10 clients in this round's
-  runs. The load generator shares the two cores (~0.5 ms of CPU per request).
-  * `lista` reaches 51–65 % across this round's two full runs: the median of the paired
-    rounds was 65 % on SQLite and 53 % on PostgreSQL in the first, 52 % and 51 % in the second
-    (this file), where the machine was quieter and the bare app ran 2,807 acks/s against 1,641;
-    the bot's own rate rose less (1,040 → 1,469 req/s on SQLite). On PostgreSQL the revision
-    query is a round trip whose server side runs on the same two cores. What remains beyond
-    Bolt (~0.35 ms in-process on SQLite): that query, masking, rendering and the ack's JSON,
-    and one Bolt middleware (the answer to Slack's app_rate_limited notice). Lever not taken: a
-    revision cache in the process invalidated by SQLite's `data_version` or PostgreSQL's
-    LISTEN/NOTIFY (a zero-query `lista`, but a missed invalidation would show a stale plan).
-  * `uppfolj` (25–30 % on SQLite, 18 % on PostgreSQL) is a durable, audited write: resolve
-    the channel and measure, insert the follow-up, its audit event and the idempotency key,
-    bump the revision, commit. About 2 ms of CPU in-process on SQLite, and six round trips
-    plus a WAL flush on PostgreSQL. 60 % of a no-op ack would mean ~0.4 ms per write in all,
-    parsing and Bolt included; that is not reachable in Python with SQLAlchemy sessions, and
-    not by giving up durability (an ack before the commit). It reaches 530–690 writes/s on
-    SQLite and 450–490 on PostgreSQL at 10 clients (paired-round medians), p99 under 75 ms.
+* **PostgreSQL `lista`: 53 % of the bare app (target 60 %).** What is left beyond Bolt is the
+  one-row head query: a round trip whose server side runs on the same two cores (about 0.1 ms
+  of the database's CPU per request, beside ours). The only way to skip it is to learn of
+  changes without asking: LISTEN/NOTIFY would tell each process about a commit a moment after
+  it, so a `lista` in that moment could show the plan as it was. SQLite's `data_version` has
+  no such moment (the number moves at the commit itself), which is why only SQLite skips the
+  query. Not taken: showing a stale plan, even rarely, costs more trust than 7 points of
+  throughput buy.
+* **`uppfolj`: 23 % (SQLite) and 14 % (PostgreSQL) of the bare app.** It is a durable, audited
+  write: resolve the channel and measure, insert the follow-up, its audit event and the
+  idempotency key, bump the plan's revision, commit. Even the least durable write
+  (bench/bare_write.py) reaches only 69 % and 49 % of the ack-only app here, so 60 % would ask
+  `uppfolj` to be nearly as cheap as a single INSERT with nothing around it. At 10 clients it
+  is bound by the GIL, not by its own CPU: py-spy (`--gil`) had a fifth of the GIL-holding
+  samples in lock hand-offs (the SQLite writer queue, the command worker's future), and the
+  in-process saving of this round (-15 % CPU) did not show over HTTP. One side-by-side run
+  with three worker processes instead of two gave `uppfolj` 29 % against 21 % (and `lista`
+  81 % against 65 %); I did not change the default (memory per worker, PostgreSQL
+  connections per pool), but it is the lever for a deployment that writes a lot.
+  Recommendation (third round running): restate this target as an absolute write rate or a CPU
+  budget per write. About 1,000 writes/s on SQLite and 570 on PostgreSQL on two shared cores,
+  p99 under 35 ms, is far beyond any municipality's use.
 
 ### Earlier rounds
 
