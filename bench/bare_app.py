@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 
@@ -38,14 +39,19 @@ def load() -> Any:
     return make_wsgi_app(app, make_session_factory(make_engine("sqlite://")))
 
 
-def main() -> None:
+def serve_from_command_line(make_app: Callable[[], Any]) -> None:
+    """`--port P [--host H]`: serve `make_app` as the bot is served (bench's ceilings)."""
     from bot.slack.server import serve
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--host", default="127.0.0.1")
     a = ap.parse_args()
-    serve(load, host=a.host, port=a.port, workers=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    serve(make_app, host=a.host, port=a.port, workers=int(os.environ.get("WEB_CONCURRENCY", "2")))
+
+
+def main() -> None:
+    serve_from_command_line(load)
 
 
 if __name__ == "__main__":

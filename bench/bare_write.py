@@ -13,7 +13,6 @@ SLACK_API_URL and BARE_WRITE_URL (sqlite:///file or postgresql+psycopg://…).
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sqlite3
@@ -108,13 +107,9 @@ def load() -> Any:
 
 
 def main() -> None:
-    from bot.slack.server import serve
+    from bench.bare_app import serve_from_command_line
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--host", default="127.0.0.1")
-    a = ap.parse_args()
-    serve(load, host=a.host, port=a.port, workers=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    serve_from_command_line(load)
 
 
 if __name__ == "__main__":
