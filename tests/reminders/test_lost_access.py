@@ -182,3 +182,28 @@ def test_fast_forward_with_a_paused_platform_does_not_spin(runtime, clock, bound
         assert {r.status for r in rows(runtime.session_factory, "digest")} == {"pending"}
     finally:
         handle.shutdown()
+
+
+def test_a_pause_noted_by_a_clock_ahead_is_probed_all_the_same(
+    session_factory, settings, meeting_rows
+) -> None:  # type: ignore[no-untyped-def]
+    """The pause was noted at a time ahead of the scheduler's clock: `atgard remind --now` with
+    a later time, a web worker on a host whose clock runs ahead, or real Slack before the
+    sandbox (whose clock starts in the plan's year). Waiting until that time before asking
+    kept sending paused for as long, months if need be."""
+    notifier = LockedOut()
+    with session_factory.begin() as s:
+        access.pause(
+            session=s, platform="slack", cause="avinstallerad", now=DUE + timedelta(days=90)
+        )
+    _scan(session_factory, notifier, settings, DUE)
+    assert notifier.probes == 1  # asked at once; still refused
+    # From then on, every PROBE_EVERY of this clock, as for any pause.
+    _scan(session_factory, notifier, settings, DUE + timedelta(minutes=1))
+    assert notifier.probes == 1
+    notifier.locked = False
+    result = _scan(session_factory, notifier, settings, DUE + access.PROBE_EVERY)
+    assert notifier.probes == 2
+    assert len(result.sent) == 2
+    with session_factory() as s:
+        assert not access.is_paused(session=s, platform="slack")

@@ -84,8 +84,9 @@ def test_after_app_uninstalled_nothing_is_sent_until_access_is_back(
 
 
 def test_a_revoked_bot_token_pauses_and_user_tokens_do_not(
-    slack, session_factory, due_reminders, send
+    slack, session_factory, due_reminders, send, clock
 ) -> None:  # type: ignore[no-untyped-def]
+    clock.set(DUE)  # the bot's clock, for the app and the scheduler
     users_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U1", "U2"], "bot": []}}
     assert slack.event(users_only).status == 200
     assert not paused(session_factory)
