@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import insert
 from sqlmodel import select
 
 from bot.config import Settings
@@ -13,7 +14,7 @@ from bot.db import SessionFactory
 from models import access
 from models.notify import AccessLost
 from models.tables import AuditEvent, DeliveryPause, Reminder
-from reminders.dispatcher import MAX_ATTEMPTS, ScanResult, scan
+from reminders.dispatcher import BATCH, MAX_ATTEMPTS, ScanResult, scan
 from reminders.planner import Kind, plan_reminders
 from reminders.service import start_scheduler
 from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
@@ -207,3 +208,41 @@ def test_a_pause_noted_by_a_clock_ahead_is_probed_all_the_same(
     assert len(result.sent) == 2
     with session_factory() as s:
         assert not access.is_paused(session=s, platform="slack")
+
+
+def test_a_backlog_of_stale_rows_is_dropped_not_sent_when_access_is_back(
+    session_factory, settings, bound: Bound
+) -> None:  # type: ignore[no-untyped-def]
+    """A long pause leaves more stale rows than one scan drops (BATCH). The claim took the
+    oldest due rows, which were the stale ones left over, and sent them "(försenad)": last
+    month's digests in the channel, the moment access was back."""
+    back = DUE + timedelta(days=30)
+    stale = [
+        {
+            "key": f"digest|slack|#CSSP|w{i}",
+            "kind": Kind.DIGEST,
+            "platform": "slack",
+            "channel_id": "CSSP",
+            "group_id": bound.ssp.id,
+            "occurrence": f"w{i}",
+            "due_at": DUE + timedelta(minutes=i),
+            "stale_at": DUE + timedelta(days=2),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": DUE,
+        }
+        for i in range(BATCH + 50)
+    ]
+    with session_factory.begin() as s:
+        s.execute(insert(Reminder), stale)
+        access.pause(session=s, platform="slack", cause="avinstallerad", now=DUE)
+    notifier = LockedOut()
+    notifier.locked = False  # reinstalled: the first probe says so
+    at = back
+    for _ in range(3):
+        _scan(session_factory, notifier, settings, at)
+        at += timedelta(minutes=1)
+    assert notifier.probes == 1
+    assert notifier.sent == []
+    assert {r.status for r in rows(session_factory)} == {"dropped"}
+    assert len(_audit(session_factory, "paminnelse_inaktuell")) == BATCH + 50
