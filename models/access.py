@@ -96,4 +96,8 @@ def still_lost(*, session: Session, platform: str, now: datetime) -> None:
 
 
 def due_for_probe(pause_row: DeliveryPause, now: datetime) -> bool:
-    return now - pause_row.checked_at >= PROBE_EVERY
+    """PROBE_EVERY since the last check; or at once when that check is ahead of `now` (noted
+    by another clock: `atgard remind --now` with a later time, a host whose clock runs ahead,
+    the sandbox's clock in the plan's year), which would otherwise keep the pause until then."""
+    since = now - pause_row.checked_at
+    return since >= PROBE_EVERY or since < timedelta(0)

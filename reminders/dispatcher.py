@@ -12,17 +12,17 @@ Row life cycle (`Reminder.status`):
     sending --the platform refuses the bot (AccessLost)--> pending, as before the claim,
                                                           and the platform is paused
 
-Claiming takes a batch of up to CLAIM_ROWS due rows (oldest first) in one short transaction:
-each row becomes `sending`, its attempt is counted, and its `due_at` is set to its lease
-expiry, so the same index (status, due_at) finds both due and abandoned rows. On PostgreSQL
-this is ONE statement (UPDATE ... FROM a SELECT ... FOR UPDATE SKIP LOCKED ... RETURNING),
-so concurrent scanners skip each other's rows instead of queueing; on SQLite the candidates
-are read and one conditional UPDATE (`WHERE id IN (...) AND status = 'pending' AND due_at <=
-now`) claims them, RETURNING the rows this process won (a conditional UPDATE per row where
-SQLite is older than 3.35). Either way only the process whose claim hit a row sends it, so
-any number of scanners (replicas, a CLI run next to the bot) never send a row twice while
-they are alive. The claim returns the due time a row had (for "(försenad)") and reads its
-group, so a digest whose channel was unbound before its batch was claimed is dropped, not
+Claiming takes a batch of up to CLAIM_ROWS due rows that are not stale (oldest first) in one
+short transaction: each row becomes `sending`, its attempt is counted, and its `due_at` is set
+to its lease expiry, so the same index (status, due_at) finds both due and abandoned rows. On
+PostgreSQL this is ONE statement (UPDATE ... FROM a SELECT ... FOR UPDATE SKIP LOCKED ...
+RETURNING), so concurrent scanners skip each other's rows instead of queueing; on SQLite the
+candidates are read and one conditional UPDATE (`WHERE id IN (...) AND status = 'pending' AND
+due_at <= now ...`) claims them, RETURNING the rows this process won (a conditional UPDATE per
+row where SQLite is older than 3.35). Either way only the process whose claim hit a row sends
+it, so any number of scanners (replicas, a CLI run next to the bot) never send a row twice
+while they are alive. The claim returns the due time a row had (for "(försenad)") and reads
+its group, so a digest whose channel was unbound before its batch was claimed is dropped, not
 sent (a channel unbound while its batch is being posted still gets that digest).
 
 A batch is then posted row by row, in id order, outside any transaction, and each row is
@@ -93,7 +93,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, Update, bindparam, text, update
+from sqlalchemy import Connection, Select, Update, bindparam, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -437,8 +437,15 @@ class _Outcome:
 
 
 def _claimable() -> tuple[Any, ...]:
-    """Still pending and due (`now` bound at execution): what a claim may take."""
-    return (Reminder.status == "pending", col(Reminder.due_at) <= bindparam("now"))
+    """Still pending, due and not stale (`now` bound at execution): what a claim may take. A
+    stale row is never sent: _drop_stale drops it, BATCH a scan, however many are left over
+    (a long outage or pause leaves more)."""
+    now = bindparam("now")
+    return (
+        Reminder.status == "pending",
+        col(Reminder.due_at) <= now,
+        or_(col(Reminder.stale_at).is_(None), col(Reminder.stale_at) > now),
+    )
 
 
 def _ours(rid: Any, lease_end: Any) -> tuple[Any, ...]:

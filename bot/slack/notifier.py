@@ -36,20 +36,18 @@ HISTORY_PAGES = 3  # more than this many messages since the send: "cannot tell"
 # The workspace refuses the bot itself (https://docs.slack.dev/reference/methods/chat.postMessage
 # errors; after app_uninstalled or tokens_revoked every call answers one of these): no message
 # can go out, whichever it is. Sending is paused instead of failing each reminder (AccessLost).
+# Only errors about the token, which auth.test (the probe that lifts the pause) answers too.
 ACCESS_ERRORS = frozenset(
-    {
-        "account_inactive",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "token_expired",
-        "team_access_not_granted",
-        "ekm_access_denied",
-    }
+    {"account_inactive", "invalid_auth", "not_authed", "token_revoked", "token_expired"}
 )
 # Errors that will not go away by trying again: the scheduler should give up on the row.
+# team_access_not_granted (an org-wide app not granted the channel's workspace) and
+# ekm_access_denied (posting suspended there) refuse one conversation, not the token:
+# auth.test answers ok, so a pause for them would lift and pause again on the same row.
 PERMANENT_ERRORS = ACCESS_ERRORS | frozenset(
     {
+        "team_access_not_granted",
+        "ekm_access_denied",
         "channel_not_found",
         "is_archived",
         "not_in_channel",

@@ -9,7 +9,9 @@ a ping is a few bytes.
 
 `close()` of the SDK just shuts the TCP socket. A stop (SIGTERM from the platform) should say
 goodbye: `close_cleanly` sends a WebSocket close frame (1000) first, so Slack stops sending
-envelopes to this connection at once instead of after its own timeout.
+envelopes to this connection at once instead of after its own timeout. Before that it lets the
+envelopes being answered finish (at most DRAIN_S): an envelope's ack goes back on this
+connection, and a command whose ack is lost looks failed to the user although its work was done.
 """
 
 from __future__ import annotations
@@ -17,20 +19,50 @@ from __future__ import annotations
 import logging
 import os
 import struct
+import threading
 import time
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 log = logging.getLogger(__name__)
 
 PING_INTERVAL_S = 3.0
 CLOSE_WAIT_S = 2.0  # how long to wait for Slack's answering close frame
+DRAIN_S = 3.0  # Slack waits 3 s for an ack: an envelope in hand is answered by then or never
 NORMAL_CLOSURE = 1000
 
 
-def make_handler(app: App, app_token: str) -> SocketModeHandler:
-    return SocketModeHandler(app, app_token, ping_interval=PING_INTERVAL_S)
+class DrainingHandler(SocketModeHandler):
+    """Bolt's handler, counting the envelopes it is answering so that a stop can wait for them
+    (`handle` is the handler's documented entry point for each envelope)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
+        with self._idle:
+            self._busy += 1
+        try:
+            super().handle(client, req)
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no envelope is being answered; False if some still are after `timeout`."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+
+def make_handler(app: App, app_token: str) -> DrainingHandler:
+    return DrainingHandler(app, app_token, ping_interval=PING_INTERVAL_S)
 
 
 def close_frame(code: int = NORMAL_CLOSURE, reason: str = "") -> bytes:
@@ -42,9 +74,12 @@ def close_frame(code: int = NORMAL_CLOSURE, reason: str = "") -> bytes:
 
 
 def close_cleanly(handler: SocketModeHandler) -> None:
-    """No reconnecting; a close frame on the open connection; then the SDK's close."""
+    """No reconnecting; the envelopes in hand answered; a close frame on the open connection;
+    then the SDK's close."""
     client = handler.client
     client.auto_reconnect_enabled = False
+    if isinstance(handler, DrainingHandler) and not handler.wait_idle(DRAIN_S):
+        log.warning("Socket Mode: closing with envelopes still being answered")
     conn = client.current_session
     sock = getattr(conn, "sock", None)
     if conn is not None and sock is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import insert
 from sqlmodel import select
 
 from bot.config import Settings
@@ -13,7 +14,7 @@ from bot.db import SessionFactory
 from models import access
 from models.notify import AccessLost
 from models.tables import AuditEvent, DeliveryPause, Reminder
-from reminders.dispatcher import MAX_ATTEMPTS, ScanResult, scan
+from reminders.dispatcher import BATCH, MAX_ATTEMPTS, ScanResult, scan
 from reminders.planner import Kind, plan_reminders
 from reminders.service import start_scheduler
 from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
@@ -182,3 +183,66 @@ def test_fast_forward_with_a_paused_platform_does_not_spin(runtime, clock, bound
         assert {r.status for r in rows(runtime.session_factory, "digest")} == {"pending"}
     finally:
         handle.shutdown()
+
+
+def test_a_pause_noted_by_a_clock_ahead_is_probed_all_the_same(
+    session_factory, settings, meeting_rows
+) -> None:  # type: ignore[no-untyped-def]
+    """The pause was noted at a time ahead of the scheduler's clock: `atgard remind --now` with
+    a later time, a web worker on a host whose clock runs ahead, or real Slack before the
+    sandbox (whose clock starts in the plan's year). Waiting until that time before asking
+    kept sending paused for as long, months if need be."""
+    notifier = LockedOut()
+    with session_factory.begin() as s:
+        access.pause(
+            session=s, platform="slack", cause="avinstallerad", now=DUE + timedelta(days=90)
+        )
+    _scan(session_factory, notifier, settings, DUE)
+    assert notifier.probes == 1  # asked at once; still refused
+    # From then on, every PROBE_EVERY of this clock, as for any pause.
+    _scan(session_factory, notifier, settings, DUE + timedelta(minutes=1))
+    assert notifier.probes == 1
+    notifier.locked = False
+    result = _scan(session_factory, notifier, settings, DUE + access.PROBE_EVERY)
+    assert notifier.probes == 2
+    assert len(result.sent) == 2
+    with session_factory() as s:
+        assert not access.is_paused(session=s, platform="slack")
+
+
+def test_a_backlog_of_stale_rows_is_dropped_not_sent_when_access_is_back(
+    session_factory, settings, bound: Bound
+) -> None:  # type: ignore[no-untyped-def]
+    """A long pause leaves more stale rows than one scan drops (BATCH). The claim took the
+    oldest due rows, which were the stale ones left over, and sent them "(försenad)": last
+    month's digests in the channel, the moment access was back."""
+    back = DUE + timedelta(days=30)
+    stale = [
+        {
+            "key": f"digest|slack|#CSSP|w{i}",
+            "kind": Kind.DIGEST,
+            "platform": "slack",
+            "channel_id": "CSSP",
+            "group_id": bound.ssp.id,
+            "occurrence": f"w{i}",
+            "due_at": DUE + timedelta(minutes=i),
+            "stale_at": DUE + timedelta(days=2),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": DUE,
+        }
+        for i in range(BATCH + 50)
+    ]
+    with session_factory.begin() as s:
+        s.execute(insert(Reminder), stale)
+        access.pause(session=s, platform="slack", cause="avinstallerad", now=DUE)
+    notifier = LockedOut()
+    notifier.locked = False  # reinstalled: the first probe says so
+    at = back
+    for _ in range(3):
+        _scan(session_factory, notifier, settings, at)
+        at += timedelta(minutes=1)
+    assert notifier.probes == 1
+    assert notifier.sent == []
+    assert {r.status for r in rows(session_factory)} == {"dropped"}
+    assert len(_audit(session_factory, "paminnelse_inaktuell")) == BATCH + 50

@@ -37,6 +37,7 @@ class Scripted:
     status: int = 200
     body: dict[str, Any] | str = field(default_factory=lambda: {"ok": True})
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (the call is recorded at once)
 
 
 def _parse(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -165,6 +166,8 @@ class FakeSlack:
             scripted = self._scripts[method].popleft() if self._scripts[method] else None
             self._lock.notify_all()
         answer = scripted or Scripted(body=self._default(call))
+        if answer.delay:
+            time.sleep(answer.delay)
         payload = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
         data = payload.encode()
         h.send_response(answer.status)

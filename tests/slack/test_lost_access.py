@@ -84,8 +84,9 @@ def test_after_app_uninstalled_nothing_is_sent_until_access_is_back(
 
 
 def test_a_revoked_bot_token_pauses_and_user_tokens_do_not(
-    slack, session_factory, due_reminders, send
+    slack, session_factory, due_reminders, send, clock
 ) -> None:  # type: ignore[no-untyped-def]
+    clock.set(DUE)  # the bot's clock, for the app and the scheduler
     users_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U1", "U2"], "bot": []}}
     assert slack.event(users_only).status == 200
     assert not paused(session_factory)
@@ -108,3 +109,20 @@ def test_a_send_refused_for_a_revoked_token_pauses_without_an_event(
     assert [(r.status, r.attempts) for r in rows(session_factory)] == [("pending", 0)] * 2
     # No failure report queued for coordinators: it could not be delivered either.
     assert audited(session_factory, "paminnelse_misslyckad") == 0
+
+
+@pytest.mark.parametrize("error", ["team_access_not_granted", "ekm_access_denied"])
+def test_a_send_refused_for_one_workspace_fails_that_reminder_and_pauses_nothing(
+    session_factory, due_reminders, send, fake_slack, error
+) -> None:  # type: ignore[no-untyped-def]
+    """team_access_not_granted (an org-wide app not granted the channel's workspace) and
+    ekm_access_denied (admins suspended posting there) refuse one message, not the token:
+    auth.test still answers ok. Taken for lost access, the pause lifted at the next probe and
+    the same reminder paused everything again, every five minutes, and was never given up."""
+    fake_slack.script("chat.postMessage", Scripted(body={"ok": False, "error": error}))
+    result = send(DUE)
+    assert not paused(session_factory)
+    assert len(result.failed) == 1 and len(result.sent) == 1 and not result.paused
+    assert [c.body["channel"] for c in fake_slack.of("chat.postMessage")] == ["CSSP", "DANNA"]
+    assert sorted(r.status for r in rows(session_factory)) == ["failed", "sent"]
+    assert audited(session_factory, "paminnelse_misslyckad") == 1

@@ -21,7 +21,7 @@ from bot.db import SessionFactory
 from models.replies import ActionId
 from models.tables import FollowUp, ProcessedRequest
 from tests.slack.conftest import BOT_TOKEN
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import FakeSlack, Scripted
 from tests.slack.helpers import all_text, rows, slash_command_fields
 from tests.slack.socket_mode_slack import Link, SocketModeSlack
 
@@ -75,7 +75,7 @@ def start_bot(
     """The real CLI, as the README's Socket Mode guide starts it: bot and app token only."""
     started: list[RunningBot] = []
 
-    def start(*, scheduler: bool = False) -> RunningBot:
+    def start(*, scheduler: bool = False, **more_env: str) -> RunningBot:
         env = {
             "PATH": os.environ.get("PATH", ""),
             "DATABASE_URL": database_url,
@@ -84,6 +84,7 @@ def start_bot(
             "SLACK_API_URL": fake_slack.api_url,
             "SCHEDULER_ENABLED": "true" if scheduler else "false",
             "LOG_LEVEL": "INFO",
+            **more_env,
         }
         log = tmp_path / "atgard-run.log"
         with log.open("wb") as out:
@@ -284,3 +285,34 @@ def test_sigterm_closes_the_connection_and_stops_the_scheduler(
     assert "SIGTERM received" in output
     assert "Reminder scheduler stopped" in output and "Åtgärdsbot stopped" in output
     assert len(fake_slack.of("apps.connections.open")) == 1 and len(socket_mode.links) == 1
+
+
+def test_sigterm_lets_a_command_in_flight_answer_before_closing(
+    start_bot: Callable[..., RunningBot],
+    socket_mode: SocketModeSlack,
+    fake_slack: FakeSlack,
+    session_factory: SessionFactory,
+) -> None:
+    """SIGTERM while a command is being worked on (here: the coordinators' user group is being
+    read from Slack). Closing the connection first lost its ack: the user saw the command fail
+    although the follow-up was stored, and typing it again stored it twice."""
+    fake_slack.usergroup_members = ["U1"]
+    fake_slack.script(
+        "usergroups.users.list", Scripted(body={"ok": True, "users": ["U1"]}, delay=1.0)
+    )
+    running = start_bot(COORDINATOR_USERGROUP="S1")
+    link = socket_mode.link(1)
+    follow_up = slash_command(fake_slack, "uppfolj 1.3 Åtta möten hölls i våras", "111.222.stop")
+    envelope = socket_mode.deliver(link, follow_up)
+    fake_slack.wait_for("usergroups.users.list", timeout=20)  # the command is in flight
+    socket_mode.watch = None  # it is meant to exit now
+    running.proc.send_signal(signal.SIGTERM)
+    ack = socket_mode.ack(link, envelope)
+    assert running.proc.wait(timeout=20) == 0, running.output()[-3000:]
+    # The answer went in the ack, or (had the work outlasted the ack's budget) by response_url.
+    shown = all_text(ack.get("payload") or {}) + "".join(
+        all_text(c.body) for c in fake_slack.of("response_url")
+    )
+    assert "Uppföljning sparad för 1.3" in shown
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Åtta möten hölls i våras"]
+    assert link.closed.wait(10) and link.close_code == 1000
