@@ -17,6 +17,7 @@ __all__ = [
     "check_length",
     "clean_text",
     "escape_mrkdwn",
+    "format_count",
     "truncate",
 ]
 
@@ -50,12 +51,18 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def format_count(n: int) -> str:
+    """A whole number as Swedish writes it: "3 000" (a no-break space between thousands)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def check_length(text: str, limit: int, *, field: str | None = None, label: str = "Texten") -> None:
     """Raise ValidationError in plain Swedish when `text` is longer than `limit`."""
     n = len(text)
     if n > limit:
         raise ValidationError(
-            f"{label} är för lång ({n} tecken, högst {limit}). Korta ner texten och försök igen.",
+            f"{label} är för lång ({format_count(n)} tecken, högst {format_count(limit)})."
+            " Korta ner texten och försök igen.",
             field=field,
         )
 

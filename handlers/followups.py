@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.textsafety import format_count
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import FollowUpFormMeta, parse_meta
@@ -64,7 +65,7 @@ def follow_up_form(ctx: CommandContext, ref: str, verdict: str | None = None) ->
                 initial=latest.text if latest else None,
                 max_length=tracking.MAX_FOLLOW_UP,
                 hint=(
-                    f"Högst {tracking.MAX_FOLLOW_UP} tecken. Beskriv åtgärden, inte personer."
+                    f"Högst {format_count(tracking.MAX_FOLLOW_UP)} tecken. Beskriv åtgärden, inte personer."
                     " Skriv aldrig personnummer."
                 ),
             ),

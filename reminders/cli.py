@@ -39,6 +39,10 @@ RESULT = (
     "Skickat: {sent}, försöker igen senare: {retried}, misslyckade: {failed}, borttagna: {dropped}."
 )
 SENT_TO = "Skickat till {target}."
+PAUSED = (
+    "Väntar: boten har inte åtkomst till {platform} sedan {since} ({cause}). Påminnelserna"
+    " ligger kvar och skickas när åtkomsten är tillbaka."
+)
 FAILED_TO = "Kunde inte skicka till {target}: {reason}"
 KIND_LABELS = {
     "meeting": "mötespåminnelse",
@@ -113,6 +117,7 @@ def remind(
     at = parse_now(now, rt.settings)
     if dry_run:
         _remind_dry_run(rt, at)
+        _echo_pauses(rt)
         return
     from reminders.dispatcher import scan
     from reminders.planner import ensure_meeting_calendar, plan_reminders
@@ -132,6 +137,23 @@ def remind(
             dropped=len(result.dropped),
         )
     )
+    _echo_pauses(rt)
+
+
+def _echo_pauses(rt: Runtime) -> None:
+    """Why nothing went out while the bot has no access (the rows are waiting, not lost)."""
+    from models import access
+    from reminders.calendar import format_datetime
+
+    with rt.session_factory() as s:
+        for p in access.paused(session=s):
+            typer.echo(
+                PAUSED.format(
+                    platform=p.platform.capitalize(),
+                    since=format_datetime(p.paused_at),
+                    cause=p.cause,
+                )
+            )
 
 
 def _remind_dry_run(rt: Runtime, now: datetime) -> None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.textsafety import escape_mrkdwn, truncate
+from bot.textsafety import escape_mrkdwn, format_count, truncate
 from models.replies import MENTION_CLOSE, MENTION_OPEN, Button, Form, Input, Reply, Section
 
 # Slack's documented limits (https://docs.slack.dev/reference/block-kit/).
@@ -308,7 +308,7 @@ def _input_block(inp: Input) -> dict[str, Any]:
         and slack_length(inp.initial) > limit
     ):
         # Saved before the limit was what it is now (or imported): the form shows what fits.
-        hint = (hint + " " if hint else "") + LONGER_THAN_FORM.format(limit=limit)
+        hint = (hint + " " if hint else "") + LONGER_THAN_FORM.format(limit=format_count(limit))
     if hint:
         block["hint"] = {"type": "plain_text", "text": fit_plain(hint, MAX_HINT)}
     return block

@@ -11,12 +11,17 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.render import encode_metadata, render_message, render_modal
 from handlers.context import CommandContext
-from models.replies import Form, Reply, Visibility
+from models.replies import Form, ModalId, Reply, Visibility
 
 log = logging.getLogger(__name__)
 
 FORM_TOO_SLOW = "Formuläret hann inte öppnas. Försök igen."
-FORM_FAILED = "Formuläret kunde inte öppnas. Försök igen om en stund."
+# Slack refused the form itself: trying again would fail the same way; say what still works.
+FORM_FAILED = "Formuläret kunde inte öppnas. Be en samordnare titta i botens logg."
+FOLLOW_UP_FORM_FAILED = (
+    "Formuläret kunde inte öppnas. Skriv i stället uppföljningen direkt efter kommandot, till"
+    " exempel `/atgard uppfolj 1.3 Fyra möten hölls.`"
+)
 # views.open's answers when the 3 s for the trigger id ran out (or it was used already).
 _TRIGGER_GONE = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
 # Errors after which a channel post is retried through response_url (the bot is not a member).
@@ -82,7 +87,13 @@ def open_form(
         too_slow = not isinstance(e, SlackApiError) or code in _TRIGGER_GONE
         ephemeral(
             client,
-            Reply.text(FORM_TOO_SLOW if too_slow else FORM_FAILED),
+            Reply.text(
+                FORM_TOO_SLOW
+                if too_slow
+                else FOLLOW_UP_FORM_FAILED
+                if form.id is ModalId.FOLLOW_UP
+                else FORM_FAILED
+            ),
             respond=respond,
             user_id=user_id,
             channel_id=channel_id,

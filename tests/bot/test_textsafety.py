@@ -74,7 +74,9 @@ def test_check_length_rejects_with_swedish_message() -> None:
         check_length("å" * 3001, MAX_FOLLOW_UP, field="follow_up", label="Uppföljningen")
     exc = info.value
     assert exc.field == "follow_up"
-    assert exc.message.startswith("Uppföljningen är för lång (3001 tecken, högst 3000). Korta")
+    assert exc.message.startswith(
+        "Uppföljningen är för lång (3\u00a0001 tecken, högst 3\u00a0000). Korta"
+    )
 
 
 def test_check_length_default_label() -> None:

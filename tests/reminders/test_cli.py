@@ -116,3 +116,25 @@ def test_bad_now_is_refused(cli_db) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(app, ["remind", "--dry-run", "--now", "i morgon"])
     assert result.exit_code != 0
     assert "2025-04-20T08:00" in result.output
+
+
+def test_remind_says_why_nothing_goes_out_while_the_bot_has_no_access(cli_db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from models import access
+
+    with cli_db.begin() as s:
+        access.pause(
+            session=s,
+            platform="slack",
+            cause="appen avinstallerades från arbetsytan (app_uninstalled)",
+            now=datetime(2025, 4, 22, 6, 30, tzinfo=UTC),
+        )
+    result = CliRunner().invoke(app, ["remind", "--dry-run", "--now", "2025-04-23T10:00"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Väntar: boten har inte åtkomst till Slack sedan 2025-04-22 08.30 (appen avinstallerades"
+        " från arbetsytan (app_uninstalled)). Påminnelserna ligger kvar och skickas när"
+        " åtkomsten är tillbaka."
+    ) in result.output
+    assert _counts(cli_db)[0] == 0  # a dry run, paused or not, stores nothing
