@@ -563,16 +563,19 @@ ratios from the same rounds.
   Block Kit rendering and the copy cost a third of a cached `lista`; `ReadingCache.rendering`
   keeps what the Slack adapter made of an answer under a tag and hands it to later hits.
 * Together, in-process per cached `lista`: SQLite 0.29 → 0.14 ms (the bare app: 0.09 ms),
-  PostgreSQL 0.40–0.46 → 0.28–0.30 ms. In the paired rounds (section 1): SQLite 59 % → 82 % of the
-  bare app, PostgreSQL 43 % → 53 %.
+  PostgreSQL 0.40–0.46 → 0.28–0.30 ms. In the paired rounds of this file's run (section 1):
+  SQLite 67 % → 77 % of the bare app, PostgreSQL 43 % → 57 % (a full run 45 minutes earlier:
+  59 % → 82 % and 43 % → 53 %).
 * **`uppfolj` reads the channel's scope and the measure as one Core row** (no ORM entities;
   `models.measures.change_target`; the permission checks take either): in-process 0.74 →
-  0.63 ms. Over HTTP at 10 clients it did not move (24 % → 23 % of the bare app in the same
-  rounds, SQLite; 15 % → 14 % PostgreSQL): see below.
+  0.63 ms. Over HTTP at 10 clients it barely moved: 22 % → 26 % of the bare app in the same
+  rounds on SQLite and 15 % → 17 % on PostgreSQL in this file's run, 24 % → 23 % and
+  15 % → 14 % in the earlier one; see below.
 * **The write ceiling** (bench/bare_write.py): a Bolt app in the same server setup whose
   listener writes the command's text as one row with the driver's own INSERT and COMMIT and
-  nothing else. It reached 69 % of the ack-only app on SQLite and 49 % on PostgreSQL (where
-  every COMMIT waits for the WAL flush); `uppfolj` reached 34 % and 31 % of it.
+  nothing else. It reached 79 % of the ack-only app on SQLite and 38 % on PostgreSQL (where
+  every COMMIT waits for the WAL flush; 69 % and 49 % in the earlier run); `uppfolj` reached
+  34 % and 38 % of it.
 
 ### The round before (up to f826dee)
 
@@ -663,28 +666,31 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
 
 ### Missed, and why
 
-* **PostgreSQL `lista`: 53 % of the bare app (target 60 %).** What is left beyond Bolt is the
+* **PostgreSQL `lista`: 57 % of the bare app (target 60 %; 53 % in the earlier run).** What is left beyond Bolt is the
   one-row head query: a round trip whose server side runs on the same two cores (about 0.1 ms
   of the database's CPU per request, beside ours). The only way to skip it is to learn of
   changes without asking: LISTEN/NOTIFY would tell each process about a commit a moment after
   it, so a `lista` in that moment could show the plan as it was. SQLite's `data_version` has
   no such moment (the number moves at the commit itself), which is why only SQLite skips the
   query. Not taken: showing a stale plan, even rarely, costs more trust than 7 points of
-  throughput buy.
-* **`uppfolj`: 23 % (SQLite) and 14 % (PostgreSQL) of the bare app.** It is a durable, audited
+  throughput buy. Smaller lever left: reading the head on the driver's own cursor instead of
+  SQLAlchemy's (17 against 52 µs of CPU, measured alone), about 3 points.
+* **`uppfolj`: 26 % (SQLite) and 17 % (PostgreSQL) of the bare app.** It is a durable, audited
   write: resolve the channel and measure, insert the follow-up, its audit event and the
   idempotency key, bump the plan's revision, commit. Even the least durable write
-  (bench/bare_write.py) reaches only 69 % and 49 % of the ack-only app here, so 60 % would ask
+  (bench/bare_write.py) reaches only 79 % and 38 % of the ack-only app here, so 60 % would ask
   `uppfolj` to be nearly as cheap as a single INSERT with nothing around it. At 10 clients it
   is bound by the GIL, not by its own CPU: py-spy (`--gil`) had a fifth of the GIL-holding
   samples in lock hand-offs (the SQLite writer queue, the command worker's future), and the
   in-process saving of this round (-15 % CPU) did not show over HTTP. One side-by-side run
   with three worker processes instead of two gave `uppfolj` 29 % against 21 % (and `lista`
-  81 % against 65 %); I did not change the default (memory per worker, PostgreSQL
-  connections per pool), but it is the lever for a deployment that writes a lot.
+  81 % against 65 %), a second, alternating two and three, 36 and 32 % against 25 and 30 %;
+  I did not change the default (memory per worker, PostgreSQL connections per pool), but it
+  is the lever for a deployment that writes a lot.
   Recommendation (third round running): restate this target as an absolute write rate or a CPU
-  budget per write. About 1,000 writes/s on SQLite and 570 on PostgreSQL on two shared cores,
-  p99 under 35 ms, is far beyond any municipality's use.
+  budget per write. About 780–1,000 writes/s on SQLite and 450–570 on PostgreSQL on two
+  shared cores (paired-round medians of the two runs), ack p99 under 60 ms, is far beyond any
+  municipality's use.
 
 ### Earlier rounds
 
