@@ -239,8 +239,11 @@ class _ChangeCounter:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        # data_version is one connection's own count: a connection opened afresh may start at
+        # a number an earlier one already gave. Each one is a generation of its own.
+        self._generation = 0
 
-    def read(self) -> int | None:
+    def read(self) -> tuple[int, int] | None:
         # Never wait: a thread that finds it busy does the ordinary query instead.
         if not self._lock.acquire(blocking=False):
             return None
@@ -250,7 +253,9 @@ class _ChangeCounter:
                     self._database, check_same_thread=False, isolation_level=None, timeout=0
                 )
                 self._pid = os.getpid()
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+                self._generation += 1
+            version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            return (self._generation, version)
         except sqlite3.Error:
             # Busy (a checkpoint) or broken: no shortcut this time; the next call opens afresh.
             conn, self._conn = self._conn, None
@@ -365,8 +370,8 @@ def database_key(engine: Engine) -> str:
     return _known(engine).key
 
 
-def change_counter(engine: Engine) -> int | None:
-    """A number that is the same on two calls only if nothing was committed to the database
+def change_counter(engine: Engine) -> tuple[int, int] | None:
+    """A value that is the same on two calls only if nothing was committed to the database
     in between, by anyone; None when the database cannot tell cheaply (PostgreSQL, an
     in-memory SQLite, a busy or failed counter): then callers must read what they need.
 

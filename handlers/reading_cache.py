@@ -131,13 +131,13 @@ class Memo:
     at (bot.db.change_counter): valid while the counter still says the same."""
 
     def __init__(self, max_entries: int = 4096) -> None:
-        self._entries: dict[Hashable, tuple[int, Any]] = {}
+        self._entries: dict[Hashable, tuple[Hashable, Any]] = {}
         self._max = max_entries
 
-    def get(self, key: Hashable) -> tuple[int, Any] | None:
+    def get(self, key: Hashable) -> tuple[Hashable, Any] | None:
         return self._entries.get(key)
 
-    def put(self, key: Hashable, value: tuple[int, Any]) -> None:
+    def put(self, key: Hashable, value: tuple[Hashable, Any]) -> None:
         if len(self._entries) >= self._max and key not in self._entries:
             self._entries.clear()  # rare (one entry per channel); the next reads refill it
         self._entries[key] = value

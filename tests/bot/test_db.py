@@ -210,7 +210,7 @@ def test_the_change_counter_moves_with_every_commit_anywhere(tmp_path) -> None: 
     import subprocess
     import sys
 
-    from bot.db import change_counter
+    from bot.db import _known, change_counter
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     engine, other = make_engine(url), make_engine(url)
@@ -243,6 +243,14 @@ def test_the_change_counter_moves_with_every_commit_anywhere(tmp_path) -> None: 
             raise RuntimeError
         unchanged = change_counter(engine)
         assert change_counter(engine) == unchanged
+        # Its connection lost (a failed read drops it) and opened afresh: a fresh connection
+        # counts on its own and starts where the last fresh one did, with nothing committed in
+        # between; its values must still never equal the old ones.
+        counter = _known(engine).counter
+        counter._conn = None  # type: ignore[union-attr]
+        first_fresh = change_counter(engine)
+        counter._conn = None  # type: ignore[union-attr]
+        assert change_counter(engine) not in (first_fresh, unchanged)
     finally:
         engine.dispose()
         other.dispose()
