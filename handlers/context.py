@@ -30,6 +30,9 @@ class CommandContext:
     actor_groups: frozenset[str] = frozenset()
     # Identifies this request across retries (Slack's trigger id, a modal's view id).
     request_key: str | None = None
+    # How many write transactions this request has begun: tells the router whether a
+    # command that failed could have stored something (see router.guarded).
+    writes_begun: int = field(default=0, init=False)
 
     @property
     def platform(self) -> str:
@@ -49,6 +52,7 @@ class CommandContext:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A transaction for a change; claims the request key so a retry cannot store twice."""
+        self.writes_begun += 1
         with writer_gate(self.session_factory.kw["bind"]), self.session_factory.begin() as s:
             yield s
             # Claimed last, still inside the transaction: a duplicate rolls everything back,

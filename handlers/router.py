@@ -73,7 +73,7 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
 def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # type: ignore[no-untyped-def]
     """Run a handler; turn domain errors, refusals and outages into short Swedish replies."""
     try:
-        return fn(*args, **kwargs)
+        return _once_more_after_a_cut(ctx, what, fn, *args, **kwargs)
     except DuplicateRequest:
         log.info("duplicate request ignored in %s", what)
         return Reply(duplicate=True)
@@ -91,6 +91,31 @@ def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # ty
     except Exception:
         log.exception("unexpected error in %s", what)
         return _failed(UNEXPECTED)
+
+
+def _once_more_after_a_cut(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # type: ignore[no-untyped-def]
+    """Run `fn`, and once more if a pooled connection turned out to be cut.
+
+    A pooled connection used again within a second is not pinged (bot.db._ping_when_idle), so
+    the first request after a database restart can meet a dead one. SQLAlchemy then marks the
+    error `connection_invalidated` and starts the pool afresh, so a second try gets a new
+    connection. A refused connect is not such an error (psycopg's dialect counts only a broken
+    connection), so a database that is really down still answers "försök igen" at once.
+
+    A handler is one transaction and nothing but database work, so running it again is safe
+    where it read, and where it wrote under a request key: a cut that hid a COMMIT which went
+    through meets its own claim the second time and stores nothing twice. A write without a
+    key (the console) is not run again.
+    """
+    writes_before = ctx.writes_begun
+    try:
+        return fn(*args, **kwargs)
+    except DBAPIError as e:
+        may_have_stored = ctx.writes_begun > writes_before and ctx.request_key is None
+        if not e.connection_invalidated or may_have_stored:
+            raise
+        log.info("database connection was cut in %s: trying once more", what)
+    return fn(*args, **kwargs)
 
 
 def _failed(message: str) -> Reply:
