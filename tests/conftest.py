@@ -179,6 +179,19 @@ def make_ctx(
     return make
 
 
+def cut_pooled_connection(database_url: str, engine: Engine) -> None:
+    """What a database restart does to a pool (PostgreSQL): the server end of the connection
+    the pool hands out next is gone, while the pool still holds it."""
+    with engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = make_engine(database_url, pool_size=1)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        admin.dispose()
+
+
 def plan_file() -> Path:
     """The project's own copy of the shared fixture (2025 layout, 16 measures, one partial row)."""
     return DATA / "atgardsplan-2025-kungsholmen.xlsx"

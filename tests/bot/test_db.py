@@ -16,7 +16,7 @@ import models.tables  # noqa: F401
 from bot.config import Settings
 from bot.db import SessionFactory, make_engine, make_session_factory, upgrade
 from models.tables import AuditEvent
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, cut_pooled_connection
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -103,21 +103,6 @@ def test_sqlite_writers_queue_instead_of_polling(tmp_path) -> None:  # type: ign
         e.dispose()
 
 
-def _cut_pooled_connections(database_url: str, engine: Engine) -> None:
-    """What a database restart does to a pool: its connections' server ends are gone."""
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    admin = make_engine(database_url, pool_size=1)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            conn.commit()
-    finally:
-        admin.dispose()
-
-
 @pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's pool")
 @pytest.mark.parametrize("idle_pinged", [True, False])
 def test_a_pooled_connection_is_pinged_after_sitting_idle(
@@ -133,7 +118,7 @@ def test_a_pooled_connection_is_pinged_after_sitting_idle(
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        _cut_pooled_connections(database_url, engine)
+        cut_pooled_connection(database_url, engine)
         monkeypatch.setattr(bot.db, "PING_AFTER_IDLE_S", 0.0 if idle_pinged else 3600.0)
         if idle_pinged:
             with engine.connect() as conn:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, func, text
+from sqlalchemy import Engine, func
 from sqlmodel import select
 
 import bot.db
@@ -21,7 +21,7 @@ from handlers.router import execute
 from handlers.texts import UNAVAILABLE
 from models.replies import Actor
 from models.tables import FollowUp
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, cut_pooled_connection
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's pool")
 
@@ -37,18 +37,6 @@ def unpinged(
         yield engine, make_session_factory(engine)
     finally:
         engine.dispose()
-
-
-def _cut(database_url: str, engine: Engine) -> None:
-    """What a restart does to the pool: its connection's server end is gone."""
-    with engine.connect() as conn:
-        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    admin = make_engine(database_url, pool_size=1)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    finally:
-        admin.dispose()
 
 
 def _ctx(sf: SessionFactory, settings, clock, key: str | None) -> CommandContext:  # type: ignore[no-untyped-def]
@@ -67,7 +55,7 @@ def test_a_write_after_a_cut_is_stored_once_instead_of_refused(
 ) -> None:  # type: ignore[no-untyped-def]
     engine, sf = unpinged
     assert "sparad" in execute(_ctx(sf, settings, clock, "cmd:t1"), "uppfolj 1.3 före").plain()
-    _cut(database_url, engine)
+    cut_pooled_connection(database_url, engine)
     reply = execute(_ctx(sf, settings, clock, "cmd:t2"), "uppfolj 1.3 efter omstarten")
     assert "sparad" in reply.plain() and not reply.failed, reply.plain()
     assert _follow_ups(sf, "efter omstarten") == 1
@@ -76,7 +64,7 @@ def test_a_write_after_a_cut_is_stored_once_instead_of_refused(
 def test_a_read_after_a_cut_is_answered(unpinged, database_url: str, settings, clock) -> None:  # type: ignore[no-untyped-def]
     engine, sf = unpinged
     assert "Åtgärd 1.3" in execute(_ctx(sf, settings, clock, None), "visa 1.3").plain()
-    _cut(database_url, engine)
+    cut_pooled_connection(database_url, engine)
     reply = execute(_ctx(sf, settings, clock, None), "visa 1.3")
     assert "Åtgärd 1.3" in reply.plain() and not reply.failed, reply.plain()
 
@@ -88,7 +76,7 @@ def test_a_write_without_a_request_key_is_not_run_twice(
     through: the user hears "försök igen" and exactly what was said stays stored."""
     engine, sf = unpinged
     execute(_ctx(sf, settings, clock, None), "uppfolj 1.3 före")
-    _cut(database_url, engine)
+    cut_pooled_connection(database_url, engine)
     reply = execute(_ctx(sf, settings, clock, None), "uppfolj 1.3 utan nyckel")
     assert UNAVAILABLE in reply.plain() and reply.failed
     assert _follow_ups(sf, "utan nyckel") == 0
