@@ -673,8 +673,20 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
   it, so a `lista` in that moment could show the plan as it was. SQLite's `data_version` has
   no such moment (the number moves at the commit itself), which is why only SQLite skips the
   query. Not taken: showing a stale plan, even rarely, costs more trust than 7 points of
-  throughput buy. Smaller lever left: reading the head on the driver's own cursor instead of
-  SQLAlchemy's (17 against 52 µs of CPU, measured alone), about 3 points.
+  throughput buy. NOTIFY has a second cost: PostgreSQL takes a database-wide lock for a
+  notifying transaction's commit and holds it through the WAL flush (`PreCommit_Notify`), so
+  a notification on every revision bump would queue every writer's commit behind the others.
+  Tried after that round and measured side by side (`python -m bench.paired`, CPU per request
+  from /proc), none kept:
+  * Eight kept connections per process instead of one: in-process at ten threads 44 % of the
+    heads found the one connection busy and took the pool (0.1 ms more CPU each), and eight
+    saved 15 % of CPU there; over HTTP, where each of the two workers sees about five requests
+    at once, no difference (0.81 against 0.83 ms of CPU per request, both 54 % of the bare app
+    in the same rounds).
+  * The head as the driver's SQL (`exec_driver_sql` of the compiled statement): 95 µs of CPU
+    either way with a bound channel. The driver's own cursor is 45 µs, but it would give up
+    SQLAlchemy's disconnect handling, on which the retry after a cut connection rests.
+  * Python's GIL switch interval at 1, 5 and 20 ms: no gain.
 * **`uppfolj`: 26 % (SQLite) and 17 % (PostgreSQL) of the bare app.** It is a durable, audited
   write: resolve the channel and measure, insert the follow-up, its audit event and the
   idempotency key, bump the plan's revision, commit. Even the least durable write
@@ -687,7 +699,15 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
   81 % against 65 %), a second, alternating two and three, 36 and 32 % against 25 and 30 %;
   I did not change the default (memory per worker, PostgreSQL connections per pool), but it
   is the lever for a deployment that writes a lot.
-  Recommendation (third round running): restate this target as an absolute write rate or a CPU
+  The budget, measured over HTTP on SQLite (server CPU per request, `python -m bench.paired`):
+  bare app 0.35 ms, `lista` 0.52 ms, bare write 0.53 ms, `uppfolj` 1.62 ms. The load generator
+  takes about 0.26 ms per request on the same two cores, so 60 % of the bare rate leaves the
+  server about 0.75 ms per request: `uppfolj` would have to shed more than half its CPU. Even
+  with the writes of concurrent requests combined into one transaction (group commit), the
+  estimate from the in-process profile (the statements, claim, bump and commit are under half
+  of its 1.0 ms) ends near 40 %, at the price of a second write path for the most important
+  write. Not taken.
+  Recommendation (fourth round running): restate this target as an absolute write rate or a CPU
   budget per write. About 780–1,000 writes/s on SQLite and 450–570 on PostgreSQL on two
   shared cores (paired-round medians of the two runs), ack p99 under 60 ms, is far beyond any
   municipality's use.
