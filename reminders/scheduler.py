@@ -18,6 +18,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import col, select
 
 from bot.runtime import Runtime
@@ -176,7 +177,14 @@ def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             fn()
-        except Exception:  # a database outage must not kill the job; the next run retries
+        except DBAPIError as e:
+            if not (isinstance(e, OperationalError) or e.connection_invalidated):
+                log.exception("Reminder job %s failed", name)
+                return
+            # An outage, or a connection a restart cut: the next run retries. One line per
+            # run, as the command layer logs it; a traceback a minute says nothing more.
+            log.warning("Reminder job %s: database unavailable (%s)", name, type(e).__name__)
+        except Exception:  # a bug: the next run retries, and the traceback says where
             log.exception("Reminder job %s failed", name)
 
     return run

@@ -118,3 +118,32 @@ def test_disabled_scheduler_does_not_start(runtime, notifier: RecordingNotifier,
     handle = start_scheduler(runtime, notifier, clock=clock)
     assert not handle.running
     handle.shutdown()
+
+
+def test_an_outage_is_one_warning_line_and_a_bug_keeps_its_traceback(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A database that cannot be reached fails every run until it is back: one line each, as
+    the command layer logs it. Anything else is a bug and is logged with its traceback."""
+    import logging
+
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+    from reminders.scheduler import _guarded
+
+    unreachable = make_engine(f"sqlite:///{tmp_path}/no-such-folder/atgard.db")
+
+    def outage() -> None:
+        with unreachable.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def bug() -> None:
+        raise ValueError("a bug")
+
+    caplog.set_level(logging.WARNING, logger="reminders.scheduler")
+    _guarded("scan", outage)()
+    _guarded("plan", bug)()
+    unreachable.dispose()
+    down, failed = caplog.records
+    assert down.levelno == logging.WARNING and down.exc_info is None
+    assert down.getMessage() == "Reminder job scan: database unavailable (OperationalError)"
+    assert failed.levelno == logging.ERROR and failed.exc_info is not None
