@@ -18,6 +18,7 @@ from reports.xlsx_vocabulary import (
     is_period_label,
     label_tertial,
     match_header,
+    names_a_period,
 )
 
 # How far down a sheet the header row may sit (title rows and intro text above it).
@@ -178,8 +179,26 @@ def _build(
                 above = match_header(group)
                 if above and above[0] in FIELDS_MULTI:
                     match = above  # "Uppföljning" written once above "Tertial 1 | Tertial 2"
+        if match is None and names_a_period(bottom) and not _holds_marks(grid, r, c):
+            # "April | Augusti | December" or "Delår 1 | Delår 2 | Helår" with no group
+            # header: the follow-up written at each reporting time.
+            match = ("follow_up", 0)
         cells.append((c, bottom, match))
     return _header_from_cells(cells, r, hints, uppers)
+
+
+# How far below a header to look at what a column holds.
+_SAMPLE_ROWS = 40
+
+
+def _holds_marks(grid: Grid, r: int, c: int) -> bool:
+    """True when the cells below (r, c) tick periods off ("x", "✓", "Ja"): a schedule of
+    when the measure runs (a column per month or quarter), not follow-up texts."""
+    for row in range(r + 1, r + 1 + _SAMPLE_ROWS):
+        text = cell_text(grid.get((row, c)))
+        if text and len(text) <= 2 and not any(ch.isdigit() for ch in text):
+            return True
+    return False
 
 
 def _spans_right(spans: Grid, r: int, c: int) -> bool:
