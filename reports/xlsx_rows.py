@@ -86,6 +86,17 @@ def _shorten(text: str, limit: int = 40) -> str:
     return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _with_start(start: str | None, when: str | None) -> str | None:
+    """ "Start 2025-02-01" and "Slut 2025-06-30" in two columns: "2025-02-01 – 2025-06-30",
+    a window the rhythm parser reads. A start beside a text ("Linjearbete") adds nothing."""
+    if start and when and _ISO_DAY.match(start) and _ISO_DAY.match(when):
+        return f"{start} – {when}"
+    return when
+
+
 def _heading_like(text: str) -> bool:
     return (
         "\n" not in text
@@ -438,6 +449,8 @@ class SheetReader:
         if not own:
             return  # the area's name on a row of its own
         values = {key: self._value(r, cols[key]) if key in cols else None for key in FIELDS}
+        if "start" in cols:
+            values["when"] = _with_start(self._value(r, cols["start"]), values["when"])
         follow_ups, values["follow_up"], verdict = self._follow_ups(r)
         if values["problem"] is None and self.problem_heading:
             values["problem"] = self.problem_heading

@@ -50,6 +50,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "brottsproblem",
             "problembeskrivning",
             "lagesbild",
+            "probl",
+            "problemomraden",
         ),
     ),
     "cause": (
@@ -61,6 +63,7 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "bakomliggande orsak",
             "bakomliggande orsaker",
             "orsaksanalys",
+            "orsaksbeskrivning",
             "varfor",
         ),
     ),
@@ -78,8 +81,11 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "beskrivning av atgarden",
             "vad ska goras",
             "vad",
+            "atg",
+            "atgardsbeskrivning",
+            "insatsbeskrivning",
         ),
-        ("aktivitet", "aktiviteter", "planerade aktiviteter"),
+        ("aktivitet", "aktiviteter", "planerade aktiviteter", "aktivitetsbeskrivning"),
         ("beskrivning", "insats beskrivning"),
     ),
     "goal": (
@@ -92,6 +98,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "smarta mal",
             "effektmal",
             "malbild",
+            "malformulering",
+            "malsattningar",
         ),
         (
             "forvantat resultat",
@@ -120,7 +128,14 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "frekvens",
             "datum",
             "slutdatum",
+            "slut",
+            "klart",
             "deadline",
+            "tidpl",
+            "tidspl",
+            "tidsplanering",
+            "tidplanering",
+            "tidsangivelse",
         ),
     ),
     "responsible": (
@@ -138,6 +153,7 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "utforare",
             "aktor",
             "aktorer",
+            "ansv",
         ),
         (
             "samverkanspart",
@@ -151,6 +167,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
     "follow_up": (
         (
             "uppfoljning",
+            "uppfoljningar",
+            "uppfoljningsresultat",
+            "uppf",
+            "uppfoljn",
             "resultat",
             "utfall",
             "aterrapportering",
@@ -190,10 +210,14 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "atgard nr",
             "atgardsnr",
             "atgardsnummer",
+            "atg nr",
+            "lopnr",
             "aktivitet nr",
             "aktivitetsnummer",
         ),
     ),
+    # When a measure starts: only read to give a date in "När"/"Slut" its start.
+    "start": (("start", "startdatum", "startar", "paborjas"),),
     # Columns we know and deliberately leave out; naming them here keeps them from being
     # taken for the 2025 template's area-name header.
     "ignore": (
@@ -208,8 +232,6 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "kommentarer",
             "ovrigt",
             "anteckningar",
-            "start",
-            "startdatum",
             "kostnad",
             "budget",
             "finansiering",

@@ -77,3 +77,57 @@ def test_month_columns_ticked_off_are_a_schedule_not_follow_ups(tmp_path: Path) 
     first, second = _rows(plan)
     assert _follow_ups(first) == [(None, "Pågår")]
     assert second.follow_ups == [] and second.follow_up is None
+
+
+# --------------------------------------------------------------------------- header words
+
+NASSJO_ROW = [
+    "Otrygghet i centrum",
+    "Dålig belysning i gångtunneln",
+    "Trygghetsvandring med polis och fastighetsägare",
+    "Säkerhetschef",
+    "2 ggr/år",
+    "Genomförd i april.",
+]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # Abbreviated to fit a printed page.
+        ["Probl.", "Orsak", "Åtg.", "Ansv.", "Tidpl.", "Uppf."],
+        # Swedish compounds instead of the template's words.
+        [
+            "Problemområden",
+            "Orsaksbeskrivning",
+            "Åtgärdsbeskrivning",
+            "Ansvarig enhet",
+            "Tidsplanering",
+            "Uppföljningsresultat",
+        ],
+        ["Problem", "Orsak", "Aktivitetsbeskrivning", "Ansvar", "Tidsangivelse", "Uppföljningar"],
+    ],
+)
+def test_abbreviated_and_compound_headers(tmp_path: Path, header: list[str]) -> None:
+    rows = [["Åtgärdsplan 2025 – Nässjö kommun"], [], ["Nr", *header], ["1.1", *NASSJO_ROW]]
+    plan = read_plan(write_workbook(tmp_path / "nassjo.xlsx", [Sheet("Åtgärdsplan", rows)]))
+    (r,) = _rows(plan)
+    assert [r.problem, r.cause, r.measure, r.responsible, r.when, r.follow_up] == NASSJO_ROW
+    assert r.ref == "1.1" and plan.warnings == []
+
+
+def test_start_and_end_dates_give_the_measure_its_window(tmp_path: Path) -> None:
+    import datetime as dt
+
+    rows: list[list[Any]] = [
+        ["Orsak", "Åtgärd", "Start", "Slut", "Ansvarig"],
+        ["Mörker", "Belysning i Stadsparken", dt.date(2025, 2, 1), dt.date(2025, 6, 30), "TK"],
+        ["Klotter", "Klottersanering", dt.date(2025, 1, 1), "Linjearbete", "TK"],
+        ["Oro", "Trygghetsvandring", None, dt.date(2025, 10, 15), "SDF"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "datum.xlsx", [Sheet("1. Platser", rows)]))
+    assert [r.when for r in _rows(plan)] == [
+        "2025-02-01 – 2025-06-30",
+        "Linjearbete",
+        "2025-10-15",
+    ]
