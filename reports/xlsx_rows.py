@@ -357,14 +357,34 @@ class SheetReader:
             text = cell_text(self.facts.merges.fill[(r, c)])
         return text
 
+    def _field(self, r: int, key: str) -> str | None:
+        """The field's text: its column's, with the text of its further columns added."""
+        if key not in self.header.columns:
+            return None
+        cols = (self.header.columns[key], *self.header.extra.get(key, ()))
+        texts: list[str] = []
+        for c in cols:
+            text = self._value(r, c)
+            if text and text not in texts:
+                texts.append(text)
+        if not texts:
+            return None
+        if key == "measure" and len(texts) > 1 and _heading_like(texts[0]):
+            # A name and its description: "Trygghetsvandring: Boende, polis och …", the
+            # way the city's template writes both in one cell ("SSP: Nätverksmöten …").
+            return f"{texts[0].rstrip(':')}: " + "\n".join(texts[1:])
+        return "\n".join(texts)
+
     def _own(self, r: int) -> tuple[dict[str, str], dict[str, int]]:
         """The row's own texts per single field, and the latest follow-up and status."""
         own: dict[str, str] = {}
         where: dict[str, int] = {}
         for key, c in self.header.columns.items():
-            text = cell_text(self.grid.get((r, c)))
-            if text:
-                own[key], where[key] = text, c
+            for col in (c, *self.header.extra.get(key, ())):
+                text = cell_text(self.grid.get((r, col)))
+                if text:
+                    own[key], where[key] = text, col
+                    break
         for key in ("follow_up", "status"):
             for c in reversed(self.header.multi.get(key, [])):
                 text = cell_text(self.grid.get((r, c)))
@@ -448,7 +468,7 @@ class SheetReader:
                 self._start_area(area, heading_row=None)
         if not own:
             return  # the area's name on a row of its own
-        values = {key: self._value(r, cols[key]) if key in cols else None for key in FIELDS}
+        values = {key: self._field(r, key) for key in FIELDS}
         if "start" in cols:
             values["when"] = _with_start(self._value(r, cols["start"]), values["when"])
         follow_ups, values["follow_up"], verdict = self._follow_ups(r)

@@ -131,3 +131,57 @@ def test_start_and_end_dates_give_the_measure_its_window(tmp_path: Path) -> None
         "Linjearbete",
         "2025-10-15",
     ]
+
+
+# --------------------------------------------------------------------------- two columns, one field
+
+
+def test_a_second_when_column_adds_the_rhythm(tmp_path: Path) -> None:
+    from reminders.rhythm import RhythmKind, parse_when
+
+    rows = [
+        ["Åtgärd", "Ansvarig", "Tidsplan", "Frekvens"],
+        ["Medborgardialog enligt SKR:s modell", "Säkerhetschef", "Under 2025", "2 ggr/år"],
+        ["Lägesrapport till strategiska rådet", "Säkerhetsenheten", "Linjearbete", "3 ggr/år"],
+        ["Utförlig lägesbild med orsaksanalys", "Säkerhetsenheten", "Under 2025", None],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "frekvens.xlsx", [Sheet("1. Dialog", rows)]))
+    whens = [r.when for r in _rows(plan)]
+    assert whens == ["Under 2025\n2 ggr/år", "Linjearbete\n3 ggr/år", "Under 2025"]
+    rhythms = [parse_when(w, 2025) for w in whens]
+    assert [(r.kind, r.per_year) for r in rhythms] == [
+        (RhythmKind.RECURRING, 2.0),
+        (RhythmKind.RECURRING, 3.0),
+        (RhythmKind.ONE_OFF, None),
+    ]
+
+
+def test_an_activitys_description_column_is_part_of_the_measure(tmp_path: Path) -> None:
+    rows = [
+        ["Aktivitet", "Beskrivning", "Ansvarig", "Tidsplan"],
+        [
+            "Trygghetsvandring",
+            "Boende, polis och kommun går runt i centrum och noterar brister.",
+            "Trygghetssamordnare",
+            "2 ggr/år",
+        ],
+        ["Platssamverkan", None, "Samordnare", "4 ggr/år"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "aktivitet.xlsx", [Sheet("2. Platser", rows)]))
+    assert [r.measure for r in _rows(plan)] == [
+        "Trygghetsvandring: Boende, polis och kommun går runt i centrum och noterar brister.",
+        "Platssamverkan",
+    ]
+
+
+def test_a_group_header_over_each_partys_responsibility(tmp_path: Path) -> None:
+    rows = [
+        ["Orsak", "Åtgärd", "Ansvar", None, "När"],
+        [None, None, "Kommun", "Polisen", None],
+        ["Mörker", "Trygghetsvandring", "Trygghetssamordnare", "Kommunpolis", "2 ggr/år"],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:D1", "E1:E2"]
+    plan = read_plan(write_workbook(tmp_path / "ansvar.xlsx", [Sheet("1. P", rows, merges=merges)]))
+    (r,) = _rows(plan)  # the sub-header row is no measure
+    assert (r.row, r.cause, r.measure, r.when) == (3, "Mörker", "Trygghetsvandring", "2 ggr/år")
+    assert r.responsible == "Trygghetssamordnare\nKommunpolis"
