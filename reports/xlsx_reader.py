@@ -222,6 +222,26 @@ def _number_areas(
     return areas
 
 
+def _join_same_areas(
+    entries: list[tuple[int | None, str, str, list[ParsedRow]]],
+) -> list[tuple[int | None, str, str, list[ParsedRow]]]:
+    """One area for each name: a plan with a sheet per group (SSP, EST, Trygghetsråd) and
+    an area column names the same area on several sheets; its rows are one area's, in the
+    order of the sheets. Sheets that name no area ("Åtgärder") stay apart."""
+    joined: list[tuple[int | None, str, str, list[ParsedRow]]] = []
+    index: dict[str, int] = {}
+    for hint, name, sheet, rows in entries:
+        key = fold(name)
+        if name != FALLBACK_AREA_NAME and key in index:
+            first_hint, first_name, first_sheet, first_rows = joined[index[key]]
+            hint = first_hint if first_hint is not None else hint
+            joined[index[key]] = (hint, first_name, first_sheet, [*first_rows, *rows])
+            continue
+        index[key] = len(joined)
+        joined.append((hint, name, sheet, rows))
+    return joined
+
+
 def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
     warnings_out: list[str] = []
     candidates = _plan_sheets(wb, warnings_out)
@@ -257,7 +277,7 @@ def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
             shown = mask(title)  # what is stored and quoted of the sheet's name
             entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
-    areas = _number_areas(entries, warnings_out)
+    areas = _number_areas(_join_same_areas(entries), warnings_out)
     other_titles = [ws.title for ws in wb.worksheets if ws.title not in sheets_naming_areas]
     title, year, district = plan_metadata(wb, path, other_titles)
     return ParsedPlan(title=title, year=year, district=district, areas=areas, warnings=warnings_out)

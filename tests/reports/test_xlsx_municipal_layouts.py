@@ -185,3 +185,42 @@ def test_a_group_header_over_each_partys_responsibility(tmp_path: Path) -> None:
     (r,) = _rows(plan)  # the sub-header row is no measure
     assert (r.row, r.cause, r.measure, r.when) == (3, "Mörker", "Trygghetsvandring", "2 ggr/år")
     assert r.responsible == "Trygghetssamordnare\nKommunpolis"
+
+
+# --------------------------------------------------------------------------- a sheet per group
+
+UNGA = "Unga i riskzon för destruktivt beteende"
+PLATSER = "Otrygga och brottsutsatta platser"
+
+
+def test_a_sheet_per_group_with_an_area_column_gives_each_area_once(tmp_path: Path) -> None:
+    header = ["Prioriterat område", "Orsak", "Åtgärd", "När", "Vem"]
+    sheets = [
+        Sheet(
+            "SSP",
+            [
+                header,
+                [UNGA, "Informationsutbyte", "SSP: nätverksmöten", "8 ggr/år", "Prev"],
+                [PLATSER, "Skolgårdar", "SSP: skolgårdsvärdar", "Linjearbete", "Rektor"],
+            ],
+        ),
+        Sheet(
+            "EST",
+            [
+                header,
+                [PLATSER, "Vandalism", "EST: rapportörer", "2 ggr/månad", "Trygghetssamordnare"],
+                [UNGA.upper(), "Unga samlas", "EST: analys av unga", "Per tertial", "Polisen"],
+            ],
+        ),
+        Sheet(
+            "Trygghetsråd",
+            [header, [PLATSER, "Otrygga platser", "Rådet beslutar", "4 ggr/år", "Direktör"]],
+        ),
+    ]
+    plan = read_plan(write_workbook(tmp_path / "grupper.xlsx", sheets))
+    got = [(a.number, a.name, [r.measure for r in a.rows]) for a in plan.areas]
+    assert got == [
+        (1, UNGA, ["SSP: nätverksmöten", "EST: analys av unga"]),
+        (2, PLATSER, ["SSP: skolgårdsvärdar", "EST: rapportörer", "Rådet beslutar"]),
+    ]
+    assert [r.sheet for r in plan.areas[1].rows] == ["SSP", "EST", "Trygghetsråd"]
