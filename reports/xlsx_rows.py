@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from models.personal_data import mask
 from reports.parsed import ParsedFollowUp, ParsedRow
 from reports.verdicts import derive_verdict
+from reports.xlsx_colours import traffic_light
 from reports.xlsx_layout import Header
 from reports.xlsx_sheet import SheetFacts
 from reports.xlsx_text import cell_text, fold, is_area_label, is_instruction_text, split_numbered
@@ -400,11 +401,28 @@ class SheetReader:
         )
         return flagged * 2 > len(own) or (len(own) == 1 and flagged == 1)
 
+    def _status(self, r: int, c: int) -> str | None:
+        """A status cell's text, or the traffic light its colour shows ("Grön") when it holds
+        none. A colour the whole row or column has (the measure's cell, the header) is the
+        sheet's decoration, not a status."""
+        text = self._value(r, c)
+        if text is not None:
+            return text
+        rgb = self.facts.fill_rgb(r, c)
+        if rgb is None:
+            return None
+        measure_col = self.header.columns.get("measure", c)
+        if rgb in (self.facts.fill_rgb(r, measure_col), self.facts.fill_rgb(self.header.row, c)):
+            return None
+        return traffic_light(rgb)
+
     def _follow_ups(self, r: int) -> tuple[list[ParsedFollowUp], str | None, str]:
         """(follow-ups per tertial or one, the latest text, the row's verdict)."""
         tertials = self.header.tertials
         texts = [(c, t) for c in self.header.multi.get("follow_up", []) if (t := self._value(r, c))]
-        statuses = [(c, t) for c in self.header.multi.get("status", []) if (t := self._value(r, c))]
+        statuses = [
+            (c, t) for c in self.header.multi.get("status", []) if (t := self._status(r, c))
+        ]
         latest_status = statuses[-1][1] if statuses else None
         latest_text = texts[-1][1] if texts else latest_status
         verdict = derive_verdict(latest_status)

@@ -224,3 +224,42 @@ def test_a_sheet_per_group_with_an_area_column_gives_each_area_once(tmp_path: Pa
         (2, PLATSER, ["SSP: skolgårdsvärdar", "EST: rapportörer", "Rådet beslutar"]),
     ]
     assert [r.sheet for r in plan.areas[1].rows] == ["SSP", "EST", "Trygghetsråd"]
+
+
+# --------------------------------------------------------------------------- traffic lights
+
+
+def test_a_status_shown_only_by_the_cells_colour(tmp_path: Path) -> None:
+    from openpyxl.styles import Color, PatternFill
+
+    def colour(ws: Any) -> None:
+        fills = {
+            "E2": "FF00B050",  # green
+            "E3": "FFFFEB9C",  # Excel's "Neutral" style, pale yellow
+            "E6": "FFD9E1F2",  # pale blue: decoration, no status
+        }
+        for ref, rgb in fills.items():
+            ws[ref].fill = PatternFill("solid", fgColor=rgb)
+        ws["E4"].fill = PatternFill("solid", fgColor=Color(indexed=10))  # the palette's red
+        ws["E5"].fill = PatternFill("solid", fgColor="0000FF00")
+        ws["B5"].fill = PatternFill("solid", fgColor="0000FF00")  # the whole row is marked
+
+    rows = [
+        ["Orsak", "Åtgärd", "När", "Vem", "Status"],
+        ["Informationsutbyte", "SSP-möten", "8 ggr/år", "Preventionssamordnare", None],
+        ["Skolmiljö", "Skolbesök", "Linjearbete", "Polis och fältassistenter", None],
+        ["Ny lag", "Rektor lämnar uppgifter", "Under 2025", "Skolor", None],
+        ["Otrygghet", "Trygghetsvandring", "2 ggr/år", "Trygghetssamordnare", None],
+        ["Klotter", "Sanering", "Linjearbete", "Tekniska kontoret", None],
+        ["Mörker", "Belysning", "Under 2025", "Tekniska kontoret", "Pågår"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "ljus.xlsx", [Sheet("1. Unga", rows, setup=colour)]))
+    got = [(r.follow_up, r.verdict) for r in _rows(plan)]
+    assert got == [
+        ("Grön", "uppfyllt"),
+        ("Gul", "delvis"),
+        ("Röd", "ej_uppfyllt"),
+        (None, "ej_bedomd"),
+        (None, "ej_bedomd"),
+        ("Pågår", "pagaende"),
+    ]
