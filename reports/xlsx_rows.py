@@ -87,6 +87,8 @@ def _shorten(text: str, limit: int = 40) -> str:
     return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+# A number in a plan's outline: "1", "2.", "1.1", "1.1." (not "A3").
+_OUTLINE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){0,2}\.?$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -298,6 +300,32 @@ class SheetReader:
             return True
         return False
 
+    def _outline_heading(self, index: int, r: int, filled: Filled) -> bool:
+        """ "1 | Otrygghet i centrum" above "1.1 …", "1.2 …": a heading numbered in the plan's
+        own outline, its number in the Nr column. The top level is an area (on a sheet that
+        is no single area); a level below it ("1.1" above "1.1.1") names the problem."""
+        ref_col = self.header.columns.get("ref")
+        ref = self._ref(r)
+        if ref_col is None or ref is None or not _OUTLINE.match(ref):
+            return False
+        texts = [text for c, text in filled if c != ref_col]
+        if len(texts) != 1 or not _heading_like(texts[0]):
+            return False
+        following = next(
+            (row for row, cells in self.content[index + 1 :] if not self._is_placeholder(cells)),
+            None,
+        )
+        below = self._ref(following) if following is not None else None
+        number = ref.rstrip(".")
+        if below is None or not below.startswith(number + "."):
+            return False  # a measure numbered "1" with one cell filled in so far
+        top_level = "." not in number
+        if top_level and not self.sheet_is_area and "area" not in self.header.columns:
+            self._heading(r, f"{number}. {texts[0]}", plain=False)
+        else:
+            self.problem_heading = texts[0]
+        return True
+
     def _heading(self, r: int, text: str, *, plain: bool) -> None:
         if self.sections is None and not self.measure_rows_seen:
             self.sections = plain
@@ -328,6 +356,8 @@ class SheetReader:
                         )
                     continue
             if len(filled) == 1 and self._lone_cell(index, r, *filled[0]):
+                continue
+            if len(filled) == 2 and self._outline_heading(index, r, filled):
                 continue
             self._read_row(r)
         return self._finish()

@@ -263,3 +263,51 @@ def test_a_status_shown_only_by_the_cells_colour(tmp_path: Path) -> None:
         (None, "ej_bedomd"),
         ("Pågår", "pagaende"),
     ]
+
+
+# --------------------------------------------------------------------------- outline numbers
+
+
+def test_headings_numbered_in_the_plans_outline(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["Åtgärdsplan 2025 Nässjö kommun"],
+        ["Nr", "Beskrivning", "Ansvarig", "Tidplan"],
+        ["1", "Otrygghet i centrum"],
+        ["1.1", "Mörka gångstråk"],
+        ["1.1.1", "Belysning i Stadsparken", "Tekniska kontoret", "Under 2025"],
+        ["1.1.2", "Trygghetsvandring", "Säkerhetschef", "2 ggr/år"],
+        [2, "Unga i riskzon"],  # typed as a number
+        [2.1, "SSP-möten", "Preventionssamordnare", "8 ggr/år"],
+        ["2.2", "Föräldravandringar"],  # a measure with only its name written so far
+    ]
+    plan = read_plan(write_workbook(tmp_path / "nassjo.xlsx", [Sheet("Åtgärdsplan", rows)]))
+    got = [(a.number, a.name, [(r.ref, r.problem, r.measure) for r in a.rows]) for a in plan.areas]
+    assert got == [
+        (
+            1,
+            "Otrygghet i centrum",
+            [
+                ("1.1.1", "Mörka gångstråk", "Belysning i Stadsparken"),
+                ("1.1.2", "Mörka gångstråk", "Trygghetsvandring"),
+            ],
+        ),
+        (
+            2,
+            "Unga i riskzon",
+            [("2.1", None, "SSP-möten"), ("2.2", None, "Föräldravandringar")],
+        ),
+    ]
+    assert plan.warnings == []
+
+
+def test_a_measure_numbered_like_a_heading_is_still_a_measure(tmp_path: Path) -> None:
+    rows = [
+        ["Nr", "Åtgärd", "Ansvarig", "När"],
+        ["1", "Medborgardialog"],
+        ["2", "Lägesrapport till rådet", "Säkerhetsenheten", "3 ggr/år"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "plan.xlsx", [Sheet("Åtgärdsplan", rows)]))
+    assert [(r.ref, r.measure) for r in _rows(plan)] == [
+        ("1", "Medborgardialog"),
+        ("2", "Lägesrapport till rådet"),
+    ]
