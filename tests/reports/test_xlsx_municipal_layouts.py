@@ -311,3 +311,52 @@ def test_a_measure_numbered_like_a_heading_is_still_a_measure(tmp_path: Path) ->
         ("1", "Medborgardialog"),
         ("2", "Lägesrapport till rådet"),
     ]
+
+
+# --------------------------------------------------------------------------- several years
+
+
+def two_years_plan(path: Path) -> Path:
+    """Last year's plan kept on its own sheet beside this year's (seed 002, Järva 2024)."""
+    header = ["Prioriterat område", "Orsak", "Åtgärd", "När", "Vem", "Uppföljning"]
+    sheets = [
+        Sheet(
+            "Åtgärdsplan 2024",
+            [
+                ["Åtgärdsplan 2024 Järva"],
+                header,
+                [
+                    UNGA,
+                    "Nyrekrytering",
+                    "Pilotprojekt med ANDTS-coach",
+                    "Under året",
+                    "IoF",
+                    "Målet är uppfyllt.",
+                ],
+            ],
+        ),
+        Sheet(
+            "Åtgärdsplan 2025",
+            [
+                header,
+                [UNGA, "Nyrekrytering", "Utvärderingsmodell för MVP", "Under 2025", "IoF", None],
+                [PLATSER, "Mörker", "Trygghetsvandringar", "2 ggr/år", "Samordnare", None],
+            ],
+        ),
+    ]
+    return write_workbook(path, sheets)
+
+
+def test_last_years_plan_on_its_own_sheet_is_left_out(tmp_path: Path) -> None:
+    path = two_years_plan(tmp_path / "atgardsplan-jarva.xlsx")
+    plan = read_plan(path)
+    assert plan.year == 2025
+    assert [r.measure for r in _rows(plan)] == ["Utvärderingsmodell för MVP", "Trygghetsvandringar"]
+    (warning,) = plan.warnings
+    assert warning.startswith('Fliken "Åtgärdsplan 2024" är planen för 2024 och lästes inte in')
+
+    older = read_plan(path, year=2024)
+    assert older.year == 2024
+    assert [(r.measure, r.verdict) for r in _rows(older)] == [
+        ("Pilotprojekt med ANDTS-coach", "uppfyllt")
+    ]
