@@ -86,7 +86,18 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "insatsbeskrivning",
         ),
         ("aktivitet", "aktiviteter", "planerade aktiviteter", "aktivitetsbeskrivning"),
-        ("beskrivning", "insats beskrivning"),
+        # How it is done: with a column saying what, part of the measure (the template's
+        # Åtgärd cell asks for both: "vad som ska göras och hur det ska utföras").
+        (
+            "beskrivning",
+            "insats beskrivning",
+            "hur",
+            "metod",
+            "hur ska det goras",
+            "hur ska det utforas",
+            "genomforande",
+            "tillvagagangssatt",
+        ),
     ),
     "goal": (
         (
@@ -240,8 +251,6 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "malgrupper",
             "plats",
             "geografiskt omrade",
-            "hur",
-            "metod",
             "koppling",
             "kontaktperson",
             "ansvarig for uppfoljning",

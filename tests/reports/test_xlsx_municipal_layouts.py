@@ -360,3 +360,27 @@ def test_last_years_plan_on_its_own_sheet_is_left_out(tmp_path: Path) -> None:
     assert [(r.measure, r.verdict) for r in _rows(older)] == [
         ("Pilotprojekt med ANDTS-coach", "uppfyllt")
     ]
+
+
+def test_what_and_how_in_two_columns_are_one_measure(tmp_path: Path) -> None:
+    rows = [
+        ["Varför?", "Vad?", "Hur?", "Vem?", "När?", "Hur ska det följas upp?"],
+        [
+            "Tidig debut i kriminalitet",
+            "SSP-möten",
+            "Skola, socialtjänst och polis beslutar om åtgärder utifrån lägesbilden.",
+            "Preventionssamordnare",
+            "8 ggr/år",
+            "Antal möten räknas.",
+        ],
+    ]
+    (r,) = _rows(read_plan(write_workbook(tmp_path / "vad.xlsx", [Sheet("1. Unga", rows)])))
+    assert r.measure == (
+        "SSP-möten: Skola, socialtjänst och polis beslutar om åtgärder utifrån lägesbilden."
+    )
+    assert (r.cause, r.responsible, r.when) == (
+        "Tidig debut i kriminalitet",
+        "Preventionssamordnare",
+        "8 ggr/år",
+    )
+    assert r.follow_up is None  # how it is to be followed up is no follow-up
