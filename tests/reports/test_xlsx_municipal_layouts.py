@@ -384,3 +384,24 @@ def test_what_and_how_in_two_columns_are_one_measure(tmp_path: Path) -> None:
         "8 ggr/år",
     )
     assert r.follow_up is None  # how it is to be followed up is no follow-up
+
+
+@pytest.mark.parametrize(
+    ("word", "verdict"),
+    [
+        ("Försenad", "delvis"),
+        ("Enligt plan", "pagaende"),
+        ("På gång", "pagaende"),
+        ("Avbruten", "ej_uppfyllt"),
+        ("Inställd", "ej_uppfyllt"),
+        ("Genomförd enligt plan", "uppfyllt"),
+        ("Ej aktuell", "ej_bedomd"),
+    ],
+)
+def test_a_status_drop_downs_words(tmp_path: Path, word: str, verdict: str) -> None:
+    rows = [
+        ["Åtgärd", "Ansvarig", "Deadline", "Status"],
+        ["Trygghetsvandring", "Trygghetssamordnare", "2025-05-31", word],
+    ]
+    (r,) = _rows(read_plan(write_workbook(tmp_path / "s.xlsx", [Sheet("1. Platser", rows)])))
+    assert (r.follow_up, r.verdict) == (word, verdict)
