@@ -56,7 +56,7 @@ def import_plan(
     from reports.xlsx_reader import read_plan
 
     try:
-        parsed = read_plan(file)
+        parsed = read_plan(file, year=year)
     except ImportFailed as e:
         _fail(f"Fel: {e.message}")
         return

@@ -23,11 +23,15 @@ _NEG = re.compile(
     rf"\b(?:ej|inte|icke)\s+(?:har\s+|blivit\s+)?{_VERBS}\b"
     r"|\b(?:uppfylldes|uppnaddes|naddes|genomfordes|paborjades)\s+(?:ej|inte)\b"
     r"|^(?:status\s+)?(?:rod|rott)\b"
+    # A status drop-down's words for work stopped ("Avbruten", "Inställd").
+    r"|^(?:status\s+)?(?:avbruten|avbrutet|avbrutna|installd|installt|installda)$"
 )
 _PARTIAL = re.compile(
     rf"\b(?:delvis|(?:inte|ej)\s+helt|till\s+viss\s+del|till\s+stor\s+del)\s+{_VERBS}\b"
     r"|\bmalet ar delvis\b"
     r"|^(?:status\s+)?(?:delvis|gul|gult)\b"
+    # "Försenad": the amber light of a status drop-down (grön / gul / röd).
+    r"|^(?:status\s+)?(?:forsenad|forsenat|forsenade)$"
 )
 _POS = re.compile(
     r"\b(?:uppfyllt|uppfylld|uppfyllda|uppfyllts|uppnatt|uppnadd|uppnadda|uppnatts)\b"
@@ -44,7 +48,7 @@ _POS = re.compile(
 _ONGOING = re.compile(
     r"\b(?:pagar|pagaende|fortsatter|fortgar|fortloper|paborjat|paborjats|under arbete"
     r"|under uppbyggnad)\b"
-    r"|^(?:status\s+)?(?:paborjad|startad|startat)$"
+    r"|^(?:status\s+)?(?:paborjad|startad|startat|enligt plan|pa gang|i gang|igang)$"
 )
 # Traffic-light emoji Brå's template suggests; checked on the raw text.
 _EMOJI = {"🔴": "ej_uppfyllt", "🟡": "delvis", "🟠": "delvis", "🟢": "uppfyllt"}

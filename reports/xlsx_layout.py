@@ -18,6 +18,7 @@ from reports.xlsx_vocabulary import (
     is_period_label,
     label_tertial,
     match_header,
+    names_a_period,
 )
 
 # How far down a sheet the header row may sit (title rows and intro text above it).
@@ -39,10 +40,14 @@ class Header:
     labels: dict[int, str] = field(default_factory=dict)  # column -> folded header text
     tertials: dict[int, int] = field(default_factory=dict)  # follow_up/status column -> 1-3
     ignored: set[int] = field(default_factory=set)  # known columns we leave out (notes, cost)
+    # Further columns of a single field, whose text is added to the chosen column's
+    # ("Tidsplan" and "Frekvens"; "Aktivitet" and its "Beskrivning"), left first.
+    extra: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
-        return len(self.columns) + sum(len(v) for v in self.multi.values())
+        counted = [*self.multi.values(), *self.extra.values()]
+        return len(self.columns) + sum(len(v) for v in counted)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def _header_from_cells(
     # field -> (hidden, rank, column) for single fields: a visible column beats a hidden one
     # (an old column kept out of sight), then the lower rank wins.
     best: dict[str, tuple[bool, int, int]] = {}
+    seen: dict[str, list[tuple[bool, int, int]]] = {}
     multi: dict[str, list[tuple[int, int]]] = {}
     unknown: list[tuple[int, str]] = []
     ignored: set[int] = set()
@@ -96,6 +102,7 @@ def _header_from_cells(
             multi.setdefault(key, []).append((rank, col))
             continue
         candidate = (col in hints.hidden_cols, rank, col)
+        seen.setdefault(key, []).append(candidate)
         if key not in best or candidate[:2] < best[key][:2]:
             best[key] = candidate
     columns = {key: col for key, (_, _, col) in best.items()}
@@ -129,6 +136,7 @@ def _header_from_cells(
         if (t := label_tertial(texts[c]) or label_tertial(uppers.get(c, ""))) is not None
     }
     return Header(
+        extra=_extra_columns(best, seen),
         row=row,
         columns=columns,
         multi=multi_cols,
@@ -138,6 +146,36 @@ def _header_from_cells(
         tertials=tertials,
         ignored=ignored,
     )
+
+
+# Fields whose second column says more about the same thing; an area or a number is one.
+_JOINED_FIELDS = ("problem", "cause", "measure", "goal", "when", "responsible")
+# The measure's rank whose columns describe it ("Beskrivning"), not name it.
+_DESCRIPTION_RANK = 2
+
+
+def _extra_columns(
+    best: dict[str, tuple[bool, int, int]], seen: dict[str, list[tuple[bool, int, int]]]
+) -> dict[str, list[int]]:
+    """Visible columns of a field beside the chosen one: of the same rank ("När" and
+    "Frekvens"), or a measure's description beside its name ("Aktivitet" and
+    "Beskrivning"). A lower rank is otherwise a stand-in only ("Förväntat resultat" is the
+    goal without "Mål"), and a hidden column an old one."""
+    extra: dict[str, list[int]] = {}
+    for key in _JOINED_FIELDS:
+        if key not in best or best[key][0]:
+            continue
+        _, rank, chosen = best[key]
+        cols = [
+            c
+            for hidden, r, c in seen[key]
+            if c != chosen
+            and not hidden
+            and (r == rank or (key == "measure" and r == _DESCRIPTION_RANK > rank))
+        ]
+        if cols:
+            extra[key] = sorted(cols)
+    return extra
 
 
 def _build(
@@ -153,7 +191,14 @@ def _build(
     uppers: dict[int, str] = {}  # column -> the text of the upper half over it
     group: str | None = None  # the last upper cell seen to the left, for period labels
     labels = {c: text for c in range(1, max_col + 1) if (text := _label(grid, r, c))}
-    first = min(labels, default=0)
+    # The table's first column; a header merged down over two rows ("Orsak" in A1:A2)
+    # has it in the upper row only. A title merged across the top marks no column.
+    tops = [
+        c
+        for c in range(1, max_col + 1)
+        if with_top and r > 1 and (r - 1, c) in grid and not _spans_right(spans, r - 1, c)
+    ]
+    first = min([*labels, *tops], default=0)
     for c in range(1, max_col + 1):
         bottom = labels.get(c)
         top = _label(grid, r - 1, c) if with_top and r > 1 else None
@@ -178,8 +223,26 @@ def _build(
                 above = match_header(group)
                 if above and above[0] in FIELDS_MULTI:
                     match = above  # "Uppföljning" written once above "Tertial 1 | Tertial 2"
+        if match is None and names_a_period(bottom) and not _holds_marks(grid, r, c):
+            # "April | Augusti | December" or "Delår 1 | Delår 2 | Helår" with no group
+            # header: the follow-up written at each reporting time.
+            match = ("follow_up", 0)
         cells.append((c, bottom, match))
     return _header_from_cells(cells, r, hints, uppers)
+
+
+# How far below a header to look at what a column holds.
+_SAMPLE_ROWS = 40
+
+
+def _holds_marks(grid: Grid, r: int, c: int) -> bool:
+    """True when the cells below (r, c) tick periods off ("x", "✓", "Ja"): a schedule of
+    when the measure runs (a column per month or quarter), not follow-up texts."""
+    for row in range(r + 1, r + 1 + _SAMPLE_ROWS):
+        text = cell_text(grid.get((row, c)))
+        if text and len(text) <= 2 and not any(ch.isdigit() for ch in text):
+            return True
+    return False
 
 
 def _spans_right(spans: Grid, r: int, c: int) -> bool:

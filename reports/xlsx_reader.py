@@ -131,12 +131,15 @@ def _area_of_refs(rows: list[ParsedRow]) -> int | None:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_plan(path: str | Path) -> ParsedPlan:
-    """Parse an action-plan workbook; raise ImportFailed when it cannot be used."""
+def read_plan(path: str | Path, *, year: int | None = None) -> ParsedPlan:
+    """Parse an action-plan workbook; raise ImportFailed when it cannot be used.
+
+    `year`: the plan wanted, where the workbook keeps several years' plans on sheets named
+    by their year ("Åtgärdsplan 2024", "Åtgärdsplan 2025"); without it, the latest."""
     path = Path(path)
     wb = load_workbook(path)
     try:
-        return _parse_workbook(wb, path)
+        return _parse_workbook(wb, path, year)
     except ImportFailed:
         raise
     except Exception:
@@ -197,6 +200,35 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
     return main or found
 
 
+def _sheet_year(title: str) -> int | None:
+    m = YEAR.search(title)
+    return int(m.group(1)) if m else None
+
+
+def _one_years_sheets(
+    found: list[_Candidate], wanted: int | None, warnings_out: list[str]
+) -> tuple[list[_Candidate], int | None]:
+    """The sheets of one year's plan where sheets named by year hold several ("Åtgärdsplan
+    2024" kept beside "Åtgärdsplan 2025"): last year's measures and year-end verdicts must
+    not become this year's. Returns the sheets and that year (None: one plan only)."""
+    years = {y for c in found if (y := _sheet_year(c.ws.title)) is not None}
+    if len(years) < 2:
+        return found, None
+    chosen = wanted if wanted in years else max(years)
+    kept: list[_Candidate] = []
+    for c in found:
+        y = _sheet_year(c.ws.title)
+        if y is None or y == chosen:
+            kept.append(c)
+            continue
+        warnings_out.append(
+            f'Fliken "{mask(c.ws.title)}" är planen för {y} och lästes inte in, eftersom '
+            f"filen också har planen för {chosen}. Ange --year {y} för att läsa in den i "
+            "stället."
+        )
+    return kept, chosen
+
+
 def _number_areas(
     entries: list[tuple[int | None, str, str, list[ParsedRow]]], warnings_out: list[str]
 ) -> list[ParsedArea]:
@@ -222,9 +254,31 @@ def _number_areas(
     return areas
 
 
-def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
+def _join_same_areas(
+    entries: list[tuple[int | None, str, str, list[ParsedRow]]],
+) -> list[tuple[int | None, str, str, list[ParsedRow]]]:
+    """One area for each name: a plan with a sheet per group (SSP, EST, Trygghetsråd) and
+    an area column names the same area on several sheets; its rows are one area's, in the
+    order of the sheets. Sheets that name no area ("Åtgärder") stay apart."""
+    joined: list[tuple[int | None, str, str, list[ParsedRow]]] = []
+    index: dict[str, int] = {}
+    for hint, name, sheet, rows in entries:
+        key = fold(name)
+        if name != FALLBACK_AREA_NAME and key in index:
+            first_hint, first_name, first_sheet, first_rows = joined[index[key]]
+            hint = first_hint if first_hint is not None else hint
+            joined[index[key]] = (hint, first_name, first_sheet, [*first_rows, *rows])
+            continue
+        index[key] = len(joined)
+        joined.append((hint, name, sheet, rows))
+    return joined
+
+
+def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
     warnings_out: list[str] = []
-    candidates = _plan_sheets(wb, warnings_out)
+    candidates, sheets_year = _one_years_sheets(
+        _plan_sheets(wb, warnings_out), wanted_year, warnings_out
+    )
     if not candidates:
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
@@ -257,7 +311,9 @@ def _parse_workbook(wb: Any, path: Path) -> ParsedPlan:
             shown = mask(title)  # what is stored and quoted of the sheet's name
             entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
-    areas = _number_areas(entries, warnings_out)
+    areas = _number_areas(_join_same_areas(entries), warnings_out)
     other_titles = [ws.title for ws in wb.worksheets if ws.title not in sheets_naming_areas]
     title, year, district = plan_metadata(wb, path, other_titles)
+    if sheets_year is not None:
+        year = sheets_year  # a title cell on last year's sheet names last year
     return ParsedPlan(title=title, year=year, district=district, areas=areas, warnings=warnings_out)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from models.personal_data import mask
 from reports.parsed import ParsedFollowUp, ParsedRow
 from reports.verdicts import derive_verdict
+from reports.xlsx_colours import traffic_light
 from reports.xlsx_layout import Header
 from reports.xlsx_sheet import SheetFacts
 from reports.xlsx_text import cell_text, fold, is_area_label, is_instruction_text, split_numbered
@@ -84,6 +85,19 @@ def join_sv(words: list[str]) -> str:
 def _shorten(text: str, limit: int = 40) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+# A number in a plan's outline: "1", "2.", "1.1", "1.1." (not "A3").
+_OUTLINE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){0,2}\.?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _with_start(start: str | None, when: str | None) -> str | None:
+    """ "Start 2025-02-01" and "Slut 2025-06-30" in two columns: "2025-02-01 – 2025-06-30",
+    a window the rhythm parser reads. A start beside a text ("Linjearbete") adds nothing."""
+    if start and when and _ISO_DAY.match(start) and _ISO_DAY.match(when):
+        return f"{start} – {when}"
+    return when
 
 
 def _heading_like(text: str) -> bool:
@@ -286,6 +300,32 @@ class SheetReader:
             return True
         return False
 
+    def _outline_heading(self, index: int, r: int, filled: Filled) -> bool:
+        """ "1 | Otrygghet i centrum" above "1.1 …", "1.2 …": a heading numbered in the plan's
+        own outline, its number in the Nr column. The top level is an area (on a sheet that
+        is no single area); a level below it ("1.1" above "1.1.1") names the problem."""
+        ref_col = self.header.columns.get("ref")
+        ref = self._ref(r)
+        if ref_col is None or ref is None or not _OUTLINE.match(ref):
+            return False
+        texts = [text for c, text in filled if c != ref_col]
+        if len(texts) != 1 or not _heading_like(texts[0]):
+            return False
+        following = next(
+            (row for row, cells in self.content[index + 1 :] if not self._is_placeholder(cells)),
+            None,
+        )
+        below = self._ref(following) if following is not None else None
+        number = ref.rstrip(".")
+        if below is None or not below.startswith(number + "."):
+            return False  # a measure numbered "1" with one cell filled in so far
+        top_level = "." not in number
+        if top_level and not self.sheet_is_area and "area" not in self.header.columns:
+            self._heading(r, f"{number}. {texts[0]}", plain=False)
+        else:
+            self.problem_heading = texts[0]
+        return True
+
     def _heading(self, r: int, text: str, *, plain: bool) -> None:
         if self.sections is None and not self.measure_rows_seen:
             self.sections = plain
@@ -317,6 +357,8 @@ class SheetReader:
                     continue
             if len(filled) == 1 and self._lone_cell(index, r, *filled[0]):
                 continue
+            if len(filled) == 2 and self._outline_heading(index, r, filled):
+                continue
             self._read_row(r)
         return self._finish()
 
@@ -346,14 +388,34 @@ class SheetReader:
             text = cell_text(self.facts.merges.fill[(r, c)])
         return text
 
+    def _field(self, r: int, key: str) -> str | None:
+        """The field's text: its column's, with the text of its further columns added."""
+        if key not in self.header.columns:
+            return None
+        cols = (self.header.columns[key], *self.header.extra.get(key, ()))
+        texts: list[str] = []
+        for c in cols:
+            text = self._value(r, c)
+            if text and text not in texts:
+                texts.append(text)
+        if not texts:
+            return None
+        if key == "measure" and len(texts) > 1 and _heading_like(texts[0]):
+            # A name and its description: "Trygghetsvandring: Boende, polis och …", the
+            # way the city's template writes both in one cell ("SSP: Nätverksmöten …").
+            return f"{texts[0].rstrip(':')}: " + "\n".join(texts[1:])
+        return "\n".join(texts)
+
     def _own(self, r: int) -> tuple[dict[str, str], dict[str, int]]:
         """The row's own texts per single field, and the latest follow-up and status."""
         own: dict[str, str] = {}
         where: dict[str, int] = {}
         for key, c in self.header.columns.items():
-            text = cell_text(self.grid.get((r, c)))
-            if text:
-                own[key], where[key] = text, c
+            for col in (c, *self.header.extra.get(key, ())):
+                text = cell_text(self.grid.get((r, col)))
+                if text:
+                    own[key], where[key] = text, col
+                    break
         for key in ("follow_up", "status"):
             for c in reversed(self.header.multi.get(key, [])):
                 text = cell_text(self.grid.get((r, c)))
@@ -369,11 +431,28 @@ class SheetReader:
         )
         return flagged * 2 > len(own) or (len(own) == 1 and flagged == 1)
 
+    def _status(self, r: int, c: int) -> str | None:
+        """A status cell's text, or the traffic light its colour shows ("Grön") when it holds
+        none. A colour the whole row or column has (the measure's cell, the header) is the
+        sheet's decoration, not a status."""
+        text = self._value(r, c)
+        if text is not None:
+            return text
+        rgb = self.facts.fill_rgb(r, c)
+        if rgb is None:
+            return None
+        measure_col = self.header.columns.get("measure", c)
+        if rgb in (self.facts.fill_rgb(r, measure_col), self.facts.fill_rgb(self.header.row, c)):
+            return None
+        return traffic_light(rgb)
+
     def _follow_ups(self, r: int) -> tuple[list[ParsedFollowUp], str | None, str]:
         """(follow-ups per tertial or one, the latest text, the row's verdict)."""
         tertials = self.header.tertials
         texts = [(c, t) for c in self.header.multi.get("follow_up", []) if (t := self._value(r, c))]
-        statuses = [(c, t) for c in self.header.multi.get("status", []) if (t := self._value(r, c))]
+        statuses = [
+            (c, t) for c in self.header.multi.get("status", []) if (t := self._status(r, c))
+        ]
         latest_status = statuses[-1][1] if statuses else None
         latest_text = texts[-1][1] if texts else latest_status
         verdict = derive_verdict(latest_status)
@@ -437,7 +516,9 @@ class SheetReader:
                 self._start_area(area, heading_row=None)
         if not own:
             return  # the area's name on a row of its own
-        values = {key: self._value(r, cols[key]) if key in cols else None for key in FIELDS}
+        values = {key: self._field(r, key) for key in FIELDS}
+        if "start" in cols:
+            values["when"] = _with_start(self._value(r, cols["start"]), values["when"])
         follow_ups, values["follow_up"], verdict = self._follow_ups(r)
         if values["problem"] is None and self.problem_heading:
             values["problem"] = self.problem_heading

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
 from reports.xlsx_layout import HEADER_SCAN_COLS, Grid
@@ -111,6 +112,21 @@ class SheetFacts:
     def is_italic(self, r: int, c: int) -> bool:
         font = getattr(self.ws.cell(row=r, column=c), "font", None)
         return bool(font is not None and font.i)
+
+    def fill_rgb(self, r: int, c: int) -> str | None:
+        """The cell's solid background as "RRGGBB" (an explicit or a palette colour), else
+        None. Theme colours are left out: their shade depends on the workbook's theme."""
+        fill = getattr(self.ws.cell(row=r, column=c), "fill", None)
+        if fill is None or fill.fill_type != "solid":
+            return None
+        color = getattr(fill, "fgColor", None)
+        kind = getattr(color, "type", None)
+        if kind == "rgb" and isinstance(color.rgb, str):
+            return color.rgb[-6:].upper()
+        index = getattr(color, "indexed", None)
+        if kind == "indexed" and isinstance(index, int) and 0 <= index < len(COLOR_INDEX):
+            return COLOR_INDEX[index][-6:].upper()
+        return None
 
     def is_emphasised(self, r: int, c: int) -> bool:
         """A heading's look: merged across columns, bold, or a coloured background."""

@@ -50,6 +50,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "brottsproblem",
             "problembeskrivning",
             "lagesbild",
+            "probl",
+            "problemomraden",
         ),
     ),
     "cause": (
@@ -61,6 +63,7 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "bakomliggande orsak",
             "bakomliggande orsaker",
             "orsaksanalys",
+            "orsaksbeskrivning",
             "varfor",
         ),
     ),
@@ -78,9 +81,23 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "beskrivning av atgarden",
             "vad ska goras",
             "vad",
+            "atg",
+            "atgardsbeskrivning",
+            "insatsbeskrivning",
         ),
-        ("aktivitet", "aktiviteter", "planerade aktiviteter"),
-        ("beskrivning", "insats beskrivning"),
+        ("aktivitet", "aktiviteter", "planerade aktiviteter", "aktivitetsbeskrivning"),
+        # How it is done: with a column saying what, part of the measure (the template's
+        # Åtgärd cell asks for both: "vad som ska göras och hur det ska utföras").
+        (
+            "beskrivning",
+            "insats beskrivning",
+            "hur",
+            "metod",
+            "hur ska det goras",
+            "hur ska det utforas",
+            "genomforande",
+            "tillvagagangssatt",
+        ),
     ),
     "goal": (
         (
@@ -92,6 +109,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "smarta mal",
             "effektmal",
             "malbild",
+            "malformulering",
+            "malsattningar",
         ),
         (
             "forvantat resultat",
@@ -120,7 +139,14 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "frekvens",
             "datum",
             "slutdatum",
+            "slut",
+            "klart",
             "deadline",
+            "tidpl",
+            "tidspl",
+            "tidsplanering",
+            "tidplanering",
+            "tidsangivelse",
         ),
     ),
     "responsible": (
@@ -138,6 +164,7 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "utforare",
             "aktor",
             "aktorer",
+            "ansv",
         ),
         (
             "samverkanspart",
@@ -151,6 +178,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
     "follow_up": (
         (
             "uppfoljning",
+            "uppfoljningar",
+            "uppfoljningsresultat",
+            "uppf",
+            "uppfoljn",
             "resultat",
             "utfall",
             "aterrapportering",
@@ -190,10 +221,14 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "atgard nr",
             "atgardsnr",
             "atgardsnummer",
+            "atg nr",
+            "lopnr",
             "aktivitet nr",
             "aktivitetsnummer",
         ),
     ),
+    # When a measure starts: only read to give a date in "När"/"Slut" its start.
+    "start": (("start", "startdatum", "startar", "paborjas"),),
     # Columns we know and deliberately leave out; naming them here keeps them from being
     # taken for the 2025 template's area-name header.
     "ignore": (
@@ -208,8 +243,6 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "kommentarer",
             "ovrigt",
             "anteckningar",
-            "start",
-            "startdatum",
             "kostnad",
             "budget",
             "finansiering",
@@ -218,8 +251,6 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "malgrupper",
             "plats",
             "geografiskt omrade",
-            "hur",
-            "metod",
             "koppling",
             "kontaktperson",
             "ansvarig for uppfoljning",
@@ -244,12 +275,16 @@ FIELDS_SINGLE = ("area", "ref", "problem", "cause", "measure", "goal", "when", "
 FIELDS_MULTI = ("follow_up", "status")
 
 _LEADING_NUMBER = re.compile(r"^(?:\d{1,2}|[a-h])(?:\s+|$)")
-# Sub-headers that name a period under an "Uppföljning" group header.
-_PERIOD_LABEL = re.compile(
-    r"^(?:t\s?[1-3]|tertial\s?[1-3]|[1-3]\s?tertial|q\s?[1-4]|kvartal\s?[1-4]|delar\w*|helar\w*"
-    r"|arsbokslut|bokslut|verksamhetsberattelse|januari|februari|mars|april|maj|juni|juli"
-    r"|augusti|september|oktober|november|december|vt|ht|var|host|(?:19|20)\d\d(?:\s\d+)*)$"
+# Sub-headers that name a period under an "Uppföljning" group header ("T1", "Delår 2",
+# "Helår 2025", "april"), and a year or a date ("2025", "2025-04-30").
+_PERIOD_WORD = (
+    r"t\s?[1-3]|tertial\s?[1-3]|[1-3]\s?tertial|q\s?[1-4]|kvartal\s?[1-4]|delar\w*(?:\s?[1-3])?"
+    r"|helar\w*|arsbokslut|bokslut|verksamhetsberattelse|januari|februari|mars|april|maj|juni"
+    r"|juli|augusti|september|oktober|november|december|vt|ht|var|host"
 )
+_YEAR_LABEL = r"(?:19|20)\d\d(?:\s\d+)*"
+_PERIOD_LABEL = re.compile(rf"^(?:(?:{_PERIOD_WORD})(?:\s(?:19|20)\d\d)?|{_YEAR_LABEL})$")
+_YEAR_ONLY = re.compile(rf"^{_YEAR_LABEL}$")
 
 
 def match_header(text: str, *, exact: bool = False) -> tuple[str, int] | None:
@@ -284,6 +319,14 @@ def is_period_label(text: str) -> bool:
     return bool(_PERIOD_LABEL.match(fold(text)))
 
 
+def names_a_period(text: str) -> bool:
+    """A period label that is more than a year: "Delår 1", "April", "T2", "Helår".
+
+    A bare year heads the years of a multi-year plan as often as a follow-up."""
+    folded = fold(text)
+    return bool(_PERIOD_LABEL.match(folded)) and not _YEAR_ONLY.match(folded)
+
+
 # What a follow-up column's label says about its tertial (T1 Jan–Apr, T2 May–Aug, T3
 # Sep–Dec). Quarters map to the tertial their last month falls in. "VT", "HT", "Vår" and
 # years name no tertial: such columns count as one follow-up, the latest.
@@ -291,6 +334,9 @@ _TERTIAL_NUMBER = re.compile(
     r"\b(?:t|tertial|tertialrapport|tertialuppfoljning)\s?([1-3])\b|\b([1-3])\s?(?:a\s)?tertial"
 )
 _QUARTER = re.compile(r"\b(?:q|kvartal)\s?([1-4])\b")
+# "Delår 1" (per April) and "Delår 2" (per August): municipalities that report twice a
+# year before the annual report number their interim reports; a bare "Delår" is August's.
+_INTERIM_NUMBER = re.compile(r"\bdelar\w*\s?([1-3])\b")
 _ISO_DATE = re.compile(r"\b20\d\d\s(0[1-9]|1[0-2])(?:\s\d\d)?\b")  # "per 2025-08-31"
 _TERTIAL_WORDS = (
     (1, re.compile(r"\b(?:januari|februari|mars|april)\b")),
@@ -310,6 +356,8 @@ def label_tertial(text: str) -> int | None:
     folded = fold(text)
     if m := _TERTIAL_NUMBER.search(folded):
         return int(m.group(1) or m.group(2))
+    if m := _INTERIM_NUMBER.search(folded):
+        return int(m.group(1))
     if m := _QUARTER.search(folded):
         return min(int(m.group(1)), 3)
     if m := _ISO_DATE.search(folded):

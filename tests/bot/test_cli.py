@@ -155,6 +155,18 @@ def test_import_another_municipalitys_layout(cli_db: str, tmp_path: Path) -> Non
     ]
 
 
+def test_import_year_picks_the_sheet_of_that_years_plan(cli_db: str, tmp_path: Path) -> None:
+    from tests.reports.test_xlsx_municipal_layouts import two_years_plan
+
+    path = two_years_plan(tmp_path / "atgardsplan-jarva.xlsx")
+    out = run(cli_db, "import", str(path), "--district", "Järva", "--year", "2024")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Åtgärdsplan 2024, Järva: 1 åtgärder (1 nya")
+    assert 'Fliken "Åtgärdsplan 2025" är planen för 2025' in out.stderr
+    rows = json.loads(run(cli_db, "list", "--json").stdout)
+    assert [r["measure"] for r in rows] == ["Pilotprojekt med ANDTS-coach"]
+
+
 def test_import_of_a_workbook_without_a_plan_fails_in_swedish(cli_db: str, tmp_path: Path) -> None:
     from tests.reports.make_workbooks import Sheet, write_workbook
 
