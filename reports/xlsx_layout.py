@@ -235,12 +235,17 @@ def _build(
 _SAMPLE_ROWS = 40
 
 
+# What ticks a period off in a schedule. Not a dash: "-" and "–" are how a plan says "not
+# yet" in a follow-up column, so they say nothing about what the column holds.
+_TICKS = frozenset({"x", "✓", "✔", "☑", "•", "●", "*", "ja"})
+
+
 def _holds_marks(grid: Grid, r: int, c: int) -> bool:
     """True when the cells below (r, c) tick periods off ("x", "✓", "Ja"): a schedule of
     when the measure runs (a column per month or quarter), not follow-up texts."""
     for row in range(r + 1, r + 1 + _SAMPLE_ROWS):
         text = cell_text(grid.get((row, c)))
-        if text and len(text) <= 2 and not any(ch.isdigit() for ch in text):
+        if text and text.strip().lower() in _TICKS:
             return True
     return False
 

@@ -87,6 +87,9 @@ def _shorten(text: str, limit: int = 40) -> str:
     return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+# A follow-up or status cell that only says "not yet": "-", "–", "…", "?". (A traffic-light
+# emoji is no letter either, but it is a status: only these marks count as nothing.)
+_NOTHING_YET = re.compile(r"^[\s\-‐‑–—.…·/?]*$")
 # A number in a plan's outline: "1", "2.", "1.1", "1.1." (not "A3").
 _OUTLINE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){0,2}\.?$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -449,9 +452,15 @@ class SheetReader:
     def _follow_ups(self, r: int) -> tuple[list[ParsedFollowUp], str | None, str]:
         """(follow-ups per tertial or one, the latest text, the row's verdict)."""
         tertials = self.header.tertials
-        texts = [(c, t) for c in self.header.multi.get("follow_up", []) if (t := self._value(r, c))]
+        texts = [
+            (c, t)
+            for c in self.header.multi.get("follow_up", [])
+            if (t := self._value(r, c)) and not _NOTHING_YET.match(t)
+        ]
         statuses = [
-            (c, t) for c in self.header.multi.get("status", []) if (t := self._status(r, c))
+            (c, t)
+            for c in self.header.multi.get("status", [])
+            if (t := self._status(r, c)) and not _NOTHING_YET.match(t)
         ]
         latest_status = statuses[-1][1] if statuses else None
         latest_text = texts[-1][1] if texts else latest_status

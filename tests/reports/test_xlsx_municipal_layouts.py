@@ -79,6 +79,19 @@ def test_month_columns_ticked_off_are_a_schedule_not_follow_ups(tmp_path: Path) 
     assert second.follow_ups == [] and second.follow_up is None
 
 
+def test_month_columns_with_dashes_for_not_yet_are_follow_ups(tmp_path: Path) -> None:
+    """A dash is how a plan says "nothing yet" in a follow-up column, not a tick in a
+    schedule: the months' texts are still each tertial's follow-up."""
+    rows: list[list[Any]] = [
+        ["Orsak", "Åtgärd", "Vem", "April", "Augusti", "December"],
+        ["Mörker", "Trygghetsvandring", "Trygghetssamordnare", "-", "–", "-"],
+        ["Klotter", "Klottersanering", "Tekniska kontoret", "Sanerat inom 24 h", "-", None],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "months.xlsx", [Sheet("1. Platser", rows)]))
+    _first, second = _rows(plan)
+    assert _follow_ups(second) == [(1, "Sanerat inom 24 h")]
+
+
 # --------------------------------------------------------------------------- header words
 
 NASSJO_ROW = [
