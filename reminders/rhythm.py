@@ -342,6 +342,43 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
     elif isos:
         out.append(_Deadline(isos[0][0], None, isos[0][1]))
 
+    # Ranges, before their single parts: the window runs from the first's start to the end
+    # of the last ("2025-02 – 2025-06", "v. 10–14", "maj 2025 – sept 2025").
+    first(
+        r"(?<![\d-])(\d{4})-(\d{1,2})\s*(?:-|till)\s*(\d{4})-(\d{1,2})(?![\d-])",
+        lambda m: (
+            _month_end(int(m.group(3)), int(m.group(4))),
+            date(int(m.group(1)), int(m.group(2)), 1),
+        ),
+    )
+
+    def weeks(m: re.Match[str]) -> tuple[date, date | None]:
+        w1, w2 = int(m.group(1)), int(m.group(2))
+        # "v. 50–2" crosses the new year.
+        end_year = text_year + 1 if w2 < w1 else text_year
+        return date.fromisocalendar(end_year, w2, 7), date.fromisocalendar(text_year, w1, 1)
+
+    first(
+        r"\b(?:v\.?|vecka|veckan|veckorna)\s*(\d{1,2})\s*(?:-|till)\s*(?:(?:v\.?|vecka)\s*)?"
+        r"(\d{1,2})\b(?!\s*:)",
+        weeks,
+    )
+
+    def months(m: re.Match[str]) -> tuple[date, date | None]:
+        m1, m2 = _MONTHS[m.group(1)], _MONTHS[m.group(3)]
+        y1 = int(m.group(2)) if m.group(2) else None
+        y2 = int(m.group(4)) if m.group(4) else None
+        # Without years a window across the new year ("nov–feb") starts in the plan's year.
+        start_year = y1 or (y2 - (m1 > m2) if y2 else text_year)
+        end_year = y2 or (start_year + (m1 > m2))
+        return _month_end(end_year, m2), date(start_year, m1, 1)
+
+    first(
+        rf"\b({_MONTH})\b\.?(?:\s+((?:19|20)\d{{2}}))?\s*(?:-|till)\s*({_MONTH})\b\.?"
+        r"(?:\s+((?:19|20)\d{2}))?",
+        months,
+    )
+
     # Year and month: "2025-06".
     first(
         r"(?<![\d-])(\d{4})-(\d{1,2})(?![\d-])",

@@ -92,13 +92,15 @@ def _shorten(text: str, limit: int = 40) -> str:
 _NOTHING_YET = re.compile(r"^[\s\-‐‑–—.…·/?]*$")
 # A number in a plan's outline: "1", "2.", "1.1", "1.1." (not "A3").
 _OUTLINE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){0,2}\.?$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A day or a month, as a date column holds it ("2025-06-30", "2025-06").
+_ISO_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 
 
 def _with_start(start: str | None, when: str | None) -> str | None:
-    """ "Start 2025-02-01" and "Slut 2025-06-30" in two columns: "2025-02-01 – 2025-06-30",
-    a window the rhythm parser reads. A start beside a text ("Linjearbete") adds nothing."""
-    if start and when and _ISO_DAY.match(start) and _ISO_DAY.match(when):
+    """ "Start 2025-02-01" and "Slut 2025-06-30" in two columns: "2025-02-01 – 2025-06-30"
+    (or "2025-02 – 2025-06"), a window the rhythm parser reads. A start beside a text
+    ("Linjearbete") adds nothing."""
+    if start and when and _ISO_DAY_OR_MONTH.match(start) and _ISO_DAY_OR_MONTH.match(when):
         return f"{start} – {when}"
     return when
 

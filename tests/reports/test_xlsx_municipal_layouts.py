@@ -137,13 +137,19 @@ def test_start_and_end_dates_give_the_measure_its_window(tmp_path: Path) -> None
         ["Mörker", "Belysning i Stadsparken", dt.date(2025, 2, 1), dt.date(2025, 6, 30), "TK"],
         ["Klotter", "Klottersanering", dt.date(2025, 1, 1), "Linjearbete", "TK"],
         ["Oro", "Trygghetsvandring", None, dt.date(2025, 10, 15), "SDF"],
+        ["Skadegörelse", "Kameraövervakning", "2025-03", "2025-08", "TK"],
     ]
     plan = read_plan(write_workbook(tmp_path / "datum.xlsx", [Sheet("1. Platser", rows)]))
     assert [r.when for r in _rows(plan)] == [
         "2025-02-01 – 2025-06-30",
         "Linjearbete",
         "2025-10-15",
+        "2025-03 – 2025-08",
     ]
+    from reminders.rhythm import parse_when
+
+    window = parse_when(_rows(plan)[3].when, 2025)
+    assert (window.start, window.deadline) == (dt.date(2025, 3, 1), dt.date(2025, 8, 31))
 
 
 # --------------------------------------------------------------------------- two columns, one field
