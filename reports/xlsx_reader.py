@@ -128,6 +128,40 @@ def _area_of_refs(rows: list[ParsedRow]) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _areas_by_refs(rows: list[ParsedRow]) -> list[tuple[int, list[ParsedRow]]] | None:
+    """Rows whose own numbers name two or more areas ("1.1", "1.2", "2.1") on a sheet that
+    names none: one group per area number, in the order they first appear. A row without
+    such a number stays with the row above it (the first group, at the top). None when the
+    numbers name fewer than two areas: then the rows are one area, as before.
+
+    The numbers are the plan's references, the ones people quote (`/atgard visa 2.1`); one
+    area for all would renumber 2.1 as 1.3."""
+    groups: dict[int, list[ParsedRow]] = {}
+    current: int | None = None
+    waiting: list[ParsedRow] = []  # rows above the first numbered one
+    for row in rows:
+        m = _AREA_OF_REF.match(row.ref or "")
+        if m:
+            current = int(m.group(1))
+        if current is None:
+            waiting.append(row)
+            continue
+        groups.setdefault(current, []).extend([*waiting, row])
+        waiting = []
+    if len(groups) < 2:
+        return None
+    return list(groups.items())
+
+
+def _split_warning(sheet: str, numbers: list[int]) -> str:
+    areas = ", ".join(f"Område {n}" for n in numbers)
+    return (
+        f'Fliken "{sheet}" namnger inga prioriterade områden. Åtgärderna delades in efter sina '
+        f"nummer i {areas}, så att de behåller sina nummer. Lägg gärna till en kolumn "
+        "Prioriterat område i filen och läs in den igen."
+    )
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -303,12 +337,23 @@ def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
             if hint is None:
                 hint = _area_of_refs(block.rows)
             name = block.name
+            shown = mask(title)  # what is stored and quoted of the sheet's name
             if name is None:
                 generic = _is_generic_sheet_name(title) and sheet_number is None
+                # The only plan sheet, unnumbered: its title names the plan ("Åtgärder"),
+                # and measure numbers of several areas say how it is divided.
+                split = (
+                    _areas_by_refs(block.rows)
+                    if len(candidates) == 1 and sheet_number is None
+                    else None
+                )
+                if split is not None:
+                    entries.extend((n, f"Område {n}", shown, rows) for n, rows in split)
+                    warnings_out.append(_split_warning(shown, [n for n, _ in split]))
+                    continue
                 name = FALLBACK_AREA_NAME if generic or not stripped_title else stripped_title
                 if not generic:
                     sheets_naming_areas.add(title)
-            shown = mask(title)  # what is stored and quoted of the sheet's name
             entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
     areas = _number_areas(_join_same_areas(entries), warnings_out)

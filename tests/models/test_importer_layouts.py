@@ -308,3 +308,27 @@ def test_personal_numbers_in_merged_and_tertial_cells_are_never_stored(
         stored += [f.text for f in s.exec(select(FollowUp))]
     assert not any("9876" in text for text in stored)
     assert "Samtal med [personnummer]." in stored
+
+
+# --------------------------------------------------------------------------- numbers as areas
+
+
+def test_the_plans_own_numbers_stay_the_references_when_they_divide_the_sheet(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """One sheet, no area column: the measures keep the numbers people quote, also when the
+    same file is read again."""
+    from tests.reports.test_xlsx_municipal_layouts import NUMBERED
+
+    path = write_workbook(tmp_path / "nr.xlsx", [Sheet("Åtgärder", NUMBERED)])
+    _import(session_factory, path)
+    expected = {
+        "1.1": ("Område 1", 1, "Belysning i parken"),
+        "1.2": ("Område 1", 1, "Klottersanering"),
+        "2.1": ("Område 2", 2, "Fältassistenter kvällstid"),
+        "2.2": ("Område 2", 2, "Föräldravandringar"),
+    }
+    assert _measures(session_factory) == expected
+    again = _import(session_factory, path)
+    assert (again.created, again.updated) == (0, 0)
+    assert _measures(session_factory) == expected

@@ -424,3 +424,39 @@ def test_a_status_drop_downs_words(tmp_path: Path, word: str, verdict: str) -> N
     ]
     (r,) = _rows(read_plan(write_workbook(tmp_path / "s.xlsx", [Sheet("1. Platser", rows)])))
     assert (r.follow_up, r.verdict) == (word, verdict)
+
+
+# --------------------------------------------------------------------------- numbers as areas
+
+NUMBERED = [
+    ["Nr", "Problem", "Orsak", "Åtgärd", "Ansvarig", "När"],
+    ["1.1", "Otrygghet i centrum", "Mörker", "Belysning i parken", "TK", "Under 2025"],
+    ["1.2", "Otrygghet i centrum", "Klotter", "Klottersanering", "TK", "Linjearbete"],
+    [
+        "2.1",
+        "Ungdomar i riskzon",
+        "Sysslolöshet",
+        "Fältassistenter kvällstid",
+        "SOC",
+        "2 ggr/vecka",
+    ],
+    [None, "Ungdomar i riskzon", "Droger", "Föräldravandringar", "SOC", "4 ggr/år"],
+]
+
+
+def test_numbers_of_several_areas_on_the_only_sheet_divide_it(tmp_path: Path) -> None:
+    """No area column, no headings, one sheet: "2.1" says the measure is in area 2. One area
+    for all would have renumbered it 1.3, and `/atgard visa 2.1` would find nothing."""
+    plan = read_plan(write_workbook(tmp_path / "nr.xlsx", [Sheet("Åtgärder", NUMBERED)]))
+    assert [(a.number, a.name, [r.measure for r in a.rows]) for a in plan.areas] == [
+        (1, "Område 1", ["Belysning i parken", "Klottersanering"]),
+        (2, "Område 2", ["Fältassistenter kvällstid", "Föräldravandringar"]),
+    ]
+    assert len(plan.warnings) == 1 and "efter sina nummer" in plan.warnings[0]
+
+
+def test_numbers_of_one_area_leave_the_sheet_whole(tmp_path: Path) -> None:
+    rows = [NUMBERED[0], *[[f"3.{i}", *row[1:]] for i, row in enumerate(NUMBERED[1:], 1)]]
+    plan = read_plan(write_workbook(tmp_path / "nr3.xlsx", [Sheet("Åtgärder", rows)]))
+    assert [(a.number, len(a.rows)) for a in plan.areas] == [(3, 4)]
+    assert plan.warnings == []
