@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.slack.authorization import BotAuthorization
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
 from handlers.context import system_clock
@@ -54,6 +55,10 @@ def create_app(
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
+    # auth.test is asked here only as far as Slack answers: a refused token or an unreachable
+    # Slack no longer stops the app from being built (bot/slack/authorization.py).
+    authorization = BotAuthorization(client)
+    authorization.ask()
     executor = listener_executor or ThreadPoolExecutor(
         max_workers=10, thread_name_prefix="atgard-listener"
     )
@@ -61,6 +66,7 @@ def create_app(
         client=client,
         signing_secret=secret,
         request_verification_enabled=bool(secret),
+        authorize=authorization,
         logger=logging.getLogger("atgard.slack.bolt"),
         # Listeners run in the request's thread and Bolt answers when they return: no 10 ms
         # polling for ack() (bench/results.md). Whatever follows an ack goes to `executor`
