@@ -43,6 +43,41 @@ def test_command_text_in_slacks_escaping_is_stored_as_typed(
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        # Users: "@name" as they saw it, or "@id" when Slack sends no name.
+        ("Pratade med <@U0ANNA|anna> och <@W0GRID9>", "Pratade med @anna och @W0GRID9"),
+        # An address Slack turned into a link: what the user typed, once.
+        (
+            "Se <http://www.stad.se|www.stad.se> och <http://stad.se/|stad.se/>",
+            "Se www.stad.se och stad.se/",
+        ),
+        # A date token: its fallback text.
+        ("Möte <!date^1745971200^{date_num}|2025-04-30> hölls", "Möte 2025-04-30 hölls"),
+    ],
+    ids=["user_mentions", "autolinked_addresses", "date_token"],
+)
+def test_free_text_is_stored_and_shown_as_the_user_wrote_it(
+    slack, imported_plan, session_factory, typed, stored
+) -> None:  # type: ignore[no-untyped-def]
+    """Slack's markup in a follow-up's text was stored as markup and shown escaped
+    (`&lt;@U0ANNA|anna&gt;`)."""
+    resp = slack.http(command_form(slack, f"uppfolj 1.3 {typed}"), FORM)
+    assert resp.status == 200
+    answer = private_answer(resp)
+    assert stored in answer and "&lt;" not in answer
+    assert [f.text for f in rows(session_factory, FollowUp)] == [stored]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\t", "\u202f"], ids=["line_break", "tab", "narrow_nbsp"])
+def test_any_whitespace_ends_the_command_word(slack, imported_plan, session_factory, gap) -> None:  # type: ignore[no-untyped-def]
+    """Shift+Enter right after the command word sends a line break where a space was expected."""
+    resp = slack.http(command_form(slack, f"uppfolj{gap}1.3 Två rader\noch en till"), FORM)
+    assert resp.status == 200 and "Uppföljning sparad för 1.3" in private_answer(resp)
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Två rader\noch en till"]
+
+
 def test_user_mentions_with_names_and_grid_ids(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
     body = command_form(slack, "ansvarig 1.3 <@U0ANNA|anna> <@W0GRID9|kim.grid> <@U0BO>")
     resp = slack.http(body, FORM)
