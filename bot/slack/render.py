@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.slack import rich_text
 from bot.textsafety import escape_mrkdwn, format_count, truncate
 from models.replies import MENTION_CLOSE, MENTION_OPEN, Button, Form, Input, Reply, Section
 
@@ -388,6 +389,8 @@ def _state_value(v: Mapping[str, Any]) -> object:
     for name in _SELECTED:
         if name in v:
             return v.get(name)
+    if "rich_text_value" in v:  # rich_text_input: a rich_text block, not a string
+        return rich_text.plain_text(v.get("rich_text_value"))
     return v.get("value")  # plain_text_input, number_input, email/url input
 
 
