@@ -45,6 +45,13 @@ TRIMMED_NOTE = (
 )
 CUT_NOTE = "Texten är för lång för Slack och har kortats."
 CLOSE_LABEL = "Avbryt"
+# Without a placeholder of its own a menu or date picker shows Slack's, in English ("Select
+# options", "Select a date"): Slack's clients have no Swedish.
+DEFAULT_PLACEHOLDERS = {
+    "select": "Välj",
+    "multiselect": "Välj en eller flera",
+    "date": "Välj ett datum",
+}
 LONGER_THAN_FORM = (
     "Den sparade texten är längre än de {limit} tecken som ryms här och visas därför"
     " förkortad: kontrollera slutet innan du sparar."
@@ -285,10 +292,11 @@ def _element(inp: Input) -> dict[str, Any]:
         if isinstance(inp.initial, str) and inp.initial:
             el["initial_value"] = fit_input(inp.initial, limit)
     el["action_id"] = inp.id
-    if inp.placeholder:
+    placeholder = inp.placeholder or DEFAULT_PLACEHOLDERS.get(inp.kind)
+    if placeholder:
         el["placeholder"] = {
             "type": "plain_text",
-            "text": fit_plain(inp.placeholder, MAX_PLACEHOLDER),
+            "text": fit_plain(placeholder, MAX_PLACEHOLDER),
         }
     return el
 
