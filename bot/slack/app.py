@@ -39,6 +39,18 @@ def make_client(settings: Settings) -> WebClient:
     return WebClient(token=token, base_url=base) if base else WebClient(token=token)
 
 
+# Slack's libraries log whole requests and answers at DEBUG (what people wrote, response_urls);
+# they never log below INFO, so LOG_LEVEL=DEBUG keeps the promise that texts are not logged.
+SDK_LOGGERS = ("slack_sdk", "slack_bolt", "atgard.slack.bolt")
+
+
+def quiet_sdk_loggers() -> None:
+    for name in SDK_LOGGERS:
+        sdk = logging.getLogger(name)
+        if sdk.getEffectiveLevel() < logging.INFO:
+            sdk.setLevel(logging.INFO)
+
+
 def create_app(
     settings: Settings,
     session_factory: SessionFactory,
@@ -52,6 +64,7 @@ def create_app(
 
     `listener_executor` runs listeners and lazy listeners (tests pass one they can drain).
     """
+    quiet_sdk_loggers()  # before Bolt copies the levels into its own loggers
     client = client or make_client(settings)
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""

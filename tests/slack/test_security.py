@@ -92,3 +92,17 @@ def test_a_refused_request_is_not_written_to_the_log(
         assert secret not in logged
     assert "invalid signature" in logged
     assert_nothing_happened(slack, session_factory)
+
+
+def test_what_people_write_is_not_logged_even_at_debug(
+    slack_factory, imported_plan, session_factory, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """LOG_LEVEL=DEBUG: Slack's libraries log whole request and answer bodies at that level."""
+    caplog.set_level(logging.DEBUG)  # before the app is built: Bolt's loggers copy the level
+    slack = slack_factory()
+    slack.command("uppfolj 1.3 Hemlig uppföljning om skolan")
+    slack.command("klar 1.4 Hemlig anteckning")
+    slack.command("visa 1.3")
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Hemlig uppföljning om skolan"]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Hemlig" not in logged and "response/cmd" not in logged
