@@ -55,7 +55,7 @@ REF_RE = re.compile(r"^\d{1,2}\.\d{1,3}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
 # Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
-MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")
 
 VERDICT_WORDS: dict[str, str] = {
@@ -92,6 +92,13 @@ def normalise(text: str) -> str:
     return text.replace("\u00a0", " ").strip()
 
 
+def readable_mentions(text: str) -> str:
+    """User mentions in text that is kept as written (a follow-up, a tick-off's note): `@name`
+    as the user saw it, or `@U…` when the mention carries no name. Left as markup they were
+    stored as `<@U…|name>` and shown escaped, markup and all. Only `ansvarig` reads the ids."""
+    return MENTION_RE.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+
+
 def _ref(token: str | None, command: str) -> str:
     if token is None:
         raise ParseError(f"Ange vilken åtgärd du menar, till exempel `/atgard {command} 1.3`.")
@@ -119,11 +126,14 @@ def parse_command(raw: str) -> Command:
     text = normalise(raw)
     if not text:
         return Command(CommandName.HELP)
-    head, _, rest = text.partition(" ")
-    rest = rest.strip()
+    # Any whitespace ends the command word: a line break typed with Shift+Enter, or a tab.
+    head, *tail = text.split(maxsplit=1)
+    rest = tail[0].strip() if tail else ""
     name = ALIASES.get(head.lower())
     if name is None:
         return Command(CommandName.HELP, unknown=head[:40])
+    if name is not CommandName.ASSIGN:
+        rest = readable_mentions(rest)
     tokens = rest.split()
 
     if name in (CommandName.HELP, CommandName.STATUS):
@@ -161,7 +171,8 @@ def parse_command(raw: str) -> Command:
         ref = _ref(tokens[0] if tokens else None, "ansvarig")
         body = rest[len(tokens[0]) :]
         # Typed names that Slack did not turn into ids are kept, so the reply can name them.
-        users = MENTION_RE.findall(body) + [f"@{u}" for u in PLAIN_MENTION_RE.findall(body)]
+        users = [m.group(1) for m in MENTION_RE.finditer(body)]
+        users += [f"@{u}" for u in PLAIN_MENTION_RE.findall(body)]
         if not users:
             raise ParseError(
                 "Nämn den eller de som ska påminnas, till exempel `/atgard ansvarig 1.3 @Kim`."

@@ -12,8 +12,10 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.slack.authorization import BotAuthorization
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
+from bot.slack.verification import QuietRequestVerification
 from handlers.context import system_clock
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,18 @@ def make_client(settings: Settings) -> WebClient:
     return WebClient(token=token, base_url=base) if base else WebClient(token=token)
 
 
+# Slack's libraries log whole requests and answers at DEBUG (what people wrote, response_urls);
+# they never log below INFO, so LOG_LEVEL=DEBUG keeps the promise that texts are not logged.
+SDK_LOGGERS = ("slack_sdk", "slack_bolt", "atgard.slack.bolt")
+
+
+def quiet_sdk_loggers() -> None:
+    for name in SDK_LOGGERS:
+        sdk = logging.getLogger(name)
+        if sdk.getEffectiveLevel() < logging.INFO:
+            sdk.setLevel(logging.INFO)
+
+
 def create_app(
     settings: Settings,
     session_factory: SessionFactory,
@@ -50,17 +64,25 @@ def create_app(
 
     `listener_executor` runs listeners and lazy listeners (tests pass one they can drain).
     """
+    quiet_sdk_loggers()  # before Bolt copies the levels into its own loggers
     client = client or make_client(settings)
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
+    # auth.test is asked here only as far as Slack answers: a refused token or an unreachable
+    # Slack no longer stops the app from being built (bot/slack/authorization.py).
+    authorization = BotAuthorization(client)
+    authorization.ask()
     executor = listener_executor or ThreadPoolExecutor(
         max_workers=10, thread_name_prefix="atgard-listener"
     )
     app = App(
         client=client,
         signing_secret=secret,
-        request_verification_enabled=bool(secret),
+        # Our own check in Bolt's place (before authorization): Bolt's logs refused bodies.
+        request_verification_enabled=False,
+        before_authorize=QuietRequestVerification(secret) if secret else None,
+        authorize=authorization,
         logger=logging.getLogger("atgard.slack.bolt"),
         # Listeners run in the request's thread and Bolt answers when they return: no 10 ms
         # polling for ack() (bench/results.md). Whatever follows an ack goes to `executor`

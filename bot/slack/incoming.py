@@ -8,13 +8,22 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
+# Any other `<!…|fallback>`, such as a date `<!date^1392734382^{date_num}|2014-02-18>`.
+_OTHER = re.compile(r"<![^|>]*\|([^>]*)>")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?://)?", re.IGNORECASE)
 
 
 def _link(m: re.Match[str]) -> str:
     """`<url|label>` -> "label (url)", or the url alone; an e-mail address without `mailto:`."""
     url, label = m.group(1), m.group(2)
     shown = url.removeprefix("mailto:")
-    return f"{label} ({shown})" if label and label not in (url, shown) else shown
+    if not label or label in (url, shown):
+        return shown
+    # Slack links what looks like an address: "stad.se" arrives as <http://stad.se|stad.se>.
+    # The user typed the label, so the label is what they wrote.
+    if label.rstrip("/") == _SCHEME.sub("", url).rstrip("/"):
+        return label
+    return f"{label} ({shown})"
 
 
 def unslack(text: str) -> str:
@@ -24,4 +33,5 @@ def unslack(text: str) -> str:
     text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
     text = _SPECIAL.sub(lambda m: f"@{m.group(1)}", text)
     text = _SUBTEAM.sub(lambda m: m.group(1) or "@grupp", text)
+    text = _OTHER.sub(lambda m: m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.slack import rich_text
 from bot.textsafety import escape_mrkdwn, format_count, truncate
 from models.replies import MENTION_CLOSE, MENTION_OPEN, Button, Form, Input, Reply, Section
 
@@ -44,6 +45,13 @@ TRIMMED_NOTE = (
 )
 CUT_NOTE = "Texten är för lång för Slack och har kortats."
 CLOSE_LABEL = "Avbryt"
+# Without a placeholder of its own a menu or date picker shows Slack's, in English ("Select
+# options", "Select a date"): Slack's clients have no Swedish.
+DEFAULT_PLACEHOLDERS = {
+    "select": "Välj",
+    "multiselect": "Välj en eller flera",
+    "date": "Välj ett datum",
+}
 LONGER_THAN_FORM = (
     "Den sparade texten är längre än de {limit} tecken som ryms här och visas därför"
     " förkortad: kontrollera slutet innan du sparar."
@@ -284,10 +292,11 @@ def _element(inp: Input) -> dict[str, Any]:
         if isinstance(inp.initial, str) and inp.initial:
             el["initial_value"] = fit_input(inp.initial, limit)
     el["action_id"] = inp.id
-    if inp.placeholder:
+    placeholder = inp.placeholder or DEFAULT_PLACEHOLDERS.get(inp.kind)
+    if placeholder:
         el["placeholder"] = {
             "type": "plain_text",
-            "text": fit_plain(inp.placeholder, MAX_PLACEHOLDER),
+            "text": fit_plain(placeholder, MAX_PLACEHOLDER),
         }
     return el
 
@@ -388,6 +397,8 @@ def _state_value(v: Mapping[str, Any]) -> object:
     for name in _SELECTED:
         if name in v:
             return v.get(name)
+    if "rich_text_value" in v:  # rich_text_input: a rich_text block, not a string
+        return rich_text.plain_text(v.get("rich_text_value"))
     return v.get("value")  # plain_text_input, number_input, email/url input
 
 

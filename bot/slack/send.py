@@ -22,6 +22,11 @@ FOLLOW_UP_FORM_FAILED = (
     "Formuläret kunde inte öppnas. Skriv i stället uppföljningen direkt efter kommandot, till"
     " exempel `/atgard uppfolj 1.3 Fyra möten hölls.`"
 )
+FILES_TO_DM = (
+    "Boten är inte med i kanalen, så filen kunde inte delas här. Du har fått den i ett"
+    " direktmeddelande från Åtgärdsbot. Bjud in boten med `/invite @Åtgärdsbot` för att dela"
+    " filer i kanalen."
+)
 # views.open's answers when the 3 s for the trigger id ran out (or it was used already).
 _TRIGGER_GONE = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
 # Errors after which a channel post is retried through response_url (the bot is not a member).
@@ -163,10 +168,34 @@ def to_channel(
         return None
 
 
-def upload_files(client: WebClient, reply: Reply, *, channel_id: str | None, user_id: str) -> None:
-    """Images and attachments cannot be embedded in blocks: upload them with files_upload_v2."""
-    if not (reply.images or reply.attachments):
-        return
+Upload = tuple[str, bytes, str]  # filename, content, title
+
+
+def _uploads(reply: Reply) -> list[Upload]:
+    uploads: list[Upload] = [
+        (f"{i.title}.png" if not i.title.endswith(".png") else i.title, i.png, i.title)
+        for i in reply.images
+    ]
+    uploads += [(a.filename, a.content, a.title) for a in reply.attachments]
+    return uploads
+
+
+def upload_files(
+    client: WebClient,
+    reply: Reply,
+    *,
+    channel_id: str | None,
+    user_id: str,
+    uploads: list[Upload] | None = None,
+) -> list[Upload]:
+    """Images and attachments cannot be embedded in blocks: upload them with files_upload_v2.
+
+    Returns the uploads the conversation refused because the bot is not in it (a private
+    channel it was not invited to, a DM between two people): nothing of them was shared.
+    """
+    uploads = _uploads(reply) if uploads is None else uploads
+    if not uploads:
+        return []
     target = channel_id
     # A user id (U…, or W… on Enterprise Grid) is not a conversation files can go to: the
     # user's DM with the app is opened for them.
@@ -175,17 +204,16 @@ def upload_files(client: WebClient, reply: Reply, *, channel_id: str | None, use
             target = client.conversations_open(users=user_id)["channel"]["id"]
         except SlackApiError as e:
             log.warning("could not open a DM for files: %s", _error(e))
-            return
-    uploads = [
-        (f"{i.title}.png" if not i.title.endswith(".png") else i.title, i.png, i.title)
-        for i in reply.images
-    ]
-    uploads += [(a.filename, a.content, a.title) for a in reply.attachments]
+            return []
+    refused: list[Upload] = []
     for filename, content, title in uploads:
         try:
             client.files_upload_v2(channel=target, content=content, filename=filename, title=title)
         except SlackApiError as e:
             log.warning("file upload failed: %s", _error(e))
+            if _error(e) in _NOT_MEMBER:
+                refused.append((filename, content, title))
+    return refused
 
 
 def ack_part(reply: Reply) -> Reply | None:
@@ -226,7 +254,17 @@ def deliver(
                 user_id=user_id,
                 channel_id=channel_id,
             )
-        upload_files(client, reply, channel_id=posted_to or channel_id, user_id=user_id)
+        refused = upload_files(client, reply, channel_id=posted_to or channel_id, user_id=user_id)
+        if refused:
+            # The answer said the file was shared in the channel; the user still gets it.
+            upload_files(client, reply, channel_id=None, user_id=user_id, uploads=refused)
+            ephemeral(
+                client,
+                Reply.text(FILES_TO_DM),
+                respond=respond,
+                user_id=user_id,
+                channel_id=channel_id,
+            )
         return
     if not acked:
         ephemeral(

@@ -66,3 +66,23 @@ def test_files_for_an_enterprise_grid_user_go_to_their_dm(fake_slack) -> None:  
         c.body["channel_id"] for c in fake_slack.wait_for("files.completeUploadExternal", 2)
     ]
     assert completed == ["D0GRID1", "D0GRID2"]
+
+
+def test_files_a_channel_refuses_reach_the_user_and_the_user_is_told(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """`/atgard export` in a private channel the bot was not invited to: the ack says the
+    report is shared in the channel, but Slack refuses the files there. They go to the user's
+    DM, and the user hears why (they were lost without a word)."""
+    from tests.slack.fake_slack import Scripted
+    from tests.slack.helpers import all_text
+
+    gone = Scripted(body={"ok": False, "error": "channel_not_found"})
+    slack.fake.script("chat.postMessage", gone)
+    slack.fake.script("files.completeUploadExternal", gone, gone)
+    resp = slack.command("export T2 html", channel="G0PRIVAT")
+    assert resp.status == 200
+    completed = [
+        c.body["channel_id"] for c in slack.fake.wait_for("files.completeUploadExternal", 4)
+    ]
+    assert completed == ["G0PRIVAT", "G0PRIVAT", "D1", "D1"]
+    told = [all_text(c.body) for c in slack.fake.of("response_url")]
+    assert any("inte med i kanalen" in t and "direktmeddelande" in t for t in told)

@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
@@ -22,6 +24,7 @@ from bot.db import make_engine, make_session_factory
 from bot.slack.app import create_app
 from bot.slack.server import make_wsgi_app
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, signed_headers
+from tests.slack.fake_slack import FakeSlack
 
 ATGARD = Path(sys.executable).parent / "atgard"
 
@@ -45,10 +48,12 @@ def http(
         return e.code, e.read().decode()
 
 
-@pytest.fixture
-def served(database_url, session_factory, fake_slack, tmp_path):  # type: ignore[no-untyped-def]
+@contextmanager
+def serving(database_url: str, fake_slack: FakeSlack, cwd: Path, **env: str) -> Iterator[str]:
+    """`atgard serve` as a process with Slack's Web API played by `fake_slack`; yields its
+    base URL once /healthz answers, and the server's output if it does not start."""
     port = free_port()
-    env = {
+    full_env = {
         "PATH": os.environ.get("PATH", ""),
         # The code of this checkout, not whichever one the venv's `atgard` was installed from
         # (a git worktree shares the main checkout's venv).
@@ -59,11 +64,12 @@ def served(database_url, session_factory, fake_slack, tmp_path):  # type: ignore
         "SLACK_API_URL": fake_slack.api_url,
         "SCHEDULER_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
+        **env,
     }
     proc = subprocess.Popen(
         [str(ATGARD), "serve", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=tmp_path,
-        env=env,
+        cwd=cwd,
+        env=full_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -82,12 +88,20 @@ def served(database_url, session_factory, fake_slack, tmp_path):  # type: ignore
                 + (proc.stdout.read().decode() if proc.stdout else "")
             )
         time.sleep(0.1)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def served(database_url, session_factory, fake_slack, tmp_path):  # type: ignore[no-untyped-def]
+    with serving(database_url, fake_slack, tmp_path) as base:
+        yield base
 
 
 def test_serve_handles_a_signed_slash_command(served, fake_slack, imported_plan) -> None:  # type: ignore[no-untyped-def]

@@ -635,3 +635,31 @@ def test_what_users_see_is_swedish(slack, imported_plan) -> None:  # type: ignor
     assert len(seen) >= 10
     english = sorted({m.group(0) for text in seen for m in ENGLISH.finditer(text)})
     assert english == []
+
+
+# Elements for which Slack shows a placeholder of its own, in English, when the bot gives none.
+PICKERS = {
+    "static_select",
+    "multi_static_select",
+    "external_select",
+    "users_select",
+    "conversations_select",
+    "channels_select",
+    "datepicker",
+    "timepicker",
+}
+
+
+def test_every_menu_and_date_picker_has_a_swedish_placeholder(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """A multi-select left empty shows "Select options" unless the bot names it."""
+    slack.command("koppla SSP")
+    for text in ("uppfolj 1.3", "mote"):
+        slack.command(text)
+    views = [c.body["view"] for c in slack.fake.wait_for("views.open", 2)]
+    elements = [b["element"] for v in views for b in v["blocks"] if b["type"] == "input"]
+    pickers = [el for el in elements if el["type"] in PICKERS]
+    assert {el["type"] for el in pickers} >= {"static_select", "multi_static_select", "datepicker"}
+    for el in pickers:
+        placeholder = el.get("placeholder", {}).get("text", "")
+        assert placeholder.startswith("Välj"), el["action_id"]
+        assert not ENGLISH.search(placeholder)

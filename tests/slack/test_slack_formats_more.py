@@ -43,6 +43,41 @@ def test_command_text_in_slacks_escaping_is_stored_as_typed(
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        # Users: "@name" as they saw it, or "@id" when Slack sends no name.
+        ("Pratade med <@U0ANNA|anna> och <@W0GRID9>", "Pratade med @anna och @W0GRID9"),
+        # An address Slack turned into a link: what the user typed, once.
+        (
+            "Se <http://www.stad.se|www.stad.se> och <http://stad.se/|stad.se/>",
+            "Se www.stad.se och stad.se/",
+        ),
+        # A date token: its fallback text.
+        ("Möte <!date^1745971200^{date_num}|2025-04-30> hölls", "Möte 2025-04-30 hölls"),
+    ],
+    ids=["user_mentions", "autolinked_addresses", "date_token"],
+)
+def test_free_text_is_stored_and_shown_as_the_user_wrote_it(
+    slack, imported_plan, session_factory, typed, stored
+) -> None:  # type: ignore[no-untyped-def]
+    """Slack's markup in a follow-up's text was stored as markup and shown escaped
+    (`&lt;@U0ANNA|anna&gt;`)."""
+    resp = slack.http(command_form(slack, f"uppfolj 1.3 {typed}"), FORM)
+    assert resp.status == 200
+    answer = private_answer(resp)
+    assert stored in answer and "&lt;" not in answer
+    assert [f.text for f in rows(session_factory, FollowUp)] == [stored]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\t", "\u202f"], ids=["line_break", "tab", "narrow_nbsp"])
+def test_any_whitespace_ends_the_command_word(slack, imported_plan, session_factory, gap) -> None:  # type: ignore[no-untyped-def]
+    """Shift+Enter right after the command word sends a line break where a space was expected."""
+    resp = slack.http(command_form(slack, f"uppfolj{gap}1.3 Två rader\noch en till"), FORM)
+    assert resp.status == 200 and "Uppföljning sparad för 1.3" in private_answer(resp)
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Två rader\noch en till"]
+
+
 def test_user_mentions_with_names_and_grid_ids(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
     body = command_form(slack, "ansvarig 1.3 <@U0ANNA|anna> <@W0GRID9|kim.grid> <@U0BO>")
     resp = slack.http(body, FORM)
@@ -257,6 +292,72 @@ def test_follow_up_with_nothing_chosen_and_nothing_typed(
     assert rows(session_factory, FollowUp) == []
 
 
+# What a rich_text_input sends (its `rich_text_value`): sections, a list, a quote, code.
+RICH_TEXT: dict[str, Any] = {
+    "type": "rich_text",
+    "elements": [
+        {
+            "type": "rich_text_section",
+            "elements": [
+                {"type": "text", "text": "Fyra möten med "},
+                {"type": "user", "user_id": "U0ANNA"},
+                {"type": "text", "text": " och "},
+                {"type": "usergroup", "usergroup_id": "S0SSP"},
+                {"type": "text", "text": " i "},
+                {"type": "channel", "channel_id": "C0SSP"},
+                {"type": "text", "text": " ", "style": {"bold": True}},
+                {"type": "emoji", "name": "thumbsup", "unicode": "1f44d"},
+                {"type": "text", "text": ", se "},
+                {"type": "link", "url": "https://stad.se/plan", "text": "planen"},
+                {"type": "text", "text": " och "},
+                {"type": "date", "timestamp": 1745971200, "format": "{date_num}",
+                 "fallback": "2025-04-30"},
+                {"type": "text", "text": ":\n"},
+            ],
+        },
+        {
+            "type": "rich_text_list",
+            "style": "ordered",
+            "indent": 0,
+            "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": "skola"}]},
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": "polis"}]},
+            ],
+        },
+        {"type": "rich_text_quote", "elements": [{"type": "text", "text": "Bra samverkan"}]},
+        {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": "8/år"}]},
+    ],
+}  # fmt: skip
+RICH_TEXT_PLAIN = (
+    "Fyra möten med @U0ANNA och @S0SSP i #C0SSP 👍, se planen (https://stad.se/plan) och"
+    " 2025-04-30:\n1. skola\n2. polis\n> Bra samverkan\n8/år"
+)
+
+
+def test_a_follow_up_written_in_a_rich_text_input_is_stored(
+    slack, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """A rich_text_input sends no `value`: it was read as nothing written."""
+    slack.command("uppfolj 1.3")
+    view = slack.opened_view()
+    state = state_values(view, {})
+    state["text"] = {"text": {"type": "rich_text_input", "rich_text_value": RICH_TEXT}}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "kungsholmen"},
+        "user": _user(),
+        "api_app_id": "A1",
+        "trigger_id": "1.2.rich",
+        **NOT_GRID,
+        "view": {**view, "id": "VRICH", "team_id": "T1", "state": {"values": state},
+                 "hash": "h", "root_view_id": "VRICH", "app_id": "A1", "bot_id": BOT_ID},
+        "response_urls": [],
+    }  # fmt: skip
+    resp = slack.http(interactivity(payload), FORM)
+    assert (resp.status, resp.body) == (200, "")
+    assert [f.text for f in rows(session_factory, FollowUp)] == [RICH_TEXT_PLAIN]
+
+
 def test_every_input_elements_state_shape() -> None:
     """view.state.values as Slack documents it for each input element."""
     state = {
@@ -280,12 +381,19 @@ def test_every_input_elements_state_shape() -> None:
         "r": {"r": {"type": "number_input", "value": "8"}},
         "s": {"s": {"type": "email_text_input", "value": "ssp@stad.se"}},
         "t": {"t": {"type": "url_text_input", "value": "https://stad.se"}},
+        "u": {"u": {"type": "rich_text_input", "rich_text_value": RICH_TEXT}},
+        "v": {
+            "v": {
+                "type": "rich_text_input",
+                "rich_text_value": {"type": "rich_text", "elements": []},
+            }
+        },
     }
     assert form_values(state) == {
         "a": "delvis", "b": None, "c": "x", "d": None, "e": ["1.3"], "f": [],
         "g": "2025-04-01", "h": None, "i": "08:30", "j": 1745913600, "k": "U0ANNA",
         "l": ["U1", "W2"], "m": "C1", "n": [], "o": None, "p": ["C1"], "q": None, "r": "8",
-        "s": "ssp@stad.se", "t": "https://stad.se",
+        "s": "ssp@stad.se", "t": "https://stad.se", "u": RICH_TEXT_PLAIN, "v": "",
     }  # fmt: skip
 
 
