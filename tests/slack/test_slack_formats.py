@@ -88,6 +88,16 @@ def test_url_verification_echoes_the_challenge(slack, session_factory) -> None: 
     assert slack.fake.methods() == []
 
 
+@pytest.mark.parametrize("sign", [{"signed": False}, {"secret": "not-the-secret"}])
+def test_url_verification_needs_a_valid_signature(slack, sign) -> None:  # type: ignore[no-untyped-def]
+    """The signature is checked before the challenge is echoed (bot/slack/verification.py
+    stands where Bolt's own check stood): a forged request learns nothing and gets 401."""
+    body = json.dumps({"token": "x", "challenge": "forged-challenge", "type": "url_verification"})
+    resp = slack.http(body, JSON, **sign)
+    assert resp.status == 401
+    assert "forged-challenge" not in resp.body
+
+
 @pytest.mark.parametrize("signed", [True, False])
 def test_ssl_check_is_answered_without_the_database(
     slack_settings, fake_slack, tmp_path, signed
