@@ -133,9 +133,7 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
     with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         if on.year != scope.plan.year:
-            raise ValidationError(
-                f"Datumet ligger utanför planens år ({scope.plan.year}). Ange ett datum under {scope.plan.year}."
-            )
+            raise ValidationError(outside_plan_year(ref, on, scope.plan.year, dated=bool(on_text)))
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         occ = tracking.mark_done(
@@ -192,6 +190,24 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
     who = ", ".join(mention(u) for u in added)
     return Reply.text(
         f"{who} påminns nu om åtgärd {ref}. Planens text om vem som ansvarar står kvar."
+    )
+
+
+def outside_plan_year(ref: str, on: date, year: int, *, dated: bool) -> str:
+    """Why a tick-off's day is refused, and what to write instead. In January the channel
+    still works in last year's plan: the day it was done, in that year, is what is missing."""
+    if on.year < year:
+        return f"{on.isoformat()} ligger före planens år ({year}). Ange ett datum under {year}."
+    example = f"`/atgard klar {ref} {year}-12-31`"
+    if dated:
+        return (
+            f"{on.isoformat()} ligger efter planens år ({year}). Genomfördes åtgärden under"
+            f" {year}, ange den dagen, till exempel {example}."
+        )
+    return (
+        f"Planen gäller {year}. Ange dagen under {year} då åtgärden genomfördes, till exempel"
+        f" {example}. Hör den till planen för {on.year} behöver en samordnare först läsa in"
+        " den planen."
     )
 
 

@@ -134,9 +134,7 @@ def submit_meeting(
             require_coordinator_for_other_group(ctx, scope, group)
             plan = s.get(Plan, group.plan_id)
             if plan is not None and held_on.year != plan.year:
-                raise ValidationError(
-                    f"Datumet ligger utanför planens år ({plan.year}).", field="date"
-                )
+                raise ValidationError(_outside_plan_year(held_on, plan.year), field="date")
             all_measures = {m.ref: m for m in list_measures(session=s, plan_id=group.plan_id)}
             chosen: list[Measure] = []
             for ref in refs:
@@ -269,3 +267,12 @@ def _date(text: str) -> date:
 
 def _s(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _outside_plan_year(held_on: date, year: int) -> str:
+    if held_on.year < year:
+        return f"Datumet ligger före planens år ({year})."
+    return (
+        f"Gruppen arbetar i planen för {year}. Möten under {held_on.year} loggas när en"
+        f" samordnare har läst in planen för {held_on.year}."
+    )

@@ -136,7 +136,7 @@ def test_done_ticks_one_off_and_counts_recurring(make_ctx, imported_plan, sessio
     )
     reply = execute(make_ctx(), "klar 2.3 2025-03-12 vandring vid Fridhemsplan")
     assert reply.title == "✅ Åtgärd 2.3 genomförd 2025-03-12 (ett tillfälle registrerat)"
-    assert "utanför planens år" in execute(make_ctx(), "klar 2.3 2024-12-30").plain()
+    assert "före planens år (2025)" in execute(make_ctx(), "klar 2.3 2024-12-30").plain()
     with session_factory.begin() as s:
         one_off = s.exec(select(Measure).where(Measure.ref == "1.1")).one()
         walk = s.exec(select(Measure).where(Measure.ref == "2.3")).one()
@@ -196,6 +196,30 @@ def test_other_groups_measure_is_refused_and_audited(
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "nekad")).one().actor_id == "U1"
     ok = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 rätt kanal")
     assert "sparad" in (ok.title or "")
+
+
+def test_after_the_plans_year_the_refusal_says_what_to_write(
+    make_ctx, imported_plan, session_factory, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """January: the channel still works in last year's plan. A tick-off without a day, or a
+    meeting this year, is refused with what to do instead; nothing is stored."""
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    form = execute(make_ctx(channel="C-SSP"), "möte 2025-03-12").form
+    assert form is not None
+    clock.set(datetime(2026, 1, 12, 9, 0, tzinfo=UTC))
+    undated = execute(make_ctx(), "klar 1.1").plain()
+    assert "Planen gäller 2025" in undated and "`/atgard klar 1.1 2025-12-31`" in undated
+    assert "planen för 2026" in undated
+    dated = execute(make_ctx(), "klar 2.3 2026-01-10").plain()
+    assert "2026-01-10 ligger efter planens år (2025)" in dated
+    assert "`/atgard klar 2.3 2025-12-31`" in dated
+    meeting = submit(
+        make_ctx(channel="C-SSP"), form.id, form.metadata, {"date": "2026-01-10", "measures": []}
+    )
+    assert "loggas när en samordnare har läst in planen för 2026" in meeting.errors["date"]
+    assert _count(session_factory, Occurrence) == 0 and _count(session_factory, Meeting) == 0
+    late = execute(make_ctx(), "klar 1.1 2025-12-19 Klart före jul")
+    assert late.title == "✅ Åtgärd 1.1 genomförd 2025-12-19"
 
 
 def test_meeting_form_submit_and_plan(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
