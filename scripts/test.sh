@@ -11,13 +11,22 @@ echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
-echo "== chromium (for the browser tests)"
-if ! command -v chromium >/dev/null 2>&1; then
+echo "== chromium and LibreOffice Calc (the browser tests; the exported workbook opened for real)"
+need_chromium=$(command -v chromium >/dev/null 2>&1 || echo yes)
+need_calc=$(command -v soffice >/dev/null 2>&1 || echo yes)
+if [ -n "$need_chromium$need_calc" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-      || echo "could not install chromium: browser tests will fail"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || true
+    if [ -n "$need_chromium" ]; then
+      apt-get install -y -qq chromium >/dev/null || echo "could not install chromium: browser tests will fail"
+    fi
+    if [ -n "$need_calc" ]; then
+      apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null \
+        || echo "could not install LibreOffice Calc: its export test is skipped"
+    fi
   else
-    echo "chromium is missing: install Debian's chromium package (browser tests will fail)"
+    echo "missing Debian packages (chromium, libreoffice-calc-nogui): browser tests fail, the LibreOffice test is skipped"
   fi
 fi
 
