@@ -56,9 +56,15 @@ def end_of_day_utc(day: date, tz_name: str = "Europe/Stockholm") -> datetime:
     return local.astimezone(UTC) - timedelta(microseconds=1)
 
 
-def standing_of(measure: Measure, p: Pace, latest: FollowUp | None) -> Standing:
+def standing_of(p: Pace, latest: FollowUp | None) -> Standing:
+    """The bucket from the pace on the day and the verdict in force then.
+
+    A tick-off counts through the pace alone (`states_from` gives DONE only for a measure
+    done by that day): the measure's status says what it is today, so a one-off ticked off
+    in September must not stand as done in the T1 report.
+    """
     verdict = latest.verdict if latest else Verdict.EJ_BEDOMD
-    if measure.status == MeasureStatus.DONE or p is Pace.DONE or verdict == Verdict.UPPFYLLT:
+    if p is Pace.DONE or verdict == Verdict.UPPFYLLT:
         return Standing.DONE
     if p in (Pace.BEHIND, Pace.OVERDUE) or verdict == Verdict.EJ_UPPFYLLT:
         return Standing.BEHIND
@@ -115,7 +121,7 @@ def states_from(
                 pace=p,
                 done_count=n,
                 latest=fu,
-                standing=standing_of(m, p, fu),
+                standing=standing_of(p, fu),
                 pace_text=pace_text(rhythm, n, on, plan.year)
                 if rhythm.kind is RhythmKind.RECURRING
                 else p.value,

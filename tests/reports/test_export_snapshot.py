@@ -9,8 +9,9 @@ from sqlalchemy import event
 
 from models.errors import ParseError, ValidationError
 from models.tables import Plan
+from models.tracking import mark_done
 from reports.snapshot import build_snapshot
-from tests.reports.export_helpers import add_follow_up, seed_period_data
+from tests.reports.export_helpers import ACTOR, add_follow_up, measure, seed_period_data
 
 
 @pytest.fixture
@@ -126,3 +127,25 @@ def test_number_of_queries_does_not_grow_with_the_plan(
     seed_period_data(session_factory, imported_plan)
     assert count(imported_plan) <= bare + 2  # meetings and their links, once each
     assert count(imported_plan) <= 12
+
+
+def test_a_tick_off_after_the_period_is_not_in_its_report(session_factory, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """1.1 ("Under 2025", a one-off) ticked off in September: done in T3, not in T1 or T2."""
+    with session_factory.begin() as s:
+        plan = s.get(Plan, imported_plan.id)
+        mark_done(
+            session=s,
+            measure=measure(s, plan, "1.1"),
+            on=date(2025, 9, 10),
+            note=None,
+            actor=ACTOR,
+            year=2025,
+            now=datetime(2025, 9, 10, 8, 0, tzinfo=UTC),
+        )
+    for period in ("2025-T1", "2025-T2"):
+        snap = _snap(session_factory, imported_plan, period)
+        row = _row(snap, "1.1")
+        assert (row.pace, row.standing) == ("ej förfallen", "ej bedömd"), period
+        assert snap.standings["klar"] == 0, period
+    year_end = _row(_snap(session_factory, imported_plan, "2025-T3"), "1.1")
+    assert (year_end.pace, year_end.standing) == ("klar", "klar")
