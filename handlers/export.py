@@ -74,7 +74,9 @@ def export_reply(ctx: CommandContext, args: list[str]) -> Reply:
             year, tertial = plan.year, default_tertial(plan.year, ctx.today())
         if year != plan.year:
             plan = get_plan(session=s, district=plan.district, year=year)
-        result = export_plan(session=s, plan=plan, period=period_label(year, tertial), fmt=fmt)
+        result = export_plan(
+            session=s, plan=plan, period=period_label(year, tertial), fmt=fmt, today=ctx.today()
+        )
         audit.record(
             session=s,
             actor=ctx.actor,

@@ -38,7 +38,9 @@ def chart_alt_text(snap: PlanSnapshot) -> str:
             continue
         counts = ", ".join(f"{area.standings[s]} {STANDING_LABELS[s].lower()}" for s in STANDINGS)
         parts.append(f"{area.name}: {area.measure_count} åtgärder, {counts}")
-    return f"Läge per prioriterat område per {snap.end.isoformat()}. " + ". ".join(parts) + "."
+    return (
+        f"Läge per prioriterat område per {snap.status_on.isoformat()}. " + ". ".join(parts) + "."
+    )
 
 
 def _label(area: AreaSnapshot) -> str:
@@ -81,7 +83,9 @@ def progress_chart(snap: PlanSnapshot, areas: Sequence[AreaSnapshot] | None = No
     ax.tick_params(colors="#1A1A1A")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(f"Läge per område, status per {snap.end.isoformat()}", color="#1A1A1A", loc="left")
+    ax.set_title(
+        f"Läge per område, status per {snap.status_on.isoformat()}", color="#1A1A1A", loc="left"
+    )
     fig.legend(loc="outside lower center", ncol=len(STANDINGS), frameon=False)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", facecolor="white", metadata={"Software": None})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from sqlmodel import Session
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from models.errors import ValidationError
 from models.tables import Plan
 from reminders.calendar import parse_period
-from reports.export_texts import STANDING_LABELS, VERDICT_LABELS, ascii_slug, period_heading
+from reports.export_texts import STANDING_LABELS, VERDICT_LABELS, ascii_slug, snapshot_heading
 from reports.snapshot import STANDINGS, VERDICTS, PlanSnapshot, build_snapshot
 
 __all__ = [
@@ -89,7 +90,7 @@ def summary_text(snap: PlanSnapshot) -> str:
     )
     standings = ", ".join(f"{STANDING_LABELS[s].lower()} {snap.standings[s]}" for s in STANDINGS)
     return (
-        f"{snap.title}: {period_heading(snap.tertial, snap.year, snap.end)}.\n"
+        f"{snap.title}: {snapshot_heading(snap)}.\n"
         f"{snap.measure_count} åtgärder i {len(snap.areas)} områden. "
         f"Bedömning: {verdicts or 'inga bedömningar'}. Läge: {standings}."
     )
@@ -126,15 +127,22 @@ def export_snapshot(snap: PlanSnapshot, fmt: ExportFormat) -> ExportResult:
         content=content,
         mime=MIME_TYPES[fmt],
         summary=summary_text(snap),
-        title=f"{snap.title} – {period_heading(snap.tertial, snap.year, snap.end)}",
+        title=f"{snap.title} – {snapshot_heading(snap)}",
         chart_png=chart_png,
         chart_alt=chart_alt,
     )
 
 
 def export_plan(
-    *, session: Session, plan: Plan, period: str, fmt: ExportFormat | str
+    *,
+    session: Session,
+    plan: Plan,
+    period: str,
+    fmt: ExportFormat | str,
+    today: date | None = None,
 ) -> ExportResult:
-    """The plan as it stood at the end of `period` ("2025-T1"), in format `fmt`."""
+    """The plan as it stood at the end of `period` ("2025-T1"), in format `fmt`; a period
+    still running on `today` (Stockholm; the real date when None) as it stands today."""
     fmt = fmt if isinstance(fmt, ExportFormat) else parse_format(fmt)
-    return export_snapshot(build_snapshot(session=session, plan=plan, period=period), fmt)
+    snap = build_snapshot(session=session, plan=plan, period=period, today=today)
+    return export_snapshot(snap, fmt)

@@ -19,6 +19,7 @@ PERIOD_KEYS = (
     "group",
     "period",
     "period_end",
+    "status_date",
     "rhythm",
     "pace",
     "pace_text",
@@ -31,7 +32,7 @@ PERIOD_KEYS = (
 # (key, Swedish header) in column order.
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("period", "Period"),
-    ("period_end", "Status per"),
+    ("status_date", "Status per"),
     ("ref", "Nr"),
     ("area_number", "Områdesnummer"),
     ("area", "Prioriterat område"),
@@ -75,6 +76,7 @@ def measure_dict(snap: PlanSnapshot, area: AreaSnapshot, row: MeasureRow) -> dic
         "group": row.group,
         "period": snap.period,
         "period_end": snap.end.isoformat(),
+        "status_date": snap.status_on.isoformat(),
         "rhythm": row.rhythm,
         "pace": row.pace,
         "pace_text": row.pace_text,
@@ -93,6 +95,8 @@ def write_json(snap: PlanSnapshot) -> bytes:
         "period": snap.period,
         "period_start": snap.start.isoformat(),
         "period_end": snap.end.isoformat(),
+        "status_date": snap.status_on.isoformat(),
+        "preliminary": not snap.complete,
         "areas": [
             {
                 "number": a.number,

@@ -18,9 +18,9 @@ from reports.export_texts import (
     STANDING_LABELS,
     VERDICT_LABELS,
     VERDICT_LIGHTS,
-    period_heading,
     period_window,
     report_name,
+    snapshot_heading,
 )
 from reports.snapshot import STANDINGS, VERDICTS, PlanSnapshot
 
@@ -77,9 +77,9 @@ def environment() -> Environment:
 def _context(snap: PlanSnapshot) -> dict[str, Any]:
     return {
         "snap": snap,
-        "heading": period_heading(snap.tertial, snap.year, snap.end),
+        "heading": snapshot_heading(snap),
         "report_name": report_name(snap.tertial),
-        "window": period_window(snap.start, snap.end),
+        "window": period_window(snap.start, snap.status_on),
         "verdicts": VERDICTS,
         "standings": STANDINGS,
         "verdict_labels": VERDICT_LABELS,

@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import TYPE_CHECKING
 
 from reports.verdicts import derive_verdict
+
+if TYPE_CHECKING:
+    from reports.snapshot import PlanSnapshot
 
 VERDICT_LABELS: dict[str, str] = {
     "uppfyllt": "Uppfyllt",
@@ -75,9 +79,22 @@ def report_name(tertial: int) -> str:
     return "Årsrapport" if tertial == 3 else f"Tertialrapport {tertial}"
 
 
-def period_heading(tertial: int, year: int, end: date) -> str:
-    """ "Tertialrapport 1 2025, status per 2025-04-30"."""
-    return f"{report_name(tertial)} {year}, status per {end.isoformat()}"
+def period_heading(tertial: int, year: int, end: date, status_on: date | None = None) -> str:
+    """ "Tertialrapport 1 2025, status per 2025-04-30"; while the period runs (`status_on`
+    given) "Tertialrapport 1 2025, preliminär status per 2025-04-22 (perioden slutar
+    2025-04-30)", so a file made early never passes for the final report."""
+    if status_on is None:
+        return f"{report_name(tertial)} {year}, status per {end.isoformat()}"
+    return (
+        f"{report_name(tertial)} {year}, preliminär status per {status_on.isoformat()}"
+        f" (perioden slutar {end.isoformat()})"
+    )
+
+
+def snapshot_heading(snap: PlanSnapshot) -> str:
+    return period_heading(
+        snap.tertial, snap.year, snap.end, None if snap.complete else snap.status_on
+    )
 
 
 def period_window(start: date, end: date) -> str:

@@ -29,8 +29,8 @@ from reports.export_texts import (
     TEMPLATE_INSTRUCTIONS,
     TOTAL_LABEL,
     follow_up_cell,
-    period_heading,
     period_window,
+    snapshot_heading,
 )
 from reports.snapshot import STANDINGS, VERDICTS, AreaSnapshot, MeasureRow, PlanSnapshot
 
@@ -173,13 +173,13 @@ def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
     ws.title = SUMMARY_SHEET
     # The importer reads title, year and district from a cell starting "Åtgärdsplan".
     _put(ws, 1, 1, snap.title).font = Font(bold=True, size=14)
-    _put(ws, 2, 1, period_heading(snap.tertial, snap.year, snap.end)).font = _BOLD
+    _put(ws, 2, 1, snapshot_heading(snap)).font = _BOLD
     _put(
         ws,
         3,
         1,
-        f"Uppföljningar skrivna till och med {snap.end.isoformat()}, genomförda möten och "
-        f"insatser {period_window(snap.start, snap.end)}. Antalen räknas från planens rader.",
+        f"Uppföljningar skrivna till och med {snap.status_on.isoformat()}, genomförda möten och "
+        f"insatser {period_window(snap.start, snap.status_on)}. Antalen räknas från planens rader.",
     ).font = _ITALIC
     counts: list[list[Any]] = [
         [a.name, a.problems, a.causes, a.measure_count, *(a.verdicts[v] for v in VERDICTS)]
@@ -226,7 +226,7 @@ def _deterministic(data: bytes, stamp: datetime) -> bytes:
 def write_xlsx(snap: PlanSnapshot) -> bytes:
     """The snapshot as .xlsx bytes."""
     wb = Workbook()
-    wb.properties.title = f"{snap.title} – {period_heading(snap.tertial, snap.year, snap.end)}"
+    wb.properties.title = f"{snap.title} – {snapshot_heading(snap)}"
     wb.properties.creator = "Åtgärdsbot"
     wb.properties.language = "sv-SE"
     _add_styles(wb)

@@ -9,6 +9,12 @@ T3 = the whole year, each "per" the period's last day. A snapshot takes
   but logged on 2 May belongs to T1: it happened then, and the pace counts it too);
 * the measures' current texts (the plan itself is not versioned).
 
+A period that has not ended yet (`/atgard export T3` in April, or the current tertial) is
+shown as it stands today: its status day is today, not the period's last day, since the
+pace on 31 December would call every recurring measure behind in April. A one-off whose
+deadline is the status day and that was not done by then is overdue: the report is as of
+that day's end.
+
 The number of SQL queries is fixed, whatever the plan's size.
 """
 
@@ -16,17 +22,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from models.errors import ValidationError
 from models.plans import areas as plan_areas
-from models.progress import MeasureState, Standing, end_of_day_utc, measure_states
+from models.progress import MeasureState, Standing, end_of_day_utc, measure_states, standing_of
 from models.tables import Group, Meeting, MeetingMeasure, Plan, Verdict
 from reminders.calendar import TZ, parse_period, period_label, tertial_end
-from reminders.rhythm import Pace, RhythmKind, pace_text
+from reminders.rhythm import Pace, RhythmKind, pace, pace_text
 
 __all__ = [
     "STANDINGS",
@@ -114,9 +120,11 @@ class PlanSnapshot:
     tertial: int
     start: date  # 1 January
     end: date  # the period's last day
-    as_of: datetime  # end 23:59:59.999999 Stockholm, in UTC
+    as_of: datetime  # status_on 23:59:59.999999 Stockholm, in UTC
     areas: tuple[AreaSnapshot, ...]
-    meetings: tuple[MeetingFact, ...]  # every meeting of the plan's groups in [start, end]
+    meetings: tuple[MeetingFact, ...]  # every meeting of the plan's groups in [start, status_on]
+    status_on: date  # the day the status is for: `end`, or today while the period runs
+    complete: bool  # the period has ended (else the export is a preliminary status)
 
     def rows(self) -> Iterator[tuple[AreaSnapshot, MeasureRow]]:
         for area in self.areas:
@@ -140,6 +148,21 @@ def _distinct(texts: list[str | None]) -> int:
     return len({t.strip() for t in texts if t and t.strip()})
 
 
+def _at_days_end(state: MeasureState, on: date, year: int) -> MeasureState:
+    """The state once the day `on` is over: a one-off due that day and not done is overdue.
+
+    `pace` compares the deadline with the day itself ("Senast 2025-12-31" is not due during
+    31 December); a report per a period's last day is read after that day has ended.
+    """
+    rhythm = state.rhythm
+    if rhythm.kind is not RhythmKind.ONE_OFF or state.pace is not Pace.NOT_DUE:
+        return state
+    after = pace(rhythm, state.done_count, on + timedelta(days=1), year)
+    if after is state.pace:
+        return state
+    return replace(state, pace=after, standing=standing_of(after, state.latest))
+
+
 def _row(
     state: MeasureState,
     on: date,
@@ -153,6 +176,8 @@ def _row(
     rhythm = state.rhythm
     if rhythm.kind is RhythmKind.RECURRING:
         text = state.pace_text
+    elif state.pace is Pace.OVERDUE:
+        text = f"{rhythm.label()}, {state.pace}"
     else:
         text = pace_text(rhythm, state.done_count, on, year, done=state.pace is Pace.DONE)
     return MeasureRow(
@@ -184,8 +209,14 @@ def _row(
     )
 
 
-def build_snapshot(*, session: Session, plan: Plan, period: str) -> PlanSnapshot:
-    """Everything the exports need, as the plan stood at the end of `period` ("2025-T1")."""
+def build_snapshot(
+    *, session: Session, plan: Plan, period: str, today: date | None = None
+) -> PlanSnapshot:
+    """Everything the exports need, as the plan stood at the end of `period` ("2025-T1").
+
+    `today` (Stockholm; the real date when None) decides whether the period has ended:
+    until the day after its last day the status is today's, marked preliminary.
+    """
     assert plan.id is not None
     year, tertial = parse_period(period, plan.year)
     if year != plan.year:
@@ -195,8 +226,13 @@ def build_snapshot(*, session: Session, plan: Plan, period: str) -> PlanSnapshot
             field="period",
         )
     start, end = date(year, 1, 1), tertial_end(year, tertial)
-    as_of = end_of_day_utc(end, TZ.key)
-    states = measure_states(session=session, plan=plan, on=end, as_of=as_of)
+    today = today or datetime.now(TZ).date()
+    complete = today > end
+    on = end if complete else today
+    as_of = end_of_day_utc(on, TZ.key)
+    states = measure_states(session=session, plan=plan, on=on, as_of=as_of)
+    if complete:
+        states = [_at_days_end(st, on, year) for st in states]
     areas = plan_areas(session=session, plan_id=plan.id)
     groups = {
         g.id: g.name
@@ -211,7 +247,7 @@ def build_snapshot(*, session: Session, plan: Plan, period: str) -> PlanSnapshot
                 .where(
                     col(Meeting.group_id).in_(list(groups)),
                     col(Meeting.held_on) >= start,
-                    col(Meeting.held_on) <= end,
+                    col(Meeting.held_on) <= on,
                 )
                 .order_by(col(Meeting.held_on), col(Meeting.id))
             )
@@ -230,7 +266,7 @@ def build_snapshot(*, session: Session, plan: Plan, period: str) -> PlanSnapshot
             .where(
                 col(Meeting.group_id).in_(list(groups)),
                 col(Meeting.held_on) >= start,
-                col(Meeting.held_on) <= end,
+                col(Meeting.held_on) <= on,
             )
         )
         for meeting_id, measure_id in links:
@@ -245,7 +281,7 @@ def build_snapshot(*, session: Session, plan: Plan, period: str) -> PlanSnapshot
     for area in areas:
         assert area.id is not None
         area_states = per_area.get(area.id, [])
-        rows = tuple(_row(s, end, year, groups, by_measure) for s in area_states)
+        rows = tuple(_row(s, on, year, groups, by_measure) for s in area_states)
         verdicts = Counter(r.verdict for r in rows)
         standings = Counter(r.standing for r in rows)
         out.append(
@@ -271,4 +307,6 @@ def build_snapshot(*, session: Session, plan: Plan, period: str) -> PlanSnapshot
         as_of=as_of,
         areas=tuple(out),
         meetings=tuple(facts.values()),
+        status_on=on,
+        complete=complete,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -128,3 +130,41 @@ def test_router_turns_bad_words_into_a_swedish_reply(make_ctx, imported_plan) ->
     reply = execute(make_ctx(), "export T9")
     assert reply.attachments == []
     assert "tertial" in reply.plain()
+
+
+def _csv_rows(content: bytes) -> dict[str, dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    return {r[2]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+
+
+def test_late_evening_follow_ups_and_the_export_around_midnight(
+    make_ctx, clock, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    """30 April 23.30 in Stockholm is 21.30 UTC: the follow-up is T1's. 00.10 on 1 May is still
+    30 April in UTC: it is not. Exported at 23.45, T1 has not ended; at 00.30 it has."""
+    clock.set(datetime(2025, 4, 30, 21, 30, tzinfo=UTC))
+    assert "1.4" in execute(make_ctx(), "uppfolj 1.4 Skrivet sent på kvällen.").plain()
+    clock.set(datetime(2025, 4, 30, 21, 45, tzinfo=UTC))
+    running = export_reply(make_ctx(), ["T1", "csv"])
+    assert "preliminär status per 2025-04-30 (perioden slutar 2025-04-30)" in (running.title or "")
+    clock.set(datetime(2025, 4, 30, 22, 10, tzinfo=UTC))
+    assert "1.5" in execute(make_ctx(), "uppfolj 1.5 Skrivet efter midnatt.").plain()
+    clock.set(datetime(2025, 4, 30, 22, 30, tzinfo=UTC))
+    final = export_reply(make_ctx(), ["T1", "csv"])
+    assert (final.title or "").endswith("Tertialrapport 1 2025, status per 2025-04-30")
+    rows = _csv_rows(final.attachments[0].content)
+    assert rows["1.4"]["Uppföljning"] == "Skrivet sent på kvällen."
+    assert rows["1.4"]["Uppföljningen skriven"] == "2025-04-30"
+    assert rows["1.5"]["Uppföljning"] == ""
+    assert rows["1.5"]["Status per"] == "2025-04-30"
+
+
+def test_a_running_period_is_exported_as_of_today(make_ctx, session_factory, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """`/atgard export T3 csv` on 22 April: status per 22 April, not 31 December's pace."""
+    seed_period_data(session_factory, imported_plan)
+    reply = export_reply(make_ctx(), ["T3", "csv"])  # clock: 2025-04-22 10.00
+    assert "preliminär status per 2025-04-22 (perioden slutar 2025-12-31)" in reply.plain()
+    rows = _csv_rows(reply.attachments[0].content)
+    assert rows["1.3"]["Takt"] == "2 av 8 genomförda, i fas"
+    assert rows["1.3"]["Status per"] == "2025-04-22"
+    assert rows["2.2"]["Möten under perioden"] == "2025-03-05 EST"

@@ -149,3 +149,39 @@ def test_a_tick_off_after_the_period_is_not_in_its_report(session_factory, impor
         assert snap.standings["klar"] == 0, period
     year_end = _row(_snap(session_factory, imported_plan, "2025-T3"), "1.1")
     assert (year_end.pace, year_end.standing) == ("klar", "klar")
+
+
+def test_a_one_off_not_done_by_the_last_day_is_overdue_in_the_report(
+    session_factory, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    """1.1 "Under 2025" was never ticked off: the year-end report (per the end of 31 December)
+    calls it overdue, not "not due"; while 31 December runs it is still due that day."""
+    row = _row(_snap(session_factory, imported_plan, "2025-T3"), "1.1")
+    assert (row.pace, row.standing) == ("försenad", "efter")
+    assert row.pace_text == "Senast 2025-12-31, försenad"
+    with session_factory.begin() as s:
+        on_the_day = build_snapshot(
+            session=s, plan=s.get(Plan, imported_plan.id), period="T3", today=date(2025, 12, 31)
+        )
+    assert not on_the_day.complete
+    assert _row(on_the_day, "1.1").pace == "ej förfallen"
+    assert _row(_snap(session_factory, imported_plan, "2025-T2"), "1.1").pace == "ej förfallen"
+
+
+def test_a_period_still_running_is_shown_as_of_today(session_factory, seeded) -> None:  # type: ignore[no-untyped-def]
+    """T3 exported on 22 April: today's status, not 31 December's pace with April's meetings."""
+    with session_factory.begin() as s:
+        snap = build_snapshot(
+            session=s, plan=s.get(Plan, seeded.id), period="2025-T3", today=date(2025, 4, 22)
+        )
+    assert (snap.end, snap.status_on, snap.complete) == (
+        date(2025, 12, 31),
+        date(2025, 4, 22),
+        False,
+    )
+    ssp = _row(snap, "1.3")
+    # Held 10 February and 17 March; 28 April has not come yet.
+    assert [m.held_on for m in ssp.meetings] == [date(2025, 2, 10), date(2025, 3, 17)]
+    assert ssp.pace_text == "2 av 8 genomförda, i fas"
+    assert _row(snap, "1.1").verdict == "uppfyllt"  # written 10 April, the May one not yet
+    assert len(snap.meetings) == 3
