@@ -60,12 +60,18 @@ _MAX_ROW_HEIGHT = 409.0  # Excel's limit
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_MAX_SHEET_TITLE = 31
 
 
 def area_sheet_title(number: int, name: str) -> str:
-    """ "1. Unga i riskzon för destrukti" (Excel: at most 31 characters, no []:*?/\\)."""
+    """ "1. Unga i riskzon för destrukti" (Excel: no []:*?/\\, no apostrophe at either end,
+    at most 31 characters counted as UTF-16 units, so an emoji takes two)."""
     clean = re.sub(r"\s+", " ", _BAD_SHEET_CHARS.sub("", name)).strip().strip("'")
-    return f"{number}. {clean}"[:31].rstrip()
+    title = f"{number}. {clean}"
+    while len(title.encode("utf-16-le")) > 2 * _MAX_SHEET_TITLE:
+        title = title[:-1]
+    # Cutting can leave an apostrophe (or a space before one) last, which Excel refuses.
+    return title.rstrip("' ")
 
 
 def _text(value: str | None) -> str | None:

@@ -210,6 +210,22 @@ def test_sheet_titles_are_valid_for_excel() -> None:
     assert len(area_sheet_title(12, "x" * 80)) == 31
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        *(f"Otrygga platser kring {'x' * n} 'Torget' och parken" for n in range(0, 10)),
+        "Trygghet i skolan 🏫 och på fritiden 🏀⚽",
+        "Ungdomar 👩‍👩‍👧‍👦 och familjer i utsatta områden",
+    ],
+)
+def test_sheet_titles_keep_excels_rules_after_cutting(name: str) -> None:
+    """Excel refuses a sheet name that ends with an apostrophe or is longer than 31 UTF-16
+    units (an emoji is two); openpyxl and LibreOffice let both through."""
+    title = area_sheet_title(4, name)
+    assert title.startswith("4. ") and not title.endswith(("'", " "))
+    assert len(title.encode("utf-16-le")) // 2 <= 31
+
+
 def test_export_reads_the_plan_in_a_few_queries(session_factory, seeded) -> None:  # type: ignore[no-untyped-def]
     """No query per measure: twice the measures, the same queries (bench/ times the export)."""
     from sqlalchemy import event
