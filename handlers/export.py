@@ -42,23 +42,28 @@ def _as_format(word: str) -> ExportFormat | None:
 
 
 def parse_export_args(args: list[str]) -> tuple[str | None, ExportFormat]:
-    """(period text or None, format) from the words after `export`, in any order."""
-    period: str | None = None
+    """(period text or None, format) from the words after `export`, in any order.
+
+    The words that are not a format are read together as the period, since people write it
+    in more than one word: "2025 T1", "T1 2025", "tertial 2".
+    """
     fmt = ExportFormat.XLSX
+    rest: list[str] = []
     for word in args:
         as_format = _as_format(word)
         if as_format is not None:
             fmt = as_format
-            continue
-        if period is not None:
-            raise ParseError(f"Jag förstod inte ”{word}”. {EXPORT_HELP}")
-        try:
-            split_period(word)
-        except ParseError as e:
-            if _PERIOD_LIKE.match(word):
-                raise  # "Det finns bara tre tertial …" says more than a generic line
-            raise ParseError(f"Jag förstod inte ”{word}”. {EXPORT_HELP}") from e
-        period = word
+        else:
+            rest.append(word)
+    if not rest:
+        return None, fmt
+    period = " ".join(rest)
+    try:
+        split_period(period)
+    except ParseError as e:
+        if _PERIOD_LIKE.match(period):
+            raise  # "Det finns bara tre tertial …" says more than a generic line
+        raise ParseError(f"Jag förstod inte ”{period}”. {EXPORT_HELP}") from e
     return period, fmt
 
 

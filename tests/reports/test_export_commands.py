@@ -168,3 +168,19 @@ def test_a_running_period_is_exported_as_of_today(make_ctx, session_factory, imp
     assert rows["1.3"]["Takt"] == "2 av 8 genomförda, i fas"
     assert rows["1.3"]["Status per"] == "2025-04-22"
     assert rows["2.2"]["Möten under perioden"] == "2025-03-05 EST"
+
+
+@pytest.mark.parametrize(
+    ("line", "filename"),
+    [
+        ("export 2025 T1 csv", "atgardsplan-2025-T1-kungsholmen.csv"),
+        ("export T2 2025 html", "atgardsplan-2025-T2-kungsholmen.html"),
+        ("export tertial 3", "atgardsplan-2025-T3-kungsholmen.xlsx"),
+        ("export md 2025 t1", "atgardsplan-2025-T1-kungsholmen.md"),
+    ],
+)
+def test_a_period_written_in_two_words_is_understood(
+    make_ctx, imported_plan, line: str, filename: str
+) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), line)
+    assert [a.filename for a in reply.attachments] == [filename], reply.plain()
