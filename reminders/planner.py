@@ -366,6 +366,12 @@ def digest_day(week_monday: date, weekday: int) -> date:
     return next((d for d in [*later, *earlier] if is_working_day(d)), wanted)
 
 
+def digest_due(group: Group, week_monday: date, tz: ZoneInfo) -> datetime:
+    """When the group's digest of the week starting `week_monday` is due (aware UTC)."""
+    day = digest_day(week_monday, group.digest_weekday)
+    return local_at(day, parse_hhmm(group.digest_time), tz)
+
+
 def _digests(
     groups: list[tuple[Group, Plan]], now: datetime, tz: ZoneInfo, horizon: timedelta
 ) -> list[Planned]:
@@ -377,7 +383,7 @@ def _digests(
         week = monday
         while True:
             day = digest_day(week, group.digest_weekday)
-            due = local_at(day, parse_hhmm(group.digest_time), tz)
+            due = digest_due(group, week, tz)
             if due > now + horizon:
                 break
             # A digest whose time has passed before the row existed is skipped, not sent
