@@ -123,9 +123,19 @@ class NewFollowUp(NamedTuple):
 
 
 def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
-    """The day the plan's states are taken on, and the tertial that needs follow-ups."""
+    """The day the plan's states are taken on, and the tertial that needs follow-ups.
+
+    After the plan's year that is T3, the year-end report: it is written in January, and
+    `/atgard uppfolj` then records T3 (models.importer.import_period). Before the year
+    (next year's plan read in in December) nothing needs a follow-up yet.
+    """
     today = now.astimezone(TZ).date()
-    period = period_label(today.year, tertial_of(today)) if today.year == plan.year else None
+    if today.year > plan.year:
+        period: str | None = period_label(plan.year, 3)
+    elif today.year == plan.year:
+        period = period_label(today.year, tertial_of(today))
+    else:
+        period = None
     return min(today, date(plan.year, 12, 31)), period
 
 
