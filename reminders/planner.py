@@ -47,6 +47,7 @@ from reminders.calendar import (
     default_school_holidays,
     is_working_day,
     next_working_day,
+    previous_working_day,
     spread_meetings,
     tertial_end,
     working_days_before,
@@ -324,6 +325,11 @@ def _meeting_reminders(
             tz,
         )
         starts = local_at(pm.planned_on, parse_hhmm(pm.start_time, MEETING_REMINDER_TIME), tz)
+        if due >= starts:
+            # A same-day reminder (0 working days before) for a meeting without a time or one
+            # starting by 08.00 would be stale the moment it is due and never go out: it goes
+            # the working day before instead.
+            due = local_at(previous_working_day(pm.planned_on), MEETING_REMINDER_TIME, tz)
         if due > now + horizon or now >= starts:
             continue
         due = _clamp(due, now)
