@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -243,22 +243,50 @@ def plan_reminders(
 
 
 def insert_planned(*, session: Session, planned: Sequence[Planned], now: datetime) -> int:
-    """INSERT … ON CONFLICT (key) DO NOTHING for each row not yet in the table."""
+    """INSERT … ON CONFLICT (key) DO NOTHING for each row not yet in the table.
+
+    A channel's key names the channel, not the group: when the channel has been bound to
+    another group since (next year's plan read in and `/atgard koppla SSP` again), the
+    pending row is handed to that group, with its due time. Left with the old group it
+    would be dropped as unbound, and the new group's row could not be inserted beside it:
+    the channel got no digest for the next two weeks."""
     if not planned:
         return 0
     by_key = {p.key: p for p in planned}
-    existing: set[str] = set()
+    existing: dict[str, tuple[str, int | None]] = {}
     keys = list(by_key)
     for i in range(0, len(keys), 500):
-        existing.update(
-            session.exec(select(Reminder.key).where(col(Reminder.key).in_(keys[i : i + 500])))
-        )
+        for key, status, group_id in session.exec(
+            select(Reminder.key, Reminder.status, Reminder.group_id).where(
+                col(Reminder.key).in_(keys[i : i + 500])
+            )
+        ):
+            existing[key] = (status, group_id)
+    for key, (status, group_id) in existing.items():
+        p = by_key[key]
+        if status == "pending" and p.group_id is not None and group_id != p.group_id:
+            _hand_over(session, p)
     missing = [p for k, p in by_key.items() if k not in existing]
     created = 0
     for p in missing:
         # RETURNING tells whether the row was inserted (rowcount is -1 on some drivers).
         created += len(session.execute(_insert_ignore(session, p, now)).fetchall())
     return created
+
+
+def _hand_over(session: Session, p: Planned) -> None:
+    """Give a pending row of a channel to the group now bound to it (see insert_planned)."""
+    n = session.execute(
+        update(Reminder)
+        .where(
+            col(Reminder.key) == p.key,
+            Reminder.status == "pending",  # a row being sent right now is left alone
+            or_(col(Reminder.group_id).is_(None), col(Reminder.group_id) != p.group_id),
+        )
+        .values(group_id=p.group_id, measure_id=p.measure_id, due_at=p.due_at, stale_at=p.stale_at)
+    ).rowcount  # type: ignore[attr-defined]
+    if n:
+        log.info("Reminder %s now belongs to group %s", p.key, p.group_id)
 
 
 def _insert_ignore(session: Session, p: Planned, now: datetime):  # type: ignore[no-untyped-def]
