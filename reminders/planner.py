@@ -389,13 +389,15 @@ def _assignees_by_group(session: Session, groups: Sequence[Group]) -> dict[int, 
 
 
 def digest_day(week_monday: date, weekday: int) -> date:
-    """The group's digest day in the week: its weekday, or the next working day that week, or
-    (when the rest of the week is holidays: Långfredagen, midsommarafton, julafton on a
-    Wednesday) the last working day before it that week. Only a week without a single
-    working day keeps the weekday itself."""
+    """The group's digest day in the week: its weekday; when that is a holiday, the next
+    working day that week, or (when the rest of the week is holidays: Långfredagen,
+    midsommarafton, julafton on a Wednesday) the last working day before it that week.
+    A weekend day is kept: the group asked for it."""
     offset = min(max(weekday, 0), 6)
     wanted = week_monday + timedelta(days=offset)
-    later = [week_monday + timedelta(days=i) for i in range(offset, 7)]
+    if offset >= 5:
+        return wanted
+    later = [week_monday + timedelta(days=i) for i in range(offset, 5)]
     earlier = [week_monday + timedelta(days=i) for i in range(offset - 1, -1, -1)]
     return next((d for d in [*later, *earlier] if is_working_day(d)), wanted)
 

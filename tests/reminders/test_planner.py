@@ -229,3 +229,6 @@ def test_digest_never_falls_on_a_holiday_at_the_end_of_the_week(
     assert christmas["2025-W52"].date() == date(2025, 12, 23)
     for due in [*easter.values(), *midsummer.values(), *christmas.values()]:
         assert is_working_day(due.date()), due
+    # A weekend day is what the group asked for: kept, holiday week or not.
+    sunday = _digest_due(session_factory, settings, bound.ssp.id, 6, utc(2026, 3, 26, 12, 0))
+    assert sunday["2026-W14"].date() == date(2026, 4, 5)  # påskdagen
