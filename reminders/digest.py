@@ -47,7 +47,7 @@ from reminders.calendar import (
     period_label,
     tertial_of,
 )
-from reminders.planner import parse_hhmm
+from reminders.planner import digest_due, parse_hhmm
 
 # --------------------------------------------------------------------------- Swedish texts
 
@@ -112,8 +112,8 @@ class DigestFacts:
     period: str | None
     followed: set[int]  # measures with a follow-up for `period`
     planned: list[PlannedMeeting]  # the group's planned meetings this week
-    new_follow_ups: list[NewFollowUp]  # logged in the last seven days, oldest first
-    new_meetings: list[date]  # held_on of the group's meetings logged in the last seven days
+    new_follow_ups: list[NewFollowUp]  # logged since the last digest (news_since), oldest first
+    new_meetings: list[date]  # held_on of the group's meetings logged since the last digest
 
 
 class NewFollowUp(NamedTuple):
@@ -123,15 +123,35 @@ class NewFollowUp(NamedTuple):
 
 
 def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
-    """The day the plan's states are taken on, and the tertial that needs follow-ups."""
+    """The day the plan's states are taken on, and the tertial that needs follow-ups.
+
+    After the plan's year that is T3, the year-end report: it is written in January, and
+    `/atgard uppfolj` then records T3 (models.importer.import_period). Before the year
+    (next year's plan read in in December) nothing needs a follow-up yet.
+    """
     today = now.astimezone(TZ).date()
-    period = period_label(today.year, tertial_of(today)) if today.year == plan.year else None
+    if today.year > plan.year:
+        period: str | None = period_label(plan.year, 3)
+    elif today.year == plan.year:
+        period = period_label(today.year, tertial_of(today))
+    else:
+        period = None
     return min(today, date(plan.year, 12, 31)), period
 
 
 def _monday(now: datetime) -> date:
     today = now.astimezone(TZ).date()
     return today - timedelta(days=today.weekday())
+
+
+def news_since(group: Group, now: datetime) -> datetime:
+    """Where "Sedan förra veckan" starts: when the group's digest of the week before was due.
+
+    Not `now` minus seven days: across a DST change that is an hour off the last digest's
+    08.00 (in autumn a follow-up logged just after it was never shown), and a digest moved
+    off a holiday (Tuesday after Annandag påsk) would leave a day out or show one twice.
+    """
+    return digest_due(group, _monday(now) - timedelta(days=7), TZ)
 
 
 def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -> Reply:
@@ -144,7 +164,7 @@ def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -
         ids = [s.measure.id for s in states if s.measure.id is not None]
         followed = set(latest_follow_ups(session=session, measure_ids=ids, period=period))
     monday = _monday(now)
-    since = now - timedelta(days=7)
+    since = news_since(group, now)
     fus = session.exec(
         select(FollowUp, Measure)
         .join(Measure, col(Measure.id) == FollowUp.measure_id)
@@ -187,12 +207,16 @@ def build_digests(
     Each reply is exactly what build_digest gives for that group.
     """
     by_year: dict[int, dict[int, Plan]] = defaultdict(dict)
+    since: dict[int, datetime] = {}  # each group's "Sedan förra veckan" starts at its own time
     for group, plan in groups_with_plans:
         assert plan.id is not None and group.id is not None
         by_year[plan.year][plan.id] = plan
+        since[group.id] = news_since(group, now)
+    # The queries read from the earliest start; each group keeps what is new to it.
+    earliest = min(since.values(), default=now)
     facts_by_plan: dict[int, _PlanFacts] = {}
     for year, plans in by_year.items():
-        facts_by_plan.update(_plan_facts(session, year, plans, now))
+        facts_by_plan.update(_plan_facts(session, year, plans, now, earliest))
     monday = _monday(now)
     group_ids = [g.id for g, _ in groups_with_plans if g.id is not None]
     planned: dict[int, list[PlannedMeeting]] = defaultdict(list)
@@ -200,19 +224,19 @@ def build_digests(
         session=session, group_ids=group_ids, start=monday, end=monday + timedelta(days=6)
     ):
         planned[pm.group_id].append(pm)
-    since = now - timedelta(days=7)
     meetings: dict[int, list[date]] = defaultdict(list)
     if group_ids:
-        for group_id, held_on in session.exec(
-            select(Meeting.group_id, Meeting.held_on)
+        for group_id, held_on, created_at in session.exec(
+            select(Meeting.group_id, Meeting.held_on, Meeting.created_at)
             .where(
                 col(Meeting.group_id).in_(group_ids),
-                col(Meeting.created_at) >= since,
+                col(Meeting.created_at) >= earliest,
                 col(Meeting.created_at) < now,
             )
             .order_by(col(Meeting.held_on), col(Meeting.id))
         ):
-            meetings[group_id].append(held_on)
+            if created_at >= since[group_id]:
+                meetings[group_id].append(held_on)
     out: dict[int, Reply] = {}
     for group, plan in groups_with_plans:
         assert plan.id is not None and group.id is not None
@@ -223,7 +247,7 @@ def build_digests(
             period=pf.period,
             followed=pf.followed,
             planned=planned.get(group.id, []),
-            new_follow_ups=pf.new_follow_ups,
+            new_follow_ups=[fu for fu in pf.new_follow_ups if fu.created_at >= since[group.id]],
             new_meetings=meetings.get(group.id, []),
         )
         out[group.id] = render_digest(group=group, plan=plan, now=now, facts=facts)
@@ -240,7 +264,7 @@ class _PlanFacts:
 
 
 def _plan_facts(
-    session: Session, year: int, plans: dict[int, Plan], now: datetime
+    session: Session, year: int, plans: dict[int, Plan], now: datetime, since: datetime
 ) -> dict[int, _PlanFacts]:
     """Five queries for all the plans of one year (they share the day and the period)."""
     plan_ids = list(plans)
@@ -261,7 +285,7 @@ def _plan_facts(
     ):
         areas[a.plan_id].append(a)
     in_plans = col(Measure.plan_id).in_(plan_ids)
-    latest, followed, new_fus = _follow_up_facts(session, in_plans, on, period, now)
+    latest, followed, new_fus = _follow_up_facts(session, in_plans, on, period, now, since)
     counts: dict[int, int] = defaultdict(int)
     start = date(year, 1, 1)
     for mid, n in session.exec(
@@ -307,15 +331,19 @@ class _Verdict(NamedTuple):
 
 
 def _follow_up_facts(
-    session: Session, in_plans: ColumnElement[bool], on: date, period: str | None, now: datetime
+    session: Session,
+    in_plans: ColumnElement[bool],
+    on: date,
+    period: str | None,
+    now: datetime,
+    since: datetime,
 ) -> tuple[dict[int, FollowUp], dict[int, set[int]], dict[int, list[NewFollowUp]]]:
     """One pass over the plans' follow-ups (one query) for the three things a digest needs:
     each measure's newest follow-up as it stood at the end of `on` (as measure_states), the
-    measures with a follow-up for `period`, and the follow-ups logged in the seven days
-    before `now` (oldest first). Only rows that serve one of them leave the database, as
+    measures with a follow-up for `period`, and the follow-ups logged from `since` until
+    `now` (oldest first). Only rows that serve one of them leave the database, as
     columns: building thousands of FollowUp objects cost more than the query."""
     as_of = end_of_day_utc(on)
-    since = now - timedelta(days=7)
     by_then = col(FollowUp.created_at) <= as_of
     # Numbered newest first among the rows created by `as_of` (and, apart, among the later ones).
     newest_first = func.row_number().over(

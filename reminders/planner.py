@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -47,6 +47,7 @@ from reminders.calendar import (
     default_school_holidays,
     is_working_day,
     next_working_day,
+    previous_working_day,
     spread_meetings,
     tertial_end,
     working_days_before,
@@ -242,22 +243,50 @@ def plan_reminders(
 
 
 def insert_planned(*, session: Session, planned: Sequence[Planned], now: datetime) -> int:
-    """INSERT … ON CONFLICT (key) DO NOTHING for each row not yet in the table."""
+    """INSERT … ON CONFLICT (key) DO NOTHING for each row not yet in the table.
+
+    A channel's key names the channel, not the group: when the channel has been bound to
+    another group since (next year's plan read in and `/atgard koppla SSP` again), the
+    pending row is handed to that group, with its due time. Left with the old group it
+    would be dropped as unbound, and the new group's row could not be inserted beside it:
+    the channel got no digest for the next two weeks."""
     if not planned:
         return 0
     by_key = {p.key: p for p in planned}
-    existing: set[str] = set()
+    existing: dict[str, tuple[str, int | None]] = {}
     keys = list(by_key)
     for i in range(0, len(keys), 500):
-        existing.update(
-            session.exec(select(Reminder.key).where(col(Reminder.key).in_(keys[i : i + 500])))
-        )
+        for key, status, group_id in session.exec(
+            select(Reminder.key, Reminder.status, Reminder.group_id).where(
+                col(Reminder.key).in_(keys[i : i + 500])
+            )
+        ):
+            existing[key] = (status, group_id)
+    for key, (status, group_id) in existing.items():
+        p = by_key[key]
+        if status == "pending" and p.group_id is not None and group_id != p.group_id:
+            _hand_over(session, p)
     missing = [p for k, p in by_key.items() if k not in existing]
     created = 0
     for p in missing:
         # RETURNING tells whether the row was inserted (rowcount is -1 on some drivers).
         created += len(session.execute(_insert_ignore(session, p, now)).fetchall())
     return created
+
+
+def _hand_over(session: Session, p: Planned) -> None:
+    """Give a pending row of a channel to the group now bound to it (see insert_planned)."""
+    n = session.execute(
+        update(Reminder)
+        .where(
+            col(Reminder.key) == p.key,
+            Reminder.status == "pending",  # a row being sent right now is left alone
+            or_(col(Reminder.group_id).is_(None), col(Reminder.group_id) != p.group_id),
+        )
+        .values(group_id=p.group_id, measure_id=p.measure_id, due_at=p.due_at, stale_at=p.stale_at)
+    ).rowcount  # type: ignore[attr-defined]
+    if n:
+        log.info("Reminder %s now belongs to group %s", p.key, p.group_id)
 
 
 def _insert_ignore(session: Session, p: Planned, now: datetime):  # type: ignore[no-untyped-def]
@@ -324,6 +353,11 @@ def _meeting_reminders(
             tz,
         )
         starts = local_at(pm.planned_on, parse_hhmm(pm.start_time, MEETING_REMINDER_TIME), tz)
+        if due >= starts:
+            # A same-day reminder (0 working days before) for a meeting without a time or one
+            # starting by 08.00 would be stale the moment it is due and never go out: it goes
+            # the working day before instead.
+            due = local_at(previous_working_day(pm.planned_on), MEETING_REMINDER_TIME, tz)
         if due > now + horizon or now >= starts:
             continue
         due = _clamp(due, now)
@@ -355,12 +389,23 @@ def _assignees_by_group(session: Session, groups: Sequence[Group]) -> dict[int, 
 
 
 def digest_day(week_monday: date, weekday: int) -> date:
-    """The group's digest day in the week: its weekday, or the next working day that week."""
-    wanted = week_monday + timedelta(days=min(max(weekday, 0), 6))
-    d = wanted
-    while not is_working_day(d) and d.isocalendar().week == wanted.isocalendar().week:
-        d += timedelta(days=1)
-    return d if d.isocalendar().week == wanted.isocalendar().week else wanted
+    """The group's digest day in the week: its weekday; when that is a holiday, the next
+    working day that week, or (when the rest of the week is holidays: Långfredagen,
+    midsommarafton, julafton on a Wednesday) the last working day before it that week.
+    A weekend day is kept: the group asked for it."""
+    offset = min(max(weekday, 0), 6)
+    wanted = week_monday + timedelta(days=offset)
+    if offset >= 5:
+        return wanted
+    later = [week_monday + timedelta(days=i) for i in range(offset, 5)]
+    earlier = [week_monday + timedelta(days=i) for i in range(offset - 1, -1, -1)]
+    return next((d for d in [*later, *earlier] if is_working_day(d)), wanted)
+
+
+def digest_due(group: Group, week_monday: date, tz: ZoneInfo) -> datetime:
+    """When the group's digest of the week starting `week_monday` is due (aware UTC)."""
+    day = digest_day(week_monday, group.digest_weekday)
+    return local_at(day, parse_hhmm(group.digest_time), tz)
 
 
 def _digests(
@@ -374,7 +419,7 @@ def _digests(
         week = monday
         while True:
             day = digest_day(week, group.digest_weekday)
-            due = local_at(day, parse_hhmm(group.digest_time), tz)
+            due = digest_due(group, week, tz)
             if due > now + horizon:
                 break
             # A digest whose time has passed before the row existed is skipped, not sent

@@ -220,3 +220,27 @@ def test_channel_unbound_during_the_scan_gets_no_digest(
     digests = [x for x in notifier.sent if "Veckobrev" in (x.reply.title or "")]
     assert len(digests) == 1
     assert [k for k in result.dropped if k.startswith("digest|")] != []
+
+
+def test_digest_after_the_plans_year_asks_for_the_year_end_follow_ups(
+    session_factory, bound: Bound
+) -> None:
+    """In January the year-end report (T3) is written, and /atgard uppfolj records T3: the
+    digest lists the measures still lacking it, not only those behind."""
+    with session_factory.begin() as s:
+        m = s.exec(select(Measure).where(Measure.ref == "1.2")).one()
+        s.add(
+            FollowUp(
+                measure_id=m.id,
+                period="2025-T3",
+                verdict="delvis",
+                text="Året sammanfattat.",
+                created_at=utc(2026, 1, 2, 9, 0),
+            )
+        )  # type: ignore[arg-type]
+    reply = _digest(session_factory, bound, now=utc(2026, 1, 12, 7, 0))
+    needs = reply.sections[1]
+    assert needs.heading == "Behöver uppföljning (2025-T3)"
+    refs = [line.split(" ")[1] for line in needs.text.splitlines() if not line.startswith("…")]
+    assert "1.4" in refs  # linjearbete without a year-end follow-up
+    assert "1.2" not in refs  # has one

@@ -86,6 +86,32 @@ def test_batch_equals_per_group_around_the_digest_moment(session_factory, bound:
     assert b.ref in since and c.ref not in since
 
 
+def test_batch_keeps_each_groups_own_news_window(session_factory, bound: Bound) -> None:
+    """Groups with different digest days see news since their own last digest: SSP's
+    (Monday 14 April) includes Wednesday's follow-up, EST's (Thursday 17 April) does not."""
+    with session_factory.begin() as s:
+        est = s.get(Group, bound.est.id)
+        assert est is not None
+        est.digest_weekday = 3
+        m = s.exec(select(Measure).where(Measure.ref == "1.2")).one()
+        for day, text in ((16, "Onsdag."), (18, "Fredag.")):
+            s.add(
+                FollowUp(
+                    measure_id=m.id,  # type: ignore[arg-type]
+                    period="2025-T1",
+                    verdict="delvis",
+                    text=text,
+                    created_at=utc(2025, 4, day, 9),
+                )
+            )
+    per_group = _per_group(session_factory)
+    assert _batch(session_factory) == per_group
+    ssp_news = per_group[bound.ssp.id].sections[3].text
+    est_news = per_group[bound.est.id].sections[3].text
+    assert "2025-04-16" in ssp_news and "2025-04-18" in ssp_news
+    assert "2025-04-16" not in est_news and "2025-04-18" in est_news
+
+
 def test_batch_equals_per_group_on_generated_plans(session_factory) -> None:
     engine = session_factory.kw["bind"]
     generate(engine, Scale(municipalities=4, measures=12, years=2, channels=14))

@@ -199,3 +199,36 @@ def test_local_times_are_stockholm(session_factory, settings, bound: Bound) -> N
     _plan(session_factory, settings, utc(2025, 6, 2, 5, 0))
     for r in rows(session_factory, "digest"):
         assert r.due_at.astimezone(TZ).strftime("%H:%M") == "08:00"
+
+
+def _digest_due(session_factory, settings, group_id: int, weekday: int, now) -> dict:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as s:
+        g = s.get(Group, group_id)
+        assert g is not None
+        g.digest_weekday, g.digest_time = weekday, "08:30"
+    _plan(session_factory, settings, now)
+    return {
+        r.occurrence: r.due_at.astimezone(TZ)
+        for r in rows(session_factory, "digest")
+        if r.group_id == group_id
+    }
+
+
+def test_digest_never_falls_on_a_holiday_at_the_end_of_the_week(
+    session_factory, settings, bound: Bound
+) -> None:
+    # Friday's digest: Långfredagen (2025-04-18) and midsommarafton (2025-06-20) leave no
+    # working day later that week, so it goes out on the Thursday before.
+    easter = _digest_due(session_factory, settings, bound.est.id, 4, utc(2025, 4, 10, 12, 0))
+    assert easter["2025-W16"].date() == date(2025, 4, 17)
+    assert easter["2025-W16"].strftime("%H.%M") == "08.30"
+    midsummer = _digest_due(session_factory, settings, bound.est.id, 4, utc(2025, 6, 12, 12, 0))
+    assert midsummer["2025-W25"].date() == date(2025, 6, 19)
+    # Wednesday's digest in Christmas week: julafton, juldagen and annandag jul follow it.
+    christmas = _digest_due(session_factory, settings, bound.ssp.id, 2, utc(2025, 12, 12, 12, 0))
+    assert christmas["2025-W52"].date() == date(2025, 12, 23)
+    for due in [*easter.values(), *midsummer.values(), *christmas.values()]:
+        assert is_working_day(due.date()), due
+    # A weekend day is what the group asked for: kept, holiday week or not.
+    sunday = _digest_due(session_factory, settings, bound.ssp.id, 6, utc(2026, 3, 26, 12, 0))
+    assert sunday["2026-W14"].date() == date(2026, 4, 5)  # påskdagen

@@ -147,3 +147,39 @@ def test_an_outage_is_one_warning_line_and_a_bug_keeps_its_traceback(tmp_path, c
     assert down.levelno == logging.WARNING and down.exc_info is None
     assert down.getMessage() == "Reminder job scan: database unavailable (OperationalError)"
     assert failed.levelno == logging.ERROR and failed.exc_info is not None
+
+
+def test_same_day_meeting_reminder_goes_out(
+    runtime, notifier: RecordingNotifier, clock, bound: Bound
+) -> None:
+    """REMINDER_DAYS_BEFORE=0: on the meeting day at 08.00, unless the meeting starts by then
+    (or has no time, assumed 08.00): then the working day before. It used to be due at the
+    very moment it went stale, and was dropped unsent."""
+    from models.tables import Group
+
+    with runtime.session_factory.begin() as s:
+        for gid in (bound.ssp.id, bound.est.id):
+            g = s.get(Group, gid)
+            assert g is not None
+            g.reminder_days_before = 0
+    plan_meeting(runtime.session_factory, bound.ssp, date(2025, 5, 14))  # Wednesday, no time
+    plan_meeting(runtime.session_factory, bound.est, date(2025, 5, 14), "13:00")
+    clock.set(utc(2025, 5, 12, 12, 0))
+    handle = start_scheduler(runtime, notifier, clock=clock, scan_interval=3600)
+    try:
+        assert wait_for(lambda: bool(rows(runtime.session_factory, "meeting")))
+        clock.set(utc(2025, 5, 14, 12, 0))  # fast-forward past both meetings' reminders
+        handle.run_now()
+    finally:
+        handle.shutdown()
+    sent = {
+        (r.channel_id, r.sent_at.astimezone(ZoneInfo("Europe/Stockholm")).isoformat())
+        for r in rows(runtime.session_factory, "meeting")
+        if r.channel_id and r.status == "sent" and r.sent_at
+    }
+    assert sent == {
+        ("CSSP", "2025-05-13T08:00:00+02:00"),  # the working day before
+        ("CEST", "2025-05-14T08:00:00+02:00"),  # the same morning, before 13.00
+    }
+    titles = [s.reply.title for s in notifier.to("#CSSP") if (s.reply.title or "").startswith("📅")]
+    assert titles == ["📅 Möte i SSP onsdag 2025-05-14"]
