@@ -11,7 +11,7 @@ from handlers.forms import FollowUpFormMeta, parse_meta
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
-from models.errors import ValidationError
+from models.errors import PersonalDataRefused, ValidationError
 from models.importer import import_period
 from models.measures import (
     change_target,
@@ -122,6 +122,8 @@ def submit_follow_up(
         return save_follow_up(
             ctx, meta.ref, str(values.get("text") or ""), str(verdict), meta.plan_id
         )
+    except PersonalDataRefused:
+        raise  # the router shows it beside the field and audits the refusal
     except ValidationError as e:
         return Reply(errors={e.field or "text": e.message})
 

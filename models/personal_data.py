@@ -44,11 +44,18 @@ _CANDIDATE = re.compile(
 
 
 def _format_characters() -> str:
-    """Invisible format characters (Unicode category Cf): zero-width spaces and joiners, word
-    joiner, soft hyphen, bidi marks. Pasted or typed inside a number they hide it from a
-    pattern while the reader still sees the number, so detection looks through them."""
+    """Invisible characters: format characters (Unicode category Cf: zero-width spaces and
+    joiners, word joiner, soft hyphen, bidi marks) and control characters that are not white
+    space. Pasted or typed inside a number they hide it from a pattern while the reader still
+    sees the number (and bot.textsafety.clean_text drops the controls before storing), so
+    detection looks through them."""
     chars = (chr(c) for c in (*range(0x10000), *range(0xE0000, 0xE0080)))
-    return "".join(ch for ch in chars if unicodedata.category(ch) == "Cf")
+    return "".join(
+        ch
+        for ch in chars
+        if unicodedata.category(ch) == "Cf"
+        or (unicodedata.category(ch) == "Cc" and not ch.isspace())
+    )
 
 
 _INVISIBLE = re.compile("[" + re.escape(_format_characters()) + "]")
