@@ -203,13 +203,25 @@ DATABASE_UNREACHABLE = (
 )
 
 
+DATABASE_URL_INVALID = (
+    "Fel: DATABASE_URL går inte att läsa som en databasadress. Skriv den till exempel som"
+    " postgresql://användare:lösenord@värd:5432/databas eller sqlite:///./atgard.db."
+)
+
+
 def main() -> None:
     from sqlalchemy.exc import OperationalError
+
+    from bot.db import InvalidDatabaseUrl
 
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except InvalidDatabaseUrl:
+        # The address is not repeated (it may hold a password), nor is a traceback shown.
+        typer.echo(DATABASE_URL_INVALID, err=True)
+        sys.exit(2)
     except OperationalError as e:
         # Any command that needs the database, when it is down or the address is wrong: one
         # Swedish line, not a traceback; the address is not repeated (it may hold a password).

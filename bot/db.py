@@ -30,8 +30,23 @@ SessionFactory = sessionmaker[Session]
 T = TypeVar("T")
 
 
+class InvalidDatabaseUrl(ValueError):
+    """DATABASE_URL cannot be read as a database address (or names a driver not installed).
+
+    Raised without the address or the parser's message: the address may hold a password.
+    """
+
+
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """Create the engine; SQLite gets WAL and a busy timeout so the bot and CLI can share a file."""
+    try:
+        return _make_engine(database_url, **kwargs)
+    except (exc.ArgumentError, exc.NoSuchModuleError, ImportError, ValueError) as e:
+        # `from None`: SQLAlchemy's and the driver's messages may quote the address.
+        raise InvalidDatabaseUrl(type(e).__name__) from None
+
+
+def _make_engine(database_url: str, **kwargs: Any) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,

@@ -7,11 +7,11 @@ from datetime import date
 from bot.textsafety import format_count
 from handlers.cards import short
 from handlers.context import CommandContext
-from handlers.forms import FollowUpFormMeta, parse_meta
+from handlers.forms import STALE_FORM, FollowUpFormMeta, parse_meta
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
-from models.errors import ValidationError
+from models.errors import PersonalDataRefused, ValidationError
 from models.importer import import_period
 from models.measures import (
     change_target,
@@ -88,6 +88,11 @@ def save_follow_up(
             scope = scope_ref(
                 resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
             )
+            if plan_id != scope.plan_id:
+                # Opened for another plan than the channel works in now (the channel was bound
+                # anew, a new year's plan was read in), or metadata pointing elsewhere: the
+                # permission checks below only know this channel's plan.
+                raise ValidationError(STALE_FORM, field="text")
             measure = measure_ref(get_measure(session=s, plan_id=plan_id, ref=ref))
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         period = import_period(scope.plan_year, ctx.today())
@@ -122,6 +127,8 @@ def submit_follow_up(
         return save_follow_up(
             ctx, meta.ref, str(values.get("text") or ""), str(verdict), meta.plan_id
         )
+    except PersonalDataRefused:
+        raise  # the router shows it beside the field and audits the refusal
     except ValidationError as e:
         return Reply(errors={e.field or "text": e.message})
 

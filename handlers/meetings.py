@@ -13,7 +13,7 @@ from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import DATE_RE, TIME_RE
 from handlers.permissions import require_coordinator_for_other_group, require_may_track
 from models import audit
-from models.errors import NotFound, ValidationError
+from models.errors import NotFound, PersonalDataRefused, ValidationError
 from models.groups import find_group, groups_of_plan
 from models.measures import list_measures, rhythm_of
 from models.meetings import log_meeting, plan_meetings
@@ -155,6 +155,8 @@ def submit_meeting(
                 now=ctx.now(),
             )
             group_name = group.name
+    except PersonalDataRefused:
+        raise  # the router shows it beside the field and audits the refusal
     except ValidationError as e:
         errors[e.field or "notes"] = e.message
         return Reply(errors=errors)

@@ -15,9 +15,9 @@ from handlers.context import CommandContext
 from handlers.parse import Command, CommandName, parse_command
 from handlers.texts import HELP_LINES, HELP_TITLE, UNAVAILABLE, UNEXPECTED, unknown_command
 from models import audit
-from models.errors import DomainError, NotAllowed
+from models.errors import DomainError, NotAllowed, PersonalDataRefused
 from models.idempotency import DuplicateRequest
-from models.personal_data import mask
+from models.personal_data import REFUSAL_MESSAGE, contains_personal_number, mask
 from models.replies import ActionId, Field, ModalId, Reply, Section
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,9 @@ def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # ty
     except NotAllowed as e:
         _audit_refusal(ctx, what, e.message)
         return _failed(f"⛔ {e.message}")
+    except PersonalDataRefused as e:
+        _audit_personal_number(ctx, what, e.field)
+        return _failed(e.message)
     except DomainError as e:
         return _failed(e.message)
     except (OperationalError, DBAPIError) as e:
@@ -131,6 +134,8 @@ def execute(ctx: CommandContext, text: str) -> Reply:
     def run() -> Reply:
         return dispatch(ctx, parse_command(text))
 
+    if contains_personal_number(text):
+        return _refused_personal_number(ctx, "kommando")
     return scrubbed(guarded(ctx, "kommando", run))
 
 
@@ -142,6 +147,8 @@ def execute_cached(
     once per cached answer and `tag` (ReadingCache.rendering): what it returns is shared by
     every later hit. Any failure here is None as well."""
     try:
+        if contains_personal_number(text):
+            return None  # execute() refuses it, and audits the refusal
         cmd = parse_command(text)
         if cmd.name is not CommandName.LIST:
             return None
@@ -186,6 +193,8 @@ def press(ctx: CommandContext, action: str, value: str) -> Reply:
                 )
         return help_reply()
 
+    if contains_personal_number(value):
+        return _refused_personal_number(ctx, f"knapp {action}")
     return scrubbed(guarded(ctx, f"knapp {action}", run))
 
 
@@ -194,27 +203,78 @@ def submit(
 ) -> Reply:
     """A form was submitted. A Reply with `errors` means: show them in the form, nothing stored."""
 
+    what = f"formulär {form_id}"
+
     def run() -> Reply:
-        match form_id:
-            case ModalId.FOLLOW_UP:
-                return followups.submit_follow_up(ctx, metadata, values)  # type: ignore[arg-type]
-            case ModalId.MEETING:
-                return meetings.submit_meeting(ctx, metadata, values)
+        try:
+            match form_id:
+                case ModalId.FOLLOW_UP:
+                    return followups.submit_follow_up(ctx, metadata, values)  # type: ignore[arg-type]
+                case ModalId.MEETING:
+                    return meetings.submit_meeting(ctx, metadata, values)
+        except PersonalDataRefused as e:  # found in a field after cleaning: beside that field
+            _audit_personal_number(ctx, what, e.field)
+            return Reply(errors={e.field or "": e.message})
         return Reply(errors={"text": "Okänt formulär."})
 
-    return scrubbed(guarded(ctx, f"formulär {form_id}", run))
+    field = _field_with_personal_number(metadata, values)
+    if field is not None:
+        _audit_personal_number(ctx, what, field)
+        return Reply(errors={field: REFUSAL_MESSAGE})
+    return scrubbed(guarded(ctx, what, run))
 
 
-def _audit_refusal(ctx: CommandContext, what: str, message: str) -> None:
+def _field_with_personal_number(metadata: dict[str, str], values: dict[str, object]) -> str | None:
+    """The first form input (or "" for the form's metadata) that holds a personal number.
+
+    Every field, whatever it is for: a date, a select's value and the metadata are typed or
+    carried by the client as well, and a number in one of them must not reach a handler that
+    echoes, logs or stores it.
+    """
+    for name, value in values.items():
+        items = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, str) and contains_personal_number(v) for v in items):
+            return name
+    if any(contains_personal_number(str(v)) for v in metadata.values()):
+        return ""
+    return None
+
+
+def _refused_personal_number(ctx: CommandContext, what: str) -> Reply:
+    """A command or button whose text holds a personal number: refused before it is parsed
+    (so no handler can store, echo or log it), and audited without the text."""
+    _audit_personal_number(ctx, what, None)
+    return _failed(REFUSAL_MESSAGE)
+
+
+def _audit_personal_number(ctx: CommandContext, what: str, field: str | None) -> None:
+    # What was refused and where, never the text: the number must not reach the trail.
+    _audit_refusal(
+        ctx, what, "personnummer eller samordningsnummer", entity="personal_data", field=field
+    )
+
+
+def _audit_refusal(
+    ctx: CommandContext,
+    what: str,
+    message: str,
+    *,
+    entity: str = "permission",
+    field: str | None = None,
+) -> None:
+    after = {"what": what, "message": message}
+    if field is not None:
+        after["field"] = field
     try:
         with ctx.session_factory.begin() as s:
             audit.record(
                 session=s,
                 actor=ctx.actor,
                 action="nekad",
-                entity="permission",
+                entity=entity,
                 entity_id=ctx.channel_id,
-                after={"what": what, "message": message},
+                after=after,
+                at=ctx.now(),
             )
     except Exception:  # the refusal itself must still reach the user
         log.warning("could not audit a refusal")

@@ -29,12 +29,14 @@ log = logging.getLogger(__name__)
 
 DEPS_KEY = "atgard_deps"
 USERGROUP_TTL_SECONDS = 300.0
+USERGROUP_RETRY_SECONDS = 10.0  # after a failed look-up
 
 
 @dataclass
 class _UsergroupCache:
     members: frozenset[str] = frozenset()
     fetched_at: float = -1e9
+    retry_at: float = -1e9
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -60,14 +62,22 @@ class Deps:
             return frozenset()
         cache = self._coordinators
         with cache.lock:
-            if time.monotonic() - cache.fetched_at > USERGROUP_TTL_SECONDS:
+            now = time.monotonic()
+            if now - cache.fetched_at > USERGROUP_TTL_SECONDS and now >= cache.retry_at:
                 try:
                     resp = client.usergroups_users_list(usergroup=group)
                     cache.members = frozenset(resp.get("users") or [])
                     cache.fetched_at = time.monotonic()
-                except SlackApiError as e:
+                except Exception as e:  # any failure (an error, a 500, no network) alike
+                    # An expired list is not kept: someone removed from the group since must
+                    # not stay a coordinator while Slack cannot answer. Nobody is one until it
+                    # can; asked again after a pause, not on every request meanwhile.
+                    cache.members = frozenset()
+                    cache.retry_at = now + USERGROUP_RETRY_SECONDS
+                    reason = e.response.get("error") if isinstance(e, SlackApiError) else None
                     log.warning(
-                        "could not read the coordinators' user group: %s", e.response.get("error")
+                        "could not read the coordinators' user group: %s",
+                        reason or type(e).__name__,
                     )
             members = cache.members
         return frozenset({group}) if user_id in members else frozenset()

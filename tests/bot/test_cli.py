@@ -246,3 +246,24 @@ def test_an_unreachable_database_is_one_swedish_line(tmp_path: Path, args: tuple
         "Fel: databasen går inte att nå. Kontrollera DATABASE_URL och att databasen är igång, och försök igen."
     ]
     assert "hemligt" not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "db",
+    [
+        "postgresql+psycopg://atgard:hemligt@127.0.0.1:5432x/atgard",  # a port that is no number
+        "atgard:hemligt@127.0.0.1/atgard",  # no scheme
+        "mysql://atgard:hemligt@127.0.0.1/atgard",  # a database the bot does not speak
+        "postgresql+psycopg2://atgard:hemligt@127.0.0.1/atgard",  # a driver not installed
+    ],
+)
+def test_a_malformed_database_url_is_one_swedish_line(db: str) -> None:
+    """A DATABASE_URL that cannot be read: no traceback, and the address is not repeated."""
+    done = run(db, "list")
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Fel: DATABASE_URL går inte att läsa som en databasadress. Skriv den till exempel som"
+        " postgresql://användare:lösenord@värd:5432/databas eller sqlite:///./atgard.db."
+    ]
+    assert "hemligt" not in done.stderr + done.stdout and "Traceback" not in done.stderr

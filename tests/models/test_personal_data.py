@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from models.errors import PersonalDataRefused, ValidationError
-from models.personal_data import check_text, contains_personal_number
+from models.personal_data import MASK, check_text, contains_personal_number, mask
 
 
 def luhn_digit(nine: str) -> str:
@@ -304,3 +304,96 @@ def test_longer_digit_runs_are_not_matched(value: int, extra: int) -> None:
     run = f"{value:010d}" + "7" * extra
     assume(len(run) != 12)
     assert not contains_personal_number(f"Nr {run} gäller")
+
+
+# --------------------------------------------------------------------------- how people write it
+
+NUMBER = "811228-9874"  # Skatteverket's example number
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "811228–9874",  # en dash (Word's autocorrect)
+        "811228—9874",  # em dash
+        "811228−9874",  # minus sign
+        "811228‑9874",  # non-breaking hyphen
+        "811228－9874",  # fullwidth hyphen-minus
+        "811228 - 9874",
+        "811228\u00a09874",  # no-break space
+        "811228\u202f9874",  # narrow no-break space
+        "811228\u20099874",  # thin space
+        "811228  9874",
+        "811228\t9874",
+        "811228\n9874",  # wrapped where it was pasted from
+        "811228.9874",
+        "19811228–9874",
+        "1981-12-28-9874",
+        "81-12-28-9874",
+        "1981.12.28-9874",
+        "81.12.28+9874",
+        "8112\u200b28-9874",  # zero-width space
+        "81122\u200c8-9874",  # zero-width non-joiner
+        "811228\u200d-9874",  # zero-width joiner
+        "8112\u206028-9874",  # word joiner
+        "8112\u00ad28-9874",  # soft hyphen
+        "\u2066811228-9874\u2069",  # bidi isolates around it
+        "８１１２２８-９８７４",  # fullwidth digits
+        "٨١١٢٢٨-٩٨٧٤",  # Arabic-Indic digits
+    ],
+)
+def test_the_ways_people_write_it(written: str) -> None:
+    text = f"Eleven {written} har flyttat"
+    assert contains_personal_number(text)
+    masked = mask(text)
+    assert masked.replace("\u2066", "").replace("\u2069", "") == f"Eleven {MASK} har flyttat"
+    assert not any(ch.isdigit() for ch in masked)
+
+
+@given(
+    dates,
+    serials,
+    forms,
+    st.booleans(),
+    st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"]),
+    st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=4),
+)
+def test_invisible_characters_inside_do_not_hide_it(
+    date: dt.date, serial: int, form: str, coordination: bool, hidden: str, cuts: list[int]
+) -> None:
+    number = render(date, serial, form, coordination=coordination)
+    spliced = number
+    for cut in sorted({min(c, len(number) - 1) for c in cuts}, reverse=True):
+        spliced = spliced[:cut] + hidden + spliced[cut:]
+    text = f"Se {spliced}."
+    assert contains_personal_number(text)
+    assert mask(text) == f"Se {MASK}."
+
+
+def _time_after_date(date_text: str) -> str:
+    """A time written without a dot after an ISO date, whose digits pass the Luhn check."""
+    digits = date_text.replace("-", "")[2:] + "083"
+    return f"{date_text} 083{luhn_digit(digits)}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _time_after_date("2025-04-30"),  # a date and a time, Luhn-valid by chance
+        _time_after_date("2025-11-03"),
+        "2025-04-30 08.30",
+        "2025-04-30 kl. 08.30",
+        "2025-04-30 – 2025-05-30",
+        "Dnr 2025-04-30-1234-5",
+        "Org.nr 212000–0142",
+        "Org.nr 556036 0793",
+        "Telefon 08–508 08 508",
+        "Tel. 08 508 08 508",
+        "Belopp: 12 000 kr, 1 250 000 kr",
+        "Postnummer 112 21",
+        "KS 2024/1234",
+    ],
+)
+def test_new_separators_do_not_catch_ordinary_text(text: str) -> None:
+    assert not contains_personal_number(text)
+    assert mask(text) == text
