@@ -53,8 +53,10 @@ def register(app: typer.Typer) -> None:
         if settings.slack_app_token is not None:
             if settings.slack_bot_token is None:
                 _fail("Fel: SLACK_APP_TOKEN är satt men SLACK_BOT_TOKEN saknas (xoxb-…).")
+            _warn_if_trial(settings)
             _run_socket_mode(settings)
         elif settings.has_slack:
+            _warn_if_trial(settings)
             _serve(settings, host="0.0.0.0", port=settings.port)
         elif settings.slack_bot_token is None and settings.slack_signing_secret is None:
             _run_sandbox(settings)
@@ -79,7 +81,22 @@ def register(app: typer.Typer) -> None:
             _fail(
                 "Fel: sätt SLACK_BOT_TOKEN och SLACK_SIGNING_SECRET för att ta emot anrop från Slack."
             )
+        _warn_if_trial(settings)
         _serve(settings, host=host, port=port or settings.port)
+
+
+TRIAL_WARNING = (
+    "Obs: inga samordnare är angivna (ADMIN_USER_IDS eller COORDINATOR_USERGROUP), så alla i"
+    " arbetsytan räknas som samordnare och kan koppla kanaler, läsa in och exportera planen"
+    " (provläge). Ange samordnarna innan boten används på riktigt."
+)
+
+
+def _warn_if_trial(settings: Any) -> None:
+    """Trial mode in a real workspace is a choice to make knowingly: a value left blank
+    (`ADMIN_USER_IDS=" "`) turns it on as surely as none at all."""
+    if not settings.admin_user_ids and not settings.coordinator_usergroup:
+        typer.echo(TRIAL_WARNING, err=True)
 
 
 def _run_sandbox(settings: Any) -> None:

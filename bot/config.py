@@ -47,6 +47,12 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
+    @field_validator("coordinator_usergroup", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        # COORDINATOR_USERGROUP=" " names no group: it must read as unset, not as a group id.
+        return value.strip() or None if isinstance(value, str) else value
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _normalise_url(cls, value: object) -> object:

@@ -267,3 +267,31 @@ def test_a_malformed_database_url_is_one_swedish_line(db: str) -> None:
         " postgresql://användare:lösenord@värd:5432/databas eller sqlite:///./atgard.db."
     ]
     assert "hemligt" not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("admins", "usergroup", "trial"),
+    [
+        ("", "", True),
+        (" ", " ", True),
+        (" , ", None, True),
+        ("U0ADMIN", None, False),
+        ("", "S0COORD", False),
+    ],
+)
+def test_trial_mode_is_announced_when_the_bot_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], admins, usergroup, trial
+) -> None:  # type: ignore[no-untyped-def]
+    """Blank values name nobody: they are trial mode (everyone coordinates), said at start."""
+    from bot.cli_serve import TRIAL_WARNING, _warn_if_trial
+    from bot.config import Settings
+
+    monkeypatch.setenv("ADMIN_USER_IDS", admins)
+    if usergroup is None:
+        monkeypatch.delenv("COORDINATOR_USERGROUP", raising=False)
+    else:
+        monkeypatch.setenv("COORDINATOR_USERGROUP", usergroup)
+    settings = Settings()
+    assert (settings.coordinator_usergroup is None) == (usergroup is None or not usergroup.strip())
+    _warn_if_trial(settings)
+    assert (TRIAL_WARNING in capsys.readouterr().err) is trial
