@@ -210,14 +210,24 @@ DATABASE_URL_INVALID = (
 
 
 def main() -> None:
+    from pydantic import ValidationError
     from sqlalchemy.exc import OperationalError
 
+    from bot.config import settings_problems
     from bot.db import InvalidDatabaseUrl
 
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except ValidationError as e:
+        if e.title != "Settings":
+            raise
+        # An environment variable the bot cannot use: which one and why, in Swedish, without
+        # its value (it may be a token) and without pydantic's English traceback.
+        for line in settings_problems(e):
+            typer.echo(line, err=True)
+        sys.exit(2)
     except InvalidDatabaseUrl:
         # The address is not repeated (it may hold a password), nor is a traceback shown.
         typer.echo(DATABASE_URL_INVALID, err=True)

@@ -37,10 +37,13 @@ def cli_db(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path / 'cli.db'}"
 
 
-def run(db: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    db: str, *args: str, stdin: str | None = None, env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db}
     for key in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         env.pop(key, None)
+    env.update(env_extra or {})
     return subprocess.run(
         [*ATGARD, *args],
         capture_output=True,
@@ -295,3 +298,34 @@ def test_trial_mode_is_announced_when_the_bot_starts(
     assert (settings.coordinator_usergroup is None) == (usergroup is None or not usergroup.strip())
     _warn_if_trial(settings)
     assert (TRIAL_WARNING in capsys.readouterr().err) is trial
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        ("WEB_CONCURRENCY", "två", "WEB_CONCURRENCY ska vara ett heltal"),
+        ("DIGEST_TIME", "0830", "DIGEST_TIME ska vara en tid som 08.00"),
+        ("DIGEST_TIME", "25.00", "DIGEST_TIME ska vara en tid som 08.00"),
+        ("DIGEST_WEEKDAY", "7", "DIGEST_WEEKDAY får vara högst 6"),
+        ("REMINDER_DAYS_BEFORE", "-1", "REMINDER_DAYS_BEFORE ska vara minst 0"),
+        ("TIMEZONE", "Europe/Stokholm", "TIMEZONE ska vara en tidszon som Europe/Stockholm"),
+        ("LOG_LEVEL", "högt", "LOG_LEVEL ska vara DEBUG, INFO, WARNING eller ERROR"),
+        ("SCHEDULER_ENABLED", "kanske", "SCHEDULER_ENABLED ska vara true eller false"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_is_one_swedish_line(
+    cli_db: str, name: str, value: str, line: str
+) -> None:
+    """Which variable and why, without its value or a traceback; a token set beside it is
+    never printed either."""
+    done = run(cli_db, "list", env_extra={name: value, "SLACK_BOT_TOKEN": "xoxb-hemlig-nyckel"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [f"Fel i inställningarna: {line}."]
+    assert "hemlig" not in done.stderr + done.stdout
+
+
+def test_a_digest_time_with_a_dot_or_one_digit_is_read() -> None:
+    from bot.config import Settings
+
+    assert Settings(digest_time="8.30").digest_time == "08:30"
+    assert Settings(digest_time="08:00").digest_time == "08:00"
