@@ -188,7 +188,8 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
         nav.append(Button("Nästa sida →", ActionId.PAGE, json.dumps({"f": arg, "p": page + 1})))
     if nav:
         sections.append(Section(buttons=nav))
-    context = f"{total} åtgärder" + (f" · sida {page + 1} av {pages}" if pages > 1 else "")
+    noun = "åtgärd" if total == 1 else "åtgärder"
+    context = f"{total} {noun}" + (f" · sida {page + 1} av {pages}" if pages > 1 else "")
     return Reply(title=title, sections=sections, context=context)
 
 

@@ -164,7 +164,7 @@ def test_bind_links_measures_and_scopes_list(make_ctx, imported_plan, session_fa
         "Trygghetsrådet": ("trygghetsrad", "C-TR"),
     }
     ssp_list = execute(make_ctx(channel="C-SSP"), "lista")
-    assert ssp_list.title == "SSPs åtgärder" and ssp_list.context == "1 åtgärder"
+    assert ssp_list.title == "SSPs åtgärder" and ssp_list.context == "1 åtgärd"
     assert execute(make_ctx(channel="C-SSP"), "lista alla").context == "16 åtgärder · sida 1 av 2"
     status = execute(make_ctx(channel="C-SSP"), "status").plain()
     assert "SSP" in status and "Hela planen" in status
@@ -287,7 +287,7 @@ def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None
     assert "redan" in execute(make_ctx(), "ansvarig 1.3 <@U9>").plain()
     assert "kunde inte känna igen @sam" in execute(make_ctx(), "ansvarig 1.3 @sam").plain()
     mine = execute(make_ctx(user="U9"), "lista mina")
-    assert mine.context == "1 åtgärder"
+    assert mine.context == "1 åtgärd"
     assert "8 ggr/år" in execute(make_ctx(), "rytm 4.1 8/år").plain()
     bad = execute(make_ctx(), "rytm 4.1 ibland kanske")
     assert "8/år" in bad.plain()
