@@ -34,6 +34,7 @@ STATIC_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".png": "image/png",
+    ".svg": "image/svg+xml",
 }
 MAX_FAST_FORWARD_DAYS = 120
 

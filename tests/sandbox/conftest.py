@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -113,3 +114,42 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
         log.close()
         if BACKEND == "postgresql":
             drop_pg_database(db)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """What the browser's console reported as errors (and uncaught exceptions) on the page."""
+    return []
+
+
+@pytest.fixture
+def page(sandbox_server: SandboxServer, console_errors: list[str]) -> Iterator:  # type: ignore[type-arg]
+    """The sandbox's page in headless Debian chromium, as a new user opens it."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (make test installs it)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 860}, locale="sv-SE", accept_downloads=True
+        )
+        page = context.new_page()
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        page.set_default_timeout(20_000)
+        page.goto(sandbox_server.url)
+        page.wait_for_selector(".msg")
+        yield page
+        browser.close()

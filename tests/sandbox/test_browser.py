@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,34 +11,9 @@ from sqlmodel import select
 from models.tables import FollowUp, Measure
 from tests.sandbox.conftest import SandboxServer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
 DOCS = Path(__file__).parents[2] / "docs"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(sandbox_server: SandboxServer) -> Iterator:  # type: ignore[type-arg]
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (make test installs it)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="sv-SE")
-        page.set_default_timeout(20_000)
-        page.goto(sandbox_server.url)
-        page.wait_for_selector(".msg")
-        yield page
-        browser.close()
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

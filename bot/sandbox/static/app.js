@@ -113,12 +113,18 @@ function renderChannels() {
     const b = el("button", "channel", (c.is_im ? "✉️ " : "# ") + escapeHtml(c.name));
     b.type = "button";
     b.setAttribute("aria-current", String(!state.showHome && state.current === c.id));
-    b.addEventListener("click", () => { state.current = c.id; state.showHome = false; render(); });
+    b.addEventListener("click", () => { state.current = c.id; state.showHome = false; remember(); render(); });
     li.append(b);
     ul.append(li);
   }
   $("home-button").setAttribute("aria-current", String(state.showHome));
 }
+// What is shown lives in the address (#CSSP00001, #hem), so a reload opens the same place.
+const HOME_HASH = "hem";
+function remember() {
+  history.replaceState(null, "", "#" + (state.showHome ? HOME_HASH : state.current || ""));
+}
+function openHome() { state.showHome = true; remember(); render(); post("/sandbox/home", {}); }
 function renderMessages() {
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
@@ -144,7 +150,32 @@ function renderHome() {
   if (!state.home) { box.append(el("p", "muted", "Appens hem laddas …")); return; }
   box.append(renderBlocks(state.home.blocks, {}));
 }
+// Rendering rebuilds the message list, which would drop the keyboard focus on the body each
+// time the bot posts: remember which button had it (by message and position) and put it back.
+function focusKey(e) {
+  if (!e || e === document.body) return null;
+  if (e.id && !e.closest("#messages, #home")) return { id: e.id };
+  const msg = e.closest("[data-message-id]"), box = e.closest("#messages, #home");
+  if (!box || e.tagName !== "BUTTON") return null;
+  const scope = msg || box;
+  return { box: box.id, message: msg ? msg.dataset.messageId : null, index: [...scope.querySelectorAll("button")].indexOf(e) };
+}
+function restoreFocus(key, force = false) {
+  if (!key || (!force && document.activeElement && document.activeElement !== document.body)) return;
+  let target = null;
+  if (key.id) target = $(key.id);
+  else {
+    const box = $(key.box);
+    const scope = key.message ? box.querySelector(`[data-message-id="${key.message}"]`) : box;
+    if (scope) {
+      const buttons = scope.querySelectorAll("button");
+      target = buttons[Math.min(key.index, buttons.length - 1)] || null;
+    }
+  }
+  if (target && !target.closest("[hidden]")) target.focus({ preventScroll: true });
+}
 function render() {
+  const focused = focusKey(document.activeElement);
   renderChannels();
   const c = state.channels.find((c) => c.id === state.current);
   $("channel-title").textContent = state.showHome ? "Appens hem" : c ? (c.is_im ? c.name : "#" + c.name) : "";
@@ -153,11 +184,13 @@ function render() {
   $("home").hidden = !state.showHome;
   $("composer").hidden = state.showHome;
   if (state.showHome) renderHome(); else renderMessages();
+  restoreFocus(focused);
   renderModal();
 }
 
 // ---- modals ---------------------------------------------------------------------------------
 let openViewId = null;
+let modalOpener = null; // where the keyboard focus goes back to when the form closes
 function inputElement(block) {
   const e = block.element, id = `in-${block.block_id}`;
   let field;
@@ -188,7 +221,11 @@ function inputElement(block) {
 function renderModal() {
   const dlg = $("modal");
   const v = state.views[state.views.length - 1];
-  if (!v) { if (dlg.open) dlg.close(); openViewId = null; return; }
+  if (!v) {
+    if (dlg.open) { dlg.close(); restoreFocus(modalOpener, true); }
+    openViewId = null;
+    return;
+  }
   if (openViewId === v.id) { showErrors(v.errors || {}); return; }
   openViewId = v.id;
   $("modal-title").textContent = v.view.title ? v.view.title.text : "";
@@ -209,7 +246,7 @@ function renderModal() {
     body.append(wrap);
   }
   showErrors(v.errors || {});
-  if (!dlg.open) dlg.showModal();
+  if (!dlg.open) { modalOpener = focusKey(document.activeElement); dlg.showModal(); }
 }
 function showErrors(errors) {
   for (const wrap of document.querySelectorAll("#modal-body .input-block")) {
@@ -252,7 +289,12 @@ async function poll() {
       const s = await r.json();
       if (s.version !== state.version) {
         Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version });
-        if (!state.current && state.channels.length) state.current = state.channels[0].id;
+        if (!state.current && state.channels.length) {
+          const wanted = decodeURIComponent(location.hash.slice(1));
+          const known = state.channels.find((c) => c.id === wanted);
+          state.current = known ? known.id : state.channels[0].id;
+          if (wanted === HOME_HASH) { state.showHome = true; post("/sandbox/home", {}); }
+        }
         render();
       }
       $("now").textContent = formatNow(s.now);
@@ -275,7 +317,7 @@ $("composer").addEventListener("submit", async (ev) => {
   const res = await post("/sandbox/command", { channel: state.current, text });
   if (!res.ok && res.error) alert(res.error);
 });
-$("home-button").addEventListener("click", () => { state.showHome = true; render(); post("/sandbox/home", {}); });
+$("home-button").addEventListener("click", openHome);
 for (const b of document.querySelectorAll(".ff button")) {
   b.addEventListener("click", async () => {
     const res = await post("/sandbox/clock", { days: Number(b.dataset.days) });

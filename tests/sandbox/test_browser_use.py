@@ -1,0 +1,66 @@
+"""The sandbox as a new user meets it in a real browser: keyboard, reload, downloads, App Home."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _command(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#command", text)
+    page.press("#command", "Enter")
+
+
+def _card(page, ref: str):  # type: ignore[no-untyped-def]
+    """The newest card of a measure (the message with its buttons, not its history)."""
+    page.wait_for_selector(f".msg:has-text('Åtgärd {ref}') button:has-text('Visa historik')")
+    return page.locator(".msg", has=page.locator("button:has-text('Visa historik')")).last
+
+
+def _focused_text(page) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        "() => document.activeElement.tagName + ' ' + document.activeElement.textContent"
+    )
+
+
+def test_the_page_loads_without_console_errors(page, console_errors: list[str]) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1000)  # the browser asks for the page's icon after the load
+    assert console_errors == []
+
+
+def test_app_home_has_no_command_field(page) -> None:  # type: ignore[no-untyped-def]
+    # What is typed there would go to a channel the user does not see.
+    page.click("#home-button")
+    page.wait_for_selector("#home:not([hidden]) .block-header, #home:not([hidden]) .block-section")
+    assert page.is_hidden("#composer")
+    assert page.is_hidden("#messages")
+
+
+def test_keyboard_focus_stays_where_the_user_pressed(page) -> None:  # type: ignore[no-untyped-def]
+    _command(page, "/atgard visa 2.3")
+    card = _card(page, "2.3")
+    card.locator("button:has-text('Visa historik')").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".msg:has-text('Historik för åtgärd 2.3')")
+    # The bot's answer re-renders the messages; the pressed button keeps the focus.
+    assert _focused_text(page) == "BUTTON Visa historik"
+
+    card.locator("button:has-text('Skriv uppföljning')").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dialog[open]")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog[open]", state="detached")
+    assert _focused_text(page) == "BUTTON Skriv uppföljning"
+
+
+def test_reload_opens_the_same_channel_and_app_home(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("#channels button:has-text('est-kungsholmen')")
+    page.reload()
+    page.wait_for_selector(".msg")
+    assert page.inner_text("#channel-title") == "#est-kungsholmen"
+    page.click("#home-button")
+    page.reload()
+    page.wait_for_selector("#home:not([hidden])")
+    assert page.inner_text("#channel-title") == "Appens hem"
