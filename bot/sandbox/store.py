@@ -80,7 +80,8 @@ class Store:
         self.home: dict[str, dict[str, Any]] = {}  # App Home view by user
         self.uploads: dict[str, Upload] = {}
         self.pending_triggers: dict[str, str] = {}  # trigger_id -> user, for views.open
-        self.response_urls: dict[str, str] = {}  # response_url token -> channel
+        # response_url token -> (channel, the message a button was pressed on, if any)
+        self.response_urls: dict[str, tuple[str, int | None]] = {}
         self.version = 0
         self._changed = threading.Condition(self._lock)
 
@@ -112,6 +113,21 @@ class Store:
                     self._bump()
                     return msg
         return None
+
+    def replace_message(self, message_id: int, text: str, blocks: list[dict[str, Any]]) -> bool:
+        """What replace_original does: the message keeps its place, its content is new."""
+        with self._lock:
+            for msg in self.messages:
+                if msg.id == message_id:
+                    msg.text, msg.blocks, msg.files = text, blocks, []
+                    self._bump()
+                    return True
+        return False
+
+    def delete_message(self, message_id: int) -> None:
+        with self._lock:
+            self.messages = [m for m in self.messages if m.id != message_id]
+            self._bump()
 
     def find_message(self, message_id: int) -> Message | None:
         with self._lock:

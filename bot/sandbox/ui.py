@@ -146,18 +146,25 @@ class SandboxUi:
         self, token: str, body: bytes, start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         """Bolt's respond() posts here, as Slack's response_url would accept it."""
-        channel = self.store.response_urls.get(token)
-        if channel is None:
+        target = self.store.response_urls.get(token)
+        if target is None:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"expired_url"]
+        channel, message_id = target
         data = json.loads(body or b"{}")
-        if not data.get("delete_original"):
+        text, blocks = str(data.get("text") or ""), data.get("blocks") or []
+        # Slack changes the message the button was on in place (the list's "Nästa sida").
+        if message_id is not None and data.get("delete_original"):
+            self.store.delete_message(message_id)
+        elif message_id is not None and data.get("replace_original") is True:
+            self.store.replace_message(message_id, text, blocks)
+        elif not data.get("delete_original"):
             in_channel = data.get("response_type") == "in_channel"
             self.store.add_message(
                 channel=channel,
                 user=BOT_USER_ID,
-                text=str(data.get("text") or ""),
-                blocks=data.get("blocks") or [],
+                text=text,
+                blocks=blocks,
                 ephemeral=not in_channel,
             )
         start_response("200 OK", [("Content-Type", "text/plain")])
@@ -189,9 +196,9 @@ class SandboxUi:
         self.store.pending_triggers[trigger] = SANDBOX_USER_ID
         return trigger
 
-    def _new_response_url(self, channel: str) -> str:
+    def _new_response_url(self, channel: str, message_id: int | None = None) -> str:
         token = secrets.token_urlsafe(12)
-        self.store.response_urls[token] = channel
+        self.store.response_urls[token] = (channel, message_id)
         base = self.bot_url().rsplit("/slack/events", 1)[0]
         return f"{base}/sandbox/response/{token}"
 
@@ -300,7 +307,7 @@ class SandboxUi:
                 "blocks": msg.blocks,
                 "user": msg.user,
             }
-            payload["response_url"] = self._new_response_url(msg.channel)
+            payload["response_url"] = self._new_response_url(msg.channel, msg.id)
         else:
             payload["container"] = {"type": "view", "view_id": "VHOME"}
             payload["view"] = {

@@ -64,3 +64,14 @@ def test_reload_opens_the_same_channel_and_app_home(page) -> None:  # type: igno
     page.reload()
     page.wait_for_selector("#home:not([hidden])")
     assert page.inner_text("#channel-title") == "Appens hem"
+
+
+def test_next_page_replaces_the_list_like_slack(page) -> None:  # type: ignore[no-untyped-def]
+    _command(page, "/atgard lista alla")
+    page.wait_for_selector(".msg:has-text('sida 1 av 2')")
+    first = page.locator(".msg:has-text('sida 1 av 2')").last
+    message_id = first.get_attribute("data-message-id")
+    count = page.locator(".msg").count()
+    first.locator("button:has-text('Nästa sida')").click()
+    page.wait_for_selector(f".msg[data-message-id='{message_id}']:has-text('sida 2 av 2')")
+    assert page.locator(".msg").count() == count
