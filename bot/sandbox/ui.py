@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import time
 import urllib.error
@@ -37,6 +38,16 @@ STATIC_TYPES = {
     ".svg": "image/svg+xml",
 }
 MAX_FAST_FORWARD_DAYS = 120
+
+
+# The one person in the sandbox's workspace, as the page shows them ("@du").
+SANDBOX_MENTION = re.compile(r"(?<![\w<@])@du\b", re.IGNORECASE)
+
+
+def escape_mentions(text: str) -> str:
+    """What Slack's client sends for a command with should_escape (manifest.yml): a person
+    picked after @ as <@U…|name>, the id `/atgard ansvarig 1.3 @du` needs."""
+    return SANDBOX_MENTION.sub(f"<@{SANDBOX_USER_ID}|du>", text)
 
 
 class SandboxUi:
@@ -232,7 +243,7 @@ class SandboxUi:
             "user_id": SANDBOX_USER_ID,
             "user_name": SANDBOX_USER_NAME,
             "command": "/atgard",
-            "text": text,
+            "text": escape_mentions(text),
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": self._new_response_url(channel),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
+
+from models.tables import Assignment, Measure
+from tests.sandbox.conftest import SandboxServer
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +79,13 @@ def test_next_page_replaces_the_list_like_slack(page) -> None:  # type: ignore[n
     first.locator("button:has-text('Nästa sida')").click()
     page.wait_for_selector(f".msg[data-message-id='{message_id}']:has-text('sida 2 av 2')")
     assert page.locator(".msg").count() == count
+
+
+def test_at_du_names_yourself_as_responsible(page, sandbox_server: SandboxServer) -> None:  # type: ignore[no-untyped-def]
+    # The bot's own hint says `/atgard ansvarig 1.3 @du`; Slack's client sends the picked
+    # person as <@U…|name>, and so does the sandbox.
+    _command(page, "/atgard ansvarig 1.4 @du")
+    page.wait_for_selector(".msg:has-text('påminns nu om åtgärd 1.4')")
+    with sandbox_server.session_factory().begin() as s:
+        users = s.exec(select(Assignment.user_id).join(Measure).where(Measure.ref == "1.4")).all()
+    assert users == ["USANDBOX1"]
