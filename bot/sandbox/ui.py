@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 import re
 import secrets
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -37,6 +39,16 @@ STATIC_TYPES = {
     ".png": "image/png",
     ".svg": "image/svg+xml",
 }
+# The bot's exports, typed so the browser opens them with the right program; a machine's own
+# MIME table (mimetypes) may lack .xlsx.
+DOWNLOAD_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".png": "image/png",
+}
 MAX_FAST_FORWARD_DAYS = 120
 
 
@@ -48,6 +60,24 @@ def escape_mentions(text: str) -> str:
     """What Slack's client sends for a command with should_escape (manifest.yml): a person
     picked after @ as <@U…|name>, the id `/atgard ansvarig 1.3 @du` needs."""
     return SANDBOX_MENTION.sub(f"<@{SANDBOX_USER_ID}|du>", text)
+
+
+def download_type(filename: str) -> str:
+    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return (
+        DOWNLOAD_TYPES.get(ext) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    )
+
+
+def attachment_header(filename: str) -> str:
+    """Content-Disposition for a download named like the bot named it ("Läge per område.png").
+
+    HTTP headers are Latin-1: the name goes UTF-8 encoded in filename* (RFC 6266), which every
+    browser reads, with an ASCII name beside it for the rest; a raw "–" would break the response.
+    """
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r'["\\\x00-\x1f]', "", plain).strip() or "fil"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class SandboxUi:
@@ -146,8 +176,8 @@ class SandboxUi:
         start_response(
             "200 OK",
             [
-                ("Content-Type", "application/octet-stream"),
-                ("Content-Disposition", f'attachment; filename="{up.filename}"'),
+                ("Content-Type", download_type(up.filename)),
+                ("Content-Disposition", attachment_header(up.filename)),
                 ("Content-Length", str(len(up.content))),
             ],
         )

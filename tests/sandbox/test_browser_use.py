@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from models.tables import Assignment, Measure
@@ -89,3 +92,26 @@ def test_at_du_names_yourself_as_responsible(page, sandbox_server: SandboxServer
     with sandbox_server.session_factory().begin() as s:
         users = s.exec(select(Assignment.user_id).join(Measure).where(Measure.ref == "1.4")).all()
     assert users == ["USANDBOX1"]
+
+
+def test_exports_download_with_their_names_and_open(page) -> None:  # type: ignore[no-untyped-def]
+    _command(page, "/atgard export T1 html")
+    page.wait_for_selector(".file a:has-text('Läge per område')")
+    page.wait_for_selector(".file a:has-text('Tertialrapport 1 2025')")
+    with page.expect_download() as chart:
+        page.locator(".file a:has-text('Läge per område')").last.click()
+    assert chart.value.suggested_filename == "Läge per område.png"
+    with open(chart.value.path(), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as report:
+        page.locator(".file a:has-text('Tertialrapport 1 2025')").last.click()
+    assert report.value.suggested_filename == "atgardsplan-2025-T1-kungsholmen.html"
+
+    _command(page, "/atgard export T1 xlsx")
+    page.wait_for_selector(".file a:has-text('Tertialrapport 1 2025') >> nth=1")
+    with page.expect_download() as sheet:
+        page.locator(".file a:has-text('Tertialrapport 1 2025')").last.click()
+    assert sheet.value.suggested_filename == "atgardsplan-2025-T1-kungsholmen.xlsx"
+    with open(sheet.value.path(), "rb") as f:
+        workbook = load_workbook(io.BytesIO(f.read()))
+    assert workbook.sheetnames

@@ -74,3 +74,18 @@ def test_unsigned_request_to_the_bot_is_refused(sandbox_server: SandboxServer) -
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req)
     assert err.value.code == 401
+
+
+def test_a_file_with_any_name_downloads(sandbox_server: SandboxServer) -> None:
+    """HTTP headers are Latin-1: an en dash in the name once made the download a 500."""
+    from urllib.parse import unquote
+
+    client = WebClient(token="xoxb-x", base_url=sandbox_server.url + "api/")
+    name = "Tertial 1 – rapport.csv"
+    upload = client.files_upload_v2(channel="CEST00001", content=b"a;b\n", filename=name)
+    file_id = upload["files"][0]["id"]
+    with urllib.request.urlopen(sandbox_server.url + f"sandbox/file/{file_id}") as resp:
+        disposition = resp.headers["Content-Disposition"]
+        assert resp.headers["Content-Type"].startswith("text/csv")
+        assert resp.read() == b"a;b\n"
+    assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == name
