@@ -89,6 +89,7 @@ def export_reply(ctx: CommandContext, args: list[str]) -> Reply:
             entity="plan",
             entity_id=plan.id,
             after={"period": period_label(year, tertial), "format": fmt.value},
+            at=ctx.now(),
         )
     images = []
     if result.chart_png:

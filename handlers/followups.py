@@ -173,7 +173,12 @@ def rhythm_reply(ctx: CommandContext, ref: str, text: str) -> Reply:
         )
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra rytmen")
         label = tracking.set_rhythm(
-            session=s, measure=measure, text=text, actor=ctx.actor, year=scope.plan.year
+            session=s,
+            measure=measure,
+            text=text,
+            actor=ctx.actor,
+            year=scope.plan.year,
+            now=ctx.now(),
         )
     return Reply.text(f"Rytmen för åtgärd {ref} är nu ”{label}”. Påminnelser följer den.")
 
@@ -191,7 +196,9 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
             session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
         )
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra vilka som är ansvariga")
-        added = tracking.assign(session=s, measure=measure, user_ids=users, actor=ctx.actor)
+        added = tracking.assign(
+            session=s, measure=measure, user_ids=users, actor=ctx.actor, now=ctx.now()
+        )
     if not added:
         return Reply.text(f"De är redan ansvariga för åtgärd {ref}.")
     who = ", ".join(mention(u) for u in added)

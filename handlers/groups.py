@@ -28,6 +28,7 @@ def bind_reply(ctx: CommandContext, name: str) -> Reply:
                 digest_weekday=ctx.settings.digest_weekday,
                 digest_time=ctx.settings.digest_time,
             ),
+            now=ctx.now(),
         )
         gname, title = group.name, scope.plan.title
     text = f"Kanalen hör nu till {gname} i {title}. `/atgard lista` och `/atgard status` visar gruppens åtgärder."

@@ -237,6 +237,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
             actor=ctx.actor,
             source="auto" if auto else "manual",
             today=ctx.today(),
+            now=ctx.now(),
         )
         name = group.name
     if not added:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -80,6 +81,7 @@ def bind_channel(
     channel_id: str,
     actor: Actor | None,
     defaults: GroupDefaults | None = None,
+    now: datetime | None = None,
 ) -> tuple[Group, list[str]]:
     """Bind the channel to the named group (created if new); returns the group and newly linked refs."""
     name = " ".join(clean_text(name).split())
@@ -124,6 +126,7 @@ def bind_channel(
         entity_id=group.name,
         before=before,
         after={"channel_id": channel_id, "platform": platform, "linked": linked},
+        at=now,
     )
     return group, linked
 

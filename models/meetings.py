@@ -85,6 +85,7 @@ def plan_meetings(
     actor: Actor | None,
     source: str = "manual",
     today: date | None = None,
+    now: datetime | None = None,
 ) -> list[date]:
     """Put dates on the group's calendar; dates already there are left as they are.
 
@@ -119,6 +120,7 @@ def plan_meetings(
             entity="group",
             entity_id=group.name,
             after={"dates": added, "start_time": start_time, "replaced_auto": removed},
+            at=now,
         )
     return added
 

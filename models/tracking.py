@@ -174,12 +174,21 @@ def _refuse_double_click(
         )
 
 
-def set_rhythm(*, session: Session, measure: Measure, text: str, actor: Actor, year: int) -> str:
+def set_rhythm(
+    *,
+    session: Session,
+    measure: Measure,
+    text: str,
+    actor: Actor,
+    year: int,
+    now: datetime | None = None,
+) -> str:
+    now = now or utcnow()
     rhythm = parse_override(text.strip(), year)
     before = {"rhythm_override": measure.rhythm_override, "kind": measure.kind}
     measure.rhythm_override = rhythm.label()
     measure.kind = _kind_for(rhythm.kind)
-    measure.updated_at = utcnow()
+    measure.updated_at = now
     session.add(measure)
     audit.record(
         session=session,
@@ -189,6 +198,7 @@ def set_rhythm(*, session: Session, measure: Measure, text: str, actor: Actor, y
         entity_id=audit.measure_key(measure.plan_id, measure.ref),
         before=before,
         after={"rhythm_override": measure.rhythm_override, "kind": measure.kind},
+        at=now,
     )
     return measure.rhythm_override
 
@@ -204,7 +214,14 @@ def _kind_for(kind: RhythmKind) -> str:
 kind_for_rhythm = _kind_for
 
 
-def assign(*, session: Session, measure: Measure, user_ids: list[str], actor: Actor) -> list[str]:
+def assign(
+    *,
+    session: Session,
+    measure: Measure,
+    user_ids: list[str],
+    actor: Actor,
+    now: datetime | None = None,
+) -> list[str]:
     """Add chat accounts to a measure; returns those newly added."""
     existing = set(
         session.exec(select(Assignment.user_id).where(Assignment.measure_id == measure.id))
@@ -221,5 +238,6 @@ def assign(*, session: Session, measure: Measure, user_ids: list[str], actor: Ac
             entity_id=audit.measure_key(measure.plan_id, measure.ref),
             before=sorted(existing),
             after=sorted(existing | set(added)),
+            at=now,
         )
     return added

@@ -397,3 +397,26 @@ def test_double_click_on_done_counts_once(make_ctx, imported_plan, session_facto
 def test_assign_names_the_people_it_could_not_match(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(), "ansvarig 1.3 <@U9|sam> @bob")
     assert "kunde inte känna igen @bob" in reply.plain()
+
+
+def test_every_change_is_audited_at_the_bots_clock(make_ctx, imported_plan, clock) -> None:  # type: ignore[no-untyped-def]
+    """History reads the audit's times: a change made through a command is stamped with the
+    context's clock like a follow-up is, not with the machine's (the sandbox's moved clock
+    showed "rytm ändrad" a year after the follow-up written the same minute)."""
+    sf = make_ctx().session_factory
+    with sf.begin() as s:
+        before = {e.id for e in s.exec(select(AuditEvent))}
+    for line in (
+        "koppla SSP",
+        "rytm 1.3 8/år",
+        "ansvarig 1.3 <@U2|sam>",
+        "mote planera 2025-05-14 08.30",
+        "export T1 html",
+        "uppfolj 1.3 Två möten hölls.",
+    ):
+        execute(make_ctx(), line)
+    with sf.begin() as s:
+        new = [e for e in s.exec(select(AuditEvent)) if e.id not in before]
+    stamped = {e.action: e.at for e in new}
+    assert set(stamped) >= {"koppla", "rytm", "ansvarig", "planera_mote", "export"}
+    assert set(stamped.values()) == {clock()}
