@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import enum
 import fcntl
+import itertools
 import os
 import sqlite3
 import threading
@@ -241,6 +242,9 @@ def connection_at_hand(engine: Engine) -> bool:
     return bool(limit == -1 or pool.overflow() < limit)
 
 
+_GENERATIONS = itertools.count(1)  # see _ChangeCounter._generation
+
+
 class _ChangeCounter:
     """A connection of its own that only ever asks SQLite's `PRAGMA data_version`.
 
@@ -256,7 +260,9 @@ class _ChangeCounter:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         # data_version is one connection's own count: a connection opened afresh may start at
-        # a number an earlier one already gave. Each one is a generation of its own.
+        # a number an earlier one already gave. Each one is a generation of its own, unique
+        # in the process: callers key what a value vouches for by the database, not the
+        # engine, and a new engine for the same file has a counter of its own.
         self._generation = 0
 
     def read(self) -> tuple[int, int] | None:
@@ -269,7 +275,7 @@ class _ChangeCounter:
                     self._database, check_same_thread=False, isolation_level=None, timeout=0
                 )
                 self._pid = os.getpid()
-                self._generation += 1
+                self._generation = next(_GENERATIONS)
             version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             return (self._generation, version)
         except sqlite3.Error:

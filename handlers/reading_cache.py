@@ -51,15 +51,13 @@ class ReadingCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable) -> Reply | None:
-        """The cached reply (a copy), or None; never computes."""
-        with self._lock:
-            cached = self._entries.get(key)
-            if cached is None:
-                return None
+    def _hit(self, key: Hashable) -> _Entry | None:
+        """The entry under `key`, counted as a hit and made the newest; the lock is held."""
+        cached = self._entries.get(key)
+        if cached is not None:
             self._entries.move_to_end(key)
             self.hits += 1
-            return _copy(cached.reply)
+        return cached
 
     def rendering(self, key: Hashable, tag: str, render: Callable[[Reply], T]) -> T | None:
         """The cached reply as `render` turns it into what an adapter sends, or None when
@@ -71,11 +69,9 @@ class ReadingCache:
         adapter's rendering (together a third of a cached `lista`; bench/results.md).
         """
         with self._lock:
-            cached = self._entries.get(key)
+            cached = self._hit(key)
             if cached is None:
                 return None
-            self._entries.move_to_end(key)
-            self.hits += 1
             if tag in cached.renderings:
                 return cached.renderings[tag]  # type: ignore[no-any-return]
             reply = _copy(cached.reply)
@@ -90,10 +86,8 @@ class ReadingCache:
         mine: threading.Event | None = None
         while mine is None:
             with self._lock:
-                cached = self._entries.get(key)
+                cached = self._hit(key)
                 if cached is not None:
-                    self._entries.move_to_end(key)
-                    self.hits += 1
                     return _copy(cached.reply)
                 underway = self._making.get(key)
                 if underway is None:
@@ -141,9 +135,6 @@ class Memo:
         if len(self._entries) >= self._max and key not in self._entries:
             self._entries.clear()  # rare (one entry per channel); the next reads refill it
         self._entries[key] = value
-
-    def clear(self) -> None:
-        self._entries.clear()
 
 
 # Each channel's plan head (models.plans.PlanHead) for `lista`, by (database, platform, channel).

@@ -70,10 +70,10 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
     return help_reply()  # pragma: no cover
 
 
-def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # type: ignore[no-untyped-def]
+def guarded(ctx: CommandContext, what: str, fn: Callable[[], Reply]) -> Reply:
     """Run a handler; turn domain errors, refusals and outages into short Swedish replies."""
     try:
-        return _once_more_after_a_cut(ctx, what, fn, *args, **kwargs)
+        return _once_more_after_a_cut(ctx, what, fn)
     except DuplicateRequest:
         log.info("duplicate request ignored in %s", what)
         return Reply(duplicate=True)
@@ -96,7 +96,7 @@ def guarded(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # ty
         return _failed(UNEXPECTED)
 
 
-def _once_more_after_a_cut(ctx: CommandContext, what: str, fn, *args, **kwargs) -> Reply:  # type: ignore[no-untyped-def]
+def _once_more_after_a_cut(ctx: CommandContext, what: str, fn: Callable[[], Reply]) -> Reply:
     """Run `fn`, and once more if a pooled connection turned out to be cut.
 
     A pooled connection used again within a second is not pinged (bot.db._ping_when_idle), so
@@ -112,13 +112,13 @@ def _once_more_after_a_cut(ctx: CommandContext, what: str, fn, *args, **kwargs) 
     """
     writes_before = ctx.writes_begun
     try:
-        return fn(*args, **kwargs)
+        return fn()
     except DBAPIError as e:
         may_have_stored = ctx.writes_begun > writes_before and ctx.request_key is None
         if not e.connection_invalidated or may_have_stored:
             raise
         log.info("database connection was cut in %s: trying once more", what)
-    return fn(*args, **kwargs)
+    return fn()
 
 
 def _failed(message: str) -> Reply:

@@ -12,18 +12,13 @@ measures take the plan's own number as their ref where it is free ("1.3" in a "N
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 
 from sqlmodel import Session, select
 
 from models.tables import Measure, Plan, PriorityArea
-from reports.parsed import ParsedArea, ParsedRow
-
-# A number the chat commands take as a ref ("1.3"), written in the plan as "1.3", "1:3",
-# "1,3" (a number cell in Swedish), "1.3." or just "3" within its area.
-_OWN_REF = re.compile(r"^\s*(?:(\d{1,2})\s*[.:,]\s*)?(\d{1,3})\s*[.)]?\s*$")
+from reports.parsed import ParsedArea, ParsedRow, own_number
 
 
 def identity(text: str | None) -> str:
@@ -39,11 +34,11 @@ def ref_number(ref: str) -> int:
 
 def own_ref(label: str | None, area_number: int) -> str | None:
     """The plan's own number as a ref in this area, or None ("A3", "2.1" in area 1)."""
-    m = _OWN_REF.match(label or "")
-    if not m:
+    found = own_number(label)
+    if found is None:
         return None
-    area, number = m.group(1), int(m.group(2))
-    if (area is not None and int(area) != area_number) or number == 0:
+    area, number = found
+    if (area is not None and area != area_number) or number == 0:
         return None
     return f"{area_number}.{number}"
 

@@ -114,8 +114,9 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
 BATCH = 200  # rows per scan at most; the rest wait for the next scan
-# Rows claimed per transaction. Each is written (sent/dropped) with the next batch's claim, so
-# a process killed mid-batch leaves at most this many rows in `sending` for recovery.
+# Rows claimed per transaction. Each is recorded as soon as it is posted, so a process killed
+# mid-batch leaves at most this many rows (the one in hand, the ones not yet posted) in
+# `sending` for recovery.
 CLAIM_ROWS = 20
 REASON_STALE = "inaktuell: för sent för att vara till nytta"
 REASON_NOTHING = "inget att skicka längre"

@@ -37,7 +37,7 @@ STANDING_LABELS: dict[str, str] = {
     "efter": "Efter",
     "ej bedömd": "Ej bedömd",
 }
-# Opening sentence that makes reports.xlsx_reader.derive_verdict read the verdict back.
+# Opening sentence that makes reports.verdicts.derive_verdict read the verdict back.
 VERDICT_PHRASES: dict[str, str] = {
     "uppfyllt": "Målet är uppfyllt.",
     "delvis": "Målet är delvis uppfyllt.",

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# The plan's own number for a measure (ParsedRow.ref) as people write it: "1.3", "1:3", "1,3"
+# (a number cell in Swedish), "1.3." or just "3" within its area.
+_OWN_NUMBER = re.compile(r"^\s*(?:(\d{1,2})\s*[.:,]\s*)?(\d{1,3})\s*[.)]?\s*$")
+
+
+def own_number(label: str | None) -> tuple[int | None, int] | None:
+    """(area, number) of a plan's own measure number ("2.1" -> (2, 1), "3" -> (None, 3)), or
+    None for anything else ("A3"). The reader divides a sheet by the area part and the
+    importer gives new measures these refs: both read them here, so they agree."""
+    m = _OWN_NUMBER.match(label or "")
+    if m is None:
+        return None
+    return (int(m.group(1)) if m.group(1) else None), int(m.group(2))
 
 
 @dataclass

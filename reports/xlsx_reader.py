@@ -24,7 +24,7 @@ from typing import Any
 
 from models.errors import ImportFailed
 from models.personal_data import contains_personal_number, mask
-from reports.parsed import ParsedArea, ParsedFollowUp, ParsedPlan, ParsedRow
+from reports.parsed import ParsedArea, ParsedFollowUp, ParsedPlan, ParsedRow, own_number
 from reports.verdicts import VERDICTS, derive_verdict
 from reports.xlsx_layout import Header, SheetHints, find_header
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
@@ -80,8 +80,6 @@ _SIDE_SHEETS = (
     "mall",
 )
 _GENERIC_SHEET = re.compile(r"^(?:blad|sheet|ark|flik|tabell|plan)\s*\d*$")
-# The area part of a plan's own measure numbers ("2.1", "2.3" -> area 2).
-_AREA_OF_REF = re.compile(r"^\s*(\d{1,2})\s*[.:,]\s*\d{1,3}\s*[.)]?\s*$")
 
 PERSONAL_NUMBER_IN_NAME = (
     'Flik "{sheet}": områdets namn innehöll ett personnummer. Numret lästes inte in'
@@ -122,9 +120,15 @@ def _area_name(raw: str, sheet: str, warnings_out: list[str]) -> str:
     return name
 
 
+def _area_of_ref(ref: str | None) -> int | None:
+    """The area part of a plan's own measure number ("2.3" -> 2; "3" has none)."""
+    found = own_number(ref)
+    return None if found is None else found[0]
+
+
 def _area_of_refs(rows: list[ParsedRow]) -> int | None:
     """The area number the plan's own measure numbers agree on ("2.1", "2.2" -> 2)."""
-    found = {int(m.group(1)) for r in rows if r.ref and (m := _AREA_OF_REF.match(r.ref))}
+    found = {area for r in rows if (area := _area_of_ref(r.ref)) is not None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -140,9 +144,9 @@ def _areas_by_refs(rows: list[ParsedRow]) -> list[tuple[int, list[ParsedRow]]] |
     current: int | None = None
     waiting: list[ParsedRow] = []  # rows above the first numbered one
     for row in rows:
-        m = _AREA_OF_REF.match(row.ref or "")
-        if m:
-            current = int(m.group(1))
+        area = _area_of_ref(row.ref)
+        if area is not None:
+            current = area
         if current is None:
             waiting.append(row)
             continue

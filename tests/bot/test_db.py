@@ -242,6 +242,26 @@ def test_the_change_counter_moves_with_every_commit_anywhere(tmp_path) -> None: 
     assert change_counter(make_engine("sqlite://")) is None  # in memory: nothing to share
 
 
+def test_two_engines_of_one_file_never_give_the_same_count_across_a_commit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Callers key what the counter vouches for by the database, not the engine (the `lista`
+    head memo, handlers.measures._list_head): an engine disposed and another made for the same
+    file must not hand out a value the first gave before a commit."""
+    from bot.db import change_counter
+
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    first = make_engine(url)
+    upgrade(first)
+    before = change_counter(first)
+    first.dispose()
+    second = make_engine(url)
+    try:
+        with make_session_factory(second).begin() as s:
+            s.add(AuditEvent(action="x", entity="after the first engine"))
+        assert before is not None and change_counter(second) != before
+    finally:
+        second.dispose()
+
+
 def test_an_engine_is_not_kept_alive_by_what_the_process_knows_of_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The cache key, change counter and kept connection live in a table keyed weakly by the
     engine: a disposed, dropped engine (the tests make many) goes, and so does its entry."""

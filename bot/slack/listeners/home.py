@@ -60,7 +60,7 @@ def first_delivery(deps: Deps, event_id: Any) -> bool:
 
 def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:
     ctx = deps.command_context(client, user_id=user_id, user_name=None, channel_id=None)
-    reply = router.guarded(ctx, "startsida", home_reply, ctx)
+    reply = router.guarded(ctx, "startsida", lambda: home_reply(ctx))
     try:
         client.views_publish(user_id=user_id, view=render_home(reply))
     except SlackApiError as e:
