@@ -16,6 +16,7 @@ __all__ = [
     "MAX_SHORT",
     "check_length",
     "clean_text",
+    "counted",
     "escape_mrkdwn",
     "format_count",
     "truncate",
@@ -54,6 +55,12 @@ def clean_text(text: str) -> str:
 def format_count(n: int) -> str:
     """A whole number as Swedish writes it: "3 000" (a no-break space between thousands)."""
     return f"{n:,}".replace(",", "\u00a0")
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """A count with its words in the right number: "1 åtgärd", "16 åtgärder", "0 åtgärder"
+    (Swedish takes the plural for none), "1 ny" / "3 nya"."""
+    return f"{format_count(n)} {singular if n == 1 else plural}"
 
 
 def check_length(text: str, limit: int, *, field: str | None = None, label: str = "Texten") -> None:

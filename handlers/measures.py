@@ -17,6 +17,7 @@ from bot.db import (
     held_read,
     read_only_connection,
 )
+from bot.textsafety import counted
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import HEADS, LISTS
@@ -188,8 +189,9 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
         nav.append(Button("Nästa sida →", ActionId.PAGE, json.dumps({"f": arg, "p": page + 1})))
     if nav:
         sections.append(Section(buttons=nav))
-    noun = "åtgärd" if total == 1 else "åtgärder"
-    context = f"{total} {noun}" + (f" · sida {page + 1} av {pages}" if pages > 1 else "")
+    context = counted(total, "åtgärd", "åtgärder") + (
+        f" · sida {page + 1} av {pages}" if pages > 1 else ""
+    )
     return Reply(title=title, sections=sections, context=context)
 
 

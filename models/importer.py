@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from bot.textsafety import counted
 from models import audit
 from models.import_match import (
     EXACT,
@@ -52,8 +53,10 @@ class ImportResult:
 
     def summary(self) -> str:
         return (
-            f"{self.plan.title}: {self.total} åtgärder ({self.created} nya, {self.updated} ändrade,"
-            f" {self.unchanged} oförändrade), {self.follow_ups} uppföljningar inlästa."
+            f"{self.plan.title}: {counted(self.total, 'åtgärd', 'åtgärder')}"
+            f" ({counted(self.created, 'ny', 'nya')}, {counted(self.updated, 'ändrad', 'ändrade')},"
+            f" {counted(self.unchanged, 'oförändrad', 'oförändrade')}),"
+            f" {counted(self.follow_ups, 'uppföljning inläst', 'uppföljningar inlästa')}."
         )
 
 

@@ -113,8 +113,8 @@ def mark_done(
     year: int,
     now: datetime | None = None,
 ) -> Occurrence:
-    now = now or utcnow()
     """Tick off a one-off measure, or record one occurrence of a recurring one."""
+    now = now or utcnow()
     _refuse_double_click(session, measure, on, actor, now or utcnow())
     body = checked_text(
         note, limit=MAX_FOLLOW_UP, field="text", label="Kommentaren", required=False

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.textsafety import counted
 from reports.export_texts import STANDING_LABELS
 from reports.snapshot import STANDINGS, AreaSnapshot, PlanSnapshot
 
@@ -37,7 +38,7 @@ def chart_alt_text(snap: PlanSnapshot) -> str:
             parts.append(f"{area.name}: inga åtgärder")
             continue
         counts = ", ".join(f"{area.standings[s]} {STANDING_LABELS[s].lower()}" for s in STANDINGS)
-        parts.append(f"{area.name}: {area.measure_count} åtgärder, {counts}")
+        parts.append(f"{area.name}: {counted(area.measure_count, 'åtgärd', 'åtgärder')}, {counts}")
     return (
         f"Läge per prioriterat område per {snap.status_on.isoformat()}. " + ". ".join(parts) + "."
     )

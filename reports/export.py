@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.textsafety import counted
 from models.errors import ValidationError
 from models.tables import Plan
 from reminders.calendar import parse_period
@@ -91,7 +92,8 @@ def summary_text(snap: PlanSnapshot) -> str:
     standings = ", ".join(f"{STANDING_LABELS[s].lower()} {snap.standings[s]}" for s in STANDINGS)
     return (
         f"{snap.title}: {snapshot_heading(snap)}.\n"
-        f"{snap.measure_count} åtgärder i {len(snap.areas)} områden. "
+        f"{counted(snap.measure_count, 'åtgärd', 'åtgärder')}"
+        f" i {counted(len(snap.areas), 'område', 'områden')}. "
         f"Bedömning: {verdicts or 'inga bedömningar'}. Läge: {standings}."
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot.textsafety import counted
 from reports.export_texts import (
     STANDING_LABELS,
     VERDICT_LABELS,
@@ -68,6 +69,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md
+    env.filters["counted"] = counted  # {{ n | counted("åtgärd", "åtgärder") }}
     env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(v, v)
     env.filters["light"] = lambda v: VERDICT_LIGHTS.get(v, "")
     env.filters["standing_label"] = lambda s: STANDING_LABELS.get(s, s)

@@ -164,7 +164,7 @@ def test_import_year_picks_the_sheet_of_that_years_plan(cli_db: str, tmp_path: P
     path = two_years_plan(tmp_path / "atgardsplan-jarva.xlsx")
     out = run(cli_db, "import", str(path), "--district", "Järva", "--year", "2024")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("Åtgärdsplan 2024, Järva: 1 åtgärder (1 nya")
+    assert out.stdout.startswith("Åtgärdsplan 2024, Järva: 1 åtgärd (1 ny,")
     assert 'Fliken "Åtgärdsplan 2025" är planen för 2025' in out.stderr
     rows = json.loads(run(cli_db, "list", "--json").stdout)
     assert [r["measure"] for r in rows] == ["Pilotprojekt med ANDTS-coach"]

@@ -197,3 +197,41 @@ def test_unknown_format_is_refused_in_swedish() -> None:
         ValidationError, match=re.escape("Välj format: xlsx, html, md, csv eller json.")
     ):
         parse_format("pdf")
+
+
+def test_a_single_measure_is_counted_in_the_singular(session_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A plan of one area with one measure: "1 åtgärd", "1 område", "1 ny", never "1 åtgärder"
+    (the import's summary, the reports, the chart's text)."""
+    from datetime import date
+
+    from models.importer import apply_plan
+    from reports.charts import chart_alt_text
+    from reports.xlsx_reader import read_plan
+    from tests.reports.make_workbooks import Sheet, write_workbook
+
+    rows = [
+        ["Problem", "Orsak", "Åtgärd", "När", "Vem"],
+        ["Otrygg park", "Mörker", "Belysning i parken", "Under 2025", "TK"],
+    ]
+    path = write_workbook(tmp_path / "en.xlsx", [Sheet("1. Platser", rows)])
+    with session_factory.begin() as s:
+        result = apply_plan(
+            session=s,
+            parsed=read_plan(path),
+            district="Ensta",
+            year=2025,
+            actor=None,
+            today=date(2025, 4, 22),
+        )
+        summary, plan = result.summary(), result.plan
+    assert ": 1 åtgärd (1 ny, 0 ändrade, 0 oförändrade), 0 uppföljningar inlästa." in summary
+    md = _export(session_factory, plan, "md").content.decode()
+    html = _export(session_factory, plan, "html").content.decode()
+    for text in (md, html):
+        assert "1 åtgärd i 1 av 1 prioriterat område." in text
+        assert "1 åtgärd, 1 problem och 1 identifierad orsak." in text
+        assert "hölls 0 möten" in text
+    assert "1 åtgärder" not in md + html
+    with session_factory.begin() as s:
+        snap = build_snapshot(session=s, plan=s.get(Plan, plan.id), period="2025-T1")
+    assert "Platser: 1 åtgärd," in chart_alt_text(snap)
