@@ -197,6 +197,21 @@ def plan_file() -> Path:
     return DATA / "atgardsplan-2025-kungsholmen.xlsx"
 
 
+def import_example_plan(session, *, district: str, year: int, today):  # type: ignore[no-untyped-def]
+    """The example plan read in with `session` as another district or year; returns the Plan."""
+    from models.importer import apply_plan
+    from reports.xlsx_reader import read_plan
+
+    return apply_plan(
+        session=session,
+        parsed=read_plan(plan_file()),
+        district=district,
+        year=year,
+        actor=None,
+        today=today,
+    ).plan
+
+
 @pytest.fixture
 def imported_plan(session_factory: SessionFactory):  # type: ignore[no-untyped-def]
     """The 2025 Kungsholmen plan imported (16 measures)."""

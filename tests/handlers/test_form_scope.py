@@ -7,11 +7,9 @@ from datetime import date
 from sqlmodel import func, select
 
 from handlers.router import execute, submit
-from models.importer import apply_plan
 from models.replies import ModalId
 from models.tables import AuditEvent, FollowUp, Measure
-from reports.xlsx_reader import read_plan
-from tests.conftest import plan_file
+from tests.conftest import import_example_plan
 
 
 def test_a_follow_up_form_cannot_be_pointed_at_another_plan(
@@ -19,14 +17,7 @@ def test_a_follow_up_form_cannot_be_pointed_at_another_plan(
 ) -> None:  # type: ignore[no-untyped-def]
     execute(make_ctx(channel="C-SSP"), "koppla SSP")
     with session_factory.begin() as s:  # another municipality's plan, read in later
-        other = apply_plan(
-            session=s,
-            parsed=read_plan(plan_file()),
-            district="Solna",
-            year=2025,
-            actor=None,
-            today=date(2025, 4, 22),
-        ).plan
+        other = import_example_plan(s, district="Solna", year=2025, today=date(2025, 4, 22))
     form = execute(make_ctx(user="UMEMBER", channel="C-SSP"), "uppfolj 1.1").form
     assert form is not None and form.metadata["plan_id"] == str(imported_plan.id)
     with session_factory.begin() as s:  # 1.1 has no group in the other plan: anyone's, there

@@ -13,11 +13,9 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.db import make_engine, make_session_factory, upgrade
 from models.groups import bind_channel
-from models.importer import apply_plan
 from models.measures import get_measure
 from models.tables import Assignment, AuditEvent, PlannedMeeting, Reminder
-from reports.xlsx_reader import read_plan
-from tests.conftest import plan_file
+from tests.conftest import import_example_plan
 
 
 @pytest.fixture
@@ -27,14 +25,7 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-
     upgrade(engine)
     sf = make_session_factory(engine)
     with sf.begin() as s:
-        plan = apply_plan(
-            session=s,
-            parsed=read_plan(plan_file()),
-            district="Kungsholmen",
-            year=2025,
-            actor=None,
-            today=date(2025, 1, 10),
-        ).plan
+        plan = import_example_plan(s, district="Kungsholmen", year=2025, today=date(2025, 1, 10))
         bind_channel(
             session=s, plan=plan, name="SSP", platform="slack", channel_id="CSSP", actor=None
         )

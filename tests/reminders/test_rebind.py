@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from models.groups import bind_channel
-from models.importer import apply_plan
 from reminders.service import start_scheduler
-from reports.xlsx_reader import read_plan
-from tests.conftest import plan_file
+from tests.conftest import import_example_plan
 from tests.reminders.support import Bound, RecordingNotifier, rows, utc
 from tests.reminders.test_scheduler import wait_for
 
@@ -23,14 +21,7 @@ def test_digests_follow_a_channel_bound_to_next_years_plan(
     try:
         assert wait_for(lambda: any(r.occurrence == "2026-W04" for r in rows(sf, "digest")))
         with sf.begin() as s:
-            plan = apply_plan(
-                session=s,
-                parsed=read_plan(plan_file()),
-                district="Kungsholmen",
-                year=2026,
-                actor=None,
-                today=date(2026, 1, 7),
-            ).plan
+            plan = import_example_plan(s, district="Kungsholmen", year=2026, today=date(2026, 1, 7))
             bind_channel(
                 session=s, plan=plan, name="SSP", platform="slack", channel_id="CSSP", actor=None
             )

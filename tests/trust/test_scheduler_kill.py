@@ -34,11 +34,15 @@ from sqlmodel import select
 
 from bot.db import SessionFactory, make_engine, make_session_factory, upgrade
 from models.groups import bind_channel
-from models.importer import apply_plan
 from models.measures import get_measure
 from models.tables import Assignment, AuditEvent, Reminder
-from reports.xlsx_reader import read_plan
-from tests.conftest import BACKEND, create_pg_database, drop_pg_database, pg_url_for, plan_file
+from tests.conftest import (
+    BACKEND,
+    create_pg_database,
+    drop_pg_database,
+    import_example_plan,
+    pg_url_for,
+)
 from tests.conftest import run_id as conftest_run_id
 
 ROOT = Path(__file__).parents[2]
@@ -187,14 +191,7 @@ def seed(sf: SessionFactory, now: datetime) -> list[str]:
     due, stale = now - timedelta(minutes=1), now + timedelta(days=1)
     keys = []
     with sf.begin() as s:
-        plan = apply_plan(
-            session=s,
-            parsed=read_plan(plan_file()),
-            district="Kungsholmen",
-            year=2025,
-            actor=None,
-            today=date(2025, 4, 1),
-        ).plan
+        plan = import_example_plan(s, district="Kungsholmen", year=2025, today=date(2025, 4, 1))
         groups = [
             bind_channel(
                 session=s, plan=plan, name=name, platform="slack", channel_id=channel, actor=None
