@@ -7,6 +7,7 @@ With PostgreSQL the server must be reachable: the run fails rather than silently
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,6 +191,19 @@ def cut_pooled_connection(database_url: str, engine: Engine) -> None:
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     finally:
         admin.dispose()
+
+
+# Debian's Chromium for the browser tests (Playwright's own download does not work here), with
+# the flags that keep it off the closed network at start.
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 
 
 def plan_file() -> Path:

@@ -11,17 +11,8 @@ import pytest
 
 from models.tables import Plan
 from reports.export import export_plan
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.reports.export_helpers import seed_period_data
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
 
 
 def _write(session_factory, plan: Plan, fmt: str, folder: Path) -> Path:  # type: ignore[no-untyped-def]

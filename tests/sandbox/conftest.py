@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +18,8 @@ import pytest
 from bot.db import make_engine, make_session_factory
 from tests.conftest import (
     BACKEND,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     create_pg_database,
     drop_pg_database,
     pg_url_for,
@@ -116,17 +117,6 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
             drop_pg_database(db)
 
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
-
-
 @pytest.fixture
 def console_errors() -> list[str]:
     """What the browser's console reported as errors (and uncaught exceptions) on the page."""
@@ -138,10 +128,12 @@ def page(sandbox_server: SandboxServer, console_errors: list[str]) -> Iterator: 
     """The sandbox's page in headless Debian chromium, as a new user opens it."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is not installed (make test installs it)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context(
             viewport={"width": 1280, "height": 860}, locale="sv-SE", accept_downloads=True
         )
