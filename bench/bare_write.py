@@ -7,6 +7,10 @@ and a COMMIT on a connection per thread, the driver's own calls. Whatever `uppfo
 top of this is the bot's; what this costs beside the ack-only app is what any durable write
 costs on this machine (bench/results.md, section 1).
 
+With BARE_WRITE_ONE_STATEMENT=1 the INSERT is sent alone, as its own transaction (autocommit):
+on PostgreSQL one round trip instead of three (BEGIN, INSERT, COMMIT), still durable. No write
+can cost less through this server; it is the floor under any way `uppfolj` could be written.
+
 `python -m bench.bare_write --port P` with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN,
 SLACK_API_URL and BARE_WRITE_URL (sqlite:///file or postgresql+psycopg://…).
 """
@@ -79,6 +83,7 @@ def load() -> Any:
     from bot.slack.server import make_wsgi_app
 
     connect, _create, insert, begin = _connector(os.environ["BARE_WRITE_URL"])
+    one_statement = os.environ.get("BARE_WRITE_ONE_STATEMENT") == "1"
     local = threading.local()
 
     def connection() -> Any:
@@ -98,9 +103,12 @@ def load() -> Any:
     @app.command(re.compile(r"^/atgard"))
     def store(ack: Ack, body: dict[str, Any]) -> None:
         conn = connection()
-        conn.execute(begin)
-        conn.execute(insert, (body.get("text") or "",))
-        conn.execute("COMMIT")
+        if one_statement:  # both drivers' connections are in autocommit mode here
+            conn.execute(insert, (body.get("text") or "",))
+        else:
+            conn.execute(begin)
+            conn.execute(insert, (body.get("text") or "",))
+            conn.execute("COMMIT")
         ack(response_type="ephemeral", text="Sparat.")
 
     return make_wsgi_app(app, make_session_factory(make_engine("sqlite://")))

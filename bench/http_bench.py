@@ -116,16 +116,21 @@ def start_bare(api_url: str, tmp: Path, *, in_request: bool = False) -> Server:
     )
 
 
-def start_bare_write(database_url: str, api_url: str, tmp: Path) -> Server:
+def start_bare_write(
+    database_url: str, api_url: str, tmp: Path, *, one_statement: bool = False
+) -> Server:
     """The least a durable write costs through the same server (bench.bare_write), on the
-    bot's backend (its own table in the bot's database)."""
+    bot's backend (its own table in the bot's database); `one_statement`: the INSERT as its
+    own transaction, without BEGIN and COMMIT."""
     from bench.bare_write import prepare
 
     prepare(database_url)
     env = env_for("sqlite://", api_url)
     env["BARE_WRITE_URL"] = database_url
+    if one_statement:
+        env["BARE_WRITE_ONE_STATEMENT"] = "1"
     return Server(
-        "bare-write",
+        "bare-write-one" if one_statement else "bare-write",
         [sys.executable, "-m", "bench.bare_write", "--host", "127.0.0.1"],
         env,
         tmp,
@@ -264,6 +269,8 @@ def run_http(
         servers.append(bot)
         bare_write = start_bare_write(database_url, api_url, tmp)
         servers.append(bare_write)
+        bare_write_one = start_bare_write(database_url, api_url, tmp, one_statement=True)
+        servers.append(bare_write_one)
         bots = [bot]
         if before is not None:
             code = checkout(before[0], tmp)
@@ -278,6 +285,7 @@ def run_http(
         load(bare, "lista", 2, 20, seconds)
         load(bare_inline, "lista", 2, 20, seconds)
         load(bare_write, UPPFOLJ, 2, 20, seconds, mode="ack")
+        load(bare_write_one, UPPFOLJ, 2, 20, seconds, mode="ack")
         for b in bots:
             load(b, "lista", 2, 20, seconds, mode="ack")
         for c in levels:
@@ -299,6 +307,7 @@ def run_http(
                 lista = load(bot, "lista", clients, n, seconds, mode="ack")
                 uppfolj = load(bot, UPPFOLJ, clients, n, seconds, mode="ack")
                 write = load(bare_write, UPPFOLJ, clients, n, seconds, mode="ack")
+                write_one = load(bare_write_one, UPPFOLJ, clients, n, seconds, mode="ack")
                 older = {}
                 if len(bots) > 1:  # the bot as it was, in the same round: before/after ratios
                     older = {
@@ -313,6 +322,7 @@ def run_http(
                         "lista": lista,
                         "uppfolj": uppfolj,
                         "bare_write": write,
+                        "bare_write_one": write_one,
                         **older,
                     }
                 )

@@ -1,11 +1,13 @@
 """A quick look at one part of `make bench`: the paired throughput rounds, with CPU per request.
 
 `python -m bench.paired [--backend sqlite|postgresql] [--rounds 3] [--clients 10]
-[--requests 1000] [--before REV]` starts the in-request bare app, the bot, the bare write app
-(and the bot at REV), then runs rounds of bare, lista, uppfolj, bare write, (before lista,
-before uppfolj,) bare back to back, and prints each point's req/s, its share of the round's bare
-mean, and the CPU seconds its server's processes spent per request (from /proc: steadier than
-req/s on a shared machine, since other tenants' load slows a point but does not bill it).
+[--requests 1000] [--before REV] [--commands lista,uppfolj,write,write1]` starts the in-request
+bare app, the bot, the bare write apps (write: BEGIN, INSERT, COMMIT; write1: the INSERT as its
+own transaction) and the bot at REV, then runs rounds of bare, lista, uppfolj, (the bare
+writes, before lista, before uppfolj,) bare back to back, and prints each point's req/s, its
+share of the round's bare mean, and the CPU seconds its server's processes spent per request
+(from /proc: steadier than req/s on a shared machine, since other tenants' load slows a point
+but does not bill it).
 
 It is for working on the speed of a command; `make bench` (bench/__main__.py) writes the
 report of record.
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=10)
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--before", default="", help="a git revision to run beside today's code")
-    ap.add_argument("--commands", default="lista,uppfolj", help="of lista, uppfolj, write")
+    ap.add_argument("--commands", default="lista,uppfolj", help="of lista, uppfolj, write, write1")
     a = ap.parse_args(argv)
     wanted = a.commands.split(",")
     tmp = Path(tempfile.mkdtemp(prefix="atgard-paired-"))
@@ -94,8 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             write = start_bare_write(url, api.url, tmp) if "write" in wanted else None
             if write:
                 servers.append(write)
+            write_one = (
+                start_bare_write(url, api.url, tmp, one_statement=True)
+                if "write1" in wanted
+                else None
+            )
+            if write_one:
+                servers.append(write_one)
             for s in servers:  # warm: imports, pools, caches
-                load(s, UPPFOLJ if s is write else "lista", 2, 20, 10.0, mode="ack")
+                load(s, UPPFOLJ if s in (write, write_one) else "lista", 2, 20, 10.0, mode="ack")
             ratios: dict[str, list[float]] = {}
             cpus: dict[str, list[float]] = {}
             for r in range(a.rounds):
@@ -109,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
                             row[f"{name} {cmd}"] = point(bot, text, a.clients, a.requests, "ack")
                 if write:
                     row["bare write"] = point(write, UPPFOLJ, a.clients, a.requests, "ack")
+                if write_one:
+                    row["bare write, one statement"] = point(
+                        write_one, UPPFOLJ, a.clients, a.requests, "ack"
+                    )
                 last = point(bare, "lista", a.clients, a.requests, "bare")
                 ceiling = (first["rps"] + last["rps"]) / 2
                 bare_cpu = (first["cpu_ms_per_request"] + last["cpu_ms_per_request"]) / 2

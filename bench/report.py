@@ -62,6 +62,8 @@ def paired_section(run: dict[str, Any]) -> list[str]:
         return []
     with_before = any(r.get("before_lista") for r in rounds)
     columns = [("lista", "lista"), ("uppfolj", "uppfolj"), ("bare write", "bare_write")]
+    if any(r.get("bare_write_one") for r in rounds):
+        columns.append(("one statement", "bare_write_one"))
     if with_before:
         columns += [("before · lista", "before_lista"), ("before · uppfolj", "before_uppfolj")]
     out = [
@@ -70,7 +72,8 @@ def paired_section(run: dict[str, Any]) -> list[str]:
         f"{len(rounds)} rounds at {rounds[0]['clients']} clients, {rounds[0]['lista']['requests']} "
         "requests per point. Each round runs the in-request bare app, the bot's `lista` and "
         "`uppfolj`, the bare *write* app (bench/bare_write.py: one INSERT and COMMIT with the "
-        "driver, nothing else)"
+        "driver, nothing else; *one statement*: the same INSERT sent alone as its own "
+        "transaction)"
         + (", the bot as it was before (section 1) with both commands" if with_before else "")
         + " and the bare app again, back to back; the ceiling is the mean of the two bare "
         "points. The target uses the median ratio: one point alone can land in a burst of other "
@@ -300,6 +303,14 @@ def summary(r: dict[str, Any]) -> list[str]:
                     f"uppfolj vs that write | {b} | median {wmid:.0%}; uppfolj {up_of_write:.0%} "
                     f"of it | |"
                 )
+                ones = paired_ratios(run, "bare_write_one")
+                if ones:
+                    out.append(
+                        f"| (report) the same write as one statement (its own transaction: no "
+                        f"BEGIN, no COMMIT) vs the bare app | {b} | median "
+                        f"{statistics.median(o for o, _, _ in ones):.0%} "
+                        f"({min(o for o, _, _ in ones):.0%}–{max(o for o, _, _ in ones):.0%}) | |"
+                    )
             old = _find(pts, "before", text, c10, "ack")
             old_e2e = _find(pts, "before", text, c10, "e2e")
             if ack and old and e2e and old_e2e:

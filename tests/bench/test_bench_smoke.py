@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bench.common import ROOT, QueryCounter
 from bench.generate import Scale, generate
 from bench.national import DIGEST_NOW, run_national
@@ -96,6 +98,7 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
             "lista": point(li),
             "uppfolj": point(up),
             "bare_write": point(bw),
+            "bare_write_one": point(bw * 1.1),
             "before_uppfolj": point(up / 2),
         }
         for bare, li, up, bw in ((1000, 700, 200, 800), (1000, 300, 250, 500), (800, 520, 160, 640))
@@ -132,15 +135,21 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
     # The bare write: 80 %, 50 %, 80 % of bare -> 80 %; uppfolj 25 %, 50 %, 25 % of it -> 25 %.
     write = next(line for line in report.splitlines() if "least durable write" in line)
     assert "median 80%; uppfolj 25% of it" in write
+    # In one statement: 88 %, 55 %, 88 % -> 88 % (55 %–88 %), and a column in the rounds' table.
+    one = next(line for line in report.splitlines() if "write as one statement" in line)
+    assert "median 88% (55%–88%)" in one
+    assert "one statement vs bare" in report
     # Before: 10 %, 12.5 %, 10 % -> 10 %; after 20 %. No before rounds for lista: no line.
     before = next(line for line in report.splitlines() if "paired rounds, before → after" in line)
     assert before.startswith("| (report) uppfolj") and "median 10% → 20%" in before
     assert not any(line.startswith("| (report) lista vs the bare") for line in report.splitlines())
 
 
-def test_the_bare_write_app_stores_each_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("one_statement", [False, True], ids=["transaction", "one-statement"])
+def test_the_bare_write_app_stores_each_command(tmp_path, one_statement: bool) -> None:  # type: ignore[no-untyped-def]
     """The write ceiling (bench/bare_write.py) really writes, through the same server setup,
-    on the backend under test (a database of its own: its table is not the bot's schema)."""
+    on the backend under test (a database of its own: its table is not the bot's schema),
+    in a transaction of its own or as one statement."""
     from sqlalchemy import text
 
     from bench.fakeslack import FakeSlack
@@ -154,7 +163,7 @@ def test_the_bare_write_app_stores_each_command(tmp_path) -> None:  # type: igno
         create_pg_database(url)
     try:
         with FakeSlack() as fake:
-            server = start_bare_write(url, fake.url, tmp_path)
+            server = start_bare_write(url, fake.url, tmp_path, one_statement=one_statement)
             try:
                 out = load(server, "uppfolj 1.3 Bench {n}", 2, 12, 20, mode="ack")
             finally:
