@@ -119,6 +119,16 @@ def tertial_end(year: int, tertial: int) -> date:
     return {1: date(year, 4, 30), 2: date(year, 8, 31), 3: date(year, 12, 31)}[tertial]
 
 
+def digests_end(plan_year: int) -> date:
+    """The last day a plan's weekly digest is posted: 31 January after its year.
+
+    January is when the year-end follow-up (T3, the verksamhetsberättelse) is written, and the
+    digest keeps pointing at what still lacks one; after that a finished plan has nothing new
+    to say every week, and a channel still bound to it would otherwise get it for ever.
+    """
+    return date(plan_year + 1, 1, 31)
+
+
 def period_label(year: int, tertial: int) -> str:
     """ "2025-T1"."""
     _check_tertial(tertial)

@@ -27,7 +27,13 @@ from models.tables import (
     PlannedMeeting,
     Reminder,
 )
-from reminders.calendar import format_date, format_datetime, format_time, tertial_end
+from reminders.calendar import (
+    digests_end,
+    format_date,
+    format_datetime,
+    format_time,
+    tertial_end,
+)
 from reminders.digest import build_digest, measure_label, short
 from reminders.planner import Kind, parse_hhmm
 from reminders.rhythm import Pace, RhythmKind, expected_by
@@ -240,6 +246,8 @@ def _digest(session: Session, r: Reminder, now: datetime, settings: Settings) ->
     if found is None:
         return None
     group, plan = found
+    if now.astimezone(settings.tz).date() > digests_end(plan.year):
+        return None  # planned before the plan's digests ended (reminders.calendar.digests_end)
     return build_digest(session=session, group=group, plan=plan, now=now)
 
 

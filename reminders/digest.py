@@ -1,7 +1,8 @@
 """The weekly digest for a bound channel: a neutral Reply of a handful of sections.
 
-Readable on a phone and well inside Slack's 50-block limit: title, at most four
-sections (each becomes one or two blocks) and a footer, whatever the plan's size.
+Readable on a phone and well inside Slack's 50-block limit: title, four sections (each
+becomes one or two blocks; a fifth in the January after the plan's year) and a footer,
+whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from models.tables import (
 )
 from reminders.calendar import (
     TZ,
+    digests_end,
     format_date,
     format_time,
     iso_week_label,
@@ -66,6 +68,12 @@ NO_NEWS = "Inga nya uppföljningar eller möten har loggats."
 FOLLOW_UP_LINE = "{ref} uppföljning ({verdict}), {day}"
 MEETING_LOGGED = "Möte loggat i {group}, {day}"
 FOOTER = "{plan} · Skriv /atgard status för detaljer."
+H_YEAR_OVER = "Planen för {year} är avslutad"
+YEAR_OVER = (
+    "Skriv årsuppföljningen ({period}) för de åtgärder som saknar den. Veckobreven för planen"
+    " slutar efter {end}. Läs in planen för {next} och koppla kanalen till den med"
+    " /atgard koppla, så fortsätter de med den nya planen."
+)
 WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 VERDICTS = {
     "uppfyllt": "uppfyllt",
@@ -398,6 +406,17 @@ def render_digest(*, group: Group, plan: Plan, now: datetime, facts: DigestFacts
         _meetings(facts.planned, week),
         _since(group, facts.new_follow_ups, facts.new_meetings),
     ]
+    if today.year > plan.year:  # January after the year: the last digests of this plan
+        sections.append(
+            Section(
+                heading=H_YEAR_OVER.format(year=plan.year),
+                text=YEAR_OVER.format(
+                    period=period_label(plan.year, 3),
+                    end=format_date(digests_end(plan.year)),
+                    next=plan.year + 1,
+                ),
+            )
+        )
     return Reply(
         title=TITLE.format(week=week, group=group.name),
         sections=sections,

@@ -103,6 +103,7 @@ from models import access, audit
 from models.notify import AccessLost, DeliveryFailed, Notifier
 from models.replies import Reply
 from models.tables import Group, Plan, Reminder
+from reminders.calendar import TZ, digests_end
 from reminders.compose import compose, prepared_digest, still_bound
 from reminders.digest import build_digests
 from reminders.planner import Kind, Planned, insert_planned
@@ -215,7 +216,13 @@ def _prepare_digests(
                     .where(col(Group.id).in_(group_ids))
                 )
             )
-            return build_digests(session=s, groups_with_plans=[(g, p) for g, p in pairs], now=now)
+            today = now.astimezone(TZ).date()
+            return build_digests(
+                session=s,
+                # A finished plan's rows are dropped by the per-row path (reminders.compose).
+                groups_with_plans=[(g, p) for g, p in pairs if today <= digests_end(p.year)],
+                now=now,
+            )
     except Exception:  # the per-row path still works; this is only a speed-up
         log.exception("could not prepare this scan's digests together")
         return {}

@@ -45,6 +45,7 @@ from models.tables import (
 )
 from reminders.calendar import (
     default_school_holidays,
+    digests_end,
     is_working_day,
     next_working_day,
     previous_working_day,
@@ -414,13 +415,14 @@ def _digests(
     today = now.astimezone(tz).date()
     monday = today - timedelta(days=today.weekday())
     out: list[Planned] = []
-    for group, _plan in groups:
+    for group, plan in groups:
         assert group.platform is not None
+        last = digests_end(plan.year)
         week = monday
         while True:
             day = digest_day(week, group.digest_weekday)
             due = digest_due(group, week, tz)
-            if due > now + horizon:
+            if due > now + horizon or day > last:
                 break
             # A digest whose time has passed before the row existed is skipped, not sent
             # late: binding a channel on a Tuesday should not post Monday's digest.

@@ -244,3 +244,65 @@ def test_digest_after_the_plans_year_asks_for_the_year_end_follow_ups(
     refs = [line.split(" ")[1] for line in needs.text.splitlines() if not line.startswith("…")]
     assert "1.4" in refs  # linjearbete without a year-end follow-up
     assert "1.2" not in refs  # has one
+
+
+def test_digest_in_january_after_the_year_says_the_plan_is_over(
+    session_factory, bound: Bound
+) -> None:
+    during = _digest(session_factory, bound, now=utc(2025, 12, 15, 7, 0))
+    assert len(during.sections) == 4
+    january = _digest(session_factory, bound, now=utc(2026, 1, 26, 7, 0))
+    over = january.sections[-1]
+    assert over.heading == "Planen för 2025 är avslutad"
+    assert "årsuppföljningen (2025-T3)" in over.text
+    assert "slutar efter 2026-01-31" in over.text
+    assert "planen för 2026" in over.text and "/atgard koppla" in over.text
+
+
+def test_a_finished_plans_digests_end_after_january(
+    session_factory, settings, notifier, bound: Bound
+) -> None:
+    """A channel still bound to last year's plan gets the January digests (the year-end
+    follow-ups are written then), and none after: not a weekly post about a closed plan for
+    ever. A row planned before the end is dropped, not posted."""
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2026, 1, 20, 12, 0), settings=settings)
+    planned = sorted(
+        r.occurrence for r in rows(session_factory, "digest") if r.channel_id == "CSSP"
+    )
+    assert planned == ["2026-W05"]  # Monday 26 January; 2 February is after the end
+    # A row left from before (planned by an older version, or by hand) for 2 February.
+    with session_factory.begin() as s:
+        late = s.exec(select(Reminder).where(Reminder.occurrence == "2026-W05")).first()
+        assert late is not None
+        s.add(
+            Reminder(
+                **{
+                    **late.model_dump(exclude={"id", "key"}),
+                    "key": late.key.replace("2026-W05", "2026-W06"),
+                    "occurrence": "2026-W06",
+                    "due_at": utc(2026, 2, 2, 7, 0),
+                    "stale_at": utc(2026, 2, 4, 7, 0),
+                }
+            )
+        )
+    scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=utc(2026, 1, 26, 7, 0),
+        settings=settings,
+    )
+    scan(
+        session_factory=session_factory,
+        notifier=notifier,
+        now=utc(2026, 2, 2, 7, 0),
+        settings=settings,
+    )
+    titles = [x.reply.title for x in notifier.to("#CSSP") if "Veckobrev" in (x.reply.title or "")]
+    assert titles == ["📊 Veckobrev v. 5 – SSP"]
+    with session_factory() as s:
+        after = s.exec(select(Reminder).where(Reminder.occurrence == "2026-W06")).all()
+    assert after and all(r.status != "pending" and r.sent_at is None for r in after)
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2026, 3, 2, 12, 0), settings=settings)
+    assert not [r for r in rows(session_factory, "digest") if r.occurrence >= "2026-W07"]

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.config import Settings
 from bot.db import SessionFactory
-from models.tables import Group, Measure, Occurrence, PlannedMeeting
+from models.tables import Group, Measure, Occurrence, Plan, PlannedMeeting
 from reminders.calendar import TZ, default_school_holidays, is_working_day
 from reminders.planner import ensure_meeting_calendar, plan_reminders
 from tests.reminders.support import Bound, plan_meeting, rows, utc
@@ -229,6 +229,11 @@ def test_digest_never_falls_on_a_holiday_at_the_end_of_the_week(
     assert christmas["2025-W52"].date() == date(2025, 12, 23)
     for due in [*easter.values(), *midsummer.values(), *christmas.values()]:
         assert is_working_day(due.date()), due
-    # A weekend day is what the group asked for: kept, holiday week or not.
+    # A weekend day is what the group asked for: kept, holiday week or not (2026's Easter, so
+    # the plan is made 2026's: a 2025 plan's digests end in January 2026).
+    with session_factory.begin() as s:
+        plan = s.get(Plan, bound.plan.id)
+        assert plan is not None
+        plan.year = 2026
     sunday = _digest_due(session_factory, settings, bound.ssp.id, 6, utc(2026, 3, 26, 12, 0))
     assert sunday["2026-W14"].date() == date(2026, 4, 5)  # påskdagen

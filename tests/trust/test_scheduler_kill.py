@@ -189,9 +189,11 @@ def seed(sf: SessionFactory, now: datetime) -> list[str]:
     """A plan with three channel-bound groups and five assigned people; due digests to the
     channels and tertial reminders as direct messages. Returns the keys."""
     due, stale = now - timedelta(minutes=1), now + timedelta(days=1)
+    # This year's plan: a finished plan's digests end in the January after it.
+    year = now.year
     keys = []
     with sf.begin() as s:
-        plan = import_example_plan(s, district="Kungsholmen", year=2025, today=date(2025, 4, 1))
+        plan = import_example_plan(s, district="Kungsholmen", year=year, today=date(year, 4, 1))
         groups = [
             bind_channel(
                 session=s, plan=plan, name=name, platform="slack", channel_id=channel, actor=None
@@ -205,11 +207,11 @@ def seed(sf: SessionFactory, now: datetime) -> list[str]:
                 s.add(Assignment(measure_id=m.id, user_id=u))  # type: ignore[arg-type]
         rows = [
             Reminder(
-                key=f"digest|slack|#{g.channel_id}|2025-W{week:02d}",
+                key=f"digest|slack|#{g.channel_id}|{year}-W{week:02d}",
                 kind="digest",
                 channel_id=g.channel_id,
                 group_id=g.id,
-                occurrence=f"2025-W{week:02d}",
+                occurrence=f"{year}-W{week:02d}",
                 due_at=due,
                 stale_at=stale,
             )
@@ -218,10 +220,10 @@ def seed(sf: SessionFactory, now: datetime) -> list[str]:
         ]
         rows += [
             Reminder(
-                key=f"tertial|slack|@{u}|2025-T{t}",
+                key=f"tertial|slack|@{u}|{year}-T{t}",
                 kind="tertial",
                 user_id=u,
-                occurrence=f"2025-T{t}",
+                occurrence=f"{year}-T{t}",
                 due_at=due,
                 stale_at=stale,
             )
