@@ -15,13 +15,14 @@ from handlers.permissions import require_coordinator_for_other_group, require_ma
 from models import audit
 from models.errors import NotFound, PersonalDataRefused, ValidationError
 from models.groups import find_group, groups_of_plan
-from models.measures import list_measures, rhythm_of
+from models.measures import list_measures
 from models.meetings import log_meeting, plan_meetings
 from models.plans import Scope, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Group, GroupKind, Measure, Plan
 from reminders.calendar import default_school_holidays, spread_meetings
-from reminders.rhythm import RhythmKind
+from reminders.planner import meeting_breaks, meeting_rhythm
+from reminders.rhythm import Rhythm
 
 SCHOOL_HOLIDAY_WORDS = ("skollov", "utan-skollov", "ej-skollov")
 MAX_OPTIONS = 100  # Slack's limit for a select menu
@@ -220,13 +221,15 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
                 at=ctx.now(),
             )
         if auto:
-            per_year = _meetings_per_year(s, group, year)
+            rhythm = meeting_rhythm(session=s, group=group, year=year)
+            per_year = _meetings_per_year(rhythm, group)
             start = max(date(year, 1, 1), ctx.today())
             if start > date(year, 12, 31):
                 raise ValidationError(
                     f"Planen för {year} är slut. Läs in nästa års plan och koppla kanalen igen."
                 )
-            holidays_ = default_school_holidays(year) if group.avoid_school_holidays else ()
+            holidays_ = default_school_holidays(year) if group.avoid_school_holidays else []
+            holidays_ += meeting_breaks(rhythm, year)  # "2 ggr/månad utom juli": none in July
             count = max(1, round(per_year * ((date(year, 12, 31) - start).days + 1) / 365))
             dates = spread_meetings(year, count, start=start, school_holidays=holidays_)
         added = plan_meetings(
@@ -250,13 +253,10 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
     )
 
 
-def _meetings_per_year(s: Session, group: Group, year: int) -> float:
-    best = 0.0
-    for m in list_measures(session=s, plan_id=group.plan_id, group_id=group.id):
-        r = rhythm_of(m, year)
-        if r.kind is RhythmKind.RECURRING and r.per_year:
-            best = max(best, r.per_year)
-    return best or DEFAULT_PER_YEAR.get(GroupKind(group.kind), 4)
+def _meetings_per_year(rhythm: Rhythm | None, group: Group) -> float:
+    if rhythm is not None and rhythm.per_year:
+        return rhythm.per_year
+    return DEFAULT_PER_YEAR.get(GroupKind(group.kind), 4)
 
 
 def _date(text: str) -> date:

@@ -44,6 +44,7 @@ from models.tables import (
     Reminder,
 )
 from reminders.calendar import (
+    SchoolHoliday,
     default_school_holidays,
     digests_end,
     is_working_day,
@@ -53,7 +54,7 @@ from reminders.calendar import (
     tertial_end,
     working_days_before,
 )
-from reminders.rhythm import Pace, RhythmKind
+from reminders.rhythm import Pace, Rhythm, RhythmKind
 
 log = logging.getLogger(__name__)
 
@@ -162,15 +163,29 @@ def bound_groups(*, session: Session) -> list[tuple[Group, Plan]]:
     return list(rows)
 
 
-def meetings_per_year(*, session: Session, group: Group, year: int) -> float:
-    """The group's meeting rhythm: its most frequent counted measure, else the kind's default."""
-    best = 0.0
+def meeting_rhythm(*, session: Session, group: Group, year: int) -> Rhythm | None:
+    """The rhythm the group's meetings follow: its most frequent counted measure's."""
+    best: Rhythm | None = None
     for m in list_measures(session=session, plan_id=group.plan_id, group_id=group.id):
         r = rhythm_of(m, year)
-        if r.kind is RhythmKind.RECURRING and r.per_year:
-            best = max(best, r.per_year)
-    if best:
-        return best
+        counted = r.kind is RhythmKind.RECURRING and r.per_year
+        if counted and (best is None or r.per_year > (best.per_year or 0)):  # type: ignore[operator]
+            best = r
+    return best
+
+
+def meeting_breaks(rhythm: Rhythm | None, year: int) -> list[SchoolHoliday]:
+    """Where meetings are not spread: the rhythm's breaks ("2 ggr/månad utom juli")."""
+    if rhythm is None:
+        return []
+    return [SchoolHoliday(start, end, "uppehåll") for start, end in rhythm.breaks(year)]
+
+
+def meetings_per_year(*, session: Session, group: Group, year: int) -> float:
+    """The group's meeting rhythm: its most frequent counted measure, else the kind's default."""
+    rhythm = meeting_rhythm(session=session, group=group, year=year)
+    if rhythm is not None and rhythm.per_year:
+        return rhythm.per_year
     try:
         return DEFAULT_MEETINGS_PER_YEAR.get(GroupKind(group.kind), 0)
     except ValueError:
@@ -196,7 +211,10 @@ def ensure_meeting_calendar(*, session: Session, now: datetime, settings: Settin
         if not per_year or start > last:
             continue
         count = max(1, round(per_year * ((last - start).days + 1) / 365))
-        holidays_ = default_school_holidays(plan.year) if group.avoid_school_holidays else ()
+        holidays_ = default_school_holidays(plan.year) if group.avoid_school_holidays else []
+        holidays_ += meeting_breaks(
+            meeting_rhythm(session=session, group=group, year=plan.year), plan.year
+        )
         try:
             dates = spread_meetings(plan.year, count, start=start, school_holidays=holidays_)
         except ValidationError as e:

@@ -58,13 +58,23 @@ class Rhythm:
     note: str | None = None
     parts: tuple[tuple[float, str], ...] = ()
     raw: str = ""
+    # A recurring rhythm with a break ("2 ggr/månad utom juli"): how much of each month,
+    # January first, it runs (empty: the whole year), and the break as the label says it.
+    # A count per month or week is counted only over the months it runs (22 a year here).
+    active: tuple[float, ...] = ()
+    pause: str = ""
+    # With a break, a count per month or week as written (24 for "2 ggr/månad utom juli"),
+    # where per_year counts only the months it runs, in whole occurrences (22).
+    rate: float | None = None
 
     def label(self) -> str:
         """Short Swedish label; for RECURRING and ONE_OFF it is accepted by `parse_override`."""
         if self.kind is RhythmKind.RECURRING and self.per_year:
-            text = _frequency_label(self.per_year)
+            text = _frequency_label(self.rate or self.per_year)
             if self.minimum:
                 text = "minst " + text
+            if self.pause:
+                text += " " + self.pause
             if self.as_needed:
                 text += " eller vid behov"
             return text[0].upper() + text[1:]
@@ -73,6 +83,26 @@ class Rhythm:
         if self.kind is RhythmKind.ONGOING:
             return "Vid behov" if self.as_needed else "Linjearbete"
         return "Okänd rytm"
+
+    def breaks(self, year: int) -> list[tuple[date, date]]:
+        """The rhythm's breaks in `year` as date ranges, both ends inclusive: a month it runs
+        half of starts or ends the break at its middle ("utom sommaren": 16 June–16 August)."""
+        out: list[tuple[date, date]] = []
+        month = 1
+        while month <= 12:
+            if not self.active or self.active[month - 1] >= 1.0:
+                month += 1
+                continue
+            first = month
+            while month <= 12 and self.active[month - 1] < 1.0:
+                month += 1
+            last = month - 1
+            start_days = _calendar.monthrange(year, first)[1]
+            start = date(year, first, 1 + round(start_days * self.active[first - 1]))
+            end_days = _calendar.monthrange(year, last)[1]
+            end = date(year, last, max(1, round(end_days * (1 - self.active[last - 1]))))
+            out.append((start, end))
+        return out
 
 
 # --------------------------------------------------------------------------- folding
@@ -218,6 +248,11 @@ class _Freq:
     start: int
     end: int
     minimum: bool = False
+    fine: bool = False  # counted per month, week or day: a break lowers the year's count
+
+
+# Periods of a month or less: "2 ggr/månad utom juli" is 22 a year, "8 ggr/år utom juli" 8.
+_FINE_PERIODS = frozenset({"manad", "manaden", "man", "vecka", "veckan", "v", "dag", "dagen"})
 
 
 def _freq_matches(low: str) -> list[_Freq]:
@@ -232,15 +267,17 @@ def _freq_matches(low: str) -> list[_Freq]:
             minimum = True
         per_year = n * _PERIOD_FACTORS.get(m.group("period"), 1.0)
         if per_year >= _MIN_PER_YEAR:
-            found.append(_Freq(float(per_year), m.start(), m.end(), minimum))
+            fine = m.group("period") in _FINE_PERIODS
+            found.append(_Freq(float(per_year), m.start(), m.end(), minimum, fine))
     for m in _INTERVAL_RE.finditer(low):
         ordinal = m.group("ord").replace(":", "").replace(" ", "").rstrip("ea")
         every = _ORDINALS.get(m.group("ord")) or (int(ordinal) if ordinal.isdigit() else 0)
         if every > 0 and _PERIOD_FACTORS[m.group("period")] / every >= _MIN_PER_YEAR:
-            found.append(_Freq(_PERIOD_FACTORS[m.group("period")] / every, m.start(), m.end()))
+            per_year = _PERIOD_FACTORS[m.group("period")] / every
+            found.append(_Freq(per_year, m.start(), m.end(), fine=per_year >= 12))
     for pattern, per_year in _ADVERBS:
         for m in pattern.finditer(low):
-            found.append(_Freq(float(per_year), m.start(), m.end()))
+            found.append(_Freq(float(per_year), m.start(), m.end(), fine=per_year >= 12))
     found.sort(key=lambda f: (f.start, -f.end))
     result: list[_Freq] = []
     for f in found:
@@ -471,6 +508,82 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
     return out
 
 
+# --------------------------------------------------------------------------- breaks
+
+# The school summer holiday runs from mid-June to mid-August: half of June and of August.
+_SUMMER = {6: 0.5, 7: 0.0, 8: 0.5}
+_SUMMER_WORDS = r"sommar(?:en|lovet|lov|manaderna|uppehallet|ledigheten|perioden)?"
+_MONTH_LIST = rf"{_MONTH}\b\.?(?:\s*(?:,|och|samt|-|till)\s*{_MONTH}\b\.?)*"
+_PAUSE_RE = re.compile(
+    r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
+    rf"(?:(?P<summer>{_SUMMER_WORDS})\b|(?P<months>{_MONTH_LIST}))"
+    r"|\b(?P<word>sommaruppehall(?:et)?|sommarpaus(?:en)?)\b"
+)
+_MONTH_NAMES = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def _months_of(text: str) -> set[int]:
+    """The months a list names: "juni och juli", "juni-augusti", "juli, augusti"."""
+    months: set[int] = set()
+    tokens = re.findall(rf"{_MONTH}\b|-|till", text)
+    previous: int | None = None
+    ranged = False
+    for token in tokens:
+        if token in ("-", "till"):
+            ranged = previous is not None
+            continue
+        month = _MONTHS[token]
+        if ranged and previous is not None:
+            step = previous
+            while step != month:  # "nov-feb" runs over the new year
+                step = step % 12 + 1
+                months.add(step)
+        months.add(month)
+        previous, ranged = month, False
+    return months
+
+
+def _pause(low: str) -> tuple[tuple[float, ...], str]:
+    """(how much of each month the rhythm runs, the break in words) or ((), "")."""
+    off: dict[int, float] = {}  # month -> share of it paused
+    summer = False
+    for m in _PAUSE_RE.finditer(low):
+        if m.group("summer") or m.group("word"):
+            summer = True
+            for month, runs in _SUMMER.items():
+                off[month] = max(off.get(month, 0.0), 1.0 - runs)
+        else:
+            for month in _months_of(m.group("months")):
+                off[month] = 1.0
+    if not off or all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))):
+        return (), ""  # no break, or one that leaves nothing: not read as a break
+    words = [
+        _MONTH_NAMES[i - 1] for i in sorted(off) if off[i] >= 1.0 and not (summer and i in _SUMMER)
+    ]
+    if summer:
+        words.insert(0, "sommaren")
+    said = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
+    return tuple(1.0 - off.get(i, 0.0) for i in range(1, 13)), "utom " + said
+
+
+def _share(active: tuple[float, ...]) -> float:
+    """The part of the year a rhythm runs (1.0 without a break)."""
+    return sum(active) / 12 if active else 1.0
+
+
 # --------------------------------------------------------------------------- parsing
 
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
@@ -480,8 +593,11 @@ _INSTRUCTION_RE = re.compile(r"^\s*ange\s+tid\b")
 _TRAILING_JOIN_RE = re.compile(r"[\s,;]*(?:\b(?:och|samt|respektive)\b)?[\s,;.]*$")
 
 
-def _parse_core(low: str, year: int) -> Rhythm | None:
-    """Read a kind from folded text (no notes, no raw); None when nothing is recognised."""
+def _parse_core(
+    low: str, year: int, pause: tuple[tuple[float, ...], str] = ((), "")
+) -> Rhythm | None:
+    """Read a kind from folded text (no notes, no raw); None when nothing is recognised.
+    `pause`: the text's break (_pause), for a recurring rhythm."""
     as_needed = _AS_NEEDED_RE.search(low) is not None
     freqs = _freq_matches(low)
     if freqs:
@@ -489,8 +605,17 @@ def _parse_core(low: str, year: int) -> Rhythm | None:
         if f.per_year >= _ONGOING_PER_YEAR:
             return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
         minimum = f.minimum or _MIN_RE.search(low) is not None
+        active, said = pause
+        scaled = bool(active) and f.fine
         return Rhythm(
-            RhythmKind.RECURRING, per_year=f.per_year, as_needed=as_needed, minimum=minimum
+            RhythmKind.RECURRING,
+            # "Varje vecka utom sommaren": 43 meetings, not 43,33.
+            per_year=float(max(1, round(f.per_year * _share(active)))) if scaled else f.per_year,
+            as_needed=as_needed,
+            minimum=minimum,
+            active=active,
+            pause=said,
+            rate=f.per_year if scaled else None,
         )
     deadlines = _deadline_candidates(low, year)
     ongoing = _ONGOING_RE.search(low)
@@ -537,19 +662,24 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         main = main[: m.start()] + blank + main[m.end() :]
         clean_main = clean_main[: m.start()] + blank + clean_main[m.end() :]
 
+    # A break may stand anywhere: "2 ggr/mån utom juli", "varje vecka (ej sommaren)". Its
+    # months are no deadline: "Under 2025 utom juli" is due at the year's end.
+    pause = _pause(low)
+    for m in _PAUSE_RE.finditer(main):
+        main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
     result: Rhythm | None = None
     colon = _COLON_RE.search(main)
     if colon:
         # "Linjearbete: Akuta situationer ..." - the head carries the rhythm, the tail is
         # a comment. When the head alone means nothing ("SSP: 8 ggr/år") read it all.
-        result = _parse_core(main[: colon.start()], year)
+        result = _parse_core(main[: colon.start()], year, pause)
         if result is not None:
             tail = _squash(clean_main[colon.end() :])
             if tail:
                 notes.insert(0, tail)
             notes = [n for n in notes if n]
     if result is None:
-        result = _parse_core(main, year)
+        result = _parse_core(main, year, pause)
     if result is None and parts:
         # "Möten (4 ggr/år högstadiet och 4 ggr/år gymnasiet)": the count is the sum.
         result = Rhythm(RhythmKind.RECURRING, per_year=sum(n for n, _ in parts))
@@ -568,11 +698,15 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         note=note,
         parts=parts if result.kind is RhythmKind.RECURRING else (),
         raw=raw,
+        active=result.active,
+        pause=result.pause,
+        rate=result.rate,
     )
 
 
 OVERRIDE_HELP = (
-    "Jag förstod inte rytmen. Skriv till exempel 8/år, 2/mån, 1/vecka, varannan vecka, "
+    "Jag förstod inte rytmen. Skriv till exempel 8/år, 2/mån, 2/mån utom juli, 1/vecka, "
+    "varannan vecka, "
     "linje (för linjearbete), 2025-06-30, under 2025, Q2, vt 2025 eller ht 2025."
 )
 
@@ -639,11 +773,24 @@ def _year_fraction(on: date, year: int) -> float:
     return ((on - date(year, 1, 1)).days + 1) / days
 
 
+def _active_fraction(on: date, year: int, active: tuple[float, ...]) -> float:
+    """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive)."""
+    if on.year != year:
+        return 0.0 if on.year < year else 1.0
+    passed = sum(active[: on.month - 1])
+    passed += active[on.month - 1] * on.day / _calendar.monthrange(year, on.month)[1]
+    return passed / sum(active)
+
+
 def expected_by(rhythm: Rhythm, on: date, year: int) -> float:
-    """Occurrences a RECURRING rhythm should have reached by `on` (inclusive); 0 otherwise."""
+    """Occurrences a RECURRING rhythm should have reached by `on` (inclusive); 0 otherwise.
+    A rhythm with a break expects nothing more during it."""
     if rhythm.kind is not RhythmKind.RECURRING or not rhythm.per_year:
         return 0.0
-    value = rhythm.per_year * _year_fraction(on, year)
+    if rhythm.active:
+        value = rhythm.per_year * _active_fraction(on, year, rhythm.active)
+    else:
+        value = rhythm.per_year * _year_fraction(on, year)
     return min(max(value, 0.0), rhythm.per_year)
 
 

@@ -294,6 +294,10 @@ def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None
     execute(make_ctx(), "uppfolj 4.1 Pågår enligt plan")
     history = execute(make_ctx(), "historik 4.1").plain()
     assert "rytm ändrad till 8 ggr/år" in history and "uppföljning 2025-T1" in history
+    # A break in the rhythm: counted over the months it runs, shown as typed.
+    paused = execute(make_ctx(), "rytm 4.1 2/mån utom juli").plain()
+    assert "”2 ggr/månad utom juli”" in paused
+    assert "av 22 genomförda" in execute(make_ctx(), "visa 4.1").plain()
 
 
 def test_coordinator_only_actions(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]

@@ -237,3 +237,22 @@ def test_digest_never_falls_on_a_holiday_at_the_end_of_the_week(
         plan.year = 2026
     sunday = _digest_due(session_factory, settings, bound.ssp.id, 6, utc(2026, 3, 26, 12, 0))
     assert sunday["2026-W14"].date() == date(2026, 4, 5)  # påskdagen
+
+
+def test_meetings_are_not_spread_into_the_rhythms_break(
+    session_factory, settings, bound: Bound
+) -> None:
+    """EST meets "2 ggr/månad utom juli": 22 a year, none in July."""
+    with session_factory.begin() as s:
+        m = s.exec(select(Measure).where(Measure.group_id == bound.est.id)).first()
+        assert m is not None
+        m.rhythm_override = "2 ggr/månad utom juli"
+    with session_factory.begin() as s:
+        ensure_meeting_calendar(session=s, now=utc(2025, 1, 1, 8, 0), settings=settings)
+        est = [
+            p.planned_on
+            for p in s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.est.id))
+        ]
+    assert 21 <= len(est) <= 22
+    assert not [d for d in est if d.month == 7]
+    assert len({d.month for d in est}) == 11

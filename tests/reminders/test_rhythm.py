@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -569,3 +569,71 @@ def test_recurring_label_round_trips(per_year: float, minimum: bool, as_needed: 
 def test_expected_by_is_clamped(on: date) -> None:
     value = expected_by(rec(8.0), on, 2025)
     assert 0 <= value <= 8
+
+
+# --------------------------------------------------------------------------- breaks
+
+
+JULY = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+SUMMER = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "per_year", "label", "active"),
+    [
+        # A count per month or week runs only in the months the rhythm does.
+        ("2 ggr/månad utom juli", 22, "2 ggr/månad utom juli", JULY),
+        ("2 ggr/mån (ej juli)", 22, "2 ggr/månad utom juli", JULY),
+        ("2/man utom juli", 22, "2 ggr/månad utom juli", JULY),
+        ("Varje vecka, uppehåll under sommaren", 43, "1 gång/vecka utom sommaren", SUMMER),
+        ("varannan vecka, sommaruppehåll", 22, "Varannan vecka utom sommaren", SUMMER),
+        ("1 gång/månad förutom juni-augusti", 9, "1 gång/månad utom juni, juli och augusti", None),
+        ("2 ggr/månad utom juli och augusti", 20, "2 ggr/månad utom juli och augusti", None),
+        # A count per year stays: the break only says when it does not happen.
+        ("8 ggr/år utom juni och juli", 8, "8 ggr/år utom juni och juli", None),
+        ("4 ggr/år, ej under sommaren", 4, "4 ggr/år utom sommaren", SUMMER),
+    ],
+)
+def test_a_break_in_a_rhythm(text: str, per_year: float, label: str, active: tuple | None) -> None:  # type: ignore[type-arg]
+    r = parse_when(text, 2025)
+    assert r.kind is K.RECURRING
+    assert r.per_year == per_year
+    assert r.label() == label
+    if active is not None:
+        assert r.active == active
+    again = parse_override(r.label(), 2025)  # a coordinator can type the label back
+    assert (again.per_year, again.label(), again.active) == (r.per_year, r.label(), r.active)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Under 2025 utom juli", "Senast 2025-12-31"),  # the month is no deadline
+        ("Linjearbete utom juli", "Linjearbete"),
+        ("2 ggr/månad", "2 ggr/månad"),  # no break
+        ("1 g/mån utom januari-december", "1 gång/månad"),  # a break of the whole year is none
+    ],
+)
+def test_a_break_only_counts_for_a_recurring_rhythm(text: str, label: str) -> None:
+    assert parse_when(text, 2025).label() == label
+
+
+def test_nothing_more_is_expected_during_a_break() -> None:
+    r = parse_when("2 ggr/månad utom juli", 2025)
+    on_june_30 = expected_by(r, date(2025, 6, 30), 2025)
+    assert on_june_30 == pytest.approx(12)  # six of the eleven months that count
+    assert expected_by(r, date(2025, 7, 31), 2025) == pytest.approx(on_june_30)
+    assert expected_by(r, date(2025, 8, 31), 2025) == pytest.approx(14)
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(22)
+    # 12 done by midsummer: on track all July, where 2 a month all year would fall behind.
+    assert pace(r, 12, date(2025, 7, 31), 2025) is Pace.ON_TRACK
+    assert pace(parse_when("2 ggr/månad", 2025), 12, date(2025, 7, 31), 2025) is Pace.BEHIND
+    assert pace_text(r, 12, date(2025, 7, 31), 2025) == "12 av 22 genomförda, i fas"
+
+
+@given(on=st.dates(min_value=date(2024, 12, 1), max_value=date(2026, 1, 31)))
+def test_expected_by_with_a_break_grows_and_is_clamped(on: date) -> None:
+    r = parse_when("varannan vecka, sommaruppehåll", 2025)
+    value = expected_by(r, on, 2025)
+    assert 0 <= value <= r.per_year  # type: ignore[operator]
+    assert expected_by(r, on + timedelta(days=1), 2025) >= value
