@@ -88,3 +88,65 @@ def test_other_municipalities_words_for_the_columns(tmp_path: Path, header: list
     (row,) = _rows(plan)
     assert _fields(row) == ROW
     assert [a.name for a in plan.areas] == ["Åtgärder"] and plan.warnings == []
+
+
+# --------------------------------------------------------------------------- year and place
+
+
+@pytest.mark.parametrize(
+    ("title_block", "year", "district"),
+    [
+        # The municipality in the genitive, as it names itself.
+        ([["Åtgärdsplan 2026 Norrköpings kommun"]], 2026, "Norrköping"),
+        ([["Åtgärdsplan brottsförebyggande arbete Göteborgs Stad 2026"]], 2026, "Göteborg"),
+        ([["Åtgärdsplan 2026 – Sundsvalls kommun"]], 2026, "Sundsvall"),
+        # Names that end in s themselves keep it.
+        ([["Åtgärdsplan 2026 Västerås stad"]], 2026, "Västerås"),
+        ([["Åtgärdsplan 2026 Hofors kommun"]], 2026, "Hofors"),
+        # Written as typed, with its spaces.
+        ([["Åtgärdsplan 2026 Lilla Edets kommun"]], 2026, "Lilla Edet"),
+        # The plan named after its first word; a place after a phrase.
+        ([["Lokal lägesbild och åtgärdsplan 2026 – Malmö stad"]], 2026, "Malmö"),
+        ([["Handlingsplan för ett tryggare Uppsala 2026"]], 2026, "Uppsala"),
+        # A title with the plan's version or date is no place.
+        ([["Åtgärdsplan 2026 version 2"]], 2026, None),
+        ([["Åtgärdsplan 2026 Reviderad 2026-03-01"]], 2026, None),
+        # The municipality on a row of its own above the title, or labelled.
+        ([["Malmö stad"], ["Åtgärdsplan för brottsförebyggande arbete 2026"]], 2026, "Malmö"),
+        ([["Kommun: Norrköping"], ["Åtgärdsplan"], ["År: 2026"]], 2026, "Norrköping"),
+        (
+            [
+                ["Eskilstuna kommun"],
+                ["Åtgärdsplan – brottsförebyggande arbete"],
+                ["Gäller år", 2026],
+            ],
+            2026,
+            "Eskilstuna",
+        ),
+        ([["Region Gotland"], ["Åtgärdsplan 2026"]], 2026, "Gotland"),
+    ],
+)
+def test_the_year_and_municipality_from_the_title_block(
+    tmp_path: Path, title_block: list[list[Any]], year: int, district: str | None
+) -> None:
+    rows: list[list[Any]] = [*title_block, [], ["Problem", "Orsak", "Åtgärd", "När", "Vem"]]
+    rows.append([ROW[0], ROW[1], ROW[2], ROW[4], ROW[5]])
+    plan = read_plan(write_workbook(tmp_path / "plan.xlsx", [Sheet("Åtgärdsplan", rows)]))
+    assert (plan.year, plan.district) == (year, district)
+    assert len(_rows(plan)) == 1
+
+
+@pytest.mark.parametrize(
+    ("filename", "year", "district"),
+    [
+        ("Lokal lägesbild och åtgärdsplan 2026 Sundsvall.xlsx", 2026, "Sundsvall"),
+        ("Åtgärdsplan BRÅ 2026 slutversion.xlsx", 2026, None),
+        ("atgardsplan-2026-lilla-edet.xlsx", 2026, "Lilla-Edet"),
+    ],
+)
+def test_the_year_and_municipality_from_the_file_name(
+    tmp_path: Path, filename: str, year: int, district: str | None
+) -> None:
+    rows = [["Problem", "Orsak", "Åtgärd", "När", "Vem"], [ROW[0], ROW[1], ROW[2], ROW[4], ROW[5]]]
+    plan = read_plan(write_workbook(tmp_path / filename, [Sheet("Blad1", rows)]))
+    assert (plan.year, plan.district) == (year, district)
