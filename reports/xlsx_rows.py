@@ -69,6 +69,11 @@ _TOTAL_WORDS = frozenset(
         "planen",
     ]
 )
+# Title-block lines that name the plan or its municipality, never an area.
+_NO_AREA_TITLE = re.compile(
+    r"^(?:atgardsplan|handlingsplan|aktivitetsplan|trygghetsplan|lokal lagesbild|region)\b"
+    r"|\b(?:kommun|stad|stadsdelsforvaltning|stadsdelsomrade|forvaltning)$"
+)
 # A plain lone cell is a heading only if it reads like one: a short line, not a sentence.
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 10
@@ -138,13 +143,17 @@ class SheetReader:
 
     `sheet_is_area`: the sheet is already one area (one sheet per area, or the area's name
     heads the problem column), so a lone emphasised cell is a problem heading for the rows
-    below it, not a new area.
+    below it, not a new area. `untitled`: the sheet's name says nothing of its area
+    ("Område 2", "Blad3"), so a heading above the table names it.
     """
 
-    def __init__(self, facts: SheetFacts, header: Header, *, sheet_is_area: bool) -> None:
+    def __init__(
+        self, facts: SheetFacts, header: Header, *, sheet_is_area: bool, untitled: bool = False
+    ) -> None:
         self.facts, self.header = facts, header
         self.grid = facts.grid
         self.sheet_is_area = sheet_is_area
+        self.untitled = untitled
         self.title = mask(facts.title)  # stored as the rows' source and quoted in warnings
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
@@ -188,6 +197,31 @@ class SheetReader:
                 number, name = split_numbered(texts[0])
                 self.blocks[0].name, self.blocks[0].number = name, number
                 return
+        if self.untitled and (title := self._title_above_header()) is not None:
+            self.blocks[0].name = title
+
+    def _title_above_header(self) -> str | None:
+        """The emphasised heading nearest above the table ("Våld i nära relationer" in bold),
+        when it is no plan title, municipality, label ("Datum: …") or guidance."""
+        for r in range(self.header.row - 1, 0, -1):
+            filled = [
+                (c, t)
+                for c in range(1, self.facts.max_col + 1)
+                if (t := cell_text(self.grid.get((r, c))))
+            ]
+            if len(filled) != 1:
+                continue
+            c, text = filled[0]
+            if (
+                self.facts.is_emphasised(r, c)
+                and _heading_like(text)
+                and ":" not in text
+                and not is_instruction_text(text)
+                and not _NO_AREA_TITLE.search(fold(text))
+                and not any(ch.isdigit() for ch in text)
+            ):
+                return text
+        return None
 
     def _start_area(self, text: str, *, heading_row: int | None) -> None:
         number, name = split_numbered(text)

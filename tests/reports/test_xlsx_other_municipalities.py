@@ -150,3 +150,43 @@ def test_the_year_and_municipality_from_the_file_name(
     rows = [["Problem", "Orsak", "Åtgärd", "När", "Vem"], [ROW[0], ROW[1], ROW[2], ROW[4], ROW[5]]]
     plan = read_plan(write_workbook(tmp_path / filename, [Sheet("Blad1", rows)]))
     assert (plan.year, plan.district) == (year, district)
+
+
+# --------------------------------------------------------------------------- sheets per area
+
+HEADER = ["Orsak", "Åtgärd", "När", "Ansvarig", "Uppföljning"]
+VALD = ["Okunskap om stöd", "Utbildning för personal", "VT 2026", "Socialtjänsten", None]
+NARKOTIKA = ["Tillgång på narkotika", "Riktade kontroller", "Löpande", "Polisen", None]
+
+
+@pytest.mark.parametrize("names", [("Område 1", "Område 2"), ("1", "2"), ("Blad1", "Blad2")])
+def test_a_sheet_named_by_number_takes_its_areas_name_from_the_title_above(
+    tmp_path: Path, names: tuple[str, str]
+) -> None:
+    def area_sheet(name: str, title: str, row: list[Any]) -> Sheet:
+        rows = [["Eskilstuna kommun"], [title], [], HEADER, row]
+        return Sheet(name, rows, bold_rows={1, 2})
+
+    path = write_workbook(
+        tmp_path / "plan.xlsx",
+        [
+            area_sheet(names[0], "Våld i nära relationer", VALD),
+            area_sheet(names[1], "Narkotika bland unga", NARKOTIKA),
+        ],
+    )
+    plan = read_plan(path)
+    assert [(a.number, a.name) for a in plan.areas] == [
+        (1, "Våld i nära relationer"),
+        (2, "Narkotika bland unga"),
+    ]
+    assert [r.measure for r in _rows(plan)] == ["Utbildning för personal", "Riktade kontroller"]
+    assert plan.district == "Eskilstuna"
+
+
+def test_a_sheet_named_by_number_without_a_title_keeps_its_name(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "plan.xlsx",
+        [Sheet("Område 2", [HEADER, VALD]), Sheet("Område 3", [HEADER, NARKOTIKA])],
+    )
+    plan = read_plan(path)
+    assert [(a.number, a.name) for a in plan.areas] == [(2, "Område 2"), (3, "Område 3")]
