@@ -101,6 +101,24 @@ _OUTLINE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){0,2}\.?$")
 _ISO_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 
 
+_DECIMALS = re.compile(r"\.(0+)")
+
+
+def decimal_ref(value: float, number_format: str | None, previous: object) -> str:
+    """A measure number typed as a decimal number, as the plan shows it: with the decimals
+    its format shows ("0.00": 1.1 -> "1.10"), and "1.10" where a number cannot tell 1.10
+    from 1.1 but the row above is 1.9 (and "1.20" below 1.19)."""
+    shown = _DECIMALS.search(number_format or "")
+    text = f"{value:.{len(shown.group(1))}f}" if shown else repr(value)
+    if isinstance(previous, float) and not previous.is_integer():
+        before = repr(previous)
+        area, _, last = before.partition(".")
+        mine_area, _, mine = text.partition(".")
+        if area == mine_area and int(last) + 1 == int(mine + "0"):
+            return text + "0"
+    return text
+
+
 def _with_start(start: str | None, when: str | None) -> str | None:
     """ "Start 2025-02-01" and "Slut 2025-06-30" in two columns: "2025-02-01 – 2025-06-30"
     (or "2025-02 – 2025-06"), a window the rhythm parser reads. A start beside a text
@@ -596,7 +614,13 @@ class SheetReader:
             return None
         value = self.grid.get((r, c))
         if isinstance(value, float) and not value.is_integer():
-            return repr(value)  # 1.2 typed as a number: "1.2", not Swedish "1,2"
+            # 1.2 typed as a number: "1.2", not Swedish "1,2".
+            previous = next(
+                (v for row in range(r - 1, self.header.row, -1) if (v := self.grid.get((row, c)))),
+                None,
+            )
+            number_format = self.facts.ws.cell(row=r, column=c).number_format
+            return decimal_ref(value, number_format, previous)
         return cell_text(value)
 
     def _finish(self) -> SheetResult:
