@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 
 # The plan's own number for a measure (ParsedRow.ref) as people write it: "1.3", "1:3", "1,3"
 # (a number cell in Swedish), "1.3." or just "3" within its area.
-_OWN_NUMBER = re.compile(r"^\s*(?:(\d{1,2})\s*[.:,]\s*)?(\d{1,3})\s*[.)]?\s*$")
+# A word before it ("Åtgärd 3", "Insats 1.2", "Nr 4") says what it numbers.
+_OWN_NUMBER = re.compile(
+    r"^\s*(?:(?:åtgärd|åtg|insats|aktivitet|nr|nummer)\.?\s*)?"
+    r"(?:(\d{1,2})\s*[.:,]\s*)?(\d{1,3})\s*[.)]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def own_number(label: str | None) -> tuple[int | None, int] | None:

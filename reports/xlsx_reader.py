@@ -31,7 +31,7 @@ from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
 from reports.xlsx_rows import SheetReader
 from reports.xlsx_sheet import SheetFacts, sheet_facts
-from reports.xlsx_text import fold, split_numbered
+from reports.xlsx_text import bare_number, fold, split_numbered
 
 log = logging.getLogger(__name__)
 
@@ -331,7 +331,14 @@ def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
         sheet_is_area = (
             len(candidates) > 1 or cand.header.area_name is not None or sheet_number is not None
         )
-        reader = SheetReader(cand.facts, cand.header, sheet_is_area=sheet_is_area)
+        # One of several sheets named "Blad2" or "Område 2": a heading above its table names
+        # the area. (Above the only sheet's table, a heading names the plan as often.)
+        untitled = bare_number(title) is not None or (
+            len(candidates) > 1 and _is_generic_sheet_name(title)
+        )
+        reader = SheetReader(
+            cand.facts, cand.header, sheet_is_area=sheet_is_area, untitled=untitled
+        )
         result = reader.read()
         warnings_out.extend(result.warnings)
         for block in result.blocks:

@@ -69,6 +69,11 @@ _TOTAL_WORDS = frozenset(
         "planen",
     ]
 )
+# Title-block lines that name the plan or its municipality, never an area.
+_NO_AREA_TITLE = re.compile(
+    r"^(?:atgardsplan|handlingsplan|aktivitetsplan|trygghetsplan|lokal lagesbild|region)\b"
+    r"|\b(?:kommun|stad|stadsdelsforvaltning|stadsdelsomrade|forvaltning)$"
+)
 # A plain lone cell is a heading only if it reads like one: a short line, not a sentence.
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 10
@@ -94,6 +99,24 @@ _NOTHING_YET = re.compile(r"^[\s\-‐‑–—.…·/?]*$")
 _OUTLINE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){0,2}\.?$")
 # A day or a month, as a date column holds it ("2025-06-30", "2025-06").
 _ISO_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+
+
+_DECIMALS = re.compile(r"\.(0+)")
+
+
+def decimal_ref(value: float, number_format: str | None, previous: object) -> str:
+    """A measure number typed as a decimal number, as the plan shows it: with the decimals
+    its format shows ("0.00": 1.1 -> "1.10"), and "1.10" where a number cannot tell 1.10
+    from 1.1 but the row above is 1.9 (and "1.20" below 1.19)."""
+    shown = _DECIMALS.search(number_format or "")
+    text = f"{value:.{len(shown.group(1))}f}" if shown else repr(value)
+    if isinstance(previous, float) and not previous.is_integer():
+        before = repr(previous)
+        area, _, last = before.partition(".")
+        mine_area, _, mine = text.partition(".")
+        if area == mine_area and int(last) + 1 == int(mine + "0"):
+            return text + "0"
+    return text
 
 
 def _with_start(start: str | None, when: str | None) -> str | None:
@@ -138,13 +161,17 @@ class SheetReader:
 
     `sheet_is_area`: the sheet is already one area (one sheet per area, or the area's name
     heads the problem column), so a lone emphasised cell is a problem heading for the rows
-    below it, not a new area.
+    below it, not a new area. `untitled`: the sheet's name says nothing of its area
+    ("Område 2", "Blad3"), so a heading above the table names it.
     """
 
-    def __init__(self, facts: SheetFacts, header: Header, *, sheet_is_area: bool) -> None:
+    def __init__(
+        self, facts: SheetFacts, header: Header, *, sheet_is_area: bool, untitled: bool = False
+    ) -> None:
         self.facts, self.header = facts, header
         self.grid = facts.grid
         self.sheet_is_area = sheet_is_area
+        self.untitled = untitled
         self.title = mask(facts.title)  # stored as the rows' source and quoted in warnings
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
@@ -188,6 +215,31 @@ class SheetReader:
                 number, name = split_numbered(texts[0])
                 self.blocks[0].name, self.blocks[0].number = name, number
                 return
+        if self.untitled and (title := self._title_above_header()) is not None:
+            self.blocks[0].name = title
+
+    def _title_above_header(self) -> str | None:
+        """The emphasised heading nearest above the table ("Våld i nära relationer" in bold),
+        when it is no plan title, municipality, label ("Datum: …") or guidance."""
+        for r in range(self.header.row - 1, 0, -1):
+            filled = [
+                (c, t)
+                for c in range(1, self.facts.max_col + 1)
+                if (t := cell_text(self.grid.get((r, c))))
+            ]
+            if len(filled) != 1:
+                continue
+            c, text = filled[0]
+            if (
+                self.facts.is_emphasised(r, c)
+                and _heading_like(text)
+                and ":" not in text
+                and not is_instruction_text(text)
+                and not _NO_AREA_TITLE.search(fold(text))
+                and not any(ch.isdigit() for ch in text)
+            ):
+                return text
+        return None
 
     def _start_area(self, text: str, *, heading_row: int | None) -> None:
         number, name = split_numbered(text)
@@ -562,7 +614,13 @@ class SheetReader:
             return None
         value = self.grid.get((r, c))
         if isinstance(value, float) and not value.is_integer():
-            return repr(value)  # 1.2 typed as a number: "1.2", not Swedish "1,2"
+            # 1.2 typed as a number: "1.2", not Swedish "1,2".
+            previous = next(
+                (v for row in range(r - 1, self.header.row, -1) if (v := self.grid.get((row, c)))),
+                None,
+            )
+            number_format = self.facts.ws.cell(row=r, column=c).number_format
+            return decimal_ref(value, number_format, previous)
         return cell_text(value)
 
     def _finish(self) -> SheetResult:

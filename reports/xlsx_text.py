@@ -99,6 +99,18 @@ _AREA_LABEL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NUMBER_PREFIX = re.compile(r"^\s*(\d{1,2})\s*[.):\-–—]?\s+(\S.*)$", re.DOTALL)
+# "Område 2", "Fokusområde 3", "2": a number that names no area ("Område 2" stays its name).
+_BARE_NUMBER = re.compile(
+    r"^\s*(?:(?:prioriterat\s+|prioriterade\s+)?"
+    r"(?:(?:samverkans|fokus|insats|utvecklings|problem|)område|tema|flik)\s*)?(\d{1,2})\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def bare_number(text: str) -> int | None:
+    """2 for "Område 2", "Fokusområde 2" or "2": a sheet or cell numbered, not named."""
+    m = _BARE_NUMBER.match(text)
+    return int(m.group(1)) if m else None
 
 
 def split_numbered(text: str) -> tuple[int | None, str]:
@@ -111,7 +123,7 @@ def split_numbered(text: str) -> tuple[int | None, str]:
     m = _NUMBER_PREFIX.match(text)
     if m:
         return int(m.group(1)), m.group(2).strip()
-    return None, text
+    return bare_number(text), text
 
 
 def is_area_label(text: str) -> bool:

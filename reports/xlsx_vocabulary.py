@@ -32,6 +32,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "insatsomraden",
             "prioriterat insatsomrade",
             "utvecklingsomrade",
+            "malomrade",
+            "malomraden",
             "prioritering",
             "prioriteringar",
         ),
@@ -52,6 +54,13 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "lagesbild",
             "probl",
             "problemomraden",
+            # A part of the area or the kind of crime the rows are about.
+            "delomrade",
+            "delomraden",
+            "brottstyp",
+            "brottstyper",
+            "brottsomrade",
+            "brottsomraden",
         ),
     ),
     "cause": (
@@ -65,6 +74,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "orsaksanalys",
             "orsaksbeskrivning",
             "varfor",
+            # Brå's causal analysis speaks of risk and protective factors.
+            "riskfaktor",
+            "riskfaktorer",
+            "risk och skyddsfaktorer",
         ),
     ),
     "measure": (
@@ -84,8 +97,19 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "atg",
             "atgardsbeskrivning",
             "insatsbeskrivning",
+            "atgarden",
+            "atgardens namn",
+            "insatsen",
+            "insatsens namn",
         ),
-        ("aktivitet", "aktiviteter", "planerade aktiviteter", "aktivitetsbeskrivning"),
+        (
+            "aktivitet",
+            "aktiviteter",
+            "planerade aktiviteter",
+            "aktivitetsbeskrivning",
+            "aktiviteten",
+            "aktivitetens namn",
+        ),
         # How it is done: with a column saying what, part of the measure (the template's
         # Åtgärd cell asks for both: "vad som ska göras och hur det ska utföras").
         (
@@ -165,6 +189,9 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "aktor",
             "aktorer",
             "ansv",
+            "agare",
+            "atgardsagare",
+            "processagare",
         ),
         (
             "samverkanspart",
@@ -173,6 +200,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "involverade aktorer",
             "involverade parter",
             "medverkande",
+            "deltagande aktorer",
+            "deltagande parter",
         ),
     ),
     "follow_up": (
@@ -196,6 +225,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "arsrapport",
             "arsuppfoljning",
             "verksamhetsberattelse",
+            "avrapportering",
+            "aterkoppling",
+            "utvardering",
+            "uppnatt resultat",
         ),
     ),
     "status": (
@@ -274,6 +307,9 @@ FIELDS_SINGLE = ("area", "ref", "problem", "cause", "measure", "goal", "when", "
 # Columns that can repeat (one per tertial); the rightmost filled one is the latest.
 FIELDS_MULTI = ("follow_up", "status")
 
+# A footnote's mark after a header word ("Mål¹", "Åtgärd²⁾"): folded it would become part of
+# the word ("mal1"); a "*" or "(1)" is punctuation already.
+_FOOTNOTE_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u207f]+")
 _LEADING_NUMBER = re.compile(r"^(?:\d{1,2}|[a-h])(?:\s+|$)")
 # Sub-headers that name a period under an "Uppföljning" group header ("T1", "Delår 2",
 # "Helår 2025", "april"), and a year or a date ("2025", "2025-04-30").
@@ -296,7 +332,7 @@ def match_header(text: str, *, exact: bool = False) -> tuple[str, int] | None:
     """
     if text.strip() in ("#", "№"):
         return "ref", 0  # folds to nothing
-    folded = fold(text)
+    folded = fold(_FOOTNOTE_MARK.sub(" ", text))
     # "1. Problem" folds to "1 problem"; "a) Orsak" to "a orsak".
     stripped = _LEADING_NUMBER.sub("", folded, count=1) if " " in folded else folded
     if not stripped:

@@ -332,3 +332,31 @@ def test_the_plans_own_numbers_stay_the_references_when_they_divide_the_sheet(
     again = _import(session_factory, path)
     assert (again.created, again.updated) == (0, 0)
     assert _measures(session_factory) == expected
+
+
+def test_numbers_typed_as_decimals_or_after_a_word_stay_the_refs(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """ "1.10" typed as a number is 1.1 to Excel: the row above (1.9) or a format showing two
+    decimals says which. "Åtgärd 1.12" and "Insats 13" are the plan's numbers too."""
+    texts = [f"Insats nummer {n}" for n in range(1, 14)]
+    numbers: list[Any] = [1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 1.1, 1.11]
+    numbers += ["Åtgärd 1.12", "Insats 13"]
+    rows = [
+        [n, "Orsak", text, "Löpande", "Polisen"] for n, text in zip(numbers, texts, strict=True)
+    ]
+    header = ["Nr", "Orsak", "Åtgärd", "När", "Vem"]
+    path = write_workbook(tmp_path / "d.xlsx", [Sheet("1. Unga", [header, *rows])])
+    result = _import(session_factory, path)
+    assert result.warnings == []
+    refs = {text: ref for ref, (_, _, text) in _measures(session_factory).items()}
+    assert [refs[t] for t in texts] == [f"1.{n}" for n in range(1, 14)]
+
+
+def test_a_number_format_shows_the_decimals_of_a_measure_number(tmp_path: Path) -> None:
+    def two_decimals(ws: Any) -> None:
+        ws["A2"].number_format = "0.00"
+
+    rows = [["Nr", "Orsak", "Åtgärd", "När", "Vem"], [1.2, "Orsak", "Insats", "Löpande", "Polisen"]]
+    path = write_workbook(tmp_path / "f.xlsx", [Sheet("1. Unga", rows, setup=two_decimals)])
+    assert read_plan(path).areas[0].rows[0].ref == "1.20"
