@@ -42,9 +42,10 @@ def bolt_request(raw: str, query: str, headers: dict[str, Any]) -> BoltRequest:
     - Bolt reads any form body that contains the word "payload" anywhere (a command's text,
       a channel called #payload) as an interactivity payload, finds none and sees an empty
       request: the command would be refused with 404. Such a body is parsed as the form it is.
-    - A body that is not what its content type says (malformed JSON) cannot come from Slack;
-      Bolt would fail with a 500 before checking the signature. It goes on with an empty
-      body, so the signature check still answers it (401).
+    - A body that is not what its content type says (malformed JSON, or JSON that is not an
+      object: `[]`, `null`, `payload=1`) cannot come from Slack; Bolt would fail with a 500
+      before checking the signature. It goes on with an empty body, so the signature check
+      still answers it (401).
     - A timestamp header that is not a number makes the signature check itself fail with a
       500; without it the check treats the request as stale and answers 401.
     """
@@ -53,7 +54,7 @@ def bolt_request(raw: str, query: str, headers: dict[str, Any]) -> BoltRequest:
         headers = {k: v for k, v in headers.items() if k != TIMESTAMP_HEADER}
     try:
         req = BoltRequest(body=raw, query=query, headers=headers)
-    except ValueError:
+    except (ValueError, AttributeError, TypeError):  # Bolt reads a parsed body as a dict
         req = BoltRequest(body="", query=query, headers=headers)
         req.raw_body = raw  # what the signature covers
         return req
