@@ -239,6 +239,30 @@ def test_manifest_matches_the_app() -> None:
     ]
 
 
+def manifest_list(text: str, key: str) -> list[str]:
+    """The items of the YAML list under `key:` in manifest.yml (a block list of plain words)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"{key}:")
+    items = []
+    for line in lines[start + 1 :]:
+        item = line.split("#", 1)[0].strip()
+        if not item:
+            continue
+        if not item.startswith("- "):
+            break
+        items.append(item.removeprefix("- ").strip())
+    return items
+
+
+def test_manifest_subscribes_to_every_event_the_app_acts_on() -> None:
+    """Slack sends an Events API event only to an app subscribed to it (app_uninstalled and
+    tokens_revoked too): a listener for an event the manifest leaves out never runs."""
+    from bot.slack.listeners import EVENTS
+
+    text = (Path(__file__).parents[2] / "manifest.yml").read_text()
+    assert sorted(manifest_list(text, "bot_events")) == sorted(EVENTS)
+
+
 def test_serve_answers_slacks_other_request_formats(served, fake_slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
     """Over real HTTP, under gunicorn: what tests/slack/test_slack_formats.py covers in-process."""
 
