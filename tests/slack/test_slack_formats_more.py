@@ -421,3 +421,31 @@ def test_a_commands_percent_encoded_body_as_slack_sends_it(
     resp = slack.http(body, FORM)
     assert resp.status == 200 and "Uppföljning sparad" in private_answer(resp)
     assert [f.text for f in rows(session_factory, FollowUp)] == ["Träff med skolan & polisen, 1+1"]
+
+
+@pytest.mark.parametrize("kind", ["static_select", "overflow", "radio_buttons"])
+def test_a_choice_from_a_menu_reaches_the_action_like_a_button_value(
+    slack, imported_plan, kind
+) -> None:  # type: ignore[no-untyped-def]
+    """Menus send the chosen option (`selected_option`), not a `value`: the action ran with an
+    empty one ("Åtgärd  finns inte i planen")."""
+    payload = _press(
+        slack,
+        container={"type": "message", "message_ts": "1.5", "channel_id": "C1"},
+        channel={"id": "C1", "name": "trygghet"},
+        state={"values": {}},
+        response_url=slack.fake.response_url(kind),
+    )
+    option = {"text": {"type": "plain_text", "text": "1.3 SSP", "emoji": True}, "value": "1.3"}
+    payload["actions"] = [
+        {
+            "type": kind,
+            "action_id": ActionId.SHOW_MEASURE.value,
+            "block_id": "m",
+            "selected_option": option,
+            "action_ts": "1548426417.840180",
+        }
+    ]
+    resp = slack.http(interactivity(payload), FORM)
+    assert (resp.status, resp.body) == (200, "")
+    assert "Åtgärd 1.3" in all_text(slack.last("response_url").body)
