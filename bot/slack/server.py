@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
+ALLOWED_METHODS = {EVENTS_PATH: ("POST",), HEALTH_PATH: ("GET", "HEAD")}
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -82,10 +84,15 @@ def make_wsgi_app(bolt_app: App, session_factory: SessionFactory) -> WsgiApp:
     slack = _Handler(bolt_app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-            "GET",
-            "HEAD",
-        ):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        allowed = ALLOWED_METHODS.get(str(path))
+        if allowed is not None and method not in allowed:
+            # The address exists (Bolt would say 404 for anything but its POST).
+            start_response(
+                "405 Method Not Allowed", [("Allow", ", ".join(allowed)), ("Content-Length", "0")]
+            )
+            return [b""]
+        if path == HEALTH_PATH:
             ok = database_ok(session_factory)
             body = b"ok" if ok else b"database unavailable"
             start_response(

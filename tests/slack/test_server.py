@@ -152,6 +152,36 @@ def test_healthz_reports_a_broken_database(slack_settings, fake_slack, tmp_path)
     assert seen == ["503 Service Unavailable"] and body == b"database unavailable"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/slack/events", "POST"),
+        ("HEAD", "/slack/events", "POST"),
+        ("PUT", "/slack/events", "POST"),
+        ("POST", "/healthz", "GET, HEAD"),
+    ],
+)
+def test_a_method_the_address_does_not_take_is_405(
+    slack_settings, fake_slack, session_factory, method, path, allowed
+) -> None:  # type: ignore[no-untyped-def]
+    """Slack only POSTs to /slack/events (a browser or an uptime check GETs it): the address
+    exists, so 405 with Allow, not Bolt's 404 "Not Found"."""
+    app = create_app(
+        slack_settings,
+        session_factory,
+        client=WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url),
+    )
+    environ: dict = {"PATH_INFO": path, "REQUEST_METHOD": method}
+    setup_testing_defaults(environ)
+    seen: list[tuple[str, list[tuple[str, str]]]] = []
+    body = b"".join(make_wsgi_app(app, session_factory)(environ, lambda *a: seen.append(a)))
+    [(status, headers)] = seen
+    assert status == "405 Method Not Allowed"
+    assert dict(headers)["Allow"] == allowed
+    assert body == b""
+    assert fake_slack.methods() == []
+
+
 def test_run_without_slack_tokens_starts_the_sandbox(
     database_url, session_factory, imported_plan, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
