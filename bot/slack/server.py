@@ -68,10 +68,28 @@ def bolt_request(raw: str, query: str, headers: dict[str, Any]) -> BoltRequest:
     return req
 
 
+def request_body(environ: dict[str, Any]) -> str:
+    """The body as sent. Bolt reads CONTENT_LENGTH bytes, and none when a proxy forwards the
+    request in chunks (no Content-Length): the signature check then refused it as empty.
+    Without a length the body is read to its end where the server marks the stream as ending
+    there (gunicorn does, `wsgi.input_terminated`); elsewhere a read could wait forever."""
+    stream = environ.get("wsgi.input")
+    length = environ.get("CONTENT_LENGTH")
+    if stream is None:
+        return ""
+    if length:
+        data = stream.read(int(length))
+    elif environ.get("wsgi.input_terminated"):
+        data = stream.read()
+    else:
+        return ""
+    return bytes(data).decode("utf-8")
+
+
 class _Handler(SlackRequestHandler):
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
         try:
-            raw = request.get_body()
+            raw = request_body(request.environ)
         except UnicodeDecodeError:
             raw = ""  # not from Slack: the signature check refuses it
         return self.app.dispatch(

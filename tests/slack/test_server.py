@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client as http_client
 import json
 import os
 import signal
@@ -362,6 +363,20 @@ def test_serve_takes_charset_content_types_and_lost_access_events(
     )
     status, text = post(command, "application/x-www-form-urlencoded; charset=utf-8")
     assert status == 200 and "Åtgärd 1.3" in json.loads(text)["text"]
+    # The same body in chunks, without Content-Length (as a proxy in front may forward it):
+    # it was read as empty, and the signature check refused it with 401.
+    form = "application/x-www-form-urlencoded"
+    conn = http_client.HTTPConnection(served.removeprefix("http://"), timeout=5)
+    conn.request(
+        "POST",
+        "/slack/events",
+        body=iter([command.encode()[:40], command.encode()[40:]]),
+        headers={k: v[0] for k, v in signed_headers(command, form).items()},
+        encode_chunked=True,
+    )
+    chunked = conn.getresponse()
+    assert chunked.status == 200 and "Åtgärd 1.3" in json.loads(chunked.read())["text"]
+    conn.close()
     event = json.dumps(
         {
             "token": "t",
