@@ -36,19 +36,21 @@ ASK_TIMEOUT_S = 1
 RETRY_AFTER_S = 30.0
 
 
+def on_the_way_to_an_ack(client: WebClient) -> WebClient:
+    """A client of its own for a call made before Slack's request is answered: a short
+    deadline and no retries (the sending client waits 30 s and retries)."""
+    return WebClient(
+        token=client.token, base_url=client.base_url, timeout=ASK_TIMEOUT_S, retry_handlers=[]
+    )
+
+
 class BotAuthorization(Authorize):
     """Bolt's `authorize` for our one bot token (an `Authorize`, so Bolt calls it directly)."""
 
     def __init__(self, client: WebClient, *, retry_after: float = RETRY_AFTER_S) -> None:
         super().__init__()
         self.token = client.token
-        # A client of its own: a short timeout and no retries, unlike the one that sends.
-        self._asker = WebClient(
-            token=client.token,
-            base_url=client.base_url,
-            timeout=ASK_TIMEOUT_S,
-            retry_handlers=[],
-        )
+        self._asker = on_the_way_to_an_ack(client)
         self._retry_after = retry_after
         self._known: AuthorizeResult | None = None
         self._refused = False

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.slack.authorization import on_the_way_to_an_ack
 from handlers.context import CommandContext, system_clock
 from models.replies import Actor
 
@@ -65,7 +66,9 @@ class Deps:
             now = time.monotonic()
             if now - cache.fetched_at > USERGROUP_TTL_SECONDS and now >= cache.retry_at:
                 try:
-                    resp = client.usergroups_users_list(usergroup=group)
+                    # A submitted form waits for this in its answer, which Slack wants in 3 s.
+                    asker = on_the_way_to_an_ack(client)
+                    resp = asker.usergroups_users_list(usergroup=group)
                     cache.members = frozenset(resp.get("users") or [])
                     cache.fetched_at = time.monotonic()
                 except Exception as e:  # any failure (an error, a 500, no network) alike

@@ -369,7 +369,7 @@ def form_values(state_values: Mapping[str, Mapping[str, Any]]) -> dict[str, obje
     out: dict[str, object] = {}
     for block_id, actions in state_values.items():
         for action_id, v in actions.items():
-            out[action_id or block_id] = _state_value(v)
+            out[action_id or block_id] = element_value(v)
     return out
 
 
@@ -388,7 +388,9 @@ _SELECTED = (
 )
 
 
-def _state_value(v: Mapping[str, Any]) -> object:
+def element_value(v: Mapping[str, Any]) -> object:
+    """What an element holds, in view.state.values or as a block_actions action (a button's
+    `value`, a menu's chosen option, a date, a user)."""
     if "selected_option" in v:  # static/external select, radio buttons
         opt = v.get("selected_option")
         return opt.get("value") if isinstance(opt, dict) else None

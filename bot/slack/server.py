@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
+ALLOWED_METHODS = {EVENTS_PATH: ("POST",), HEALTH_PATH: ("GET", "HEAD")}
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -42,9 +44,10 @@ def bolt_request(raw: str, query: str, headers: dict[str, Any]) -> BoltRequest:
     - Bolt reads any form body that contains the word "payload" anywhere (a command's text,
       a channel called #payload) as an interactivity payload, finds none and sees an empty
       request: the command would be refused with 404. Such a body is parsed as the form it is.
-    - A body that is not what its content type says (malformed JSON) cannot come from Slack;
-      Bolt would fail with a 500 before checking the signature. It goes on with an empty
-      body, so the signature check still answers it (401).
+    - A body that is not what its content type says (malformed JSON, or JSON that is not an
+      object: `[]`, `null`, `payload=1`) cannot come from Slack; Bolt would fail with a 500
+      before checking the signature. It goes on with an empty body, so the signature check
+      still answers it (401).
     - A timestamp header that is not a number makes the signature check itself fail with a
       500; without it the check treats the request as stale and answers 401.
     """
@@ -53,7 +56,7 @@ def bolt_request(raw: str, query: str, headers: dict[str, Any]) -> BoltRequest:
         headers = {k: v for k, v in headers.items() if k != TIMESTAMP_HEADER}
     try:
         req = BoltRequest(body=raw, query=query, headers=headers)
-    except ValueError:
+    except (ValueError, AttributeError, TypeError):  # Bolt reads a parsed body as a dict
         req = BoltRequest(body="", query=query, headers=headers)
         req.raw_body = raw  # what the signature covers
         return req
@@ -65,10 +68,28 @@ def bolt_request(raw: str, query: str, headers: dict[str, Any]) -> BoltRequest:
     return req
 
 
+def request_body(environ: dict[str, Any]) -> str:
+    """The body as sent. Bolt reads CONTENT_LENGTH bytes, and none when a proxy forwards the
+    request in chunks (no Content-Length): the signature check then refused it as empty.
+    Without a length the body is read to its end where the server marks the stream as ending
+    there (gunicorn does, `wsgi.input_terminated`); elsewhere a read could wait forever."""
+    stream = environ.get("wsgi.input")
+    length = environ.get("CONTENT_LENGTH")
+    if stream is None:
+        return ""
+    if length:
+        data = stream.read(int(length))
+    elif environ.get("wsgi.input_terminated"):
+        data = stream.read()
+    else:
+        return ""
+    return bytes(data).decode("utf-8")
+
+
 class _Handler(SlackRequestHandler):
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
         try:
-            raw = request.get_body()
+            raw = request_body(request.environ)
         except UnicodeDecodeError:
             raw = ""  # not from Slack: the signature check refuses it
         return self.app.dispatch(
@@ -81,10 +102,15 @@ def make_wsgi_app(bolt_app: App, session_factory: SessionFactory) -> WsgiApp:
     slack = _Handler(bolt_app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-            "GET",
-            "HEAD",
-        ):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        allowed = ALLOWED_METHODS.get(str(path))
+        if allowed is not None and method not in allowed:
+            # The address exists (Bolt would say 404 for anything but its POST).
+            start_response(
+                "405 Method Not Allowed", [("Allow", ", ".join(allowed)), ("Content-Length", "0")]
+            )
+            return [b""]
+        if path == HEALTH_PATH:
             ok = database_ok(session_factory)
             body = b"ok" if ok else b"database unavailable"
             start_response(

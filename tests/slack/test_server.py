@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client as http_client
 import json
 import os
 import signal
@@ -152,6 +153,36 @@ def test_healthz_reports_a_broken_database(slack_settings, fake_slack, tmp_path)
     assert seen == ["503 Service Unavailable"] and body == b"database unavailable"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/slack/events", "POST"),
+        ("HEAD", "/slack/events", "POST"),
+        ("PUT", "/slack/events", "POST"),
+        ("POST", "/healthz", "GET, HEAD"),
+    ],
+)
+def test_a_method_the_address_does_not_take_is_405(
+    slack_settings, fake_slack, session_factory, method, path, allowed
+) -> None:  # type: ignore[no-untyped-def]
+    """Slack only POSTs to /slack/events (a browser or an uptime check GETs it): the address
+    exists, so 405 with Allow, not Bolt's 404 "Not Found"."""
+    app = create_app(
+        slack_settings,
+        session_factory,
+        client=WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url),
+    )
+    environ: dict = {"PATH_INFO": path, "REQUEST_METHOD": method}
+    setup_testing_defaults(environ)
+    seen: list[tuple[str, list[tuple[str, str]]]] = []
+    body = b"".join(make_wsgi_app(app, session_factory)(environ, lambda *a: seen.append(a)))
+    [(status, headers)] = seen
+    assert status == "405 Method Not Allowed"
+    assert dict(headers)["Allow"] == allowed
+    assert body == b""
+    assert fake_slack.methods() == []
+
+
 def test_run_without_slack_tokens_starts_the_sandbox(
     database_url, session_factory, imported_plan, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -239,6 +270,30 @@ def test_manifest_matches_the_app() -> None:
     ]
 
 
+def manifest_list(text: str, key: str) -> list[str]:
+    """The items of the YAML list under `key:` in manifest.yml (a block list of plain words)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"{key}:")
+    items = []
+    for line in lines[start + 1 :]:
+        item = line.split("#", 1)[0].strip()
+        if not item:
+            continue
+        if not item.startswith("- "):
+            break
+        items.append(item.removeprefix("- ").strip())
+    return items
+
+
+def test_manifest_subscribes_to_every_event_the_app_acts_on() -> None:
+    """Slack sends an Events API event only to an app subscribed to it (app_uninstalled and
+    tokens_revoked too): a listener for an event the manifest leaves out never runs."""
+    from bot.slack.listeners import EVENTS
+
+    text = (Path(__file__).parents[2] / "manifest.yml").read_text()
+    assert sorted(manifest_list(text, "bot_events")) == sorted(EVENTS)
+
+
 def test_serve_answers_slacks_other_request_formats(served, fake_slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
     """Over real HTTP, under gunicorn: what tests/slack/test_slack_formats.py covers in-process."""
 
@@ -308,6 +363,20 @@ def test_serve_takes_charset_content_types_and_lost_access_events(
     )
     status, text = post(command, "application/x-www-form-urlencoded; charset=utf-8")
     assert status == 200 and "Åtgärd 1.3" in json.loads(text)["text"]
+    # The same body in chunks, without Content-Length (as a proxy in front may forward it):
+    # it was read as empty, and the signature check refused it with 401.
+    form = "application/x-www-form-urlencoded"
+    conn = http_client.HTTPConnection(served.removeprefix("http://"), timeout=5)
+    conn.request(
+        "POST",
+        "/slack/events",
+        body=iter([command.encode()[:40], command.encode()[40:]]),
+        headers={k: v[0] for k, v in signed_headers(command, form).items()},
+        encode_chunked=True,
+    )
+    chunked = conn.getresponse()
+    assert chunked.status == 200 and "Åtgärd 1.3" in json.loads(chunked.read())["text"]
+    conn.close()
     event = json.dumps(
         {
             "token": "t",

@@ -400,3 +400,52 @@ def test_every_input_elements_state_shape() -> None:
 def test_an_unknown_content_type_is_not_mistaken_for_a_command(slack) -> None:  # type: ignore[no-untyped-def]
     body = urlencode({"command": "/atgard", "text": "lista", "user_id": "U1"})
     assert slack.http(body, FORM, signed=False).status == 401
+
+
+@pytest.mark.parametrize("command", ["/atgard-kungsholmen", "/åtgärd", "/plan"])
+def test_a_command_under_the_name_the_workspace_gave_it(slack, imported_plan, command) -> None:  # type: ignore[no-untyped-def]
+    """A workspace may call the command what it likes in the app's settings (a name already
+    taken, a copy per plan): Slack sends the app only its own commands. Under any name but
+    /atgard… the bot answered 404, and the user saw Slack's error instead of an answer."""
+    resp = slack.http(command_form(slack, "visa 1.3", command=command), FORM)
+    assert resp.status == 200 and "Åtgärd 1.3" in private_answer(resp)
+
+
+def test_a_commands_percent_encoded_body_as_slack_sends_it(
+    slack, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """Slack's own encoding: UTF-8 percent escapes, '+' for a space, %2B for a plus sign."""
+    body = command_form(slack, "").replace(
+        "text=&", "text=uppf%C3%B6lj+1.3+Tr%C3%A4ff+med+skolan+%26+polisen%2C+1%2B1&"
+    )
+    resp = slack.http(body, FORM)
+    assert resp.status == 200 and "Uppföljning sparad" in private_answer(resp)
+    assert [f.text for f in rows(session_factory, FollowUp)] == ["Träff med skolan & polisen, 1+1"]
+
+
+@pytest.mark.parametrize("kind", ["static_select", "overflow", "radio_buttons"])
+def test_a_choice_from_a_menu_reaches_the_action_like_a_button_value(
+    slack, imported_plan, kind
+) -> None:  # type: ignore[no-untyped-def]
+    """Menus send the chosen option (`selected_option`), not a `value`: the action ran with an
+    empty one ("Åtgärd  finns inte i planen")."""
+    payload = _press(
+        slack,
+        container={"type": "message", "message_ts": "1.5", "channel_id": "C1"},
+        channel={"id": "C1", "name": "trygghet"},
+        state={"values": {}},
+        response_url=slack.fake.response_url(kind),
+    )
+    option = {"text": {"type": "plain_text", "text": "1.3 SSP", "emoji": True}, "value": "1.3"}
+    payload["actions"] = [
+        {
+            "type": kind,
+            "action_id": ActionId.SHOW_MEASURE.value,
+            "block_id": "m",
+            "selected_option": option,
+            "action_ts": "1548426417.840180",
+        }
+    ]
+    resp = slack.http(interactivity(payload), FORM)
+    assert (resp.status, resp.body) == (200, "")
+    assert "Åtgärd 1.3" in all_text(slack.last("response_url").body)

@@ -7,6 +7,10 @@ from slack_bolt import App
 from bot.slack.deps import Deps
 from bot.slack.listeners import access, actions, commands, fallback, home, views
 
+# The Events API events the bot acts on. Slack sends an event only to an app subscribed to it,
+# so manifest.yml's bot_events lists exactly these (tests/slack/test_server.py checks).
+EVENTS = (*home.EVENTS, *access.EVENTS)
+
 
 def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)

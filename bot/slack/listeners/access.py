@@ -9,6 +9,7 @@ dispatcher asks). The pause is written before the ack: if the database is down, 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -24,8 +25,8 @@ REVOKED = "botens token återkallades (tokens_revoked)"
 
 
 def register(app: App, deps: Deps) -> None:
-    app.event("app_uninstalled")(with_deps(deps, on_uninstalled))
-    app.event("tokens_revoked")(with_deps(deps, on_tokens_revoked))
+    for event, listener in LISTENERS.items():
+        app.event(event)(with_deps(deps, listener))
 
 
 def on_uninstalled(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -44,6 +45,13 @@ def on_tokens_revoked(
     else:
         log.info("tokens_revoked for user tokens only: the bot's own token still works")
     ack()
+
+
+LISTENERS: dict[str, Callable[..., None]] = {
+    "app_uninstalled": on_uninstalled,
+    "tokens_revoked": on_tokens_revoked,
+}
+EVENTS = tuple(LISTENERS)
 
 
 def pause(deps: Deps, cause: str, *, team: Any) -> None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.slack.deps import Deps, deps_of, with_deps
 from bot.slack.listeners.home import publish_home
-from bot.slack.render import action_base
+from bot.slack.render import action_base, element_value
 from bot.slack.send import deliver, open_form_for
 from handlers import router
 from models.replies import ActionId
@@ -46,7 +46,8 @@ def run_action(
         channel_id=channel_id,
         request_key=f"act:{body['trigger_id']}" if body.get("trigger_id") else None,
     )
-    reply = router.press(ctx, action, str(pressed.get("value") or ""))
+    value = element_value(pressed)  # a button's value, or the option chosen in a menu
+    reply = router.press(ctx, action, value if isinstance(value, str) else "")
     if reply.form is not None:
         open_form_for(client, reply.form, body, ctx, respond=respond, from_home=from_home)
         return

@@ -29,8 +29,10 @@ from models.replies import Reply
 
 log = logging.getLogger(__name__)
 
-# `/atgard`, or a renamed copy such as `/atgard-kungsholmen` when two plans share a workspace.
-COMMAND = re.compile(r"^/atgard")
+# Any name: `/atgard`, a copy such as `/atgard-kungsholmen` when two plans share a workspace,
+# or whatever the workspace renamed it to. Slack sends the app only its own commands (the
+# signature proves the request is Slack's); a name we did not expect was answered with 404.
+COMMAND = re.compile(r".*", re.DOTALL)
 # Slack gives up on an ack after 3 s; what is not done by then is answered via response_url.
 ACK_BUDGET_S = 2.0
 MIN_WAIT_S = 0.1  # however the budget went, the worker gets this long before the empty ack

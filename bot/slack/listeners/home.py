@@ -18,9 +18,13 @@ from models import idempotency
 log = logging.getLogger(__name__)
 
 
+EVENT = "app_home_opened"
+EVENTS = (EVENT,)
+
+
 def register(app: App, deps: Deps) -> None:
     # Acked at once; the tab is published after the answer has gone.
-    app.event("app_home_opened")(ack=_ack, lazy=[with_deps(deps, on_home_opened)])
+    app.event(EVENT)(ack=_ack, lazy=[with_deps(deps, on_home_opened)])
 
 
 def _ack(ack: Ack) -> None:
