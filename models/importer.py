@@ -210,6 +210,9 @@ def apply_plan(
             known_in_period.add((fu.measure_id, fu.period, text))
     taken = {m.ref for m in measures}
     seen: set[str] = set()
+    # A plan's first import is the plan as adopted: its measures belong to the whole year,
+    # whenever it is read in. A later import that adds a row adds it from that day on.
+    added_on = today if measures else None
     for parsed_area, area, found in zip(parsed.areas, areas, matches, strict=True):
         refs = new_refs(
             parsed_area.rows,
@@ -223,7 +226,7 @@ def apply_plan(
             zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
             measure = _write_measure(
-                session, result, plan, area, row, measure, ref, position, year, actor
+                session, result, plan, area, row, measure, ref, position, year, actor, added_on
             )
             seen.add(ref)
             for period, verdict, text in _file_follow_ups(row, year, today):
@@ -268,6 +271,7 @@ def _write_measure(
     position: int,
     year: int,
     actor: Actor | None,
+    added_on: date | None,
 ) -> Measure:
     """Create the row's measure, or update the matched one where the file changed it."""
     values = _values(row)
@@ -281,6 +285,7 @@ def _write_measure(
             kind=kind,
             source_sheet=row.sheet,
             source_row=row.row,
+            added_on=added_on,
             **values,
         )
         session.add(measure)
@@ -292,7 +297,7 @@ def _write_measure(
             action="import",
             entity="measure",
             entity_id=audit.measure_key(plan.id, ref),
-            after=values,
+            after={**values, "added_on": added_on} if added_on else values,
         )
         return measure
     # The row's place in the sheet is its display order; the ref stays the same.

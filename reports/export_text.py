@@ -19,6 +19,7 @@ from reports.export_texts import (
     STANDING_LABELS,
     VERDICT_LABELS,
     VERDICT_LIGHTS,
+    added_later_note,
     period_window,
     report_name,
     snapshot_heading,
@@ -80,6 +81,7 @@ def _context(snap: PlanSnapshot) -> dict[str, Any]:
     return {
         "snap": snap,
         "heading": snapshot_heading(snap),
+        "added_later": added_later_note(snap),
         "report_name": report_name(snap.tertial),
         "window": period_window(snap.start, snap.status_on),
         "verdicts": VERDICTS,

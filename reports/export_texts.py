@@ -97,6 +97,18 @@ def snapshot_heading(snap: PlanSnapshot) -> str:
     )
 
 
+def added_later_note(snap: PlanSnapshot) -> str | None:
+    """Why measures of today's plan are missing from a report per an earlier day."""
+    refs = snap.added_later
+    if not refs:
+        return None
+    day = snap.status_on.isoformat()
+    if len(refs) == 1:
+        return f"Åtgärd {refs[0]} lades till i planen efter {day} och ingår därför inte."
+    listed = ", ".join(refs[:-1]) + f" och {refs[-1]}"
+    return f"Åtgärderna {listed} lades till i planen efter {day} och ingår därför inte."
+
+
 def period_window(start: date, end: date) -> str:
     return f"{start.isoformat()}–{end.isoformat()}"
 

@@ -28,6 +28,7 @@ from reports.export_texts import (
     TEMPLATE_HEADERS,
     TEMPLATE_INSTRUCTIONS,
     TOTAL_LABEL,
+    added_later_note,
     follow_up_cell,
     period_window,
     snapshot_heading,
@@ -187,6 +188,9 @@ def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
         f"Uppföljningar skrivna till och med {snap.status_on.isoformat()}, genomförda möten och "
         f"insatser {period_window(snap.start, snap.status_on)}. Antalen räknas från planens rader.",
     ).font = _ITALIC
+    note = added_later_note(snap)
+    if note:
+        _put(ws, 4, 1, note).font = _ITALIC
     counts: list[list[Any]] = [
         [a.name, a.problems, a.causes, a.measure_count, *(a.verdicts[v] for v in VERDICTS)]
         for a in snap.areas

@@ -1,0 +1,120 @@
+"""The export per a tertial's last day: the plan, follow-ups and tick-offs as they stood then.
+
+Real files: the example plan edited with openpyxl and read in again, exports read back
+with openpyxl, on the test run's real database.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from sqlmodel import select
+
+from bot.db import SessionFactory
+from models.importer import apply_plan
+from models.tables import Measure, Plan
+from reports.export import export_plan
+from reports.xlsx_reader import read_plan
+from tests.conftest import plan_file
+from tests.reports.export_helpers import ACTOR
+
+NEW_MEASURE = "Nattvandring med föreningar kring Fridhemsplan"
+AREA_2_SHEET = "2. Otrygga och brottsutsatta pl"
+
+
+def plan_with_new_row(tmp_path: Path) -> Path:
+    """The example plan with one more row in area 2, as a coordinator adds one in Excel."""
+    wb = openpyxl.load_workbook(plan_file())
+    ws = wb[AREA_2_SHEET]
+    ws.append(
+        [
+            "Otrygghet kvällstid",
+            "Få vuxna ute på kvällarna",
+            NEW_MEASURE,
+            "Fler vuxna ute fredagskvällar",
+            "Under 2025",
+            "Trygghetssamordnare",
+            None,
+        ]
+    )
+    path = tmp_path / "plan-juni.xlsx"
+    wb.save(path)
+    return path
+
+
+def import_file(sf: SessionFactory, path: Path, today: date) -> Plan:
+    with sf.begin() as s:
+        return apply_plan(
+            session=s,
+            parsed=read_plan(path),
+            district="Kungsholmen",
+            year=2025,
+            actor=ACTOR,
+            today=today,
+        ).plan
+
+
+def export_xlsx(sf: SessionFactory, plan: Plan, period: str, today: date) -> openpyxl.Workbook:
+    with sf.begin() as s:
+        result = export_plan(
+            session=s, plan=s.get(Plan, plan.id), period=period, fmt="xlsx", today=today
+        )
+    return openpyxl.load_workbook(io.BytesIO(result.content))
+
+
+def sheet_measures(wb: openpyxl.Workbook, title: str) -> list[str]:
+    """The Åtgärd column of an area sheet, below the header and the instruction row."""
+    return [row[2] for row in wb[title].iter_rows(min_row=3, values_only=True) if row[2]]
+
+
+def total_measures(wb: openpyxl.Workbook) -> int:
+    ws = wb["Sammanställning"]
+    total = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[0] == "Totalt")
+    return int(total[3])
+
+
+def summary_notes(wb: openpyxl.Workbook) -> str:
+    ws = wb["Sammanställning"]
+    return "\n".join(str(ws.cell(row=r, column=1).value or "") for r in range(1, 5))
+
+
+def test_a_measure_added_in_june_is_not_in_the_report_per_30_april(
+    session_factory: SessionFactory, imported_plan: Plan, tmp_path: Path
+) -> None:
+    plan = import_file(session_factory, plan_with_new_row(tmp_path), date(2025, 6, 10))
+    with session_factory.begin() as s:
+        added = s.exec(select(Measure).where(Measure.description == NEW_MEASURE)).one()
+        ref = added.ref
+        assert added.added_on == date(2025, 6, 10)
+
+    t1 = export_xlsx(session_factory, plan, "2025-T1", date(2025, 6, 15))
+    assert NEW_MEASURE not in sheet_measures(t1, AREA_2_SHEET)
+    assert len(sheet_measures(t1, AREA_2_SHEET)) == 3
+    assert total_measures(t1) == 16
+    assert (
+        f"Åtgärd {ref} lades till i planen efter 2025-04-30 och ingår därför inte."
+        in summary_notes(t1)
+    )
+
+    # T2 is not over on 15 June: today's plan, the new measure with it.
+    t2 = export_xlsx(session_factory, plan, "2025-T2", date(2025, 6, 15))
+    assert NEW_MEASURE in sheet_measures(t2, AREA_2_SHEET)
+    assert total_measures(t2) == 17
+    assert "lades till i planen" not in summary_notes(t2)
+
+
+def test_a_plan_first_read_in_after_the_tertial_is_the_plan_of_that_tertial(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Plans are adopted in spring and often read into the bot later: the first import is
+    the plan as adopted, so the T1 report made in May has every measure."""
+    plan = import_file(session_factory, plan_file(), date(2025, 5, 12))
+    t1 = export_xlsx(session_factory, plan, "2025-T1", date(2025, 5, 12))
+    assert total_measures(t1) == 16
+    assert "lades till i planen" not in summary_notes(t1)
+    # Read in again unchanged: nothing counts as added.
+    import_file(session_factory, plan_file(), date(2025, 6, 1))
+    assert total_measures(export_xlsx(session_factory, plan, "2025-T1", date(2025, 6, 1))) == 16
