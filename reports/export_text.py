@@ -20,8 +20,8 @@ from reports.export_texts import (
     VERDICT_LABELS,
     VERDICT_LIGHTS,
     added_later_note,
-    period_window,
     report_name,
+    scope_note,
     snapshot_heading,
 )
 from reports.snapshot import STANDINGS, VERDICTS, PlanSnapshot
@@ -82,8 +82,8 @@ def _context(snap: PlanSnapshot) -> dict[str, Any]:
         "snap": snap,
         "heading": snapshot_heading(snap),
         "added_later": added_later_note(snap),
+        "scope_note": scope_note(snap),
         "report_name": report_name(snap.tertial),
-        "window": period_window(snap.start, snap.status_on),
         "verdicts": VERDICTS,
         "standings": STANDINGS,
         "verdict_labels": VERDICT_LABELS,

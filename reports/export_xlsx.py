@@ -30,7 +30,7 @@ from reports.export_texts import (
     TOTAL_LABEL,
     added_later_note,
     follow_up_cell,
-    period_window,
+    scope_note,
     snapshot_heading,
 )
 from reports.snapshot import STANDINGS, VERDICTS, AreaSnapshot, MeasureRow, PlanSnapshot
@@ -185,8 +185,7 @@ def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
         ws,
         3,
         1,
-        f"Uppföljningar skrivna till och med {snap.status_on.isoformat()}, genomförda möten och "
-        f"insatser {period_window(snap.start, snap.status_on)}. Antalen räknas från planens rader.",
+        f"{scope_note(snap)} Antalen räknas från planens rader.",
     ).font = _ITALIC
     note = added_later_note(snap)
     if note:

@@ -3,8 +3,10 @@
 Period semantics (Stockholm's reporting calendar): T1 = January–April, T2 = January–August,
 T3 = the whole year, each "per" the period's last day. A snapshot takes
 
-* the latest follow-up per measure *written* by the last day 23:59:59 Europe/Stockholm, so
-  exporting 2025-T1 again in June gives the same verdicts and texts as in early May;
+* the latest follow-up per measure written *for* the period or an earlier tertial of the
+  year (its `period`, which chat gives as the tertial it is written in, and the year-end
+  report after 31 December), so exporting 2025-T1 again in June gives the same verdicts
+  and texts as in early May, and the year-end texts written in January are in T3;
 * meetings and tick-offs *held* from 1 January to the last day (a meeting held on 28 April
   but logged on 2 May belongs to T1: it happened then, and the pace counts it too);
 * the measures in the plan on the status day: one a re-import added later is left out (a
@@ -237,7 +239,17 @@ def build_snapshot(
     measures = list_measures(session=session, plan_id=plan.id)
     in_plan = [m for m in measures if m.added_on is None or m.added_on <= on]
     added_later = tuple(m.ref for m in measures if m.added_on is not None and m.added_on > on)
-    states = measure_states(session=session, plan=plan, on=on, as_of=as_of, measures=in_plan)
+    # What users were told when they wrote a follow-up ("Period: 2025-T3") decides where it
+    # counts; while the period runs, only what is written by the end of today.
+    periods = [period_label(year, t) for t in range(1, tertial + 1)]
+    states = measure_states(
+        session=session,
+        plan=plan,
+        on=on,
+        as_of=None if complete else as_of,
+        periods=periods,
+        measures=in_plan,
+    )
     if complete:
         states = [_at_days_end(st, on, year) for st in states]
     areas = plan_areas(session=session, plan_id=plan.id)

@@ -6,20 +6,24 @@ with openpyxl, on the test run's real database.
 
 from __future__ import annotations
 
+import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from sqlmodel import select
 
 from bot.db import SessionFactory
+from handlers.export import export_reply
+from handlers.router import execute
 from models.importer import apply_plan
 from models.tables import Measure, Plan
 from reports.export import export_plan
 from reports.xlsx_reader import read_plan
-from tests.conftest import plan_file
-from tests.reports.export_helpers import ACTOR
+from tests.conftest import Clock, plan_file
+from tests.reports.export_helpers import ACTOR, IN_T1, add_follow_up
 
 NEW_MEASURE = "Nattvandring med föreningar kring Fridhemsplan"
 AREA_2_SHEET = "2. Otrygga och brottsutsatta pl"
@@ -118,3 +122,52 @@ def test_a_plan_first_read_in_after_the_tertial_is_the_plan_of_that_tertial(
     # Read in again unchanged: nothing counts as added.
     import_file(session_factory, plan_file(), date(2025, 6, 1))
     assert total_measures(export_xlsx(session_factory, plan, "2025-T1", date(2025, 6, 1))) == 16
+
+
+def csv_rows(content: bytes) -> dict[str, dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    return {r[2]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+
+
+def test_year_end_follow_ups_written_in_january_are_in_the_year_end_report(
+    make_ctx: Any, clock: Clock, imported_plan: Plan
+) -> None:
+    """The verksamhetsberättelse is written in January: `uppfolj` then files the text under
+    2025-T3 (it says so), and the 2025-T3 export must show it, as it shows T3 texts read in
+    from a file then."""
+    clock.set(datetime(2025, 12, 10, 9, 0, tzinfo=UTC))
+    assert not execute(make_ctx(), "uppfolj 1.2 Arbetet pågår, rutinen är på remiss.").failed
+    clock.set(datetime(2026, 1, 14, 9, 0, tzinfo=UTC))
+    saved = execute(make_ctx(), "uppfolj 1.2 uppfyllt Rutinen för förhör antogs i december.")
+    assert "2025-T3" in saved.plain()
+
+    year_end = export_reply(make_ctx(), ["2025-T3", "csv"])
+    row = csv_rows(year_end.attachments[0].content)["1.2"]
+    assert (row["Bedömning"], row["Uppföljningens period"]) == ("Uppfyllt", "2025-T3")
+    assert row["Uppföljning"] == "Rutinen för förhör antogs i december."
+    assert row["Uppföljningen skriven"] == "2026-01-14"
+    # T2 is unchanged by what was written for T3.
+    t2 = csv_rows(export_reply(make_ctx(), ["2025-T2", "csv"]).attachments[0].content)
+    assert t2["1.2"]["Uppföljning"] == ""
+
+
+def test_a_text_read_in_for_a_later_tertial_is_not_in_an_earlier_report(
+    session_factory: SessionFactory, imported_plan: Plan
+) -> None:
+    """A file with a T2 column read in during April gives a follow-up for 2025-T2 written in
+    April: the T1 report per 30 April is not about it."""
+    with session_factory.begin() as s:
+        plan = s.get(Plan, imported_plan.id)
+        add_follow_up(s, plan, "1.4", "pagaende", "Skrivet för T1.", IN_T1)
+        add_follow_up(
+            s, plan, "1.4", "delvis", "Planerat för T2.", IN_T1 + timedelta(hours=1), "2025-T2"
+        )
+    with session_factory.begin() as s:
+        t1 = export_plan(
+            session=s,
+            plan=s.get(Plan, imported_plan.id),
+            period="T1",
+            fmt="csv",
+            today=date(2025, 5, 5),
+        )
+    assert csv_rows(t1.content)["1.4"]["Uppföljning"] == "Skrivet för T1."
