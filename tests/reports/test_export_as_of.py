@@ -171,3 +171,16 @@ def test_a_text_read_in_for_a_later_tertial_is_not_in_an_earlier_report(
             today=date(2025, 5, 5),
         )
     assert csv_rows(t1.content)["1.4"]["Uppföljning"] == "Skrivet för T1."
+
+
+def test_a_one_off_ticked_off_again_later_stays_done_in_the_report_between(
+    make_ctx: Any, clock: Clock, session_factory: SessionFactory, imported_plan: Plan
+) -> None:
+    """1.1 ("Under 2025") done in March and ticked off again in June by someone else: the
+    report per 30 April shows it done, as it was then."""
+    clock.set(datetime(2025, 3, 10, 9, 0, tzinfo=UTC))
+    assert not execute(make_ctx(), "klar 1.1").failed
+    clock.set(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
+    assert not execute(make_ctx(user="U2", name="Alex"), "klar 1.1").failed
+    t1 = csv_rows(export_reply(make_ctx(), ["2025-T1", "csv"]).attachments[0].content)
+    assert (t1["1.1"]["Läge"], t1["1.1"]["Takt"]) == ("Klar", "Senast 2025-12-31, klar")
