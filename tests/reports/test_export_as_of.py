@@ -6,7 +6,6 @@ with openpyxl, on the test run's real database.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from models.tables import Measure, Plan
 from reports.export import export_plan
 from reports.xlsx_reader import read_plan
 from tests.conftest import Clock, plan_file
-from tests.reports.export_helpers import ACTOR, IN_T1, add_follow_up
+from tests.reports.export_helpers import ACTOR, IN_T1, add_follow_up, csv_rows
 
 NEW_MEASURE = "Nattvandring med föreningar kring Fridhemsplan"
 AREA_2_SHEET = "2. Otrygga och brottsutsatta pl"
@@ -124,11 +123,6 @@ def test_a_plan_first_read_in_after_the_tertial_is_the_plan_of_that_tertial(
     assert total_measures(export_xlsx(session_factory, plan, "2025-T1", date(2025, 6, 1))) == 16
 
 
-def csv_rows(content: bytes) -> dict[str, dict[str, str]]:
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
-    return {r[2]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
-
-
 def test_year_end_follow_ups_written_in_january_are_in_the_year_end_report(
     make_ctx: Any, clock: Clock, imported_plan: Plan
 ) -> None:
@@ -184,3 +178,22 @@ def test_a_one_off_ticked_off_again_later_stays_done_in_the_report_between(
     assert not execute(make_ctx(user="U2", name="Alex"), "klar 1.1").failed
     t1 = csv_rows(export_reply(make_ctx(), ["2025-T1", "csv"]).attachments[0].content)
     assert (t1["1.1"]["Läge"], t1["1.1"]["Takt"]) == ("Klar", "Senast 2025-12-31, klar")
+
+
+def test_a_preliminary_export_says_so_on_every_sheet_and_csv_row(
+    session_factory: SessionFactory, imported_plan: Plan
+) -> None:
+    """T1 exported on 22 April: every printed area sheet and every CSV row says preliminär."""
+    with session_factory.begin() as s:
+        plan = s.get(Plan, imported_plan.id)
+        early = [
+            export_plan(session=s, plan=plan, period="T1", fmt=f, today=date(2025, 4, 22))
+            for f in ("xlsx", "csv")
+        ]
+        final = export_plan(session=s, plan=plan, period="T1", fmt="csv", today=date(2025, 5, 2))
+    wb = openpyxl.load_workbook(io.BytesIO(early[0].content))
+    expected = "preliminär status per 2025-04-22 (perioden slutar 2025-04-30)"
+    for ws in wb.worksheets:
+        assert expected in (ws.oddHeader.center.text or ""), ws.title
+    assert {r["Preliminär status"] for r in csv_rows(early[1].content).values()} == {"ja"}
+    assert {r["Preliminär status"] for r in csv_rows(final.content).values()} == {"nej"}
