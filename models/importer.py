@@ -225,11 +225,24 @@ def apply_plan(
         for position, (row, measure, ref) in enumerate(
             zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
+            file_follow_ups = _file_follow_ups(row, year, today)
+            # A new row that carries text for a tertial already over was in the plan then.
+            reported_before = any(p and period_end(p) < today for p, _, _ in file_follow_ups)
             measure = _write_measure(
-                session, result, plan, area, row, measure, ref, position, year, actor, added_on
+                session,
+                result,
+                plan,
+                area,
+                row,
+                measure,
+                ref,
+                position,
+                year,
+                actor,
+                None if reported_before else added_on,
             )
             seen.add(ref)
-            for period, verdict, text in _file_follow_ups(row, year, today):
+            for period, verdict, text in file_follow_ups:
                 cell = normalise_cell_text(text)
                 if period is None:
                     if (measure.id, cell) in known_texts:

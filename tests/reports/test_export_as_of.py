@@ -23,6 +23,7 @@ from reports.export import export_plan
 from reports.xlsx_reader import read_plan
 from tests.conftest import Clock, plan_file
 from tests.reports.export_helpers import ACTOR, IN_T1, add_follow_up, csv_rows
+from tests.reports.make_workbooks import Sheet, write_workbook
 
 NEW_MEASURE = "Nattvandring med föreningar kring Fridhemsplan"
 AREA_2_SHEET = "2. Otrygga och brottsutsatta pl"
@@ -197,3 +198,23 @@ def test_a_preliminary_export_says_so_on_every_sheet_and_csv_row(
         assert expected in (ws.oddHeader.center.text or ""), ws.title
     assert {r["Preliminär status"] for r in csv_rows(early[1].content).values()} == {"ja"}
     assert {r["Preliminär status"] for r in csv_rows(final.content).values()} == {"nej"}
+
+
+def test_a_row_added_with_text_for_a_past_tertial_was_in_the_plan_then(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Read in again in June with two new rows: one has text in the T1 column (it was
+    reported for T1, so it was in the plan then), the other none (added now)."""
+    header = ["Orsak", "Åtgärd", "När", "Vem", "Uppföljning T1", "Uppföljning T2"]
+    first = [["Mörker", "Belysning", "Under 2025", "TK", "Beställd.", None]]
+    later = [
+        ["Klotter", "Sanering", "Linjearbete", "SDF", "Startade i april.", None],
+        ["Buskage", "Röjning", "Under 2025", "TK", None, None],
+    ]
+    v1 = write_workbook(tmp_path / "v1.xlsx", [Sheet("1. Platser", [header, *first])])
+    v2 = write_workbook(tmp_path / "v2.xlsx", [Sheet("1. Platser", [header, *first, *later])])
+    plan = import_file(session_factory, v1, date(2025, 4, 22))
+    import_file(session_factory, v2, date(2025, 6, 10))
+    t1 = export_xlsx(session_factory, plan, "2025-T1", date(2025, 6, 15))
+    assert sheet_measures(t1, "1. Platser") == ["Belysning", "Sanering"]
+    assert "Åtgärd 1.3 lades till i planen efter 2025-04-30" in summary_notes(t1)
