@@ -98,10 +98,14 @@ def test_a_measure_added_in_june_is_not_in_the_report_per_30_april(
     assert NEW_MEASURE not in sheet_measures(t1, AREA_2_SHEET)
     assert len(sheet_measures(t1, AREA_2_SHEET)) == 3
     assert total_measures(t1) == 16
-    assert (
-        f"Åtgärd {ref} lades till i planen efter 2025-04-30 och ingår därför inte."
-        in summary_notes(t1)
-    )
+    note = f"Åtgärd {ref} lades till i planen efter 2025-04-30 och ingår därför inte."
+    assert note in summary_notes(t1)
+    with session_factory.begin() as s:
+        for fmt in ("html", "md"):
+            text = export_plan(
+                session=s, plan=s.get(Plan, plan.id), period="T1", fmt=fmt, today=date(2025, 6, 15)
+            ).content.decode("utf-8")
+            assert note in text and NEW_MEASURE not in text, fmt
 
     # T2 is not over on 15 June: today's plan, the new measure with it.
     t2 = export_xlsx(session_factory, plan, "2025-T2", date(2025, 6, 15))
