@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from unittest import mock
 
@@ -25,6 +25,7 @@ def latest_follow_ups_before(
     measure_ids: list[int],
     as_of: datetime | None = None,
     period: str | None = None,
+    periods: Sequence[str] | None = None,
 ) -> dict[int, FollowUp]:
     if not measure_ids:
         return {}
@@ -33,6 +34,8 @@ def latest_follow_ups_before(
         stmt = stmt.where(col(FollowUp.created_at) <= as_of)
     if period is not None:
         stmt = stmt.where(FollowUp.period == period)
+    if periods is not None:  # the export's periods up to its own (same signature as now)
+        stmt = stmt.where(col(FollowUp.period).in_(list(periods)))
     stmt = stmt.order_by(col(FollowUp.measure_id), col(FollowUp.created_at), col(FollowUp.id))
     latest: dict[int, FollowUp] = {}
     for fu in session.exec(stmt):

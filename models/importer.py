@@ -210,6 +210,9 @@ def apply_plan(
             known_in_period.add((fu.measure_id, fu.period, text))
     taken = {m.ref for m in measures}
     seen: set[str] = set()
+    # A plan's first import is the plan as adopted: its measures belong to the whole year,
+    # whenever it is read in. A later import that adds a row adds it from that day on.
+    added_on = today if measures else None
     for parsed_area, area, found in zip(parsed.areas, areas, matches, strict=True):
         refs = new_refs(
             parsed_area.rows,
@@ -222,11 +225,24 @@ def apply_plan(
         for position, (row, measure, ref) in enumerate(
             zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
+            file_follow_ups = _file_follow_ups(row, year, today)
+            # A new row that carries text for a tertial already over was in the plan then.
+            reported_before = any(p and period_end(p) < today for p, _, _ in file_follow_ups)
             measure = _write_measure(
-                session, result, plan, area, row, measure, ref, position, year, actor
+                session,
+                result,
+                plan,
+                area,
+                row,
+                measure,
+                ref,
+                position,
+                year,
+                actor,
+                None if reported_before else added_on,
             )
             seen.add(ref)
-            for period, verdict, text in _file_follow_ups(row, year, today):
+            for period, verdict, text in file_follow_ups:
                 cell = normalise_cell_text(text)
                 if period is None:
                     if (measure.id, cell) in known_texts:
@@ -268,6 +284,7 @@ def _write_measure(
     position: int,
     year: int,
     actor: Actor | None,
+    added_on: date | None,
 ) -> Measure:
     """Create the row's measure, or update the matched one where the file changed it."""
     values = _values(row)
@@ -281,6 +298,7 @@ def _write_measure(
             kind=kind,
             source_sheet=row.sheet,
             source_row=row.row,
+            added_on=added_on,
             **values,
         )
         session.add(measure)
@@ -292,7 +310,7 @@ def _write_measure(
             action="import",
             entity="measure",
             entity_id=audit.measure_key(plan.id, ref),
-            after=values,
+            after={**values, "added_on": added_on} if added_on else values,
         )
         return measure
     # The row's place in the sheet is its display order; the ref stays the same.

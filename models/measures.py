@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -93,8 +93,10 @@ def latest_follow_ups(
     measure_ids: list[int],
     as_of: datetime | None = None,
     period: str | None = None,
+    periods: Sequence[str] | None = None,
 ) -> dict[int, FollowUp]:
-    """The newest follow-up per measure (optionally as it stood at `as_of`, or for one period)."""
+    """The newest follow-up per measure (optionally as it stood at `as_of`, for one period,
+    or among `periods`)."""
     if not measure_ids:
         return {}
     # Only the newest row per measure leaves the database (a measure has a follow-up per
@@ -110,6 +112,8 @@ def latest_follow_ups(
         inner = inner.where(col(FollowUp.created_at) <= as_of)
     if period is not None:
         inner = inner.where(FollowUp.period == period)
+    if periods is not None:
+        inner = inner.where(col(FollowUp.period).in_(list(periods)))
     sub = inner.subquery()
     newest = aliased(FollowUp, sub)
     rows = session.exec(select(newest).where(sub.c.rn == 1))

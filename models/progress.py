@@ -80,14 +80,21 @@ def measure_states(
     on: date,
     measures: Sequence[Measure] | None = None,
     as_of: datetime | None = None,
+    periods: Sequence[str] | None = None,
 ) -> list[MeasureState]:
-    """States for the plan's measures as they stood on `on` (three queries, whatever the size)."""
+    """States for the plan's measures as they stood on `on` (three queries, whatever the size).
+
+    The verdict is the newest follow-up written by `as_of` (default: the end of `on`); with
+    `periods`, the newest one written for those periods, and by `as_of` only if given.
+    """
     assert plan.id is not None
     if measures is None:
         measures = list_measures(session=session, plan_id=plan.id)
     ids = [m.id for m in measures if m.id is not None]
     areas = area_map(session=session, plan_id=plan.id)
-    latest = latest_follow_ups(session=session, measure_ids=ids, as_of=as_of or end_of_day_utc(on))
+    if periods is None:
+        as_of = as_of or end_of_day_utc(on)
+    latest = latest_follow_ups(session=session, measure_ids=ids, as_of=as_of, periods=periods)
     counts = done_counts(session=session, measure_ids=ids, start=date(plan.year, 1, 1), end=on)
     return states_from(
         plan=plan, on=on, measures=measures, areas=areas, latest=latest, counts=counts

@@ -114,6 +114,10 @@ class Measure(SQLModel, table=True):
     done_on: date | None = None
     source_sheet: str | None = Field(default=None, max_length=100)
     source_row: int | None = None
+    # The Stockholm day a re-import brought the measure into the plan; None for a measure of
+    # the plan as first read in (as adopted), which belongs to every period of the year.
+    # A report "per 30 April" leaves out measures added after that day.
+    added_on: date | None = None
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 

@@ -129,8 +129,11 @@ def mark_done(
     )
     session.add(occ)
     if measure.kind in (MeasureKind.PUNKTINSATS,):
+        # The first day it was done: ticked off again later (or by someone else), the
+        # measure still stood as done in a report per a day in between.
+        first = measure.done_on if measure.status == MeasureStatus.DONE else None
         measure.status = MeasureStatus.DONE
-        measure.done_on = on
+        measure.done_on = on if first is None else min(first, on)
         measure.updated_at = now
         session.add(measure)
     session.flush()

@@ -13,7 +13,13 @@ from bot.textsafety import counted
 from models.errors import ValidationError
 from models.tables import Plan
 from reminders.calendar import parse_period
-from reports.export_texts import STANDING_LABELS, VERDICT_LABELS, ascii_slug, snapshot_heading
+from reports.export_texts import (
+    STANDING_LABELS,
+    VERDICT_LABELS,
+    added_later_note,
+    ascii_slug,
+    snapshot_heading,
+)
 from reports.snapshot import STANDINGS, VERDICTS, PlanSnapshot, build_snapshot
 
 __all__ = [
@@ -85,17 +91,20 @@ def export_filename(snap: PlanSnapshot, fmt: ExportFormat) -> str:
 
 
 def summary_text(snap: PlanSnapshot) -> str:
-    """Two Swedish lines: what the export is, and how the measures stand."""
+    """Two Swedish lines: what the export is, and how the measures stand (a third names
+    measures added to the plan since the status day)."""
     verdicts = ", ".join(
         f"{VERDICT_LABELS[v].lower()} {snap.verdicts[v]}" for v in VERDICTS if snap.verdicts[v]
     )
     standings = ", ".join(f"{STANDING_LABELS[s].lower()} {snap.standings[s]}" for s in STANDINGS)
-    return (
+    text = (
         f"{snap.title}: {snapshot_heading(snap)}.\n"
         f"{counted(snap.measure_count, 'åtgärd', 'åtgärder')}"
         f" i {counted(len(snap.areas), 'område', 'områden')}. "
         f"Bedömning: {verdicts or 'inga bedömningar'}. Läge: {standings}."
     )
+    note = added_later_note(snap)
+    return f"{text}\n{note}" if note else text
 
 
 def export_snapshot(snap: PlanSnapshot, fmt: ExportFormat) -> ExportResult:

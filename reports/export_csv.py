@@ -20,6 +20,7 @@ PERIOD_KEYS = (
     "period",
     "period_end",
     "status_date",
+    "preliminary",
     "rhythm",
     "pace",
     "pace_text",
@@ -33,6 +34,7 @@ PERIOD_KEYS = (
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("period", "Period"),
     ("status_date", "Status per"),
+    ("preliminary", "Preliminär status"),
     ("ref", "Nr"),
     ("area_number", "Områdesnummer"),
     ("area", "Prioriterat område"),
@@ -77,6 +79,7 @@ def measure_dict(snap: PlanSnapshot, area: AreaSnapshot, row: MeasureRow) -> dic
         "period": snap.period,
         "period_end": snap.end.isoformat(),
         "status_date": snap.status_on.isoformat(),
+        "preliminary": not snap.complete,  # each row says it: a CSV is filtered and copied
         "rhythm": row.rhythm,
         "pace": row.pace,
         "pace_text": row.pace_text,
@@ -117,6 +120,8 @@ def write_json(snap: PlanSnapshot) -> bytes:
 def _csv_value(key: str, value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     if key == "verdict":
         return VERDICT_LABELS.get(value, value)
     if key == "standing":

@@ -19,8 +19,9 @@ from reports.export_texts import (
     STANDING_LABELS,
     VERDICT_LABELS,
     VERDICT_LIGHTS,
-    period_window,
+    added_later_note,
     report_name,
+    scope_note,
     snapshot_heading,
 )
 from reports.snapshot import STANDINGS, VERDICTS, PlanSnapshot
@@ -80,8 +81,9 @@ def _context(snap: PlanSnapshot) -> dict[str, Any]:
     return {
         "snap": snap,
         "heading": snapshot_heading(snap),
+        "added_later": added_later_note(snap),
+        "scope_note": scope_note(snap),
         "report_name": report_name(snap.tertial),
-        "window": period_window(snap.start, snap.status_on),
         "verdicts": VERDICTS,
         "standings": STANDINGS,
         "verdict_labels": VERDICT_LABELS,

@@ -97,6 +97,28 @@ def snapshot_heading(snap: PlanSnapshot) -> str:
     )
 
 
+def scope_note(snap: PlanSnapshot) -> str:
+    """What the report counts: which follow-ups, and the window of meetings and tick-offs."""
+    tertials = "tertial 1" if snap.tertial == 1 else f"tertial 1–{snap.tertial}"
+    written = "" if snap.complete else f", skrivna till och med {snap.status_on.isoformat()}"
+    return (
+        f"Bedömningarna är de senaste uppföljningarna för {tertials} {snap.year}{written}."
+        f" Möten och genomförda insatser räknas för {period_window(snap.start, snap.status_on)}."
+    )
+
+
+def added_later_note(snap: PlanSnapshot) -> str | None:
+    """Why measures of today's plan are missing from a report per an earlier day."""
+    refs = snap.added_later
+    if not refs:
+        return None
+    day = snap.status_on.isoformat()
+    if len(refs) == 1:
+        return f"Åtgärd {refs[0]} lades till i planen efter {day} och ingår därför inte."
+    listed = ", ".join(refs[:-1]) + f" och {refs[-1]}"
+    return f"Åtgärderna {listed} lades till i planen efter {day} och ingår därför inte."
+
+
 def period_window(start: date, end: date) -> str:
     return f"{start.isoformat()}–{end.isoformat()}"
 

@@ -28,8 +28,9 @@ from reports.export_texts import (
     TEMPLATE_HEADERS,
     TEMPLATE_INSTRUCTIONS,
     TOTAL_LABEL,
+    added_later_note,
     follow_up_cell,
-    period_window,
+    scope_note,
     snapshot_heading,
 )
 from reports.snapshot import STANDINGS, VERDICTS, AreaSnapshot, MeasureRow, PlanSnapshot
@@ -135,8 +136,18 @@ def _verdict_style(verdict: str) -> str:
     return f"Uppföljning {verdict}"
 
 
-def _area_sheet(wb: Workbook, area: AreaSnapshot) -> None:
+def _print_header(ws: Worksheet, snap: PlanSnapshot) -> None:
+    """Title and status day on every printed page: an area sheet printed or saved as PDF
+    alone still says what it is, and a preliminary one that it is preliminary. The
+    template's rows stay as they are (the file re-imports)."""
+    ws.oddHeader.center.text = f"{snap.title} – {snapshot_heading(snap)}".replace("&", "&&")
+    ws.oddHeader.center.size = 10
+    ws.evenHeader.center.text = ws.oddHeader.center.text
+
+
+def _area_sheet(wb: Workbook, snap: PlanSnapshot, area: AreaSnapshot) -> None:
     ws = wb.create_sheet(area_sheet_title(area.number, area.name))
+    _print_header(ws, snap)
     for c, value in enumerate((area.name, *TEMPLATE_HEADERS), start=1):
         _put(ws, 1, c, value).style = _HEADER_STYLE
     for c, value in enumerate(TEMPLATE_INSTRUCTIONS, start=1):
@@ -177,6 +188,7 @@ def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = SUMMARY_SHEET
+    _print_header(ws, snap)
     # The importer reads title, year and district from a cell starting "Åtgärdsplan".
     _put(ws, 1, 1, snap.title).font = Font(bold=True, size=14)
     _put(ws, 2, 1, snapshot_heading(snap)).font = _BOLD
@@ -184,9 +196,11 @@ def _summary_sheet(wb: Workbook, snap: PlanSnapshot) -> None:
         ws,
         3,
         1,
-        f"Uppföljningar skrivna till och med {snap.status_on.isoformat()}, genomförda möten och "
-        f"insatser {period_window(snap.start, snap.status_on)}. Antalen räknas från planens rader.",
+        f"{scope_note(snap)} Antalen räknas från planens rader.",
     ).font = _ITALIC
+    note = added_later_note(snap)
+    if note:
+        _put(ws, 4, 1, note).font = _ITALIC
     counts: list[list[Any]] = [
         [a.name, a.problems, a.causes, a.measure_count, *(a.verdicts[v] for v in VERDICTS)]
         for a in snap.areas
@@ -238,7 +252,7 @@ def write_xlsx(snap: PlanSnapshot) -> bytes:
     _add_styles(wb)
     _summary_sheet(wb, snap)
     for area in snap.areas:
-        _area_sheet(wb, area)
+        _area_sheet(wb, snap, area)
     buf = io.BytesIO()
     wb.save(buf)
     return _deterministic(buf.getvalue(), snap.as_of)

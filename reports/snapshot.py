@@ -3,10 +3,14 @@
 Period semantics (Stockholm's reporting calendar): T1 = January–April, T2 = January–August,
 T3 = the whole year, each "per" the period's last day. A snapshot takes
 
-* the latest follow-up per measure *written* by the last day 23:59:59 Europe/Stockholm, so
-  exporting 2025-T1 again in June gives the same verdicts and texts as in early May;
+* the latest follow-up per measure written *for* the period or an earlier tertial of the
+  year (its `period`, which chat gives as the tertial it is written in, and the year-end
+  report after 31 December), so exporting 2025-T1 again in June gives the same verdicts
+  and texts as in early May, and the year-end texts written in January are in T3;
 * meetings and tick-offs *held* from 1 January to the last day (a meeting held on 28 April
   but logged on 2 May belongs to T1: it happened then, and the pace counts it too);
+* the measures in the plan on the status day: one a re-import added later is left out (a
+  report per 30 April shows the plan of 30 April), and named in a note;
 * the measures' current texts (the plan itself is not versioned).
 
 A period that has not ended yet (`/atgard export T3` in April, or the current tertial) is
@@ -28,6 +32,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from models.errors import ValidationError
+from models.measures import list_measures
 from models.plans import areas as plan_areas
 from models.progress import MeasureState, Standing, end_of_day_utc, measure_states, standing_of
 from models.tables import Group, Meeting, MeetingMeasure, Plan, Verdict
@@ -125,6 +130,7 @@ class PlanSnapshot:
     meetings: tuple[MeetingFact, ...]  # every meeting of the plan's groups in [start, status_on]
     status_on: date  # the day the status is for: `end`, or today while the period runs
     complete: bool  # the period has ended (else the export is a preliminary status)
+    added_later: tuple[str, ...] = ()  # refs of measures added to the plan after status_on
 
     def rows(self) -> Iterator[tuple[AreaSnapshot, MeasureRow]]:
         for area in self.areas:
@@ -230,7 +236,20 @@ def build_snapshot(
     complete = today > end
     on = end if complete else today
     as_of = end_of_day_utc(on, TZ.key)
-    states = measure_states(session=session, plan=plan, on=on, as_of=as_of)
+    measures = list_measures(session=session, plan_id=plan.id)
+    in_plan = [m for m in measures if m.added_on is None or m.added_on <= on]
+    added_later = tuple(m.ref for m in measures if m.added_on is not None and m.added_on > on)
+    # What users were told when they wrote a follow-up ("Period: 2025-T3") decides where it
+    # counts; while the period runs, only what is written by the end of today.
+    periods = [period_label(year, t) for t in range(1, tertial + 1)]
+    states = measure_states(
+        session=session,
+        plan=plan,
+        on=on,
+        as_of=None if complete else as_of,
+        periods=periods,
+        measures=in_plan,
+    )
     if complete:
         states = [_at_days_end(st, on, year) for st in states]
     areas = plan_areas(session=session, plan_id=plan.id)
@@ -309,4 +328,5 @@ def build_snapshot(
         meetings=tuple(facts.values()),
         status_on=on,
         complete=complete,
+        added_later=added_later,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
@@ -23,6 +25,13 @@ T1_FOLLOW_UPS: dict[str, tuple[str, str]] = {
     "4.1": ("uppfyllt", "Målet är uppfyllt. Samsittning sker varje vecka."),
     "4.2": ("ej_bedomd", "Inväntar statistik från polisen."),
 }
+
+
+def csv_rows(content: bytes) -> dict[str, dict[str, str]]:
+    """An exported CSV's rows by measure ref ("Nr"), each as header -> cell."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    nr = rows[0].index("Nr")
+    return {r[nr]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
 
 
 def measure(s: Session, plan: Plan, ref: str) -> Measure:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from handlers.router import execute
 from models.errors import ParseError
 from models.replies import Visibility
 from reports.export import ExportFormat
-from tests.reports.export_helpers import seed_period_data
+from tests.reports.export_helpers import csv_rows, seed_period_data
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ def test_cli_writes_to_stdout(cli_env: Path, imported_plan) -> None:  # type: ig
         app, ["export", "--period", "T1", "--format", "csv", "--year", "2025", "--out", "-"]
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfPeriod;Status per;Nr;")
+    assert result.stdout_bytes.startswith("\ufeffPeriod;Status per;Preliminär status;Nr;".encode())
 
 
 @pytest.mark.parametrize(
@@ -132,11 +131,6 @@ def test_router_turns_bad_words_into_a_swedish_reply(make_ctx, imported_plan) ->
     assert "tertial" in reply.plain()
 
 
-def _csv_rows(content: bytes) -> dict[str, dict[str, str]]:
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
-    return {r[2]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
-
-
 def test_late_evening_follow_ups_and_the_export_around_midnight(
     make_ctx, clock, imported_plan
 ) -> None:  # type: ignore[no-untyped-def]
@@ -152,7 +146,7 @@ def test_late_evening_follow_ups_and_the_export_around_midnight(
     clock.set(datetime(2025, 4, 30, 22, 30, tzinfo=UTC))
     final = export_reply(make_ctx(), ["T1", "csv"])
     assert (final.title or "").endswith("Tertialrapport 1 2025, status per 2025-04-30")
-    rows = _csv_rows(final.attachments[0].content)
+    rows = csv_rows(final.attachments[0].content)
     assert rows["1.4"]["Uppföljning"] == "Skrivet sent på kvällen."
     assert rows["1.4"]["Uppföljningen skriven"] == "2025-04-30"
     assert rows["1.5"]["Uppföljning"] == ""
@@ -164,7 +158,7 @@ def test_a_running_period_is_exported_as_of_today(make_ctx, session_factory, imp
     seed_period_data(session_factory, imported_plan)
     reply = export_reply(make_ctx(), ["T3", "csv"])  # clock: 2025-04-22 10.00
     assert "preliminär status per 2025-04-22 (perioden slutar 2025-12-31)" in reply.plain()
-    rows = _csv_rows(reply.attachments[0].content)
+    rows = csv_rows(reply.attachments[0].content)
     assert rows["1.3"]["Takt"] == "2 av 8 genomförda, i fas"
     assert rows["1.3"]["Status per"] == "2025-04-22"
     assert rows["2.2"]["Möten under perioden"] == "2025-03-05 EST"

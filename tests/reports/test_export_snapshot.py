@@ -73,12 +73,19 @@ def test_t3_is_the_whole_year(session_factory, seeded) -> None:  # type: ignore[
 def test_follow_up_written_late_on_the_last_day_counts(session_factory, imported_plan) -> None:  # type: ignore[no-untyped-def]
     with session_factory.begin() as s:
         plan = s.get(Plan, imported_plan.id)
-        # 23:30 Stockholm on 30 April = 21:30 UTC: in; 00:10 on 1 May = 22:10 UTC: out.
+        # 23:30 Stockholm on 30 April = 21:30 UTC: in; 00:10 on 1 May = 22:10 UTC: out, filed
+        # under 2025-T2 as `uppfolj` files it then (test_export_commands writes both in chat).
         add_follow_up(
             s, plan, "1.4", "delvis", "Sent på kvällen.", datetime(2025, 4, 30, 21, 30, tzinfo=UTC)
         )
         add_follow_up(
-            s, plan, "1.5", "delvis", "Efter midnatt.", datetime(2025, 4, 30, 22, 10, tzinfo=UTC)
+            s,
+            plan,
+            "1.5",
+            "delvis",
+            "Efter midnatt.",
+            datetime(2025, 4, 30, 22, 10, tzinfo=UTC),
+            period="2025-T2",
         )
     snap = _snap(session_factory, imported_plan, "2025-T1")
     assert _row(snap, "1.4").verdict == "delvis"
