@@ -15,7 +15,7 @@ from models import audit
 from models.errors import ParseError, ValidationError
 from models.plans import get_plan, resolve_scope
 from models.replies import Attachment, Image, Reply, Section, Visibility
-from reminders.calendar import period_label, tertial_of
+from reminders.calendar import period_label, reporting_tertial
 from reports.export import ExportFormat, export_plan, parse_format, split_period
 
 EXPORT_HELP = (
@@ -26,12 +26,9 @@ _PERIOD_LIKE = re.compile(r"^(?:\d{4}\s*[-/]?\s*)?t(?:ertial)?\s*\d", re.I)
 
 
 def default_tertial(plan_year: int, today: date) -> int:
-    """The current tertial in the plan's year; the year-end report for a past year's plan."""
-    if today.year > plan_year:
-        return 3
-    if today.year < plan_year:
-        return 1
-    return tertial_of(today)
+    """The tertial being reported: the current one, the one just ended in the week after it
+    (tertialrapport 1 is written in early May), the year-end report for a past year's plan."""
+    return reporting_tertial(plan_year, today)
 
 
 def _as_format(word: str) -> ExportFormat | None:

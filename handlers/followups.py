@@ -11,7 +11,7 @@ from handlers.forms import STALE_FORM, FollowUpFormMeta, parse_meta
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
-from models.errors import PersonalDataRefused, ValidationError
+from models.errors import ParseError, PersonalDataRefused, ValidationError
 from models.importer import import_period
 from models.measures import (
     change_target,
@@ -24,6 +24,7 @@ from models.measures import (
 from models.plans import resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
+from reminders.calendar import parse_period, period_label, tertial_start
 
 FORM_VERDICTS = (
     Verdict.UPPFYLLT,
@@ -34,14 +35,41 @@ FORM_VERDICTS = (
 )
 
 
-def follow_up_form(ctx: CommandContext, ref: str, verdict: str | None = None) -> Reply:
+def follow_up_period(plan_year: int, today: date, asked: str | None) -> str:
+    """The period a follow-up is for: the tertial being reported now (models.importer.
+    import_period), or the one asked for ("T1", "2025-T2") if it is of the plan's year and
+    has begun. Raises ValidationError in Swedish."""
+    if not asked:
+        return import_period(plan_year, today)
+    try:
+        year, tertial = parse_period(asked, plan_year)
+    except ParseError as e:
+        raise ValidationError(e.message) from None
+    period = period_label(year, tertial)
+    if year != plan_year:
+        raise ValidationError(
+            f"Planen gäller {plan_year}, inte {year}. Skriv till exempel T{tertial}"
+            f" för {period_label(plan_year, tertial)}."
+        )
+    start = tertial_start(year, tertial)
+    if start > today:
+        raise ValidationError(
+            f"{period} börjar {start.isoformat()}. Skriv uppföljningen utan period, så gäller"
+            f" den {import_period(plan_year, today)}."
+        )
+    return period
+
+
+def follow_up_form(
+    ctx: CommandContext, ref: str, verdict: str | None = None, asked_period: str | None = None
+) -> Reply:
     """Open the follow-up form, prefilled with the latest follow-up (and a verdict typed)."""
     with ctx.session_factory.begin() as s:
         scope, measure = scope_and_measure(
             session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
         )
         latest = latest_follow_ups(session=s, measure_ids=[measure.id]).get(measure.id)  # type: ignore[list-item,arg-type]
-        period = import_period(scope.plan.year, ctx.today())
+        period = follow_up_period(scope.plan.year, ctx.today(), asked_period)
         plan_id = scope.plan.id
     form = Form(
         id=ModalId.FOLLOW_UP,
@@ -71,13 +99,24 @@ def follow_up_form(ctx: CommandContext, ref: str, verdict: str | None = None) ->
             ),
         ],
         submit_label="Spara",
-        metadata={"ref": ref, "plan_id": str(plan_id), "channel_id": ctx.channel_id or ""},
+        metadata={
+            "ref": ref,
+            "plan_id": str(plan_id),
+            "channel_id": ctx.channel_id or "",
+            "period": period,
+        },
     )
     return Reply(form=form)
 
 
 def save_follow_up(
-    ctx: CommandContext, ref: str, text: str, verdict: str | None, plan_id: int | None = None
+    ctx: CommandContext,
+    ref: str,
+    text: str,
+    verdict: str | None,
+    plan_id: int | None = None,
+    *,
+    period: str | None = None,
 ) -> Reply:
     with ctx.writing() as s:
         if plan_id is None:
@@ -95,11 +134,11 @@ def save_follow_up(
                 raise ValidationError(STALE_FORM, field="text")
             measure = measure_ref(get_measure(session=s, plan_id=plan_id, ref=ref))
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
-        period = import_period(scope.plan_year, ctx.today())
+        for_period = follow_up_period(scope.plan_year, ctx.today(), period)
         fu = tracking.add_follow_up(
             session=s,
             measure=measure,
-            period=period,
+            period=for_period,
             verdict=verdict,
             text=text,
             actor=ctx.actor,
@@ -109,7 +148,7 @@ def save_follow_up(
         title=f"Uppföljning sparad för {ref}",
         sections=[
             Section(
-                heading=f"{VERDICT_SYMBOLS.get(fu.verdict, '')} {verdict_label(fu.verdict)} · {period}",
+                heading=f"{VERDICT_SYMBOLS.get(fu.verdict, '')} {verdict_label(fu.verdict)} · {for_period}",
                 text=fu.text,
             )
         ],
@@ -125,7 +164,12 @@ def submit_follow_up(
     try:
         meta = parse_meta(FollowUpFormMeta, metadata, "text")
         return save_follow_up(
-            ctx, meta.ref, str(values.get("text") or ""), str(verdict), meta.plan_id
+            ctx,
+            meta.ref,
+            str(values.get("text") or ""),
+            str(verdict),
+            meta.plan_id,
+            period=meta.period,
         )
     except PersonalDataRefused:
         raise  # the router shows it beside the field and audits the refusal

@@ -19,6 +19,9 @@ class FollowUpFormMeta(BaseModel):
     ref: str = Field(pattern=r"^\d{1,2}\.\d{1,3}$")
     plan_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     channel_id: str | None = Field(default=None, max_length=64)
+    # The tertial the form was opened for: a form opened on 30 April and sent after midnight
+    # is still T1's, as it said.
+    period: str | None = Field(default=None, pattern=r"^\d{4}-T[123]$")
 
 
 class MeetingFormMeta(BaseModel):

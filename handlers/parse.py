@@ -55,6 +55,8 @@ REF_RE = re.compile(r"^\d{1,2}\.\d{1,3}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
 # Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
+# A tertial named in a follow-up: "T1", "t2", "2025-T3".
+PERIOD_RE = re.compile(r"^(?:\d{4}-)?[Tt][123]$")
 MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")
 
@@ -145,8 +147,14 @@ def parse_command(raw: str) -> Command:
     if name is CommandName.FOLLOW_UP:
         ref = _ref(tokens[0] if tokens else None, "uppfolj")
         body = rest[len(tokens[0]) :].strip()
+        # "uppfolj 1.3 T1 …": the tertial it is for, when not the one being reported now.
+        period: list[str] = []
+        first = body.split(maxsplit=1)
+        if first and PERIOD_RE.match(first[0]):
+            period = [first[0].upper()]
+            body = first[1] if len(first) > 1 else ""
         verdict, body = _split_verdict(body)
-        return Command(name, ref=ref, text=body, verdict=verdict)
+        return Command(name, ref=ref, text=body, verdict=verdict, args=period)
     if name is CommandName.DONE:
         ref = _ref(tokens[0] if tokens else None, "klar")
         body = rest[len(tokens[0]) :].strip()

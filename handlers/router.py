@@ -50,9 +50,12 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
         case CommandName.STATUS:
             return measures.status_reply(ctx)
         case CommandName.FOLLOW_UP:
+            period = cmd.args[0] if cmd.args else None
             if not cmd.text:
-                return followups.follow_up_form(ctx, cmd.ref or "", cmd.verdict)
-            return followups.save_follow_up(ctx, cmd.ref or "", cmd.text, cmd.verdict)
+                return followups.follow_up_form(ctx, cmd.ref or "", cmd.verdict, period)
+            return followups.save_follow_up(
+                ctx, cmd.ref or "", cmd.text, cmd.verdict, period=period
+            )
         case CommandName.DONE:
             return followups.mark_done_reply(
                 ctx, cmd.ref or "", cmd.text, cmd.args[0] if cmd.args else None

@@ -30,7 +30,7 @@ from models.replies import Actor
 from models.tables import FollowUp, Measure, Plan, PriorityArea
 from models.tracking import kind_for_rhythm
 from models.types import utcnow
-from reminders.calendar import period_end, period_label, tertial_of
+from reminders.calendar import period_end, period_label, reporting_tertial
 from reminders.rhythm import parse_when
 from reports.export_texts import normalise_cell_text, same_follow_up_texts
 from reports.parsed import ParsedArea, ParsedPlan, ParsedRow
@@ -94,12 +94,10 @@ def _strip_personal_numbers(row: ParsedRow) -> bool:
 
 
 def import_period(year: int, today: date) -> str:
-    """Follow-up text found in a file belongs to the tertial it was read in, or the year-end."""
-    if today.year > year:
-        return period_label(year, 3)
-    if today.year < year:  # next year's plan, read in December
-        return period_label(year, 1)
-    return period_label(year, tertial_of(today))
+    """The period follow-up text written or read in `today` belongs to: the tertial being
+    reported (reminders.calendar.reporting_tertial), so a text written for tertialrapport 1
+    in the first days of May is T1's, and in January the year-end's."""
+    return period_label(year, reporting_tertial(year, today))
 
 
 def follow_up_time(period: str, today: date) -> datetime:

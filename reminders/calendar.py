@@ -113,6 +113,31 @@ def _check_tertial(tertial: int) -> None:
         raise ValueError(f"tertial must be 1, 2 or 3, not {tertial!r}")
 
 
+# A tertial is reported in the week after it ends (tertialrapport 1 in early May): until then
+# a follow-up, the default export and the digest's "needs a follow-up" are about it.
+REPORTING_WINDOW = timedelta(days=7)
+
+
+def reporting_tertial(plan_year: int, today: date) -> int:
+    """The tertial of the plan's year a follow-up written `today` is for: the current one, the
+    one just ended during its REPORTING_WINDOW, T3 (the year-end) after the year, and T1
+    before it (next year's plan read in in December)."""
+    if today.year > plan_year:
+        return 3
+    if today.year < plan_year:
+        return 1
+    tertial = tertial_of(today)
+    if tertial > 1 and today <= tertial_end(plan_year, tertial - 1) + REPORTING_WINDOW:
+        return tertial - 1
+    return tertial
+
+
+def tertial_start(year: int, tertial: int) -> date:
+    """First day of a tertial: 01-01, 05-01 or 09-01."""
+    _check_tertial(tertial)
+    return date(year, tertial * 4 - 3, 1)
+
+
 def tertial_end(year: int, tertial: int) -> date:
     """Last day of a tertial: 04-30, 08-31 or 12-31."""
     _check_tertial(tertial)

@@ -47,7 +47,7 @@ from reminders.calendar import (
     format_time,
     iso_week_label,
     period_label,
-    tertial_of,
+    reporting_tertial,
 )
 from reminders.planner import digest_due, parse_hhmm
 
@@ -131,19 +131,18 @@ class NewFollowUp(NamedTuple):
 
 
 def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
-    """The day the plan's states are taken on, and the tertial that needs follow-ups.
-
-    After the plan's year that is T3, the year-end report: it is written in January, and
-    `/atgard uppfolj` then records T3 (models.importer.import_period). Before the year
-    (next year's plan read in in December) nothing needs a follow-up yet.
+    """The day the plan's states are taken on, and the tertial that needs follow-ups: the
+    one `/atgard uppfolj` records (models.importer.import_period), so in the week after a
+    tertial ends still that one, and after the plan's year T3, the year-end report written
+    in January. Before the year (next year's plan read in in December) nothing needs a
+    follow-up yet.
     """
     today = now.astimezone(TZ).date()
-    if today.year > plan.year:
-        period: str | None = period_label(plan.year, 3)
-    elif today.year == plan.year:
-        period = period_label(today.year, tertial_of(today))
-    else:
-        period = None
+    period = (
+        None
+        if today.year < plan.year
+        else period_label(plan.year, reporting_tertial(plan.year, today))
+    )
     return min(today, date(plan.year, 12, 31)), period
 
 

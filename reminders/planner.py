@@ -44,6 +44,7 @@ from models.tables import (
     Reminder,
 )
 from reminders.calendar import (
+    REPORTING_WINDOW,
     SchoolHoliday,
     default_school_holidays,
     digests_end,
@@ -65,7 +66,7 @@ BEHIND_TIME = time(9, 0)
 BEHIND_LAST_HOUR = 16  # a behind-pace note found later than this waits for the next working day
 DIGEST_STALE_AFTER = timedelta(days=2)
 # Follow-ups for a tertial are written into the report in the days after it ends.
-TERTIAL_STALE_AFTER = timedelta(days=7)
+TERTIAL_STALE_AFTER = REPORTING_WINDOW
 # Meetings a group holds per year when none of its measures has a counted rhythm
 # (the domain's typical rhythms; a coordinator can always plan dates by hand).
 DEFAULT_MEETINGS_PER_YEAR = {GroupKind.SSP: 8, GroupKind.EST: 24, GroupKind.TRYGGHETSRAD: 4}

@@ -306,3 +306,13 @@ def test_a_finished_plans_digests_end_after_january(
     with session_factory.begin() as s:
         plan_reminders(session=s, now=utc(2026, 3, 2, 12, 0), settings=settings)
     assert not [r for r in rows(session_factory, "digest") if r.occurrence >= "2026-W07"]
+
+
+def test_in_the_week_after_a_tertial_the_digest_asks_for_its_follow_ups(
+    session_factory, bound: Bound
+) -> None:
+    """Monday 5 May: tertialrapport 1 is being written, so T1's gaps; a week later T2's."""
+    early_may = _digest(session_factory, bound, now=utc(2025, 5, 5, 6, 0))
+    assert early_may.sections[1].heading == "Behöver uppföljning (2025-T1)"
+    later = _digest(session_factory, bound, now=utc(2025, 5, 12, 6, 0))
+    assert later.sections[1].heading == "Behöver uppföljning (2025-T2)"

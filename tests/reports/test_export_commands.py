@@ -89,7 +89,11 @@ def test_default_tertial() -> None:
     from datetime import date
 
     assert default_tertial(2025, date(2025, 4, 22)) == 1
-    assert default_tertial(2025, date(2025, 9, 1)) == 3
+    # The week after a tertial ends is when its report is written: that tertial's export.
+    assert default_tertial(2025, date(2025, 5, 7)) == 1
+    assert default_tertial(2025, date(2025, 5, 8)) == 2
+    assert default_tertial(2025, date(2025, 9, 1)) == 2
+    assert default_tertial(2025, date(2025, 9, 8)) == 3
     assert default_tertial(2025, date(2026, 1, 15)) == 3
     assert default_tertial(2026, date(2025, 12, 20)) == 1
 
@@ -134,8 +138,9 @@ def test_router_turns_bad_words_into_a_swedish_reply(make_ctx, imported_plan) ->
 def test_late_evening_follow_ups_and_the_export_around_midnight(
     make_ctx, clock, imported_plan
 ) -> None:  # type: ignore[no-untyped-def]
-    """30 April 23.30 in Stockholm is 21.30 UTC: the follow-up is T1's. 00.10 on 1 May is still
-    30 April in UTC: it is not. Exported at 23.45, T1 has not ended; at 00.30 it has."""
+    """30 April 23.30 in Stockholm is 21.30 UTC: the follow-up is T1's. 00.10 on 1 May (still
+    30 April in UTC) is in the week T1 is reported: T1's too, written on 1 May. Exported at
+    23.45, T1 has not ended; at 00.30 it has."""
     clock.set(datetime(2025, 4, 30, 21, 30, tzinfo=UTC))
     assert "1.4" in execute(make_ctx(), "uppfolj 1.4 Skrivet sent på kvällen.").plain()
     clock.set(datetime(2025, 4, 30, 21, 45, tzinfo=UTC))
@@ -149,7 +154,8 @@ def test_late_evening_follow_ups_and_the_export_around_midnight(
     rows = csv_rows(final.attachments[0].content)
     assert rows["1.4"]["Uppföljning"] == "Skrivet sent på kvällen."
     assert rows["1.4"]["Uppföljningen skriven"] == "2025-04-30"
-    assert rows["1.5"]["Uppföljning"] == ""
+    assert rows["1.5"]["Uppföljning"] == "Skrivet efter midnatt."
+    assert rows["1.5"]["Uppföljningen skriven"] == "2025-05-01"
     assert rows["1.5"]["Status per"] == "2025-04-30"
 
 

@@ -1,0 +1,100 @@
+"""Which tertial a follow-up is for: the one being reported (the week after a tertial ends is
+when its report is written), or the one named in the command; the form keeps what it said."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from bot.db import SessionFactory
+from handlers.parse import parse_command
+from handlers.router import execute, submit
+from models.tables import FollowUp
+from reminders.calendar import reporting_tertial
+from tests.conftest import Clock
+
+
+def _periods(sf: SessionFactory) -> list[tuple[str, str]]:
+    with sf.begin() as s:
+        return [(f.period, f.text) for f in s.exec(select(FollowUp).order_by(FollowUp.id))]
+
+
+@pytest.mark.parametrize(
+    ("today", "tertial"),
+    [
+        (date(2025, 4, 30), 1),
+        (date(2025, 5, 1), 1),  # tertialrapport 1 is written in early May
+        (date(2025, 5, 7), 1),
+        (date(2025, 5, 8), 2),
+        (date(2025, 9, 7), 2),
+        (date(2025, 9, 8), 3),
+        (date(2026, 1, 20), 3),  # the year-end report of last year's plan
+        (date(2024, 12, 15), 1),  # next year's plan, read in in December
+    ],
+)
+def test_the_tertial_being_reported(today: date, tertial: int) -> None:
+    assert reporting_tertial(2025, today) == tertial
+
+
+def test_a_follow_up_in_the_week_after_a_tertial_is_for_that_tertial(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    clock.set(datetime(2025, 5, 5, 9, 0, tzinfo=UTC))
+    reply = execute(make_ctx(), "uppfolj 1.3 delvis Fyra möten till 30 april.")
+    assert "2025-T1" in reply.plain()
+    clock.set(datetime(2025, 5, 12, 9, 0, tzinfo=UTC))
+    assert "2025-T2" in execute(make_ctx(), "uppfolj 1.3 Ett möte i maj.").plain()
+    assert _periods(session_factory) == [
+        ("2025-T1", "Fyra möten till 30 april."),
+        ("2025-T2", "Ett möte i maj."),
+    ]
+
+
+def test_a_follow_up_can_name_its_tertial(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    clock.set(datetime(2025, 5, 5, 9, 0, tzinfo=UTC))
+    reply = execute(make_ctx(), "uppfolj 1.3 T2 uppfyllt Första mötet i maj hölls.")
+    assert "Målet är uppfyllt · 2025-T2" in reply.plain()
+    clock.set(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
+    assert "2025-T1" in execute(make_ctx(), "uppfolj 1.3 2025-t1 Kompletterat i juni.").plain()
+    assert _periods(session_factory) == [
+        ("2025-T2", "Första mötet i maj hölls."),
+        ("2025-T1", "Kompletterat i juni."),
+    ]
+    # A tertial that has not begun, or another year's: a Swedish answer, nothing stored.
+    future = execute(make_ctx(), "uppfolj 1.3 T3 Planerat.")
+    assert "2025-T3 börjar 2025-09-01" in future.plain() and "2025-T2" in future.plain()
+    other = execute(make_ctx(), "uppfolj 1.3 2024-T3 Fel år.")
+    assert "Planen gäller 2025, inte 2024" in other.plain()
+    assert len(_periods(session_factory)) == 2
+
+
+def test_the_form_keeps_the_tertial_it_showed(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """Opened on 30 April 23.50, sent after the reporting week: T1, as the form said."""
+    clock.set(datetime(2025, 4, 30, 21, 50, tzinfo=UTC))
+    form = execute(make_ctx(), "uppfolj 1.3").form
+    assert form is not None and "Period: 2025-T1" in form.intro
+    clock.set(datetime(2025, 5, 9, 9, 0, tzinfo=UTC))
+    done = submit(make_ctx(), form.id, form.metadata, {"verdict": "delvis", "text": "Sent."})
+    assert not done.errors and "2025-T1" in done.plain()
+    # Asked for T2 in the command: the form says so and keeps it.
+    form2 = execute(make_ctx(), "uppfolj 1.3 T2").form
+    assert form2 is not None and "Period: 2025-T2" in form2.intro
+    submit(make_ctx(), form2.id, form2.metadata, {"verdict": "delvis", "text": "Maj."})
+    # Metadata that names a tertial not begun is refused beside the field, not stored.
+    bad = submit(make_ctx(), form.id, {**form.metadata, "period": "2025-T3"}, {"text": "x"})
+    assert "2025-T3 börjar" in bad.errors["text"]
+    assert _periods(session_factory) == [("2025-T1", "Sent."), ("2025-T2", "Maj.")]
+
+
+def test_parse_reads_a_tertial_after_the_measure() -> None:
+    cmd = parse_command("uppfolj 1.3 t1 uppfyllt Klart.")
+    assert (cmd.args, cmd.verdict, cmd.text) == (["T1"], "uppfyllt", "Klart.")
+    # A word that only starts like one is text.
+    cmd = parse_command("uppfolj 1.3 T1-rapporten är skickad.")
+    assert (cmd.args, cmd.text) == ([], "T1-rapporten är skickad.")
