@@ -236,7 +236,36 @@ def write_report(r: dict[str, Any]) -> str:
     lines += national_section(r)
     lines += scheduler_section(r)
     lines.append(BEFORE_AFTER)
+    lines += write_floor(r)
     return "\n".join(lines) + "\n"
+
+
+def write_floor(r: dict[str, Any]) -> list[str]:
+    """This run's paired medians of the writes beside the ack-only app: what a durable write
+    costs here, so what `uppfolj`'s target asks (section 4, "Missed, and why")."""
+    rows = []
+    for run in r.get("http") or []:
+        cells = []
+        for key in ("bare_write", "bare_write_one", "uppfolj", "lista"):
+            ratios = paired_ratios(run, key)
+            cells.append(f"{statistics.median(x for x, _, _ in ratios):.0%}" if ratios else "–")
+        rows.append(f"| {run['backend']} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return [
+        "",
+        "### The floor under a durable write, in this run",
+        "",
+        "Medians of the paired rounds (section 1), each against the ack-only bare app. A write "
+        "cannot cost less through this server than the bare write app's INSERT alone (one "
+        "statement, its own transaction: on PostgreSQL one round trip and a WAL flush); where "
+        "that is below 60 %, no way of storing a follow-up durably meets `uppfolj`'s target on "
+        "this machine.",
+        "",
+        "| backend | BEGIN, INSERT, COMMIT | INSERT alone | uppfolj | lista |",
+        "|---|---:|---:|---:|---:|",
+        *rows,
+    ]
 
 
 def summary(r: dict[str, Any]) -> list[str]:

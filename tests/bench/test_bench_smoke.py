@@ -139,6 +139,8 @@ def test_the_throughput_target_uses_the_median_of_paired_rounds() -> None:
     one = next(line for line in report.splitlines() if "write as one statement" in line)
     assert "median 88% (55%–88%)" in one
     assert "one statement vs bare" in report
+    floor = report.split("### The floor under a durable write")[1]
+    assert "| sqlite | 80% | 88% | 20% | 65% |" in floor
     # Before: 10 %, 12.5 %, 10 % -> 10 %; after 20 %. No before rounds for lista: no line.
     before = next(line for line in report.splitlines() if "paired rounds, before → after" in line)
     assert before.startswith("| (report) uppfolj") and "median 10% → 20%" in before
