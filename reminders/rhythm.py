@@ -826,12 +826,23 @@ def _year_fraction(on: date, year: int) -> float:
     return ((on - date(year, 1, 1)).days + 1) / days
 
 
-def _active_fraction(on: date, year: int, active: tuple[float, ...]) -> float:
-    """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive)."""
+def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
+    """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive).
+
+    Each month weighs what the rhythm runs of it; inside a month only the days outside the
+    break count ("utom sommaren": 1-15 June and 17-31 August), so nothing more is expected
+    on any day of the break."""
     if on.year != year:
         return 0.0 if on.year < year else 1.0
+    active = rhythm.active
     passed = sum(active[: on.month - 1])
-    passed += active[on.month - 1] * on.day / _calendar.monthrange(year, on.month)[1]
+    share = active[on.month - 1]
+    if share > 0:
+        days = range(1, _calendar.monthrange(year, on.month)[1] + 1)
+        off = [(a, b) for a, b in rhythm.breaks(year) if a.month <= on.month <= b.month]
+        running = [d for d in days if not any(a <= date(year, on.month, d) <= b for a, b in off)]
+        if running:
+            passed += share * sum(1 for d in running if d <= on.day) / len(running)
     return passed / sum(active)
 
 
@@ -841,7 +852,7 @@ def expected_by(rhythm: Rhythm, on: date, year: int) -> float:
     if rhythm.kind is not RhythmKind.RECURRING or not rhythm.per_year:
         return 0.0
     if rhythm.active:
-        value = rhythm.per_year * _active_fraction(on, year, rhythm.active)
+        value = rhythm.per_year * _active_fraction(on, year, rhythm)
     else:
         value = rhythm.per_year * _year_fraction(on, year)
     return min(max(value, 0.0), rhythm.per_year)

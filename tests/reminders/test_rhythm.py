@@ -712,3 +712,27 @@ def test_a_label_with_a_break_round_trips(
     again = parse_override(r.label(), 2025)
     assert (again.per_year, again.active, again.label()) == (r.per_year, r.active, r.label()), text
     assert (again.minimum, again.as_needed) == (r.minimum, r.as_needed), text
+
+
+@given(
+    text=st.sampled_from(
+        [
+            "Varje vecka utom sommaren",
+            "4 ggr/år, ej under sommaren",
+            "2 ggr/mån, ej sommaren och juni",
+        ]
+    ),
+    year=st.sampled_from([2024, 2025]),  # 2024 is a leap year
+    into=st.integers(min_value=0, max_value=70),
+)
+def test_nothing_more_is_expected_on_any_day_of_a_summer_break(
+    text: str, year: int, into: int
+) -> None:
+    """The summer break runs from mid-June to mid-August: no day of it, in June or August
+    either, raises what should be done (the behind-pace reminder would come in the break)."""
+    r = parse_when(text, year)
+    [(start, end)] = r.breaks(year)
+    day = min(start + timedelta(days=into), end)
+    before = expected_by(r, start - timedelta(days=1), year)
+    assert expected_by(r, day, year) == pytest.approx(before)
+    assert expected_by(r, end + timedelta(days=1), year) > before
