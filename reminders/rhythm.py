@@ -701,8 +701,9 @@ def parse_when(text: str | None, year: int) -> Rhythm:
 
     # A break may stand anywhere: "2 ggr/mån utom juli", "varje vecka (ej sommaren)". Its
     # months are no deadline: "Under 2025 utom juli" is due at the year's end.
+    # A denied break ("utan uppehåll juni-augusti") is no deadline either.
     pause = _pause(low)
-    for m in _breaks_in(main):
+    for m in _PAUSE_RE.finditer(main):
         main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
     result: Rhythm | None = None
     colon = _COLON_RE.search(main)

@@ -631,6 +631,7 @@ def test_a_break_in_a_rhythm(text: str, per_year: float, label: str, active: tup
     [
         ("Under 2025 utom juli", "Senast 2025-12-31"),  # the month is no deadline
         ("Linjearbete utom juli", "Linjearbete"),
+        ("Under 2025 utan uppehåll juni–augusti", "Senast 2025-12-31"),
         ("2 ggr/månad", "2 ggr/månad"),  # no break
         ("1 g/mån utom januari-december", "1 gång/månad"),  # a break of the whole year is none
         # A break the text denies, or a month that only changes its count, is none.
