@@ -21,7 +21,7 @@ from models.plans import Scope, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Group, GroupKind, Measure, Plan
 from reminders.calendar import default_school_holidays, spread_meetings
-from reminders.planner import meeting_breaks, meeting_rhythm
+from reminders.planner import meeting_breaks, meeting_rhythm, meetings_left
 from reminders.rhythm import Rhythm
 
 SCHOOL_HOLIDAY_WORDS = ("skollov", "utan-skollov", "ej-skollov")
@@ -230,7 +230,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
                 )
             holidays_ = default_school_holidays(year) if group.avoid_school_holidays else []
             holidays_ += meeting_breaks(rhythm, year)  # "2 ggr/månad utom juli": none in July
-            count = max(1, round(per_year * ((date(year, 12, 31) - start).days + 1) / 365))
+            count = meetings_left(rhythm, per_year, start, year)
             dates = spread_meetings(year, count, start=start, school_holidays=holidays_)
         added = plan_meetings(
             session=s,

@@ -39,6 +39,11 @@ RESULT = (
     "Skickat: {sent}, försöker igen senare: {retried}, misslyckade: {failed}, borttagna: {dropped}."
 )
 SENT_TO = "Skickat till {target}."
+# reminders.calendar.digests_end: the scheduler posts none after it, and neither does this.
+DIGESTS_ENDED = (
+    "Inget veckobrev till {target}: planen för {year} är avslutad och dess veckobrev slutade"
+    " {end}. Läs in planen för {next} och koppla kanalen till den med /atgard koppla."
+)
 PAUSED = (
     "Väntar: boten har inte åtkomst till {platform} sedan {since} ({cause}). Påminnelserna"
     " ligger kvar och skickas när åtkomsten är tillbaka."
@@ -221,6 +226,7 @@ def digest(
     """Sätt ihop veckobrevet för kopplade kanaler nu (och skicka det, utan --dry-run)."""
     from models import audit
     from models.notify import DeliveryFailed
+    from reminders.calendar import digests_end, format_date
     from reminders.digest import build_digest
     from reminders.planner import bound_groups
 
@@ -237,14 +243,29 @@ def digest(
                 err=bool(channel),
             )
             raise typer.Exit(2 if channel else 0)
+        today = at.astimezone(rt.settings.tz).date()
+        ended = [
+            DIGESTS_ENDED.format(
+                target=_target(g.channel_id, None, g.name),
+                year=p.year,
+                end=format_date(digests_end(p.year)),
+                next=max(p.year + 1, today.year),
+            )
+            for g, p in groups
+            if today > digests_end(p.year)
+        ]
         replies = [
             (g.channel_id, g.name, build_digest(session=s, group=g, plan=p, now=at))
             for g, p in groups
+            if today <= digests_end(p.year)
         ]
     if dry_run:
         from reminders.calendar import format_datetime
 
         typer.echo(HEAD_DRY.format(now=format_datetime(at)))
+    for line in ended:
+        typer.echo(line)
+    if dry_run:
         for channel_id, name, reply in replies:
             typer.echo(f"Till {_target(channel_id, None, name)}:")
             typer.echo(_indent(plain(reply)))

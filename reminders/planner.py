@@ -55,7 +55,7 @@ from reminders.calendar import (
     tertial_end,
     working_days_before,
 )
-from reminders.rhythm import Pace, Rhythm, RhythmKind
+from reminders.rhythm import Pace, Rhythm, RhythmKind, expected_by
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +182,17 @@ def meeting_breaks(rhythm: Rhythm | None, year: int) -> list[SchoolHoliday]:
     return [SchoolHoliday(start, end, "uppehåll") for start, end in rhythm.breaks(year)]
 
 
+def meetings_left(rhythm: Rhythm | None, per_year: float, start: date, year: int) -> int:
+    """How many meetings to spread from `start` to the end of `year`: what the rhythm still
+    expects ("2 ggr/månad utom juli" from 1 July: ten, none for July), else a share of
+    `per_year` by the days left."""
+    if rhythm is not None and rhythm.active and rhythm.per_year:
+        left = rhythm.per_year - expected_by(rhythm, start - timedelta(days=1), year)
+    else:
+        left = per_year * ((date(year, 12, 31) - start).days + 1) / 365
+    return max(1, round(left))
+
+
 def meetings_per_year(*, session: Session, group: Group, year: int) -> float:
     """The group's meeting rhythm: its most frequent counted measure, else the kind's default."""
     rhythm = meeting_rhythm(session=session, group=group, year=year)
@@ -211,11 +222,10 @@ def ensure_meeting_calendar(*, session: Session, now: datetime, settings: Settin
         start = today + timedelta(days=1)
         if not per_year or start > last:
             continue
-        count = max(1, round(per_year * ((last - start).days + 1) / 365))
+        rhythm = meeting_rhythm(session=session, group=group, year=plan.year)
+        count = meetings_left(rhythm, per_year, start, plan.year)
         holidays_ = default_school_holidays(plan.year) if group.avoid_school_holidays else []
-        holidays_ += meeting_breaks(
-            meeting_rhythm(session=session, group=group, year=plan.year), plan.year
-        )
+        holidays_ += meeting_breaks(rhythm, plan.year)
         try:
             dates = spread_meetings(plan.year, count, start=start, school_holidays=holidays_)
         except ValidationError as e:

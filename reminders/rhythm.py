@@ -70,7 +70,12 @@ class Rhythm:
     def label(self) -> str:
         """Short Swedish label; for RECURRING and ONE_OFF it is accepted by `parse_override`."""
         if self.kind is RhythmKind.RECURRING and self.per_year:
-            text = _frequency_label(self.rate or self.per_year)
+            if self.pause:
+                # Read back, the label must count the same: a count per month or week is
+                # lowered by the break, a count per year is not ("12 ggr/år utom juli").
+                text = _break_frequency_label(self.rate or self.per_year, self.rate is not None)
+            else:
+                text = _frequency_label(self.per_year)
             if self.minimum:
                 text = "minst " + text
             if self.pause:
@@ -513,11 +518,25 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
 # The school summer holiday runs from mid-June to mid-August: half of June and of August.
 _SUMMER = {6: 0.5, 7: 0.0, 8: 0.5}
 _SUMMER_WORDS = r"sommar(?:en|lovet|lov|manaderna|uppehallet|ledigheten|perioden)?"
-_MONTH_LIST = rf"{_MONTH}\b\.?(?:\s*(?:,|och|samt|-|till)\s*{_MONTH}\b\.?)*"
+# "juni-augusti", "juni till augusti", "juni t.o.m. augusti", "juni till och med augusti".
+_RANGE = r"(?:-|till\s+och\s+med|t\.?\s?o\.?\s?m\b\.?|till)"
+_BREAK_ITEM = rf"(?:{_SUMMER_WORDS}|{_MONTH})\b\.?"
+# Summer and months mix in one list: "utom sommaren och december" (a label says so).
+_BREAK_LIST = rf"{_BREAK_ITEM}(?:\s*(?:,|och|samt|{_RANGE})\s*{_BREAK_ITEM})*"
 _PAUSE_RE = re.compile(
     r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
-    rf"(?:(?P<summer>{_SUMMER_WORDS})\b|(?P<months>{_MONTH_LIST}))"
+    rf"(?P<list>{_BREAK_LIST})"
     r"|\b(?P<word>sommaruppehall(?:et)?|sommarpaus(?:en)?)\b"
+)
+# "inget sommaruppehåll", "utan uppehåll i juli", "ingen paus i juli": no break.
+_NEGATED_RE = re.compile(
+    r"\b(?:inget|ingen|inga|utan|ej|inte|aldrig)\s+"
+    r"(?:(?:nagot|nagon|nagra|planerat|planerad|planerade|heller|nat|alls|langre)\s+){0,2}$"
+)
+# "uppehåll i juli ej aktuellt" is no break; "utom i juni då tre" only changes June's count.
+_NOT_A_BREAK_AFTER_RE = re.compile(
+    r"^[\s,]*(?:(?:ar|blir)\s+)?(?:ej|inte)\s+(?:aktuell|aktuellt|planerat|beslutat)\b"
+    r"|^[\s,]*da\b"
 )
 _MONTH_NAMES = [
     "januari",
@@ -535,14 +554,19 @@ _MONTH_NAMES = [
 ]
 
 
-def _months_of(text: str) -> set[int]:
-    """The months a list names: "juni och juli", "juni-augusti", "juli, augusti"."""
+def _break_items(text: str) -> tuple[set[int], bool]:
+    """The months a break's list names and whether it names the summer: "juni och juli",
+    "juni-augusti", "juli, augusti", "sommaren och december"."""
     months: set[int] = set()
-    tokens = re.findall(rf"{_MONTH}\b|-|till", text)
+    summer = False
+    tokens = re.findall(rf"{_SUMMER_WORDS}\b|{_MONTH}\b|{_RANGE}", text)
     previous: int | None = None
     ranged = False
     for token in tokens:
-        if token in ("-", "till"):
+        if token.startswith("sommar"):
+            summer, previous, ranged = True, None, False
+            continue
+        if token not in _MONTHS:  # a range's dash or "till (och med)"
             ranged = previous is not None
             continue
         month = _MONTHS[token]
@@ -553,25 +577,38 @@ def _months_of(text: str) -> set[int]:
                 months.add(step)
         months.add(month)
         previous, ranged = month, False
-    return months
+    return months, summer
+
+
+def _breaks_in(low: str) -> list[re.Match[str]]:
+    """The text's breaks, without those it denies ("inget sommaruppehåll")."""
+    return [
+        m
+        for m in _PAUSE_RE.finditer(low)
+        if not _NEGATED_RE.search(low[: m.start()])
+        and not _NOT_A_BREAK_AFTER_RE.search(low[m.end() :])
+    ]
 
 
 def _pause(low: str) -> tuple[tuple[float, ...], str]:
     """(how much of each month the rhythm runs, the break in words) or ((), "")."""
     off: dict[int, float] = {}  # month -> share of it paused
     summer = False
-    for m in _PAUSE_RE.finditer(low):
-        if m.group("summer") or m.group("word"):
+    for m in _breaks_in(low):
+        months, said_summer = _break_items(m.group("list")) if m.group("list") else (set(), True)
+        if said_summer:
             summer = True
             for month, runs in _SUMMER.items():
                 off[month] = max(off.get(month, 0.0), 1.0 - runs)
-        else:
-            for month in _months_of(m.group("months")):
-                off[month] = 1.0
+        for month in months:
+            off[month] = 1.0
     if not off or all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))):
         return (), ""  # no break, or one that leaves nothing: not read as a break
+    # A month the summer leaves whole is named ("utom sommaren och juni": all of June).
     words = [
-        _MONTH_NAMES[i - 1] for i in sorted(off) if off[i] >= 1.0 and not (summer and i in _SUMMER)
+        _MONTH_NAMES[i - 1]
+        for i in sorted(off)
+        if off[i] >= 1.0 and not (summer and off[i] <= 1.0 - _SUMMER.get(i, 1.0))
     ]
     if summer:
         words.insert(0, "sommaren")
@@ -664,6 +701,7 @@ def parse_when(text: str | None, year: int) -> Rhythm:
 
     # A break may stand anywhere: "2 ggr/mån utom juli", "varje vecka (ej sommaren)". Its
     # months are no deadline: "Under 2025 utom juli" is due at the year's end.
+    # A denied break ("utan uppehåll juni-augusti") is no deadline either.
     pause = _pause(low)
     for m in _PAUSE_RE.finditer(main):
         main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
@@ -761,6 +799,22 @@ def _frequency_label(per_year: float) -> str:
     return _times(per_year, "år")
 
 
+def _break_frequency_label(value: float, fine: bool) -> str:
+    """A frequency label for a rhythm with a break that `_freq_matches` reads back with the
+    same count and the same `fine` (a count per month or week, lowered by the break)."""
+    candidates = (
+        _frequency_label(value),
+        _times(value / 12, "månad"),
+        _times(value / 52, "vecka"),
+        _times(value, "år"),
+    )
+    for text in candidates:
+        found = _freq_matches(_fold(text))
+        if found and found[0].fine is fine and math.isclose(found[0].per_year, value, abs_tol=1e-6):
+            return text
+    return candidates[1] if fine else candidates[3]
+
+
 # --------------------------------------------------------------------------- pace
 
 
@@ -773,12 +827,23 @@ def _year_fraction(on: date, year: int) -> float:
     return ((on - date(year, 1, 1)).days + 1) / days
 
 
-def _active_fraction(on: date, year: int, active: tuple[float, ...]) -> float:
-    """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive)."""
+def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
+    """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive).
+
+    Each month weighs what the rhythm runs of it; inside a month only the days outside the
+    break count ("utom sommaren": 1-15 June and 17-31 August), so nothing more is expected
+    on any day of the break."""
     if on.year != year:
         return 0.0 if on.year < year else 1.0
+    active = rhythm.active
     passed = sum(active[: on.month - 1])
-    passed += active[on.month - 1] * on.day / _calendar.monthrange(year, on.month)[1]
+    share = active[on.month - 1]
+    if share > 0:
+        days = range(1, _calendar.monthrange(year, on.month)[1] + 1)
+        off = [(a, b) for a, b in rhythm.breaks(year) if a.month <= on.month <= b.month]
+        running = [d for d in days if not any(a <= date(year, on.month, d) <= b for a, b in off)]
+        if running:
+            passed += share * sum(1 for d in running if d <= on.day) / len(running)
     return passed / sum(active)
 
 
@@ -788,7 +853,7 @@ def expected_by(rhythm: Rhythm, on: date, year: int) -> float:
     if rhythm.kind is not RhythmKind.RECURRING or not rhythm.per_year:
         return 0.0
     if rhythm.active:
-        value = rhythm.per_year * _active_fraction(on, year, rhythm.active)
+        value = rhythm.per_year * _active_fraction(on, year, rhythm)
     else:
         value = rhythm.per_year * _year_fraction(on, year)
     return min(max(value, 0.0), rhythm.per_year)

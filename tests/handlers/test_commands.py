@@ -298,6 +298,10 @@ def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None
     paused = execute(make_ctx(), "rytm 4.1 2/mån utom juli").plain()
     assert "”2 ggr/månad utom juli”" in paused
     assert "av 22 genomförda" in execute(make_ctx(), "visa 4.1").plain()
+    # What is stored is the label: a count per year keeps its count, it is not read back as
+    # "1 gång/månad utom juli" (11).
+    assert "”12 ggr/år utom juli”" in execute(make_ctx(), "rytm 4.1 12 ggr/år utom juli").plain()
+    assert "av 12 genomförda" in execute(make_ctx(), "visa 4.1").plain()
 
 
 def test_coordinator_only_actions(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]

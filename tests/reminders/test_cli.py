@@ -129,3 +129,26 @@ def test_remind_says_why_nothing_goes_out_while_the_bot_has_no_access(cli_db) ->
         " åtkomsten är tillbaka."
     ) in result.output
     assert _counts(cli_db)[0] == 0  # a dry run, paused or not, stores nothing
+
+
+def test_digest_of_a_finished_plan_ends_in_january(cli_db) -> None:  # type: ignore[no-untyped-def]
+    """The scheduler posts a 2025 plan's digests until 2026-01-31; asked for one after
+    that, the command says why there is none instead of posting "slutar efter 2026-01-31"."""
+    january = CliRunner().invoke(
+        app, ["digest", "--dry-run", "--now", "2026-01-26T08:00", "--channel", "CEST"]
+    )
+    assert january.exit_code == 0, january.output
+    assert "Veckobrev v. 5 – EST" in january.output
+    assert "Planen för 2025 är avslutad" in january.output
+    february = CliRunner().invoke(
+        app, ["digest", "--dry-run", "--now", "2026-02-02T08:00", "--channel", "CEST"]
+    )
+    assert february.exit_code == 0, february.output
+    assert "Veckobrev" not in february.output
+    assert (
+        "Inget veckobrev till #CEST (EST): planen för 2025 är avslutad och dess veckobrev"
+        " slutade 2026-01-31. Läs in planen för 2026 och koppla kanalen till den med"
+        " /atgard koppla."
+    ) in " ".join(february.output.split())
+    later = CliRunner().invoke(app, ["digest", "--dry-run", "--now", "2027-03-01T08:00"])
+    assert "Läs in planen för 2027" in later.output and "#CSSP (SSP)" in later.output

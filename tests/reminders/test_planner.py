@@ -256,3 +256,22 @@ def test_meetings_are_not_spread_into_the_rhythms_break(
     assert 21 <= len(est) <= 22
     assert not [d for d in est if d.month == 7]
     assert len({d.month for d in est}) == 11
+
+
+def test_meetings_spread_from_mid_year_leave_out_the_break(
+    session_factory, settings, bound: Bound
+) -> None:
+    """Bound on 30 June, EST "2 ggr/månad utom juli" has August to December left: ten
+    meetings, not the eleven a share of the days left (184 of 365) gives."""
+    with session_factory.begin() as s:
+        m = s.exec(select(Measure).where(Measure.group_id == bound.est.id)).first()
+        assert m is not None
+        m.rhythm_override = "2 ggr/månad utom juli"
+    with session_factory.begin() as s:
+        ensure_meeting_calendar(session=s, now=utc(2025, 6, 30, 8, 0), settings=settings)
+        est = [
+            p.planned_on
+            for p in s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.est.id))
+        ]
+    assert len(est) == 10
+    assert min(est) >= date(2025, 8, 1)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from models.errors import ParseError
 from reminders.rhythm import (
+    _MONTH_NAMES,
     Pace,
     Rhythm,
     RhythmKind,
@@ -592,6 +593,26 @@ SUMMER = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0)
         # A count per year stays: the break only says when it does not happen.
         ("8 ggr/år utom juni och juli", 8, "8 ggr/år utom juni och juli", None),
         ("4 ggr/år, ej under sommaren", 4, "4 ggr/år utom sommaren", SUMMER),
+        # A count per year that the label would otherwise say per month ("1 gång/månad").
+        ("12 ggr/år utom juli", 12, "12 ggr/år utom juli", JULY),
+        ("26 ggr/år, ej under sommaren", 26, "26 ggr/år utom sommaren", SUMMER),
+        # A count per month the label would otherwise say per year ("18 ggr/år").
+        ("1,5 ggr/mån utom juli", 16, "1,5 ggr/månad utom juli", JULY),
+        # The summer and a month in one list; a range with "t.o.m." or "till och med".
+        (
+            "2 ggr/mån, ej sommaren och inte i december",
+            18,
+            "2 ggr/månad utom sommaren och december",
+            None,
+        ),
+        ("2 ggr/mån utom juni t.o.m. augusti", 18, "2 ggr/månad utom juni, juli och augusti", None),
+        (
+            "2 ggr/mån, uppehåll juni till och med augusti",
+            18,
+            "2 ggr/månad utom juni, juli och augusti",
+            None,
+        ),
+        ("2 ggr/mån, ej sommaren och ej juni", 19, "2 ggr/månad utom sommaren och juni", None),
     ],
 )
 def test_a_break_in_a_rhythm(text: str, per_year: float, label: str, active: tuple | None) -> None:  # type: ignore[type-arg]
@@ -610,8 +631,24 @@ def test_a_break_in_a_rhythm(text: str, per_year: float, label: str, active: tup
     [
         ("Under 2025 utom juli", "Senast 2025-12-31"),  # the month is no deadline
         ("Linjearbete utom juli", "Linjearbete"),
+        ("Under 2025 utan uppehåll juni–augusti", "Senast 2025-12-31"),
         ("2 ggr/månad", "2 ggr/månad"),  # no break
         ("1 g/mån utom januari-december", "1 gång/månad"),  # a break of the whole year is none
+        # A break the text denies, or a month that only changes its count, is none.
+        ("Varje vecka, inget sommaruppehåll", "1 gång/vecka"),
+        ("Varannan vecka utan sommaruppehåll", "Varannan vecka"),
+        ("2 ggr/mån, utan uppehåll i juli", "2 ggr/månad"),
+        ("2 ggr/mån, ingen paus i juli", "2 ggr/månad"),
+        ("2 ggr/mån, inga uppehåll under sommaren", "2 ggr/månad"),
+        ("2 ggr/mån, utan något uppehåll under sommaren", "2 ggr/månad"),
+        ("2 ggr/mån, uppehåll i juli är inte aktuellt", "2 ggr/månad"),
+        ("2 ggr/mån förutom i juni då vi ses tre gånger", "2 ggr/månad"),
+        # "ej" and "inte" in a comment are no break.
+        ("8 ggr/år, ej fastställda datum", "8 ggr/år"),
+        ("2 ggr/mån, inte klart med juli än", "2 ggr/månad"),
+        ("2 ggr/mån utom jul", "2 ggr/månad"),  # jul is Christmas, not July
+        # Two breaks, the second after the first's comma.
+        ("2 ggr/mån, ej juli, ej december", "2 ggr/månad utom juli och december"),
     ],
 )
 def test_a_break_only_counts_for_a_recurring_rhythm(text: str, label: str) -> None:
@@ -637,3 +674,66 @@ def test_expected_by_with_a_break_grows_and_is_clamped(on: date) -> None:
     value = expected_by(r, on, 2025)
     assert 0 <= value <= r.per_year  # type: ignore[operator]
     assert expected_by(r, on + timedelta(days=1), 2025) >= value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    count=st.one_of(
+        st.sampled_from(
+            [
+                "2 ggr/månad",
+                "1 gång/vecka",
+                "varannan vecka",
+                "var 3:e vecka",
+                "0,5 ggr/månad",
+                "1,5 ggr/månad",
+                "3 ggr/vecka",
+                "0,2 ggr/vecka",
+            ]
+        ),
+        st.integers(min_value=1, max_value=120).map(lambda n: f"{n} ggr/år"),
+    ),
+    months=st.sets(st.integers(min_value=1, max_value=12), max_size=11),
+    summer=st.booleans(),
+    minimum=st.booleans(),
+    as_needed=st.booleans(),
+)
+def test_a_label_with_a_break_round_trips(
+    count: str, months: set[int], summer: bool, minimum: bool, as_needed: bool
+) -> None:
+    """The label is what `/atgard rytm` stores (models.tracking.set_rhythm): read back, it is
+    the same rhythm, whatever the count's unit and the break's months."""
+    said = [_MONTH_NAMES[m - 1] for m in sorted(months)] + (["sommaren"] if summer else [])
+    text = ("minst " if minimum else "") + count
+    text += (" utom " + " och ".join(said) if said else "") + (
+        " eller vid behov" if as_needed else ""
+    )
+    r = parse_when(text, 2025)
+    assert r.kind is K.RECURRING, text
+    again = parse_override(r.label(), 2025)
+    assert (again.per_year, again.active, again.label()) == (r.per_year, r.active, r.label()), text
+    assert (again.minimum, again.as_needed) == (r.minimum, r.as_needed), text
+
+
+@given(
+    text=st.sampled_from(
+        [
+            "Varje vecka utom sommaren",
+            "4 ggr/år, ej under sommaren",
+            "2 ggr/mån, ej sommaren och juni",
+        ]
+    ),
+    year=st.sampled_from([2024, 2025]),  # 2024 is a leap year
+    into=st.integers(min_value=0, max_value=70),
+)
+def test_nothing_more_is_expected_on_any_day_of_a_summer_break(
+    text: str, year: int, into: int
+) -> None:
+    """The summer break runs from mid-June to mid-August: no day of it, in June or August
+    either, raises what should be done (the behind-pace reminder would come in the break)."""
+    r = parse_when(text, year)
+    [(start, end)] = r.breaks(year)
+    day = min(start + timedelta(days=into), end)
+    before = expected_by(r, start - timedelta(days=1), year)
+    assert expected_by(r, day, year) == pytest.approx(before)
+    assert expected_by(r, end + timedelta(days=1), year) > before
