@@ -239,20 +239,27 @@ def test_digest_never_falls_on_a_holiday_at_the_end_of_the_week(
     assert sunday["2026-W14"].date() == date(2026, 4, 5)  # påskdagen
 
 
+def _spread_for_est(session_factory, settings, bound: Bound, rhythm: str, now) -> list[date]:  # type: ignore[no-untyped-def]
+    """EST's measure set to `rhythm`, its meetings spread at `now`: their days."""
+    with session_factory.begin() as s:
+        m = s.exec(select(Measure).where(Measure.group_id == bound.est.id)).first()
+        assert m is not None
+        m.rhythm_override = rhythm
+    with session_factory.begin() as s:
+        ensure_meeting_calendar(session=s, now=now, settings=settings)
+        return [
+            p.planned_on
+            for p in s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.est.id))
+        ]
+
+
 def test_meetings_are_not_spread_into_the_rhythms_break(
     session_factory, settings, bound: Bound
 ) -> None:
     """EST meets "2 ggr/månad utom juli": 22 a year, none in July."""
-    with session_factory.begin() as s:
-        m = s.exec(select(Measure).where(Measure.group_id == bound.est.id)).first()
-        assert m is not None
-        m.rhythm_override = "2 ggr/månad utom juli"
-    with session_factory.begin() as s:
-        ensure_meeting_calendar(session=s, now=utc(2025, 1, 1, 8, 0), settings=settings)
-        est = [
-            p.planned_on
-            for p in s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.est.id))
-        ]
+    est = _spread_for_est(
+        session_factory, settings, bound, "2 ggr/månad utom juli", utc(2025, 1, 1, 8, 0)
+    )
     assert 21 <= len(est) <= 22
     assert not [d for d in est if d.month == 7]
     assert len({d.month for d in est}) == 11
@@ -263,15 +270,8 @@ def test_meetings_spread_from_mid_year_leave_out_the_break(
 ) -> None:
     """Bound on 30 June, EST "2 ggr/månad utom juli" has August to December left: ten
     meetings, not the eleven a share of the days left (184 of 365) gives."""
-    with session_factory.begin() as s:
-        m = s.exec(select(Measure).where(Measure.group_id == bound.est.id)).first()
-        assert m is not None
-        m.rhythm_override = "2 ggr/månad utom juli"
-    with session_factory.begin() as s:
-        ensure_meeting_calendar(session=s, now=utc(2025, 6, 30, 8, 0), settings=settings)
-        est = [
-            p.planned_on
-            for p in s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.est.id))
-        ]
+    est = _spread_for_est(
+        session_factory, settings, bound, "2 ggr/månad utom juli", utc(2025, 6, 30, 8, 0)
+    )
     assert len(est) == 10
     assert min(est) >= date(2025, 8, 1)

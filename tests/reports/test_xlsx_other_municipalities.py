@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from reports.xlsx_reader import ParsedPlan, ParsedRow, read_plan
+from reports.xlsx_reader import ParsedRow, read_plan
 from tests.reports.make_workbooks import Sheet, write_workbook
+from tests.reports.test_xlsx_reader import _all_rows
 
 ROW = [
     "Skadegörelse i centrum",
@@ -26,10 +27,6 @@ ROW = [
     "Kultur- och fritidsförvaltningen",
     "Öppnat i februari.",
 ]
-
-
-def _rows(plan: ParsedPlan) -> list[ParsedRow]:
-    return [row for area in plan.areas for row in area.rows]
 
 
 def _fields(row: ParsedRow) -> list[str | None]:
@@ -85,7 +82,7 @@ def _fields(row: ParsedRow) -> list[str | None]:
 def test_other_municipalities_words_for_the_columns(tmp_path: Path, header: list[str]) -> None:
     rows: list[list[Any]] = [["Åtgärdsplan 2026"], [], header, ROW]
     plan = read_plan(write_workbook(tmp_path / "plan.xlsx", [Sheet("Åtgärdsplan", rows)]))
-    (row,) = _rows(plan)
+    (row,) = _all_rows(plan)
     assert _fields(row) == ROW
     assert [a.name for a in plan.areas] == ["Åtgärder"] and plan.warnings == []
 
@@ -133,7 +130,7 @@ def test_the_year_and_municipality_from_the_title_block(
     rows.append([ROW[0], ROW[1], ROW[2], ROW[4], ROW[5]])
     plan = read_plan(write_workbook(tmp_path / "plan.xlsx", [Sheet("Åtgärdsplan", rows)]))
     assert (plan.year, plan.district) == (year, district)
-    assert len(_rows(plan)) == 1
+    assert len(_all_rows(plan)) == 1
 
 
 @pytest.mark.parametrize(
@@ -179,7 +176,7 @@ def test_a_sheet_named_by_number_takes_its_areas_name_from_the_title_above(
         (1, "Våld i nära relationer"),
         (2, "Narkotika bland unga"),
     ]
-    assert [r.measure for r in _rows(plan)] == ["Utbildning för personal", "Riktade kontroller"]
+    assert [r.measure for r in _all_rows(plan)] == ["Utbildning för personal", "Riktade kontroller"]
     assert plan.district == "Eskilstuna"
 
 
