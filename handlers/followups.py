@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
+
+from sqlmodel import Session
 
 from bot.textsafety import format_count
 from handlers.cards import short
@@ -11,9 +14,13 @@ from handlers.forms import STALE_FORM, FollowUpFormMeta, parse_meta
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
-from models.errors import ParseError, PersonalDataRefused, ValidationError
+from models.errors import NotFound, ParseError, PersonalDataRefused, ValidationError
+from models.groups import find_group
 from models.importer import import_period
 from models.measures import (
+    GroupRef,
+    MeasureRef,
+    ScopeRef,
     change_target,
     get_measure,
     latest_follow_ups,
@@ -21,7 +28,7 @@ from models.measures import (
     scope_and_measure,
     scope_ref,
 )
-from models.plans import resolve_scope
+from models.plans import get_plan, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
 from reminders.calendar import parse_period, period_label, tertial_start
@@ -33,6 +40,58 @@ FORM_VERDICTS = (
     Verdict.EJ_UPPFYLLT,
     Verdict.EJ_BEDOMD,
 )
+
+
+def _asked_year(asked: str | None) -> int | None:
+    """The year a named period gives ("2025-T3"), or None ("T3", or none named)."""
+    if not asked:
+        return None
+    try:
+        year, _tertial = parse_period(asked, None)
+    except ParseError:
+        return None
+    return year
+
+
+def follow_up_target(
+    session: Session, ctx: CommandContext, ref: str, asked: str | None
+) -> tuple[ScopeRef, MeasureRef]:
+    """The plan and measure a follow-up is for: the channel's plan, or, for a period of the
+    year before ("uppfolj 1.3 2025-T3" in January, in a channel already bound to the 2026
+    plan), the same district's plan of that year, acting as the channel's group there."""
+    year = _asked_year(asked)
+    if year is None:
+        return change_target(
+            session=session, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+        )
+    scope = resolve_scope(session=session, platform=ctx.platform, channel_id=ctx.channel_id)
+    if year == scope.plan.year:
+        return scope_ref(scope), measure_ref(
+            get_measure(session=session, plan_id=scope.plan.id, ref=ref)
+        )  # type: ignore[arg-type]
+    earlier = None
+    if year == scope.plan.year - 1:
+        with contextlib.suppress(NotFound):
+            earlier = get_plan(session=session, district=scope.plan.district, year=year)
+        if earlier is None:
+            where = f"{scope.plan.district} " if scope.plan.district else ""
+            raise ValidationError(f"Hittade ingen åtgärdsplan för {where}{year}.")
+    if earlier is None:
+        raise ValidationError(
+            f"Kanalen arbetar i planen för {scope.plan.year}. Uppföljningar går att skriva för"
+            f" den och för förra årets plan (till exempel {period_label(scope.plan.year - 1, 3)})."
+        )
+    group = (
+        find_group(session=session, plan_id=earlier.id, name=scope.group.name)  # type: ignore[arg-type]
+        if scope.group is not None
+        else None
+    )
+    return (
+        ScopeRef(
+            earlier.id, earlier.year, None if group is None else GroupRef(group.id, group.name)
+        ),  # type: ignore[arg-type]
+        measure_ref(get_measure(session=session, plan_id=earlier.id, ref=ref)),  # type: ignore[arg-type]
+    )
 
 
 def follow_up_period(plan_year: int, today: date, asked: str | None) -> str:
@@ -65,12 +124,10 @@ def follow_up_form(
 ) -> Reply:
     """Open the follow-up form, prefilled with the latest follow-up (and a verdict typed)."""
     with ctx.session_factory.begin() as s:
-        scope, measure = scope_and_measure(
-            session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
-        )
-        latest = latest_follow_ups(session=s, measure_ids=[measure.id]).get(measure.id)  # type: ignore[list-item,arg-type]
-        period = follow_up_period(scope.plan.year, ctx.today(), asked_period)
-        plan_id = scope.plan.id
+        scope, measure = follow_up_target(s, ctx, ref, asked_period)
+        latest = latest_follow_ups(session=s, measure_ids=[measure.id]).get(measure.id)
+        period = follow_up_period(scope.plan_year, ctx.today(), asked_period)
+        plan_id = scope.plan_id
     form = Form(
         id=ModalId.FOLLOW_UP,
         title=f"Uppföljning {ref}"[:24],
@@ -119,20 +176,12 @@ def save_follow_up(
     period: str | None = None,
 ) -> Reply:
     with ctx.writing() as s:
-        if plan_id is None:
-            scope, measure = change_target(
-                session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
-            )
-        else:  # a form names the plan it was opened for
-            scope = scope_ref(
-                resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-            )
-            if plan_id != scope.plan_id:
-                # Opened for another plan than the channel works in now (the channel was bound
-                # anew, a new year's plan was read in), or metadata pointing elsewhere: the
-                # permission checks below only know this channel's plan.
-                raise ValidationError(STALE_FORM, field="text")
-            measure = measure_ref(get_measure(session=s, plan_id=plan_id, ref=ref))
+        scope, measure = follow_up_target(s, ctx, ref, period)
+        if plan_id is not None and plan_id != scope.plan_id:
+            # A form names the plan it was opened for. Another plan than the channel works
+            # in now (the channel was bound anew, a new year's plan was read in), or metadata
+            # pointing elsewhere: the permission checks below only know this channel's plan.
+            raise ValidationError(STALE_FORM, field="text")
         require_may_track(session=s, ctx=ctx, scope=scope, measure=measure)
         for_period = follow_up_period(scope.plan_year, ctx.today(), period)
         fu = tracking.add_follow_up(

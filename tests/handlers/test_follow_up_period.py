@@ -11,9 +11,9 @@ from sqlmodel import select
 from bot.db import SessionFactory
 from handlers.parse import parse_command
 from handlers.router import execute, submit
-from models.tables import FollowUp
+from models.tables import FollowUp, Measure
 from reminders.calendar import reporting_tertial
-from tests.conftest import Clock
+from tests.conftest import Clock, import_example_plan
 
 
 def _periods(sf: SessionFactory) -> list[tuple[str, str]]:
@@ -68,7 +68,9 @@ def test_a_follow_up_can_name_its_tertial(
     future = execute(make_ctx(), "uppfolj 1.3 T3 Planerat.")
     assert "2025-T3 börjar 2025-09-01" in future.plain() and "2025-T2" in future.plain()
     other = execute(make_ctx(), "uppfolj 1.3 2024-T3 Fel år.")
-    assert "Planen gäller 2025, inte 2024" in other.plain()
+    assert "Hittade ingen åtgärdsplan för Kungsholmen 2024" in other.plain()
+    other = execute(make_ctx(), "uppfolj 1.3 2023-T3 Fel år.")
+    assert "Kanalen arbetar i planen för 2025" in other.plain() and "2024-T3" in other.plain()
     assert len(_periods(session_factory)) == 2
 
 
@@ -98,3 +100,37 @@ def test_parse_reads_a_tertial_after_the_measure() -> None:
     # A word that only starts like one is text.
     cmd = parse_command("uppfolj 1.3 T1-rapporten är skickad.")
     assert (cmd.args, cmd.text) == ([], "T1-rapporten är skickad.")
+
+
+def test_last_years_year_end_follow_up_from_a_channel_bound_to_the_new_plan(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """In December the 2026 plan is read in and the channel bound to it; in January the 2025
+    year-end report is still written there: `uppfolj 1.3 2025-T3 …` records it on 2025's
+    measure 1.3, as the channel's group in that plan."""
+    clock.set(datetime(2025, 12, 10, 9, 0, tzinfo=UTC))
+    assert not execute(make_ctx(channel="C-SSP"), "koppla SSP").failed
+    with session_factory.begin() as s:
+        new = import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 15))
+        new_id = new.id
+    assert "2026" in execute(make_ctx(channel="C-SSP"), "koppla SSP").plain()
+    clock.set(datetime(2026, 1, 14, 9, 0, tzinfo=UTC))
+    reply = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 2025-T3 uppfyllt Åtta möten 2025.")
+    assert "Målet är uppfyllt · 2025-T3" in reply.plain()
+    assert "2026-T1" in execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 Första mötet.").plain()
+    # The form, opened for last year's plan, is sent to it.
+    form = execute(make_ctx(channel="C-SSP"), "uppfolj 1.4 2025-T3").form
+    assert form is not None and "Period: 2025-T3" in form.intro
+    done = submit(make_ctx(channel="C-SSP"), form.id, form.metadata, {"text": "Pågår."})
+    assert not done.errors, done.errors
+    with session_factory.begin() as s:
+        rows = s.exec(
+            select(FollowUp.period, Measure.plan_id, Measure.ref, FollowUp.text)
+            .join(Measure, Measure.id == FollowUp.measure_id)
+            .order_by(FollowUp.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("2025-T3", imported_plan.id, "1.3", "Åtta möten 2025."),
+        ("2026-T1", new_id, "1.3", "Första mötet."),
+        ("2025-T3", imported_plan.id, "1.4", "Pågår."),
+    ]
