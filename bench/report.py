@@ -747,7 +747,22 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
   estimate from the in-process profile (the statements, claim, bump and commit are under half
   of its 1.0 ms) ends near 40 %, at the price of a second write path for the most important
   write. Not taken.
-  Recommendation (fourth round running): restate this target as an absolute write rate or a CPU
+  Tried in the fifth round, side by side (`python -m bench.paired`, SQLite, 10 clients, three
+  rounds of 1,000 requests; another job shared the machine, so only the pairs compare):
+  * `uppfolj` in the request's thread instead of the command worker: py-spy (`--gil`) put a
+    third of the GIL-holding samples in that hand-off (`Future.set_result`'s notify and
+    `ThreadPoolExecutor.submit`), and one hand-off costs 44 µs of CPU here (a ping-pong in one
+    process). Measured: 1.72 → 1.58 ms of server CPU per request, 27 % → 27 % of the bare app.
+    Not kept: the hand-off is what lets a slow write (a lock held by an import, a database
+    that does not answer) be acked within Slack's 3 s.
+  * The same without the per-process writer gate (every writer polls the file lock): 2.11 ms,
+    23 %. The gate stays.
+  * The floor under any durable write (bench/bare_write.py with BARE_WRITE_ONE_STATEMENT: the
+    INSERT alone, its own transaction): 52 % (51–63 %) of the bare app on PostgreSQL in three
+    rounds on a quiet machine, the same as BEGIN, INSERT, COMMIT. On PostgreSQL no way of
+    storing a follow-up durably reaches 60 % on this machine; the table below has this run's
+    figures.
+  Recommendation (fifth round running): restate this target as an absolute write rate or a CPU
   budget per write. About 780–1,000 writes/s on SQLite and 450–570 on PostgreSQL on two
   shared cores (paired-round medians of the two runs), ack p99 under 60 ms, is far beyond any
   municipality's use.
