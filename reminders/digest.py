@@ -1,15 +1,15 @@
 """The weekly digest for a bound channel: a neutral Reply of a handful of sections.
 
 Readable on a phone and well inside Slack's 50-block limit: title, four sections (each
-becomes one or two blocks; a fifth in the January after the plan's year) and a footer,
-whatever the plan's size.
+becomes one or two blocks; in January one or two more about a year-end report) and a
+footer, whatever the plan's size.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, cast
 
@@ -50,6 +50,7 @@ from reminders.calendar import (
     reporting_tertial,
 )
 from reminders.planner import digest_due, parse_hhmm
+from reminders.year_end import year_end_gaps, year_end_section
 
 # --------------------------------------------------------------------------- Swedish texts
 
@@ -122,6 +123,8 @@ class DigestFacts:
     planned: list[PlannedMeeting]  # the group's planned meetings this week
     new_follow_ups: list[NewFollowUp]  # logged since the last digest (news_since), oldest first
     new_meetings: list[date]  # held_on of the group's meetings logged since the last digest
+    # In January: last year's measures of the group without a year-end follow-up (year_end).
+    year_end: list[str] = field(default_factory=list)
 
 
 class NewFollowUp(NamedTuple):
@@ -201,6 +204,7 @@ def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -
         ),
         new_follow_ups=[NewFollowUp(m.ref, fu.verdict, fu.created_at) for fu, m in fus],
         new_meetings=[mt.held_on for mt in meetings],
+        year_end=year_end_gaps(session, [(group, plan)], now).get(group.id, []),
     )
     return render_digest(group=group, plan=plan, now=now, facts=facts)
 
@@ -244,6 +248,7 @@ def build_digests(
         ):
             if created_at >= since[group_id]:
                 meetings[group_id].append(held_on)
+    year_end = year_end_gaps(session, groups_with_plans, now)
     out: dict[int, Reply] = {}
     for group, plan in groups_with_plans:
         assert plan.id is not None and group.id is not None
@@ -256,6 +261,7 @@ def build_digests(
             planned=planned.get(group.id, []),
             new_follow_ups=[fu for fu in pf.new_follow_ups if fu.created_at >= since[group.id]],
             new_meetings=meetings.get(group.id, []),
+            year_end=year_end.get(group.id, []),
         )
         out[group.id] = render_digest(group=group, plan=plan, now=now, facts=facts)
     return out
@@ -405,6 +411,8 @@ def render_digest(*, group: Group, plan: Plan, now: datetime, facts: DigestFacts
         _meetings(facts.planned, week),
         _since(group, facts.new_follow_ups, facts.new_meetings),
     ]
+    if facts.year_end:  # January: last year's plan still lacks year-end follow-ups
+        sections.append(year_end_section(group, plan.year, facts.year_end))
     if today.year > plan.year:  # January after the year: the last digests of this plan
         sections.append(
             Section(

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from models.groups import bind_channel
 from models.replies import Visibility
 from models.tables import FollowUp, Group, Measure, Meeting, Plan, Reminder
 from reminders import dispatcher
-from reminders.digest import MAX_NEEDS, build_digest
+from reminders.digest import MAX_NEEDS, build_digest, build_digests
 from reminders.dispatcher import scan
 from reminders.planner import plan_reminders
+from tests.conftest import import_example_plan
 from tests.reminders.support import Bound, RecordingNotifier, plan_meeting, rows, utc
 
 NOW = utc(2025, 4, 22, 6, 0)  # Tuesday 22 April 08.00 CEST (Monday was Annandag påsk)
@@ -316,3 +318,42 @@ def test_in_the_week_after_a_tertial_the_digest_asks_for_its_follow_ups(
     assert early_may.sections[1].heading == "Behöver uppföljning (2025-T1)"
     later = _digest(session_factory, bound, now=utc(2025, 5, 12, 6, 0))
     assert later.sections[1].heading == "Behöver uppföljning (2025-T2)"
+
+
+def test_januarys_digest_of_the_new_plan_asks_for_last_years_year_end_follow_ups(
+    session_factory, bound: Bound
+) -> None:
+    """#CSSP was bound to the 2026 plan in December; in January the 2025 year-end report is
+    written, and the 2025 digests no longer reach the channel: the new one says what is left."""
+    with session_factory.begin() as s:
+        new = import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 15))
+        bind_channel(
+            session=s, plan=new, name="SSP", platform="slack", channel_id="CSSP", actor=None
+        )
+
+    def digest(now):  # type: ignore[no-untyped-def]
+        with session_factory() as s:
+            group = s.exec(select(Group).where(Group.channel_id == "CSSP")).one()
+            plan = s.get(Plan, group.plan_id)
+            single = build_digest(session=s, group=group, plan=plan, now=now)  # type: ignore[arg-type]
+            batch = build_digests(session=s, groups_with_plans=[(group, plan)], now=now)  # type: ignore[list-item]
+        assert batch[group.id] == single  # type: ignore[index]
+        return single
+
+    january = digest(utc(2026, 1, 12, 7, 0))
+    year_end = january.sections[-1]
+    assert year_end.heading == "Årsuppföljning för 2025"
+    assert year_end.text.startswith("1 åtgärd i SSP saknar uppföljning för 2025-T3")
+    assert ": 1.3." in year_end.text and "/atgard uppfolj 1.3 2025-T3" in year_end.text
+    with session_factory.begin() as s:
+        old = s.exec(
+            select(Measure).where(Measure.plan_id == bound.plan.id, Measure.ref == "1.3")
+        ).one()
+        s.add(FollowUp(measure_id=old.id, period="2025-T3", verdict="delvis", text="Året."))  # type: ignore[arg-type]
+    assert all(
+        "Årsuppföljning" not in (x.heading or "") for x in digest(utc(2026, 1, 19, 7, 0)).sections
+    )
+    with session_factory.begin() as s:
+        s.delete(s.exec(select(FollowUp).where(FollowUp.period == "2025-T3")).one())
+    february = digest(utc(2026, 2, 2, 7, 0))
+    assert all("Årsuppföljning" not in (x.heading or "") for x in february.sections)
