@@ -27,7 +27,13 @@ from models.errors import NotFound
 from models.groups import find_group
 from models.measures import assignees, get_measure, list_measures, measures_assigned_to
 from models.plans import PlanHead, Scope, areas, get_plan, plan_head, resolve_scope
-from models.progress import Standing, area_progress, measure_states, progress_bar
+from models.progress import (
+    Standing,
+    area_progress,
+    measure_states,
+    progress_bar,
+    standing_count,
+)
 from models.replies import ActionId, Button, Reply, Section, Visibility
 from models.tables import Group, Plan
 
@@ -268,7 +274,9 @@ def status_reply(ctx: CommandContext) -> Reply:
         if ap.total == 0:
             continue
         done = ap.counts[Standing.DONE]
-        bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in ap.counts.items() if v)
+        bits = " · ".join(
+            f"{STANDING_SYMBOL[k]} {standing_count(k, v)}" for k, v in ap.counts.items() if v
+        )
         sections.append(
             Section(
                 heading=f"{ap.area.number}. {ap.area.name}",
@@ -289,7 +297,7 @@ def _summary_section(label: str, states: list) -> Section:  # type: ignore[type-
     for st in states:
         counts[st.standing] += 1
     total = len(states)
-    bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in counts.items())
+    bits = " · ".join(f"{STANDING_SYMBOL[k]} {standing_count(k, v)}" for k, v in counts.items())
     return Section(
         heading=label,
         text=f"{progress_bar(counts[Standing.DONE], total)} {counts[Standing.DONE]}/{total} klara\n{bits}",

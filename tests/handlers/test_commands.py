@@ -420,3 +420,12 @@ def test_every_change_is_audited_at_the_bots_clock(make_ctx, imported_plan, cloc
     stamped = {e.action: e.at for e in new}
     assert set(stamped) >= {"koppla", "rytm", "ansvarig", "planera_mote", "export"}
     assert set(stamped.values()) == {clock()}
+
+
+def test_status_counts_are_in_the_right_number(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    before = execute(make_ctx(), "status").plain()
+    assert "✅ 0 klara · 🟢 1 i fas · 🔴 3 efter · ⚪ 12 ej bedömda" in before
+    execute(make_ctx(), "uppfolj 5.1 uppfyllt: Strukturen används i båda organisationerna.")
+    area = execute(make_ctx(), "status").sections[-1]
+    assert area.heading == "5. Kriminella miljöer och livsstilar"
+    assert area.text.endswith("✅ 1 klar · ⚪ 1 ej bedömd")
