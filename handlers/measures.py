@@ -17,7 +17,7 @@ from bot.db import (
     held_read,
     read_only_connection,
 )
-from bot.textsafety import counted
+from bot.textsafety import counted, genitive
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import HEADS, LISTS
@@ -157,7 +157,7 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
             if lowered == "" and scope.group is not None:
                 own = [m for m in measures if m.group_id == scope.group.id]
                 if own:
-                    measures, title = own, f"{scope.group.name}s åtgärder"
+                    measures, title = own, f"{genitive(scope.group.name)} åtgärder"
         else:
             group = find_group(session=s, plan_id=plan.id, name=arg)
             if group is None:
@@ -165,7 +165,7 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
                     f"Hittade ingen grupp som heter ”{short(arg, 40)}”. {LIST_FILTER_HELP}"
                 )
             measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
-            title = f"{group.name}s åtgärder"
+            title = f"{genitive(group.name)} åtgärder"
         if lowered in ("försenade", "forsenade", "efter"):
             states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
             states = [st for st in states if st.standing is Standing.BEHIND]

@@ -164,7 +164,7 @@ def test_bind_links_measures_and_scopes_list(make_ctx, imported_plan, session_fa
         "Trygghetsrådet": ("trygghetsrad", "C-TR"),
     }
     ssp_list = execute(make_ctx(channel="C-SSP"), "lista")
-    assert ssp_list.title == "SSPs åtgärder" and ssp_list.context == "1 åtgärd"
+    assert ssp_list.title == "SSP:s åtgärder" and ssp_list.context == "1 åtgärd"
     assert execute(make_ctx(channel="C-SSP"), "lista alla").context == "16 åtgärder · sida 1 av 2"
     status = execute(make_ctx(channel="C-SSP"), "status").plain()
     assert "SSP" in status and "Hela planen" in status
@@ -190,7 +190,7 @@ def test_other_groups_measure_is_refused_and_audited(
     execute(make_ctx(channel="C-SSP"), "koppla SSP")
     execute(make_ctx(channel="C-EST"), "koppla EST")
     reply = execute(make_ctx(channel="C-EST"), "uppfolj 1.3 skriver i fel kanal")
-    assert "hör till SSP" in reply.plain()
+    assert "hör till SSP, inte till EST. Skriv i SSP:s kanal" in reply.plain()
     assert _count(session_factory, FollowUp) == 0
     with session_factory.begin() as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "nekad")).one().actor_id == "U1"

@@ -66,7 +66,7 @@ def test_lista_group_and_mine(slack, imported_plan):  # type: ignore[no-untyped-
     slack.command("koppla SSP")
     slack.command("ansvarig 1.3 <@U1|kim>")
     slack.command("lista SSP")
-    assert "SSPs åtgärder" in all_text(answer(slack, 2))
+    assert "SSP:s åtgärder" in all_text(answer(slack, 2))
     slack.command("lista mina")
     text = all_text(answer(slack, 3))
     assert "Mina åtgärder" in text and "1.3" in text
