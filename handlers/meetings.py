@@ -10,7 +10,7 @@ from bot.textsafety import MAX_NOTE
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
-from handlers.parse import DATE_RE, TIME_RE
+from handlers.parse import DATE_LIKE_RE, DATE_RE, TIME_LIKE_RE, TIME_RE
 from handlers.permissions import require_coordinator_for_other_group, require_may_track
 from models import audit
 from models.errors import NotFound, PersonalDataRefused, ValidationError
@@ -186,6 +186,16 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
 
     `skollov` makes the group's spread dates avoid the school holidays from now on.
     """
+    for a in args:
+        if TIME_RE.match(a) or DATE_RE.match(a):
+            continue
+        if TIME_LIKE_RE.match(a):
+            raise ValidationError(
+                f"”{a}” är ingen giltig tid. Skriv tiden som 08.30, till exempel"
+                " `/atgard mote planera 2025-03-12 08.30`."
+            )
+        if DATE_LIKE_RE.match(a):
+            _date(a)  # says how to write the date
     dates = [_date(a) for a in args if DATE_RE.match(a)]
     times = [a for a in args if TIME_RE.match(a)]
     rest = [a for a in args if not DATE_RE.match(a) and not TIME_RE.match(a)]

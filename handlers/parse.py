@@ -54,6 +54,10 @@ ALIASES: dict[str, CommandName] = {
 REF_RE = re.compile(r"^\d{1,2}\.\d{1,3}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
+# A word of digits and separators that DATE_RE or TIME_RE refused ("25.00", "2025-3-12",
+# "12/3"): meant as a date or a time, so it must not be read as a group's name.
+TIME_LIKE_RE = re.compile(r"^\d{1,2}[.:]\d{1,2}$")
+DATE_LIKE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
 # Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
 MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")

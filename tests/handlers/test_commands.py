@@ -429,3 +429,13 @@ def test_status_counts_are_in_the_right_number(make_ctx, imported_plan) -> None:
     area = execute(make_ctx(), "status").sections[-1]
     assert area.heading == "5. Kriminella miljöer och livsstilar"
     assert area.text.endswith("✅ 1 klar · ⚪ 1 ej bedömd")
+
+
+def test_planning_a_meeting_with_a_bad_time_or_date_says_so(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    bad_time = execute(make_ctx(channel="C-SSP"), "mote planera 2025-05-14 25.00")
+    assert (
+        bad_time.failed and "”25.00” är ingen giltig tid. Skriv tiden som 08.30" in bad_time.plain()
+    )
+    bad_date = execute(make_ctx(channel="C-SSP"), "mote planera 2025-5-14")
+    assert bad_date.failed and "”2025-5-14” är inget giltigt datum" in bad_date.plain()

@@ -84,6 +84,9 @@ def test_parse_export_args() -> None:
         parse_export_args(["pdf"])
     with pytest.raises(ParseError):
         parse_export_args(["t1", "t2"])
+    # A period and an unknown format: the reply names the format, not the period.
+    with pytest.raises(ParseError, match=r"Jag förstod inte ”pdf”\. .*Format: xlsx"):
+        parse_export_args(["T1", "pdf"])
 
 
 def test_default_tertial() -> None:
