@@ -10,7 +10,7 @@ from bot.textsafety import MAX_NOTE
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
-from handlers.parse import DATE_LIKE_RE, DATE_RE, TIME_LIKE_RE, TIME_RE
+from handlers.parse import DATE_LIKE_RE, DATE_RE, TIME_LIKE_RE, TIME_RE, parse_iso_date
 from handlers.permissions import require_coordinator_for_other_group, require_may_track
 from models import audit
 from models.errors import NotFound, PersonalDataRefused, ValidationError
@@ -57,7 +57,7 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         return plan_command(ctx, args[1:])
     dates = [a for a in args if DATE_RE.match(a)]
     names = [a for a in args if not DATE_RE.match(a)]
-    held_on = _date(dates[0]) if dates else ctx.today()
+    held_on = parse_iso_date(dates[0]) if dates else ctx.today()
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(names) or None)
@@ -195,8 +195,8 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
                 " `/atgard mote planera 2025-03-12 08.30`."
             )
         if DATE_LIKE_RE.match(a):
-            _date(a)  # says how to write the date
-    dates = [_date(a) for a in args if DATE_RE.match(a)]
+            parse_iso_date(a)  # says how to write the date
+    dates = [parse_iso_date(a) for a in args if DATE_RE.match(a)]
     times = [a for a in args if TIME_RE.match(a)]
     rest = [a for a in args if not DATE_RE.match(a) and not TIME_RE.match(a)]
     auto = any(a.lower() in ("auto", "automatiskt") for a in rest)
@@ -267,15 +267,6 @@ def _meetings_per_year(s: Session, group: Group, year: int) -> float:
         if r.kind is RhythmKind.RECURRING and r.per_year:
             best = max(best, r.per_year)
     return best or DEFAULT_PER_YEAR.get(GroupKind(group.kind), 4)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12."
-        ) from None
 
 
 def _s(value: object) -> str | None:

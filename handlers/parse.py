@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from models.errors import ParseError
+from models.errors import ParseError, ValidationError
 
 
 class CommandName(StrEnum):
@@ -58,6 +59,18 @@ TIME_RE = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
 # "12/3"): meant as a date or a time, so it must not be read as a group's name.
 TIME_LIKE_RE = re.compile(r"^\d{1,2}[.:]\d{1,2}$")
 DATE_LIKE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
+
+
+def parse_iso_date(text: str) -> date:
+    """A day written as 2025-03-12, or a Swedish line saying how to write it."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date"
+        ) from None
+
+
 # Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
 MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")

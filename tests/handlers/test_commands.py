@@ -439,3 +439,12 @@ def test_planning_a_meeting_with_a_bad_time_or_date_says_so(make_ctx, imported_p
     )
     bad_date = execute(make_ctx(channel="C-SSP"), "mote planera 2025-5-14")
     assert bad_date.failed and "”2025-5-14” är inget giltigt datum" in bad_date.plain()
+
+
+def test_tick_off_in_the_future_says_what_to_write(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "klar 2.3 2025-05-02")
+    assert reply.failed
+    assert reply.plain() == (
+        "2025-05-02 ligger i framtiden. Skriv dagen då åtgärden genomfördes, till exempel"
+        " `/atgard klar 2.3 2025-04-22`, eller markera den när den är genomförd."
+    )
