@@ -53,6 +53,19 @@ KIND_LABELS = {
     "failure_report": "felrapport",
 }
 UPCOMING_DAYS = 7
+_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def occurrence_label(occurrence: str) -> str:
+    """A reminder's occurrence as users read it: a week key ("2025-W17") as "v. 17"."""
+    from datetime import date
+
+    from reminders.calendar import iso_week_label
+
+    m = _WEEK_KEY.match(occurrence)
+    if m is None:
+        return occurrence
+    return iso_week_label(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
 
 
 def parse_now(value: str | None, settings: Settings) -> datetime:
@@ -205,7 +218,7 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
                     label = KIND_LABELS.get(r.kind, r.kind)
                     typer.echo(
                         f"  {format_datetime(r.due_at)}  Till {_target(r.channel_id, r.user_id)}:"
-                        f" {label} ({r.occurrence})"
+                        f" {label} ({occurrence_label(r.occurrence)})"
                     )
         finally:
             s.rollback()

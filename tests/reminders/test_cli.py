@@ -62,7 +62,7 @@ def test_remind_dry_run_on_easter_sunday_prints_and_stores_nothing(cli_db) -> No
     assert out.startswith("Provkörning 2025-04-20 08.00 – inget skickas eller sparas.")
     assert "Inget att skicka just nu." in out  # Easter Sunday: nothing is due
     # Monday is Annandag påsk: the weekly digests come on Tuesday 08.00.
-    assert "2025-04-22 08.00  Till #CSSP: veckobrev (2025-W17)" in out
+    assert "2025-04-22 08.00  Till #CSSP: veckobrev (v. 17)" in out
     assert "2025-04-23 08.00  Till @UANNA: tertialpåminnelse (2025-T1)" in out
     assert "2025-04-23 08.00  Till #CEST: saknade uppföljningar (2025-T1)" in out
     assert _counts(cli_db) == before
