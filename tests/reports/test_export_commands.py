@@ -64,7 +64,10 @@ def test_cli_writes_to_stdout(cli_env: Path, imported_plan) -> None:  # type: ig
         (["export", "--period", "vår"], "Jag förstod inte perioden"),
         (["export", "--period", "T1", "--format", "pdf"], "Formatet pdf finns inte"),
         (["export", "--period", "2025-T1", "--year", "2024"], "anger olika år"),
-        (["export", "--period", "T1", "--district", "Atlantis"], "Hittade ingen åtgärdsplan"),
+        (
+            ["export", "--period", "T1", "--district", "Atlantis"],
+            "Hittade ingen åtgärdsplan för Atlantis",
+        ),
     ],
 )
 def test_cli_bad_input_exits_2_in_swedish(
@@ -187,3 +190,14 @@ def test_a_period_written_in_two_words_is_understood(
 ) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(), line)
     assert [a.filename for a in reply.attachments] == [filename], reply.plain()
+
+
+def test_export_of_a_year_without_a_plan_names_district_and_year(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    from handlers.router import execute
+
+    reply = execute(make_ctx(), "export 2024-T1")
+    assert reply.failed
+    # Not "det området": an område is a priority area in every other reply.
+    assert reply.plain().startswith(
+        "Hittade ingen åtgärdsplan för Kungsholmen 2024. Kontrollera namn och år"
+    )
