@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_swedish import use_swedish
 from bot.config import Settings
 
 app = typer.Typer(
@@ -43,7 +44,9 @@ def _district_from(path: Path, parsed_district: str | None) -> str | None:
 
 @app.command("import")
 def import_plan(
-    file: Annotated[Path, typer.Argument(help="Åtgärdsplanen som .xlsx (eller .xlsm)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FIL", help="Åtgärdsplanen som .xlsx (eller .xlsm)")
+    ],
     district: Annotated[str | None, typer.Option("--district", help="Stadsdel/kommun")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Planens år")] = None,
 ) -> None:
@@ -195,6 +198,7 @@ def _register_all() -> None:
 
 
 _register_all()
+use_swedish(app)
 
 
 DATABASE_UNREACHABLE = (

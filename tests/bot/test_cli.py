@@ -329,3 +329,32 @@ def test_a_digest_time_with_a_dot_or_one_digit_is_read() -> None:
 
     assert Settings(digest_time="8.30").digest_time == "08:30"
     assert Settings(digest_time="08:00").digest_time == "08:00"
+
+
+_TYPER_ENGLISH = ("Usage:", "Options", "Show this message", "Try ", "Error", "Missing", "No such")
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish"),
+    [
+        (["--help"], "Visa den här hjälpen och avsluta."),
+        (["import", "--help"], "Användning: root import [FLAGGOR]"),
+        (["import"], "FIL saknas – Åtgärdsplanen som .xlsx (eller .xlsm)."),
+        (["flyga"], "Kommandot ”flyga” finns inte. Kommandon: import, list,"),
+        (["export", "--bogus"], "Flaggan --bogus finns inte."),
+        (["export", "--period"], "Flaggan --period behöver ett värde – Period: 2025-T1"),
+        (["list", "--json=ja"], "Flaggan --json tar inget värde."),
+        (["list", "extra"], "Det här förstod jag inte: extra."),
+        (["db", "ner"], "Kommandot ”ner” finns inte. Kommandon: upgrade."),
+    ],
+)
+def test_typers_own_texts_are_swedish(args: list[str], swedish: str) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    text = " ".join(result.output.split())
+    assert swedish in text
+    assert not [word for word in _TYPER_ENGLISH if word in text], text
+    assert result.exit_code == (0 if "--help" in args else 2)
