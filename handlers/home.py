@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from handlers.cards import STANDING_SYMBOL, short
 from handlers.context import CommandContext
-from handlers.texts import verdict_label
+from handlers.texts import NOT_RESPONSIBLE, verdict_label
 from models.groups import groups_of_plan
 from models.measures import measures_assigned_to
 from models.meetings import planned_between
@@ -61,12 +61,7 @@ def home_reply(ctx: CommandContext) -> Reply:
                 Section(text=f"… och {len(my_states) - MAX_LINES} till: `/atgard lista mina`.")
             )
     else:
-        sections.append(
-            Section(
-                text="Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig"
-                " med `/atgard ansvarig 1.3 @du`."
-            )
-        )
+        sections.append(Section(text=NOT_RESPONSIBLE))
 
     sections.append(Section(heading=f"Möten de närmaste {UPCOMING_DAYS} dagarna"))
     if planned:

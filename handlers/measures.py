@@ -21,7 +21,7 @@ from bot.textsafety import counted, genitive
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import HEADS, LISTS
-from handlers.texts import LIST_FILTER_HELP, verdict_label
+from handlers.texts import LIST_FILTER_HELP, NOT_RESPONSIBLE, verdict_label
 from models import audit
 from models.errors import NotFound
 from models.groups import find_group
@@ -148,7 +148,7 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
             measures = measures_assigned_to(session=s, plan_id=plan.id, user_id=ctx.actor.user_id)
             title = "Mina åtgärder"
             if not measures:
-                note = "Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig med `/atgard ansvarig 1.3 @du`."
+                note = NOT_RESPONSIBLE
         elif lowered in ("försenade", "forsenade", "efter"):
             measures = list_measures(session=s, plan_id=plan.id)
             title = "Åtgärder som ligger efter"

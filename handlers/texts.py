@@ -45,6 +45,11 @@ LIST_FILTER_HELP = (
     " en grupp, `/atgard lista mina` eller `/atgard lista försenade`."
 )
 
+NOT_RESPONSIBLE = (
+    "Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig med"
+    " `/atgard ansvarig 1.3 @du`."
+)
+
 UNAVAILABLE = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
 UNEXPECTED = (
     "Något gick fel hos Åtgärdsbot. Inget sparades. Försök igen, eller kontakta samordnaren."
