@@ -10,8 +10,14 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard lista [område | grupp | mina | försenade]", "visar åtgärderna i planen"),
     ("/atgard visa 1.3", "visar en åtgärd med mål, rytm, ansvariga och senaste uppföljning"),
     ("/atgard uppfolj 1.3 [text]", "skriver en uppföljning; utan text öppnas ett formulär"),
-    ("/atgard klar 1.3 [datum] [text]", "bockar av en åtgärd eller registrerar ett genomförande"),
-    ("/atgard mote [grupp] [datum]", "loggar ett möte i ett formulär och berättar det i kanalen"),
+    (
+        "/atgard klar 1.3 [datum] [text]",
+        "bockar av en åtgärd, eller ett tillfälle av en återkommande åtgärd",
+    ),
+    (
+        "/atgard mote [grupp] [datum]",
+        "loggar ett möte i ett formulär och lägger ut en sammanfattning i kanalen",
+    ),
     (
         "/atgard mote planera 2025-03-12 [08.30] | auto [skollov]",
         "lägger in planerade möten; auto sprider dem över året, skollov undviker loven",
@@ -21,8 +27,11 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),
     ("/atgard rytm 1.3 8/år", "sätter rytmen när planens När-text inte går att tolka"),
     ("/atgard historik 1.3", "visar vem som ändrat vad"),
-    ("/atgard export [T1|T2|T3] [xlsx|html]", "tar fram tertialrapportens underlag"),
+    ("/atgard export [T1 | T2 | T3] [xlsx | html]", "tar fram tertialrapportens underlag"),
 ]
+
+# Both spellings work; the lines above show the one without å, ä and ö.
+HELP_NOTE = "Du kan också skriva kommandona med å, ä och ö: /atgard uppfölj, /atgard möte."
 
 VERDICT_LABELS: dict[str, str] = {
     Verdict.UPPFYLLT: "Målet är uppfyllt",

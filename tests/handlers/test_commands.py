@@ -448,3 +448,13 @@ def test_tick_off_in_the_future_says_what_to_write(make_ctx, imported_plan) -> N
         "2025-05-02 ligger i framtiden. Skriv dagen då åtgärden genomfördes, till exempel"
         " `/atgard klar 2.3 2025-04-22`, eller markera den när den är genomförd."
     )
+
+
+def test_help_says_both_spellings_work(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "hjälp")
+    assert reply.context == (
+        "Du kan också skriva kommandona med å, ä och ö: /atgard uppfölj, /atgard möte."
+    )
+    assert "`/atgard export [T1 | T2 | T3] [xlsx | html]`" in reply.plain()
+    # What the note promises.
+    assert execute(make_ctx(), "uppfölj 9.9").plain() == execute(make_ctx(), "uppfolj 9.9").plain()
