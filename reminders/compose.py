@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from bot.config import Settings
+from bot.textsafety import counted
 from models.measures import assignees, latest_follow_ups, list_measures
 from models.progress import MeasureState, Standing, measure_states
 from models.replies import ActionId, Button, Reply, Section, Visibility, mention
@@ -54,7 +55,7 @@ GAPS_TITLE = "📋 Uppföljning inför tertial {t} ({day})"
 GAPS_INTRO = "Åtgärder i {group} som saknar uppföljning för {period}:"
 GAPS_NOBODY = "ingen ansvarig kopplad"
 BEHIND_TITLE = "⏰ {ref} ligger efter takten"
-BEHIND_TEXT = "{pace_text}. Vid den här tiden borde {expected} vara genomförda."
+BEHIND_TEXT = "{pace_text}. Vid den här tiden borde {expected} ha genomförts."
 BEHIND_HOW = (
     "Logga ett möte med /atgard mote eller skriv /atgard klar {ref} när ett tillfälle är gjort."
 )
@@ -347,7 +348,10 @@ def _behind(session: Session, r: Reminder, now: datetime, settings: Settings) ->
         sections=[
             Section(
                 heading=short(measure.description, 120) or measure.ref,
-                text=BEHIND_TEXT.format(pace_text=state.pace_text.capitalize(), expected=expected),
+                text=BEHIND_TEXT.format(
+                    pace_text=state.pace_text.capitalize(),
+                    expected=counted(expected, "tillfälle", "tillfällen"),
+                ),
                 buttons=[Button(FOLLOW_UP_BUTTON, ActionId.FOLLOW_UP, measure.ref)],
             ),
             Section(text=BEHIND_HOW.format(ref=measure.ref)),

@@ -129,3 +129,9 @@ def test_remind_says_why_nothing_goes_out_while_the_bot_has_no_access(cli_db) ->
         " åtkomsten är tillbaka."
     ) in result.output
     assert _counts(cli_db)[0] == 0  # a dry run, paused or not, stores nothing
+
+
+def test_behind_reminder_counts_occasions_in_the_right_number(cli_db) -> None:  # type: ignore[no-untyped-def]
+    out = CliRunner().invoke(app, ["remind", "--dry-run", "--now", "2025-04-23T10:00"]).output
+    # 1.3 meets 8 times a year: by 23 April two meetings should have been held.
+    assert "Vid den här tiden borde 2 tillfällen ha genomförts." in out
