@@ -232,7 +232,7 @@ def history_reply(ctx: CommandContext, ref: str) -> Reply:
 
 
 ACTION_LABELS = {
-    "import": "importerad från Excel",
+    "import": "inläst från Excel",
     "uppfoljning": "uppföljning",
     "genomford": "markerad genomförd",
     "rytm": "rytm ändrad",

@@ -294,6 +294,8 @@ def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None
     execute(make_ctx(), "uppfolj 4.1 Pågår enligt plan")
     history = execute(make_ctx(), "historik 4.1").plain()
     assert "rytm ändrad till 8 ggr/år" in history and "uppföljning 2025-T1" in history
+    # The same word as everywhere else for reading a plan in: "läsa in", not "importera".
+    assert any(line.endswith(" · inläst från Excel") for line in history.splitlines())
 
 
 def test_coordinator_only_actions(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]
