@@ -53,19 +53,6 @@ KIND_LABELS = {
     "failure_report": "felrapport",
 }
 UPCOMING_DAYS = 7
-_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def occurrence_label(occurrence: str) -> str:
-    """A reminder's occurrence as users read it: a week key ("2025-W17") as "v. 17"."""
-    from datetime import date
-
-    from reminders.calendar import iso_week_label
-
-    m = _WEEK_KEY.match(occurrence)
-    if m is None:
-        return occurrence
-    return iso_week_label(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
 
 
 def parse_now(value: str | None, settings: Settings) -> datetime:
@@ -176,7 +163,7 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
     from models.tables import Reminder
     from reminders.calendar import format_datetime
     from reminders.compose import compose
-    from reminders.planner import ensure_meeting_calendar, plan_reminders
+    from reminders.planner import ensure_meeting_calendar, occurrence_label, plan_reminders
 
     typer.echo(HEAD_DRY.format(now=format_datetime(now)))
     with rt.session_factory() as s:
@@ -271,7 +258,7 @@ def digest(
             typer.echo(SENT_TO.format(target=target))
         except DeliveryFailed as e:
             failed = True
-            typer.echo(FAILED_TO.format(target=target, reason=e.reason), err=True)
+            typer.echo(FAILED_TO.format(target=target, reason=e.described), err=True)
             with rt.session_factory.begin() as s:
                 audit.record(
                     session=s,

@@ -30,7 +30,7 @@ from models.tables import (
 )
 from reminders.calendar import format_date, format_datetime, format_time, tertial_end
 from reminders.digest import build_digest, measure_label, short
-from reminders.planner import Kind, parse_hhmm
+from reminders.planner import Kind, occurrence_label, parse_hhmm
 from reminders.rhythm import Pace, RhythmKind, expected_by
 
 # --------------------------------------------------------------------------- Swedish texts
@@ -61,7 +61,7 @@ BEHIND_HOW = (
 )
 FAILURE_TITLE = "⚠️ En påminnelse kunde inte skickas"
 FAILURE_TEXT = (
-    "{what} till {target} kunde inte levereras ({reason}) efter {attempts} försök. "
+    "{what} till {target} kunde inte levereras efter {attempts} försök: {reason}. "
     "Kontrollera att kanalen finns kvar och att boten är med i den."
 )
 KIND_NAMES = {
@@ -369,7 +369,7 @@ def _failure(session: Session, r: Reminder, now: datetime, settings: Settings) -
     if failed is None:
         return None
     what = KIND_NAMES.get(failed.kind, failed.kind)  # type: ignore[call-overload]
-    extra = f" ({failed.occurrence})" if failed.occurrence else ""
+    extra = f" ({occurrence_label(failed.occurrence)})" if failed.occurrence else ""
     return Reply(
         title=FAILURE_TITLE,
         sections=[
