@@ -122,7 +122,8 @@ def _ref(token: str | None, command: str) -> str:
     token = token.rstrip(":,;")
     if not REF_RE.match(token):
         raise ParseError(
-            f"”{token[:20]}” är inte en åtgärdsreferens. Skriv område och rad, till exempel `1.3`."
+            f"”{token[:20]}” är inget åtgärdsnummer. Skriv områdets och åtgärdens nummer,"
+            f" till exempel `/atgard {command} 1.3`."
         )
     return token
 
@@ -200,7 +201,8 @@ def parse_command(raw: str) -> Command:
         body = rest[len(tokens[0]) :].strip()
         if not body:
             raise ParseError(
-                "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `linjearbete`."
+                "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller"
+                " `/atgard rytm 1.3 linjearbete`."
             )
         return Command(name, ref=ref, text=body)
     raise ParseError("Okänt kommando.")  # pragma: no cover - every alias is handled above

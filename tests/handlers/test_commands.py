@@ -460,3 +460,10 @@ def test_help_says_both_spellings_work(make_ctx, imported_plan) -> None:  # type
     assert "`/atgard export [T1 | T2 | T3] [xlsx | html]`" in reply.plain()
     # What the note promises.
     assert execute(make_ctx(), "uppfölj 9.9").plain() == execute(make_ctx(), "uppfolj 9.9").plain()
+
+
+def test_rhythm_without_a_rhythm_shows_whole_commands(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "rytm 1.3")
+    assert reply.plain() == (
+        "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `/atgard rytm 1.3 linjearbete`."
+    )

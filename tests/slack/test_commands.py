@@ -88,7 +88,10 @@ def test_visa(slack, imported_plan):  # type: ignore[no-untyped-def]
     ("text", "expected"),
     [
         ("visa 9.9", "Åtgärd 9.9 finns inte"),
-        ("visa abc", "inte en åtgärdsreferens"),
+        (
+            "visa abc",
+            "”abc” är inget åtgärdsnummer. Skriv områdets och åtgärdens nummer, till exempel `/atgard visa 1.3`.",
+        ),
         ("visa", "Ange vilken åtgärd"),
     ],
 )
@@ -239,7 +242,7 @@ def test_ansvarig(slack, imported_plan, session_factory):  # type: ignore[no-unt
     [
         ("ansvarig 1.3 @eva", "kunde inte känna igen @eva"),
         ("ansvarig 1.3", "Nämn den"),
-        ("ansvarig x @eva", "inte en åtgärdsreferens"),
+        ("ansvarig x @eva", "till exempel `/atgard ansvarig 1.3`"),
     ],
 )
 def test_ansvarig_malformed(slack, imported_plan, session_factory, text, expected):  # type: ignore[no-untyped-def]
