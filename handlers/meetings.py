@@ -28,7 +28,10 @@ MAX_OPTIONS = 100  # Slack's limit for a select menu
 DEFAULT_PER_YEAR = {GroupKind.SSP: 8, GroupKind.EST: 24, GroupKind.TRYGGHETSRAD: 4}
 
 
-def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> Group:
+def _group(
+    s: Session, ctx: CommandContext, scope: Scope, name: str | None, example: str = "mote SSP"
+) -> Group:
+    """The named group, else the channel's; `example` is the command with a group named."""
     if name:
         group = find_group(session=s, plan_id=scope.plan.id, name=name)  # type: ignore[arg-type]
         if group is None:
@@ -42,12 +45,12 @@ def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> G
         return group
     if scope.group is None and ctx.in_direct_message:
         raise ValidationError(
-            "Ett direktmeddelande hör inte till någon grupp. Ange gruppen: `/atgard mote SSP`."
+            f"Ett direktmeddelande hör inte till någon grupp. Ange gruppen: `/atgard {example}`."
         )
     if scope.group is None:
         raise ValidationError(
-            "Kanalen är inte kopplad till någon grupp. Skriv `/atgard koppla SSP` (eller EST, Trygghetsrådet)"
-            " först, eller ange gruppen: `/atgard mote SSP`."
+            "Kanalen är inte kopplad till någon grupp. Skriv `/atgard koppla SSP` (eller EST,"
+            f" Trygghetsrådet) först, eller ange gruppen: `/atgard {example}`."
         )
     return scope.group
 
@@ -213,7 +216,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         )
     with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-        group = _group(s, ctx, scope, " ".join(rest) or None)
+        group = _group(s, ctx, scope, " ".join(rest) or None, "mote planera 2025-03-12 SSP")
         require_coordinator_for_other_group(ctx, scope, group)
         year = scope.plan.year
         if avoid_holidays and not group.avoid_school_holidays:
