@@ -111,6 +111,7 @@ def list_cmd(
 ) -> None:
     """Alla åtgärder i databasen."""
     from bot.runtime import start
+    from handlers.texts import verdict_label
     from reports.listing import measures_json
 
     rt = start()
@@ -120,7 +121,9 @@ def list_cmd(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
-        typer.echo(f"{r['ref']:>6}  {r['verdict']:<12} {(r['measure'] or '')[:90]}")
+        # The JSON keeps the codes for scripts; people read the labels.
+        verdict = verdict_label(r["verdict"])
+        typer.echo(f"{r['ref']:>6}  {verdict:<20} {(r['measure'] or '')[:90]}")
 
 
 @app.command("console")
@@ -148,6 +151,7 @@ def audit_cmd(
 ) -> None:
     """Visa granskningsloggen (vem ändrade vad och när)."""
     from bot.runtime import start
+    from handlers.texts import AUDIT_ACTIONS, AUDIT_ENTITIES
     from models import audit
 
     start_at = None
@@ -181,9 +185,10 @@ def audit_cmd(
     tz = Settings().tz
     for r in rows:
         at = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%Y-%m-%d %H.%M")
-        typer.echo(
-            f"{at}  {r['actor_name'] or r['actor_id'] or '-':<16} {r['action']:<12} {r['entity']} {r['entity_id'] or ''}"
-        )
+        action = AUDIT_ACTIONS.get(r["action"], r["action"])
+        entity = AUDIT_ENTITIES.get(r["entity"], r["entity"])
+        who = r["actor_name"] or r["actor_id"] or "-"
+        typer.echo(f"{at}  {who:<16} {action:<24} {entity} {r['entity_id'] or ''}".rstrip())
 
 
 def _register_all() -> None:

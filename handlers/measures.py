@@ -21,7 +21,7 @@ from bot.textsafety import counted, genitive
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import HEADS, LISTS
-from handlers.texts import LIST_FILTER_HELP, NOT_RESPONSIBLE, verdict_label
+from handlers.texts import AUDIT_ACTIONS, LIST_FILTER_HELP, NOT_RESPONSIBLE, verdict_label
 from models import audit
 from models.errors import NotFound
 from models.groups import find_group
@@ -231,18 +231,8 @@ def history_reply(ctx: CommandContext, ref: str) -> Reply:
     return Reply(title=f"Historik för åtgärd {measure.ref}", sections=[Section(text=text)])
 
 
-ACTION_LABELS = {
-    "import": "inläst från Excel",
-    "uppfoljning": "uppföljning",
-    "genomford": "markerad genomförd",
-    "rytm": "rytm ändrad",
-    "ansvarig": "ansvariga ändrade",
-    "nekad": "nekad åtgärd",
-}
-
-
 def _describe(action: str, after: str | None) -> str:
-    label = ACTION_LABELS.get(action, action)
+    label = AUDIT_ACTIONS.get(action, action)
     if not after:
         return label
     try:

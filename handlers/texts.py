@@ -59,6 +59,38 @@ NOT_RESPONSIBLE = (
     " `/atgard ansvarig 1.3 @du`."
 )
 
+# The audit trail's actions and entities as people read them (a measure's history,
+# `atgard audit`); the stored codes stay as they are for scripts (`--json`).
+AUDIT_ACTIONS: dict[str, str] = {
+    "import": "inläst från Excel",
+    "uppfoljning": "uppföljning",
+    "genomford": "markerad genomförd",
+    "rytm": "rytm ändrad",
+    "ansvarig": "ansvariga ändrade",
+    "nekad": "nekad",
+    "export": "export",
+    "koppla": "kanal kopplad",
+    "mote": "möte loggat",
+    "planera_mote": "möten planerade",
+    "skollov": "skollov undviks",
+    "paminnelse_aterhamtad": "påminnelse återhämtad",
+    "paminnelse_aterupptagen": "påminnelse återupptagen",
+    "paminnelse_inaktuell": "påminnelse inaktuell",
+    "paminnelse_misslyckad": "påminnelse misslyckad",
+    "utskick_aterupptagna": "utskick återupptagna",
+    "utskick_pausade": "utskick pausade",
+    "veckobrev_misslyckat": "veckobrev misslyckat",
+}
+AUDIT_ENTITIES: dict[str, str] = {
+    "plan": "plan",
+    "measure": "åtgärd",
+    "group": "grupp",
+    "reminder": "påminnelse",
+    "plattform": "plattform",
+    "personal_data": "personnummer",
+    "permission": "behörighet",
+}
+
 UNAVAILABLE = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
 UNEXPECTED = (
     "Något gick fel hos Åtgärdsbot. Inget sparades. Försök igen, eller kontakta samordnaren."

@@ -358,3 +358,27 @@ def test_typers_own_texts_are_swedish(args: list[str], swedish: str) -> None:
     assert swedish in text
     assert not [word for word in _TYPER_ENGLISH if word in text], text
     assert result.exit_code == (0 if "--help" in args else 2)
+
+
+def test_list_and_audit_text_are_for_people(cli_db: str) -> None:
+    run(cli_db, "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025")
+    listed = run(cli_db, "list").stdout.splitlines()
+    assert listed[0].split()[:3] == ["1.1", "Ej", "bedömd"]
+    assert "ej_bedomd" not in "\n".join(listed)
+    trail = run(cli_db, "audit").stdout.splitlines()
+    assert trail[-1].split()[3:6] == ["inläst", "från", "Excel"]
+    assert trail[-1].split()[-2] == "åtgärd" and " measure " not in "\n".join(trail)
+
+
+def test_every_audit_action_has_a_swedish_label() -> None:
+    import re
+
+    from handlers.texts import AUDIT_ACTIONS
+
+    stored = {
+        m
+        for package in ("bot", "handlers", "models", "reminders", "reports")
+        for path in (ROOT / package).rglob("*.py")
+        for m in re.findall(r'(?<!\w)action="([a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert stored and stored <= set(AUDIT_ACTIONS), stored - set(AUDIT_ACTIONS)
