@@ -119,9 +119,11 @@ def submit_meeting(
     except ValueError:
         return Reply(errors={"date": "Välj ett datum."})
     if held_on > ctx.today():
+        # Shown beside the date field, where Slack shows no markup: no backticks.
         return Reply(
             errors={
-                "date": "Mötet kan inte loggas i förväg. Planera det med `/atgard mote planera`."
+                "date": "Mötet kan inte loggas i förväg. Planera det med"
+                f" /atgard mote planera {held_on.isoformat()}."
             }
         )
     refs = values.get("measures") or []
