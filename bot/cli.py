@@ -18,6 +18,7 @@ from bot.config import Settings
 app = typer.Typer(
     help="Åtgärdsbot: åtgärdsplanen i chatten.", no_args_is_help=True, add_completion=False
 )
+JSON_HELP = "Skriv ut JSON (för skript)"
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -107,7 +108,7 @@ def import_plan(
 
 @app.command("list")
 def list_cmd(
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv ut JSON")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Alla åtgärder i databasen."""
     from bot.runtime import start
@@ -146,8 +147,10 @@ def console(
 
 @app.command("audit")
 def audit_cmd(
-    since: Annotated[str | None, typer.Option(help="Från datum, 2025-01-01")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Från och med datum, till exempel 2025-01-01")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Visa granskningsloggen (vem ändrade vad och när)."""
     from bot.runtime import start

@@ -8,6 +8,7 @@ titles are module settings of `typer.rich_utils`, the place Typer reads them fro
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -61,6 +62,20 @@ def _option(ctx: Any, name: str) -> Any:
     return next((p for p in getattr(command, "params", ()) if name in p.opts), None)
 
 
+# The value column of the help: Python's type names ("<str>", "<int>") in words; a flag
+# takes no value, so it shows none (Typer writes "<bool>").
+_TYPE_WORDS = {bool: "", str: "<text>", int: "<heltal>", Path: "<fil>"}
+
+
+def _swedish_type(param: Any) -> None:
+    descriptor = getattr(param, "type_descriptor", None)
+    if getattr(param, "param_type_name", "") != "option" or param.metavar is not None:
+        return
+    word = _TYPE_WORDS.get(getattr(descriptor, "annotation", None))  # type: ignore[arg-type]
+    if word is not None:
+        param.metavar = word
+
+
 def swedish_message(e: UsageError, ctx: Any = None) -> str:
     """What was wrong with the command line, in Swedish, and what to write instead."""
     if isinstance(e, MissingParameter) and e.param is not None:
@@ -94,6 +109,7 @@ class _SwedishTexts:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_OPTION_TEXT
+            _swedish_type(option)
         return option
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -106,7 +122,10 @@ class _SwedishTexts:
 
 
 class SwedishCommand(_SwedishTexts, TyperCommand):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            _swedish_type(param)
 
 
 class SwedishGroup(_SwedishTexts, TyperGroup):

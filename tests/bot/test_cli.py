@@ -331,7 +331,10 @@ def test_a_digest_time_with_a_dot_or_one_digit_is_read() -> None:
     assert Settings(digest_time="08:00").digest_time == "08:00"
 
 
-_TYPER_ENGLISH = ("Usage:", "Options", "Show this message", "Try ", "Error", "Missing", "No such")
+_TYPER_ENGLISH = (
+    *("Usage:", "Options", "Show this message", "Try ", "Error", "Missing", "No such"),
+    *("<bool>", "<str>", "<int>"),
+)
 
 
 @pytest.mark.parametrize(
@@ -339,6 +342,8 @@ _TYPER_ENGLISH = ("Usage:", "Options", "Show this message", "Try ", "Error", "Mi
     [
         (["--help"], "Visa den här hjälpen och avsluta."),
         (["import", "--help"], "Användning: root import [FLAGGOR]"),
+        (["export", "--help"], "--year <heltal> Planens år"),
+        (["audit", "--help"], "--json Skriv ut JSON (för skript)"),
         (["import"], "FIL saknas – Åtgärdsplanen som .xlsx (eller .xlsm)."),
         (["flyga"], "Kommandot ”flyga” finns inte. Kommandon: import, list,"),
         (["export", "--bogus"], "Flaggan --bogus finns inte."),
