@@ -48,6 +48,19 @@ def test_cli_writes_the_export(cli_env: Path, session_factory, imported_plan) ->
     assert "status per 2025-08-31" in out.read_text(encoding="utf-8")
 
 
+def test_cli_says_in_swedish_why_the_file_could_not_be_written(
+    cli_env: Path, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    missing = cli_env / "finns-inte" / "rapport.xlsx"
+    result = CliRunner().invoke(app, ["export", "--period", "T1", "--out", str(missing)])
+    assert result.exit_code == 1
+    assert f"Fel: kunde inte skriva {missing}: mappen finns inte, ange en mapp som finns." in (
+        result.stderr
+    )
+    folder = CliRunner().invoke(app, ["export", "--period", "T1", "--out", str(cli_env)])
+    assert "det är en mapp, ange ett filnamn." in folder.stderr
+
+
 def test_cli_writes_to_stdout(cli_env: Path, imported_plan) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(
         app, ["export", "--period", "T1", "--format", "csv", "--year", "2025", "--out", "-"]
