@@ -387,3 +387,22 @@ def test_every_audit_action_has_a_swedish_label() -> None:
         for m in re.findall(r'(?<!\w)action="([a-z_]+)"', path.read_text(encoding="utf-8"))
     }
     assert stored and stored <= set(AUDIT_ACTIONS), stored - set(AUDIT_ACTIONS)
+
+
+def test_a_busy_port_is_one_swedish_line() -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = CliRunner().invoke(app, ["sandbox", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Fel: port {port} används redan av ett annat program. Stäng det, eller välj en annan"
+        f" port, till exempel --port {port + 1}.\n"
+    )
