@@ -12,11 +12,13 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_swedish import use_swedish
 from bot.config import Settings
 
 app = typer.Typer(
     help="Åtgärdsbot: åtgärdsplanen i chatten.", no_args_is_help=True, add_completion=False
 )
+JSON_HELP = "Skriv ut JSON (för skript)"
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -43,7 +45,9 @@ def _district_from(path: Path, parsed_district: str | None) -> str | None:
 
 @app.command("import")
 def import_plan(
-    file: Annotated[Path, typer.Argument(help="Åtgärdsplanen som .xlsx (eller .xlsm)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FIL", help="Åtgärdsplanen som .xlsx (eller .xlsm)")
+    ],
     district: Annotated[str | None, typer.Option("--district", help="Stadsdel/kommun")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Planens år")] = None,
 ) -> None:
@@ -104,10 +108,11 @@ def import_plan(
 
 @app.command("list")
 def list_cmd(
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv ut JSON")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Alla åtgärder i databasen."""
     from bot.runtime import start
+    from handlers.texts import verdict_label
     from reports.listing import measures_json
 
     rt = start()
@@ -117,7 +122,9 @@ def list_cmd(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
-        typer.echo(f"{r['ref']:>6}  {r['verdict']:<12} {(r['measure'] or '')[:90]}")
+        # The JSON keeps the codes for scripts; people read the labels.
+        verdict = verdict_label(r["verdict"])
+        typer.echo(f"{r['ref']:>6}  {verdict:<20} {(r['measure'] or '')[:90]}")
 
 
 @app.command("console")
@@ -140,11 +147,14 @@ def console(
 
 @app.command("audit")
 def audit_cmd(
-    since: Annotated[str | None, typer.Option(help="Från datum, 2025-01-01")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Från och med datum, till exempel 2025-01-01")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Visa granskningsloggen (vem ändrade vad och när)."""
     from bot.runtime import start
+    from handlers.texts import AUDIT_ACTIONS, AUDIT_ENTITIES
     from models import audit
 
     start_at = None
@@ -178,9 +188,10 @@ def audit_cmd(
     tz = Settings().tz
     for r in rows:
         at = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%Y-%m-%d %H.%M")
-        typer.echo(
-            f"{at}  {r['actor_name'] or r['actor_id'] or '-':<16} {r['action']:<12} {r['entity']} {r['entity_id'] or ''}"
-        )
+        action = AUDIT_ACTIONS.get(r["action"], r["action"])
+        entity = AUDIT_ENTITIES.get(r["entity"], r["entity"])
+        who = r["actor_name"] or r["actor_id"] or "-"
+        typer.echo(f"{at}  {who:<16} {action:<24} {entity} {r['entity_id'] or ''}".rstrip())
 
 
 def _register_all() -> None:
@@ -195,6 +206,7 @@ def _register_all() -> None:
 
 
 _register_all()
+use_swedish(app)
 
 
 DATABASE_UNREACHABLE = (

@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 import logging
 import signal
+import socket
 import threading
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -99,12 +100,30 @@ def _warn_if_trial(settings: Any) -> None:
         typer.echo(TRIAL_WARNING, err=True)
 
 
+def refuse_busy_port(host: str, port: int, *, setting: str = "--port {port}") -> None:
+    """Stop with one Swedish line when another program listens on the port: gunicorn would
+    retry for seconds and then fail in English ("Connection in use")."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server binds: a port in TIME_WAIT is free, one with a listener is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            typer.echo(
+                f"Fel: port {port} används redan av ett annat program. Stäng det, eller välj"
+                f" en annan port, till exempel {setting.format(port=port + 1)}.",
+                err=True,
+            )
+            raise typer.Exit(2) from None
+
+
 def _run_sandbox(settings: Any) -> None:
     """No Slack tokens: the bot in HTTP mode behind a local page that plays Slack."""
     from bot.sandbox.app import build_sandbox
     from bot.slack.server import serve
 
     port = settings.port
+    refuse_busy_port("127.0.0.1", port, setting="PORT={port} atgard run")
     typer.echo(
         f"Inga Slack-nycklar är satta: startar sandlådan på http://127.0.0.1:{port}/"
         " (konsolen finns som `atgard console`, Slack: README, ”Installera i Slack”).",
@@ -155,6 +174,7 @@ def _serve(settings: Any, *, host: str, port: int) -> None:
     from bot.runtime import start
     from bot.slack.server import serve
 
+    refuse_busy_port(host, port)
     # Migrate once in the parent so a broken database stops the start with a clear error.
     start(settings, migrate=True).engine.dispose()
 

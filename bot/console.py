@@ -8,7 +8,7 @@ from typing import TextIO
 
 from handlers.context import CommandContext
 from handlers.router import execute, submit
-from models.replies import MENTION_CLOSE, MENTION_OPEN, Reply
+from models.replies import MENTION_CLOSE, MENTION_OPEN, Input, Option, Reply
 
 PROMPT = "atgard> "
 
@@ -16,6 +16,32 @@ PROMPT = "atgard> "
 def render_text(reply: Reply) -> str:
     text = reply.plain()
     return text.replace(MENTION_OPEN, "@").replace(MENTION_CLOSE, "")
+
+
+def _choice_label(option: Option) -> str:
+    # A measure's label starts with its reference ("1.3 SSP: …"): the reference is enough.
+    # Other values are codes ("ej_bedomd"); the label is what a person reads and types.
+    return option.value if option.label.startswith(option.value) else option.label
+
+
+def _words(text: str) -> str:
+    # "🟡 Delvis uppfyllt" and "ej_bedomd" as a person types them: "delvis uppfyllt", "ej bedomd".
+    return " ".join(text.replace("_", " ").split()).lstrip("".join(_SYMBOLS)).strip().casefold()
+
+
+_SYMBOLS = "🟢🟡🔴⚪✅ "
+
+
+def _chosen(inp: Input, answer: str) -> str:
+    """The option's value for an answer given as its value, its label or the start of one
+    that fits only one option ("delvis"); anything else goes on for the form to refuse."""
+    wanted = _words(answer)
+    names = [(o.value, {_words(o.value), _words(o.label)}) for o in inp.options]
+    exact = [value for value, keys in names if wanted in keys]
+    if exact:
+        return exact[0]
+    starts = [value for value, keys in names if wanted and any(k.startswith(wanted) for k in keys)]
+    return starts[0] if len(starts) == 1 else answer
 
 
 def fill_form(ctx: CommandContext, reply: Reply, ask: Callable[[str], str], out: TextIO) -> Reply:
@@ -29,18 +55,25 @@ def fill_form(ctx: CommandContext, reply: Reply, ask: Callable[[str], str], out:
     for inp in form.inputs:
         hint = ""
         if inp.options:
-            hint = " (" + ", ".join(o.value for o in inp.options[:12]) + ")"
+            hint = " (" + ", ".join(_choice_label(o) for o in inp.options[:12]) + ")"
         initial = inp.initial if isinstance(inp.initial, str) else ", ".join(inp.initial or ())
+        if inp.options and isinstance(inp.initial, str):
+            initial = next(
+                (_choice_label(o) for o in inp.options if o.value == inp.initial), initial
+            )
         default = f" [{initial[:60]}]" if initial else ""
         answer = ask(f"{inp.label}{hint}{default}: ").strip()
         if not answer and initial:
             answer = initial
-        values[inp.id] = (
-            [a.strip() for a in answer.split(",") if a.strip()]
-            if inp.kind == "multiselect"
-            else answer
-        )
-    return submit(ctx, form.id, form.metadata, values)
+        if inp.kind == "multiselect":
+            values[inp.id] = [_chosen(inp, a.strip()) for a in answer.split(",") if a.strip()]
+        else:
+            values[inp.id] = _chosen(inp, answer) if inp.options else answer
+    result = submit(ctx, form.id, form.metadata, values)
+    # Errors come keyed by the field's id ("verdict"); the person saw its label.
+    labels = {inp.id: inp.label for inp in form.inputs}
+    result.errors = {labels.get(k, k): v for k, v in result.errors.items()}
+    return result
 
 
 def run_console(ctx: CommandContext, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:

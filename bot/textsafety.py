@@ -63,6 +63,20 @@ def counted(n: int, singular: str, plural: str) -> str:
     return f"{format_count(n)} {singular if n == 1 else plural}"
 
 
+def genitive(name: str) -> str:
+    """A name in the genitive as Swedish writes it: "SSP:s" (an abbreviation, a letter or a
+    number takes a colon), "Trygghetsrådets", "Ungdomsforum Ås" (after s, x or z nothing)."""
+    words = name.split()
+    last = words[-1] if words else ""
+    if not last:
+        return name
+    if last[-1].isdigit() or (last.isupper() and last[-1].isalpha()):
+        return f"{name}:s"
+    if last[-1].lower() in "sxz":
+        return name
+    return f"{name}s"
+
+
 def check_length(text: str, limit: int, *, field: str | None = None, label: str = "Texten") -> None:
     """Raise ValidationError in plain Swedish when `text` is longer than `limit`."""
     n = len(text)

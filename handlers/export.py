@@ -58,6 +58,13 @@ def parse_export_args(args: list[str]) -> tuple[str | None, ExportFormat]:
     try:
         split_period(period)
     except ParseError as e:
+        # "T1 pdf": a period followed by words that are neither: name those words.
+        for cut in range(len(rest) - 1, 0, -1):
+            try:
+                split_period(" ".join(rest[:cut]))
+            except ParseError:
+                continue
+            raise ParseError(f"Jag förstod inte ”{' '.join(rest[cut:])}”. {EXPORT_HELP}") from e
         if _PERIOD_LIKE.match(period):
             raise  # "Det finns bara tre tertial …" says more than a generic line
         raise ParseError(f"Jag förstod inte ”{period}”. {EXPORT_HELP}") from e

@@ -11,6 +11,7 @@ from bot.textsafety import format_count
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import STALE_FORM, FollowUpFormMeta, parse_meta
+from handlers.parse import parse_iso_date
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
@@ -227,9 +228,13 @@ def submit_follow_up(
 
 
 def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | None) -> Reply:
-    on = _parse_date(on_text) if on_text else ctx.today()
+    on = parse_iso_date(on_text) if on_text else ctx.today()
     if on > ctx.today():
-        raise ValidationError("Datumet ligger i framtiden. Markera åtgärden när den är genomförd.")
+        raise ValidationError(
+            f"{on.isoformat()} ligger i framtiden. Skriv dagen då åtgärden genomfördes, till"
+            f" exempel `/atgard klar {ref} {ctx.today().isoformat()}`, eller markera den när"
+            " den är genomförd."
+        )
     with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         if on.year != scope.plan.year:
@@ -316,12 +321,3 @@ def outside_plan_year(ref: str, on: date, year: int, *, dated: bool) -> str:
         f" {example}. Hör den till planen för {on.year} behöver en samordnare först läsa in"
         " den planen."
     )
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date"
-        ) from None

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from handlers.cards import STANDING_SYMBOL, short
 from handlers.context import CommandContext
-from handlers.texts import verdict_label
+from handlers.texts import NOT_RESPONSIBLE, verdict_label
 from models.groups import groups_of_plan
 from models.measures import measures_assigned_to
 from models.meetings import planned_between
-from models.plans import latest_plan
+from models.plans import NO_PLAN_YET, latest_plan
 from models.progress import MeasureState, Standing, measure_states
 from models.replies import ActionId, Button, Reply, Section
 from reminders.calendar import iso_week_label
@@ -37,12 +37,7 @@ def home_reply(ctx: CommandContext) -> Reply:
         if plan is None:
             return Reply(
                 title=HOME_TITLE,
-                sections=[
-                    Section(
-                        text="Det finns ingen åtgärdsplan inläst ännu. Be en samordnare"
-                        " importera planen (`atgard import plan.xlsx`)."
-                    )
-                ],
+                sections=[Section(text=NO_PLAN_YET)],
             )
         assert plan.id is not None
         mine = measures_assigned_to(session=s, plan_id=plan.id, user_id=ctx.actor.user_id)
@@ -66,12 +61,7 @@ def home_reply(ctx: CommandContext) -> Reply:
                 Section(text=f"… och {len(my_states) - MAX_LINES} till: `/atgard lista mina`.")
             )
     else:
-        sections.append(
-            Section(
-                text="Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig"
-                " med `/atgard ansvarig 1.3 @du`."
-            )
-        )
+        sections.append(Section(text=NOT_RESPONSIBLE))
 
     sections.append(Section(heading=f"Möten de närmaste {UPCOMING_DAYS} dagarna"))
     if planned:

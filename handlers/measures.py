@@ -17,17 +17,23 @@ from bot.db import (
     held_read,
     read_only_connection,
 )
-from bot.textsafety import counted
+from bot.textsafety import counted, genitive
 from handlers.cards import STANDING_SYMBOL, measure_card, measure_line, short
 from handlers.context import CommandContext
 from handlers.reading_cache import HEADS, LISTS
-from handlers.texts import LIST_FILTER_HELP, verdict_label
+from handlers.texts import AUDIT_ACTIONS, LIST_FILTER_HELP, NOT_RESPONSIBLE, verdict_label
 from models import audit
 from models.errors import NotFound
 from models.groups import find_group
 from models.measures import assignees, get_measure, list_measures, measures_assigned_to
 from models.plans import PlanHead, Scope, areas, get_plan, plan_head, resolve_scope
-from models.progress import Standing, area_progress, measure_states, progress_bar
+from models.progress import (
+    Standing,
+    area_progress,
+    measure_states,
+    progress_bar,
+    standing_count,
+)
 from models.replies import ActionId, Button, Reply, Section, Visibility
 from models.tables import Group, Plan
 
@@ -142,7 +148,7 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
             measures = measures_assigned_to(session=s, plan_id=plan.id, user_id=ctx.actor.user_id)
             title = "Mina åtgärder"
             if not measures:
-                note = "Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig med `/atgard ansvarig 1.3 @du`."
+                note = NOT_RESPONSIBLE
         elif lowered in ("försenade", "forsenade", "efter"):
             measures = list_measures(session=s, plan_id=plan.id)
             title = "Åtgärder som ligger efter"
@@ -151,7 +157,7 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
             if lowered == "" and scope.group is not None:
                 own = [m for m in measures if m.group_id == scope.group.id]
                 if own:
-                    measures, title = own, f"{scope.group.name}s åtgärder"
+                    measures, title = own, f"{genitive(scope.group.name)} åtgärder"
         else:
             group = find_group(session=s, plan_id=plan.id, name=arg)
             if group is None:
@@ -159,7 +165,7 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
                     f"Hittade ingen grupp som heter ”{short(arg, 40)}”. {LIST_FILTER_HELP}"
                 )
             measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
-            title = f"{group.name}s åtgärder"
+            title = f"{genitive(group.name)} åtgärder"
         if lowered in ("försenade", "forsenade", "efter"):
             states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
             states = [st for st in states if st.standing is Standing.BEHIND]
@@ -225,18 +231,8 @@ def history_reply(ctx: CommandContext, ref: str) -> Reply:
     return Reply(title=f"Historik för åtgärd {measure.ref}", sections=[Section(text=text)])
 
 
-ACTION_LABELS = {
-    "import": "importerad från Excel",
-    "uppfoljning": "uppföljning",
-    "genomford": "markerad genomförd",
-    "rytm": "rytm ändrad",
-    "ansvarig": "ansvariga ändrade",
-    "nekad": "nekad åtgärd",
-}
-
-
 def _describe(action: str, after: str | None) -> str:
-    label = ACTION_LABELS.get(action, action)
+    label = AUDIT_ACTIONS.get(action, action)
     if not after:
         return label
     try:
@@ -268,7 +264,9 @@ def status_reply(ctx: CommandContext) -> Reply:
         if ap.total == 0:
             continue
         done = ap.counts[Standing.DONE]
-        bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in ap.counts.items() if v)
+        bits = " · ".join(
+            f"{STANDING_SYMBOL[k]} {standing_count(k, v)}" for k, v in ap.counts.items() if v
+        )
         sections.append(
             Section(
                 heading=f"{ap.area.number}. {ap.area.name}",
@@ -289,7 +287,7 @@ def _summary_section(label: str, states: list) -> Section:  # type: ignore[type-
     for st in states:
         counts[st.standing] += 1
     total = len(states)
-    bits = " · ".join(f"{STANDING_SYMBOL[k]} {v} {k.value}" for k, v in counts.items())
+    bits = " · ".join(f"{STANDING_SYMBOL[k]} {standing_count(k, v)}" for k, v in counts.items())
     return Section(
         heading=label,
         text=f"{progress_bar(counts[Standing.DONE], total)} {counts[Standing.DONE]}/{total} klara\n{bits}",

@@ -10,7 +10,7 @@ from bot.textsafety import MAX_NOTE
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
-from handlers.parse import DATE_RE, TIME_RE
+from handlers.parse import DATE_LIKE_RE, DATE_RE, TIME_LIKE_RE, TIME_RE, parse_iso_date
 from handlers.permissions import require_coordinator_for_other_group, require_may_track
 from models import audit
 from models.errors import NotFound, PersonalDataRefused, ValidationError
@@ -29,7 +29,10 @@ MAX_OPTIONS = 100  # Slack's limit for a select menu
 DEFAULT_PER_YEAR = {GroupKind.SSP: 8, GroupKind.EST: 24, GroupKind.TRYGGHETSRAD: 4}
 
 
-def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> Group:
+def _group(
+    s: Session, ctx: CommandContext, scope: Scope, name: str | None, example: str = "mote SSP"
+) -> Group:
+    """The named group, else the channel's; `example` is the command with a group named."""
     if name:
         group = find_group(session=s, plan_id=scope.plan.id, name=name)  # type: ignore[arg-type]
         if group is None:
@@ -43,12 +46,12 @@ def _group(s: Session, ctx: CommandContext, scope: Scope, name: str | None) -> G
         return group
     if scope.group is None and ctx.in_direct_message:
         raise ValidationError(
-            "Ett direktmeddelande hör inte till någon grupp. Ange gruppen: `/atgard mote SSP`."
+            f"Ett direktmeddelande hör inte till någon grupp. Ange gruppen: `/atgard {example}`."
         )
     if scope.group is None:
         raise ValidationError(
-            "Kanalen är inte kopplad till någon grupp. Skriv `/atgard koppla SSP` (eller EST, Trygghetsrådet)"
-            " först, eller ange gruppen: `/atgard mote SSP`."
+            "Kanalen är inte kopplad till någon grupp. Skriv `/atgard koppla SSP` (eller EST,"
+            f" Trygghetsrådet) först, eller ange gruppen: `/atgard {example}`."
         )
     return scope.group
 
@@ -58,7 +61,7 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         return plan_command(ctx, args[1:])
     dates = [a for a in args if DATE_RE.match(a)]
     names = [a for a in args if not DATE_RE.match(a)]
-    held_on = _date(dates[0]) if dates else ctx.today()
+    held_on = parse_iso_date(dates[0]) if dates else ctx.today()
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
         group = _group(s, ctx, scope, " ".join(names) or None)
@@ -117,9 +120,11 @@ def submit_meeting(
     except ValueError:
         return Reply(errors={"date": "Välj ett datum."})
     if held_on > ctx.today():
+        # Shown beside the date field, where Slack shows no markup: no backticks.
         return Reply(
             errors={
-                "date": "Mötet kan inte loggas i förväg. Planera det med `/atgard mote planera`."
+                "date": "Mötet kan inte loggas i förväg. Planera det med"
+                f" /atgard mote planera {held_on.isoformat()}."
             }
         )
     refs = values.get("measures") or []
@@ -187,7 +192,17 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
 
     `skollov` makes the group's spread dates avoid the school holidays from now on.
     """
-    dates = [_date(a) for a in args if DATE_RE.match(a)]
+    for a in args:
+        if TIME_RE.match(a) or DATE_RE.match(a):
+            continue
+        if TIME_LIKE_RE.match(a):
+            raise ValidationError(
+                f"”{a}” är ingen giltig tid. Skriv tiden som 08.30, till exempel"
+                " `/atgard mote planera 2025-03-12 08.30`."
+            )
+        if DATE_LIKE_RE.match(a):
+            parse_iso_date(a)  # says how to write the date
+    dates = [parse_iso_date(a) for a in args if DATE_RE.match(a)]
     times = [a for a in args if TIME_RE.match(a)]
     rest = [a for a in args if not DATE_RE.match(a) and not TIME_RE.match(a)]
     auto = any(a.lower() in ("auto", "automatiskt") for a in rest)
@@ -204,7 +219,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         )
     with ctx.writing() as s:
         scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
-        group = _group(s, ctx, scope, " ".join(rest) or None)
+        group = _group(s, ctx, scope, " ".join(rest) or None, "mote planera 2025-03-12 SSP")
         require_coordinator_for_other_group(ctx, scope, group)
         year = scope.plan.year
         if avoid_holidays and not group.avoid_school_holidays:
@@ -257,15 +272,6 @@ def _meetings_per_year(rhythm: Rhythm | None, group: Group) -> float:
     if rhythm is not None and rhythm.per_year:
         return rhythm.per_year
     return DEFAULT_PER_YEAR.get(GroupKind(group.kind), 4)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12."
-        ) from None
 
 
 def _s(value: object) -> str | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from models.errors import ParseError
+from models.errors import ParseError, ValidationError
 
 
 class CommandName(StrEnum):
@@ -54,6 +55,22 @@ ALIASES: dict[str, CommandName] = {
 REF_RE = re.compile(r"^\d{1,2}\.\d{1,3}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
+# A word of digits and separators that DATE_RE or TIME_RE refused ("25.00", "2025-3-12",
+# "12/3"): meant as a date or a time, so it must not be read as a group's name.
+TIME_LIKE_RE = re.compile(r"^\d{1,2}[.:]\d{1,2}$")
+DATE_LIKE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
+
+
+def parse_iso_date(text: str) -> date:
+    """A day written as 2025-03-12, or a Swedish line saying how to write it."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date"
+        ) from None
+
+
 # Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
 # A tertial named in a follow-up: "T1", "t2", "2025-T3".
 PERIOD_RE = re.compile(r"^(?:\d{4}-)?[Tt][123]$")
@@ -107,7 +124,8 @@ def _ref(token: str | None, command: str) -> str:
     token = token.rstrip(":,;")
     if not REF_RE.match(token):
         raise ParseError(
-            f"”{token[:20]}” är inte en åtgärdsreferens. Skriv område och rad, till exempel `1.3`."
+            f"”{token[:20]}” är inget åtgärdsnummer. Skriv områdets och åtgärdens nummer,"
+            f" till exempel `/atgard {command} 1.3`."
         )
     return token
 
@@ -191,7 +209,8 @@ def parse_command(raw: str) -> Command:
         body = rest[len(tokens[0]) :].strip()
         if not body:
             raise ParseError(
-                "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `linjearbete`."
+                "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller"
+                " `/atgard rytm 1.3 linjearbete`."
             )
         return Command(name, ref=ref, text=body)
     raise ParseError("Okänt kommando.")  # pragma: no cover - every alias is handled above

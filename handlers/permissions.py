@@ -6,6 +6,7 @@ from typing import Protocol
 
 from sqlmodel import Session, select
 
+from bot.textsafety import genitive
 from handlers.context import CommandContext
 from models.errors import NotAllowed
 from models.tables import Assignment, Group, Measure
@@ -74,7 +75,7 @@ def require_may_track(
     where = f", inte till {scope.group.name}" if scope.group is not None else ""
     raise NotAllowed(
         f"Åtgärd {measure.ref} hör till {owner_name}{where}."
-        f" Skriv i {owner_name}s kanal, eller be en samordnare."
+        f" Skriv i {genitive(owner_name)} kanal, eller be en samordnare."
     )
 
 

@@ -13,7 +13,14 @@ from handlers import export as export_handlers
 from handlers import followups, groups, measures, meetings
 from handlers.context import CommandContext
 from handlers.parse import Command, CommandName, parse_command
-from handlers.texts import HELP_LINES, HELP_TITLE, UNAVAILABLE, UNEXPECTED, unknown_command
+from handlers.texts import (
+    HELP_LINES,
+    HELP_NOTE,
+    HELP_TITLE,
+    UNAVAILABLE,
+    UNEXPECTED,
+    unknown_command,
+)
 from models import audit
 from models.errors import DomainError, NotAllowed, PersonalDataRefused
 from models.idempotency import DuplicateRequest
@@ -33,7 +40,7 @@ def help_reply(unknown: str | None = None) -> Reply:
     return Reply(
         title=HELP_TITLE,
         sections=sections,
-        context="Kommandon skrivs utan å, ä och ö också: /atgard uppfolj, /atgard mote.",
+        context=HELP_NOTE,
     )
 
 

@@ -10,8 +10,14 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard lista [område | grupp | mina | försenade]", "visar åtgärderna i planen"),
     ("/atgard visa 1.3", "visar en åtgärd med mål, rytm, ansvariga och senaste uppföljning"),
     ("/atgard uppfolj 1.3 [text]", "skriver en uppföljning; utan text öppnas ett formulär"),
-    ("/atgard klar 1.3 [datum] [text]", "bockar av en åtgärd eller registrerar ett genomförande"),
-    ("/atgard mote [grupp] [datum]", "loggar ett möte i ett formulär och berättar det i kanalen"),
+    (
+        "/atgard klar 1.3 [datum] [text]",
+        "bockar av en åtgärd, eller ett tillfälle av en återkommande åtgärd",
+    ),
+    (
+        "/atgard mote [grupp] [datum]",
+        "loggar ett möte i ett formulär och lägger ut en sammanfattning i kanalen",
+    ),
     (
         "/atgard mote planera 2025-03-12 [08.30] | auto [skollov]",
         "lägger in planerade möten; auto sprider dem över året, skollov undviker loven",
@@ -21,8 +27,11 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),
     ("/atgard rytm 1.3 8/år", "sätter rytmen när planens När-text inte går att tolka"),
     ("/atgard historik 1.3", "visar vem som ändrat vad"),
-    ("/atgard export [T1|T2|T3] [xlsx|html]", "tar fram tertialrapportens underlag"),
+    ("/atgard export [T1 | T2 | T3] [xlsx | html]", "tar fram tertialrapportens underlag"),
 ]
+
+# Both spellings work; the lines above show the one without å, ä and ö.
+HELP_NOTE = "Du kan också skriva kommandona med å, ä och ö: /atgard uppfölj, /atgard möte."
 
 VERDICT_LABELS: dict[str, str] = {
     Verdict.UPPFYLLT: "Målet är uppfyllt",
@@ -44,6 +53,43 @@ LIST_FILTER_HELP = (
     "Skriv `/atgard lista` för alla, `/atgard lista 2` för område 2, `/atgard lista SSP` för"
     " en grupp, `/atgard lista mina` eller `/atgard lista försenade`."
 )
+
+NOT_RESPONSIBLE = (
+    "Du är inte ansvarig för någon åtgärd. En samordnare kan lägga till dig med"
+    " `/atgard ansvarig 1.3 @du`."
+)
+
+# The audit trail's actions and entities as people read them (a measure's history,
+# `atgard audit`); the stored codes stay as they are for scripts (`--json`).
+AUDIT_ACTIONS: dict[str, str] = {
+    "import": "inläst från Excel",
+    "uppfoljning": "uppföljning",
+    "genomford": "markerad genomförd",
+    "rytm": "rytm ändrad",
+    "ansvarig": "ansvariga ändrade",
+    "nekad": "nekad",
+    "export": "export",
+    "koppla": "kanal kopplad",
+    "mote": "möte loggat",
+    "planera_mote": "möten planerade",
+    "skollov": "skollov undviks",
+    "paminnelse_aterhamtad": "påminnelse återhämtad",
+    "paminnelse_aterupptagen": "påminnelse återupptagen",
+    "paminnelse_inaktuell": "påminnelse inaktuell",
+    "paminnelse_misslyckad": "påminnelse misslyckad",
+    "utskick_aterupptagna": "utskick återupptagna",
+    "utskick_pausade": "utskick pausade",
+    "veckobrev_misslyckat": "veckobrev misslyckat",
+}
+AUDIT_ENTITIES: dict[str, str] = {
+    "plan": "plan",
+    "measure": "åtgärd",
+    "group": "grupp",
+    "reminder": "påminnelse",
+    "plattform": "plattform",
+    "personal_data": "personnummer",
+    "permission": "behörighet",
+}
 
 UNAVAILABLE = "Tjänsten är tillfälligt otillgänglig, försök igen om en stund."
 UNEXPECTED = (

@@ -11,10 +11,16 @@ from models.replies import Reply
 class DeliveryFailed(Exception):
     """A message could not be delivered. `permanent` means: do not retry (archived channel, bot removed)."""
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    def __init__(self, reason: str, *, permanent: bool, explanation: str | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = reason  # the platform's code, for logic and logs ("channel_not_found")
         self.permanent = permanent
+        self.explanation = explanation  # the same in Swedish, for people ("kanalen finns inte")
+
+    @property
+    def described(self) -> str:
+        """What people are told: the explanation with the code for support, or the code."""
+        return f"{self.explanation} ({self.reason})" if self.explanation else self.reason
 
 
 class AccessLost(DeliveryFailed):

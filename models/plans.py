@@ -60,6 +60,12 @@ def plan_head(*, connection: Connection, platform: str, channel_id: str | None) 
     return None if newest is None else PlanHead(newest[0], newest[1], None)
 
 
+NO_PLAN_YET = (
+    "Det finns ingen åtgärdsplan inläst ännu. Be en samordnare läsa in planen"
+    " (`atgard import plan.xlsx`)."
+)
+
+
 def latest_plan(*, session: Session) -> Plan | None:
     return session.exec(select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
 
@@ -72,11 +78,13 @@ def get_plan(*, session: Session, district: str | None = None, year: int | None 
         stmt = stmt.where(Plan.year == year)
     plan = session.exec(stmt).first()
     if plan is None:
+        if not district and not year:
+            raise NotFound(NO_PLAN_YET)
+        # "Område" is a priority area everywhere else: name the district and the year.
+        wanted = " ".join(str(part) for part in (district, year) if part)
         raise NotFound(
-            "Det finns ingen åtgärdsplan inläst ännu. Be en samordnare importera planen"
-            " (`atgard import plan.xlsx`)."
-            if not district and not year
-            else "Hittade ingen åtgärdsplan för det området och året."
+            f"Hittade ingen åtgärdsplan för {wanted}. Kontrollera namn och år, eller be en"
+            " samordnare läsa in den planen (`atgard import plan.xlsx`)."
         )
     return plan
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.textsafety import counted
 from models.measures import area_map, done_counts, latest_follow_ups, list_measures, rhythm_of
 from models.tables import FollowUp, Measure, MeasureStatus, Plan, PriorityArea, Verdict
 from reminders.rhythm import Pace, Rhythm, RhythmKind, pace, pace_text
@@ -21,6 +22,20 @@ class Standing(StrEnum):
     ON_TRACK = "i fas"
     BEHIND = "efter"
     NOT_ASSESSED = "ej bedömd"
+
+
+# The plural of each bucket's word, for counts: "1 klar", "3 klara", "2 ej bedömda".
+STANDING_PLURAL: dict[Standing, str] = {
+    Standing.DONE: "klara",
+    Standing.ON_TRACK: "i fas",
+    Standing.BEHIND: "efter",
+    Standing.NOT_ASSESSED: "ej bedömda",
+}
+
+
+def standing_count(standing: Standing, n: int) -> str:
+    """A bucket's count in the right number: "1 klar", "0 klara", "4 ej bedömda"."""
+    return counted(n, standing.value, STANDING_PLURAL[standing])
 
 
 @dataclass

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil.easter import easter
 
+from bot.textsafety import counted
 from models.errors import ParseError, ValidationError
 
 __all__ = [
@@ -307,9 +308,11 @@ def spread_meetings(
         if len(preferred) >= count:
             pool = preferred
     if len(pool) < count:
+        days = counted(len(pool), "möjlig mötesdag", "möjliga mötesdagar")
         raise ValidationError(
-            f"Det finns bara {len(pool)} möjliga mötesdagar mellan {first.isoformat()} "
-            f"och {last.isoformat()}, men {count} möten efterfrågades."
+            f"Det finns bara {days} mellan {first.isoformat()} och {last.isoformat()}, men"
+            f" {counted(count, 'möte', 'möten')} behövs. Ange datumen själv i stället, till"
+            " exempel `/atgard mote planera 2025-03-12`."
         )
 
     taken: set[date] = set()

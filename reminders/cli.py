@@ -168,7 +168,7 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
     from models.tables import Reminder
     from reminders.calendar import format_datetime
     from reminders.compose import compose
-    from reminders.planner import ensure_meeting_calendar, plan_reminders
+    from reminders.planner import ensure_meeting_calendar, occurrence_label, plan_reminders
 
     typer.echo(HEAD_DRY.format(now=format_datetime(now)))
     with rt.session_factory() as s:
@@ -210,7 +210,7 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
                     label = KIND_LABELS.get(r.kind, r.kind)
                     typer.echo(
                         f"  {format_datetime(r.due_at)}  Till {_target(r.channel_id, r.user_id)}:"
-                        f" {label} ({r.occurrence})"
+                        f" {label} ({occurrence_label(r.occurrence)})"
                     )
         finally:
             s.rollback()
@@ -279,7 +279,7 @@ def digest(
             typer.echo(SENT_TO.format(target=target))
         except DeliveryFailed as e:
             failed = True
-            typer.echo(FAILED_TO.format(target=target, reason=e.reason), err=True)
+            typer.echo(FAILED_TO.format(target=target, reason=e.described), err=True)
             with rt.session_factory.begin() as s:
                 audit.record(
                     session=s,

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from bot.config import Settings
+from bot.textsafety import counted
 from models.measures import assignees, latest_follow_ups, list_measures
 from models.progress import MeasureState, Standing, measure_states
 from models.replies import ActionId, Button, Reply, Section, Visibility, mention
@@ -35,7 +36,7 @@ from reminders.calendar import (
     tertial_end,
 )
 from reminders.digest import build_digest, measure_label, short
-from reminders.planner import Kind, parse_hhmm
+from reminders.planner import Kind, occurrence_label, parse_hhmm
 from reminders.rhythm import Pace, RhythmKind, expected_by
 
 # --------------------------------------------------------------------------- Swedish texts
@@ -60,13 +61,13 @@ GAPS_TITLE = "📋 Uppföljning inför tertial {t} ({day})"
 GAPS_INTRO = "Åtgärder i {group} som saknar uppföljning för {period}:"
 GAPS_NOBODY = "ingen ansvarig kopplad"
 BEHIND_TITLE = "⏰ {ref} ligger efter takten"
-BEHIND_TEXT = "{pace_text}. Vid den här tiden borde {expected} vara genomförda."
+BEHIND_TEXT = "{pace_text}. Vid den här tiden borde {expected} ha genomförts."
 BEHIND_HOW = (
     "Logga ett möte med /atgard mote eller skriv /atgard klar {ref} när ett tillfälle är gjort."
 )
 FAILURE_TITLE = "⚠️ En påminnelse kunde inte skickas"
 FAILURE_TEXT = (
-    "{what} till {target} kunde inte levereras ({reason}) efter {attempts} försök. "
+    "{what} till {target} kunde inte levereras efter {attempts} försök: {reason}. "
     "Kontrollera att kanalen finns kvar och att boten är med i den."
 )
 KIND_NAMES = {
@@ -355,7 +356,10 @@ def _behind(session: Session, r: Reminder, now: datetime, settings: Settings) ->
         sections=[
             Section(
                 heading=short(measure.description, 120) or measure.ref,
-                text=BEHIND_TEXT.format(pace_text=state.pace_text.capitalize(), expected=expected),
+                text=BEHIND_TEXT.format(
+                    pace_text=state.pace_text.capitalize(),
+                    expected=counted(expected, "tillfälle", "tillfällen"),
+                ),
                 buttons=[Button(FOLLOW_UP_BUTTON, ActionId.FOLLOW_UP, measure.ref)],
             ),
             Section(text=BEHIND_HOW.format(ref=measure.ref)),
@@ -373,7 +377,7 @@ def _failure(session: Session, r: Reminder, now: datetime, settings: Settings) -
     if failed is None:
         return None
     what = KIND_NAMES.get(failed.kind, failed.kind)  # type: ignore[call-overload]
-    extra = f" ({failed.occurrence})" if failed.occurrence else ""
+    extra = f" ({occurrence_label(failed.occurrence)})" if failed.occurrence else ""
     return Reply(
         title=FAILURE_TITLE,
         sections=[

@@ -26,6 +26,7 @@ from models.progress import (
     end_of_day_utc,
     measure_states,
     progress_bar,
+    standing_count,
     states_from,
 )
 from models.replies import Reply, Section, Visibility
@@ -60,7 +61,7 @@ H_NEEDS = "Behöver uppföljning ({period})"
 H_MEETINGS = "Veckans möten ({week})"
 H_SINCE = "Sedan förra veckan"
 WHOLE_PLAN = "Hela planen: {bar} {done} av {total} klara"
-AREA_COUNTS = "{bar} {done} av {total} klara · {on_track} i fas · {behind} efter · {na} ej bedömda"
+AREA_COUNTS = "{bar} {done} av {total} klara · {on_track} · {behind} · {na}"
 AREA_EMPTY = "inga åtgärder"
 NO_NEEDS = "Alla åtgärder har en uppföljning för {period} eller är klara. 👍"
 MORE = "… och {n} till. Skriv /atgard lista för alla."
@@ -447,9 +448,9 @@ def _progress(states: list[MeasureState], areas: list[PriorityArea]) -> Section:
                 bar=progress_bar(c[Standing.DONE], row.total),
                 done=c[Standing.DONE],
                 total=row.total,
-                on_track=c[Standing.ON_TRACK],
-                behind=c[Standing.BEHIND],
-                na=c[Standing.NOT_ASSESSED],
+                on_track=standing_count(Standing.ON_TRACK, c[Standing.ON_TRACK]),
+                behind=standing_count(Standing.BEHIND, c[Standing.BEHIND]),
+                na=standing_count(Standing.NOT_ASSESSED, c[Standing.NOT_ASSESSED]),
             )
         )
     return Section(heading=H_PROGRESS, text="\n".join(lines))

@@ -818,7 +818,7 @@ def _deliver(
             session_factory,
             c,
             now,
-            e.reason,
+            e.described,
             permanent=e.permanent,
             result=result,
             settings=settings,
@@ -830,7 +830,9 @@ def _deliver(
             session_factory,
             c,
             now,
-            f"{type(e).__name__}: {e}",
+            # Shown in the failure report in the channel: no exception text there (the log
+            # has the traceback), the name is enough for support.
+            f"ett fel i boten ({type(e).__name__})",
             permanent=False,
             result=result,
             settings=settings,

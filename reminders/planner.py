@@ -19,6 +19,7 @@ Kinds:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -49,6 +50,7 @@ from reminders.calendar import (
     default_school_holidays,
     digests_end,
     is_working_day,
+    iso_week_label,
     next_working_day,
     previous_working_day,
     spread_meetings,
@@ -149,6 +151,17 @@ def iso_week_occurrence(d: date) -> str:
     """ "2025-W18" (ISO year and week)."""
     iso = d.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
+
+
+_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def occurrence_label(occurrence: str) -> str:
+    """A reminder's occurrence as users read it: a week key ("2025-W17") as "v. 17"."""
+    m = _WEEK_KEY.match(occurrence)
+    if m is None:
+        return occurrence
+    return iso_week_label(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
 
 
 # --------------------------------------------------------------------------- meeting calendar

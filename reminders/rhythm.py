@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from bot.textsafety import counted
 from models.errors import ParseError
 
 __all__ = [
@@ -911,5 +912,6 @@ def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool =
     if rhythm.kind is RhythmKind.ONE_OFF and rhythm.deadline is not None:
         return f"{rhythm.label()}, {p}"
     if rhythm.kind is RhythmKind.ONGOING:
-        return f"{rhythm.label()}, {p}" + (f", {done_count} genomförda" if done_count else "")
+        done_text = counted(done_count, "genomförd", "genomförda")
+        return f"{rhythm.label()}, {p}" + (f", {done_text}" if done_count else "")
     return f"Okänd rytm, {p}: en samordnare behöver ange rytmen"

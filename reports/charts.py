@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.textsafety import counted
+from models.progress import Standing, standing_count
 from reports.export_texts import STANDING_LABELS
 from reports.snapshot import STANDINGS, AreaSnapshot, PlanSnapshot
 
@@ -30,6 +31,11 @@ STANDING_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
+def chart_title(snap: PlanSnapshot) -> str:
+    """The chart's title, also the first sentence of its alt text: one wording for both."""
+    return f"Läge per område, status per {snap.status_on.isoformat()}"
+
+
 def chart_alt_text(snap: PlanSnapshot) -> str:
     """The chart in words, for alt text and screen readers."""
     parts = []
@@ -37,11 +43,9 @@ def chart_alt_text(snap: PlanSnapshot) -> str:
         if not area.measure_count:
             parts.append(f"{area.name}: inga åtgärder")
             continue
-        counts = ", ".join(f"{area.standings[s]} {STANDING_LABELS[s].lower()}" for s in STANDINGS)
+        counts = ", ".join(standing_count(Standing(s), area.standings[s]) for s in STANDINGS)
         parts.append(f"{area.name}: {counted(area.measure_count, 'åtgärd', 'åtgärder')}, {counts}")
-    return (
-        f"Läge per prioriterat område per {snap.status_on.isoformat()}. " + ". ".join(parts) + "."
-    )
+    return f"{chart_title(snap)}. " + ". ".join(parts) + "."
 
 
 def _label(area: AreaSnapshot) -> str:
@@ -84,9 +88,7 @@ def progress_chart(snap: PlanSnapshot, areas: Sequence[AreaSnapshot] | None = No
     ax.tick_params(colors="#1A1A1A")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(
-        f"Läge per område, status per {snap.status_on.isoformat()}", color="#1A1A1A", loc="left"
-    )
+    ax.set_title(chart_title(snap), color="#1A1A1A", loc="left")
     fig.legend(loc="outside lower center", ncol=len(STANDINGS), frameon=False)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", facecolor="white", metadata={"Software": None})

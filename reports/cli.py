@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from bot.textsafety import format_count
+
+# The operating system's reasons come in English ("No such file or directory"): the usual
+# ones in Swedish, with what to do; any other by its code name.
+_OS_REASONS = {
+    errno.ENOENT: "mappen finns inte, ange en mapp som finns",
+    errno.EISDIR: "det är en mapp, ange ett filnamn",
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp",
+    errno.EACCES: "behörighet saknas, välj en annan mapp",
+    errno.EPERM: "behörighet saknas, välj en annan mapp",
+    errno.EROFS: "platsen är skrivskyddad, välj en annan mapp",
+    errno.ENOSPC: "disken är full",
+}
+
+
+def _why(e: OSError) -> str:
+    return _OS_REASONS.get(e.errno or 0) or (
+        f"systemfel {errno.errorcode.get(e.errno or 0, type(e).__name__)}"
+    )
+
 
 PERIOD_EXAMPLE = "till exempel --period 2025-T1 eller --period T2"
 
@@ -82,8 +104,8 @@ def export_cmd(
     try:
         target.write_bytes(result.content)
     except OSError as e:
-        _fail(f"kunde inte skriva {target}: {e.strerror or e}.", code=1)
-    typer.echo(f"Skrev {target} ({len(result.content):,} byte).".replace(",", " "))
+        _fail(f"kunde inte skriva {target}: {_why(e)}.", code=1)
+    typer.echo(f"Skrev {target} ({format_count(len(result.content))} byte).")
     typer.echo(result.summary)
 
 

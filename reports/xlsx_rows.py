@@ -561,7 +561,7 @@ class SheetReader:
             elif not worded:
                 self._warn(
                     r,
-                    "raden är kursiv och tolkades som instruktionstext, så den importerades inte."
+                    "raden är kursiv och tolkades som instruktionstext, så den lästes inte in."
                     " Är raden en åtgärd: ta bort kursiveringen i Excel och läs in filen igen.",
                 )
             elif not self.below_header:
@@ -587,7 +587,7 @@ class SheetReader:
             values["problem"] = self.problem_heading
         missing = [LABELS[k] for k in self.required if not values[k]]
         if missing:
-            self._warn(r, f"raden saknar {join_sv(missing)} och importerades så långt den räcker.")
+            self._warn(r, f"raden saknar {join_sv(missing)} och lästes in så långt den räcker.")
         self.measure_rows_seen = True
         self.below_header = False
         self.block.rows.append(

@@ -14,8 +14,10 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="Adress att lyssna på")] = "127.0.0.1",
     ) -> None:
         """Prova boten utan Slack: en lokal sida som spelar Slack mot den riktiga boten."""
+        from bot.cli_serve import refuse_busy_port
         from bot.sandbox.app import build_sandbox
         from bot.slack.server import serve
 
+        refuse_busy_port(host, port)
         typer.echo(f"Sandlådan: öppna http://{host}:{port}/ i webbläsaren. Avsluta med Ctrl+C.")
         serve(lambda: build_sandbox(port).wsgi, host=host, port=port)

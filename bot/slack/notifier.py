@@ -63,6 +63,31 @@ PERMANENT_ERRORS = ACCESS_ERRORS | frozenset(
         "invalid_arguments",
     }
 )
+# What the codes people may see in a failure report mean ("… kunde inte levereras efter 5
+# försök: kanalen är arkiverad (is_archived)"); the code stays beside it for support.
+ERROR_TEXTS = {
+    "channel_not_found": "kanalen finns inte eller boten kan inte se den",
+    "is_archived": "kanalen är arkiverad",
+    "not_in_channel": "boten är inte med i kanalen",
+    "no_permission": "boten saknar behörighet i kanalen",
+    "missing_scope": "appen saknar en behörighet, installera den igen",
+    "user_not_found": "användaren finns inte",
+    "users_not_found": "användaren finns inte",
+    "user_disabled": "användarens konto är avstängt",
+    "account_inactive": "botens konto är inaktiverat",
+    "cannot_dm_bot": "boten kan inte skicka direktmeddelanden till en annan bot",
+    "restricted_action": "arbetsytan tillåter inte att boten skriver här",
+    "team_access_not_granted": "appen har inte fått åtkomst till kanalens arbetsyta",
+    "ekm_access_denied": "arbetsytans administratör har stängt av meddelanden här",
+    "msg_too_long": "meddelandet var för långt för Slack",
+    "ratelimited": "Slack bad boten vänta",
+    "internal_error": "ett fel hos Slack",
+    "fatal_error": "ett fel hos Slack",
+    "service_unavailable": "Slack var inte tillgängligt",
+    "request_timeout": "Slack svarade inte i tid",
+}
+UNREACHABLE = "Slack gick inte att nå"
+
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
@@ -202,13 +227,15 @@ class SlackNotifier:
             log.warning(
                 "Slack %s failed: %s (%s)", method, code, "permanent" if permanent else "transient"
             )
-            raise DeliveryFailed(code, permanent=permanent) from e
+            raise DeliveryFailed(
+                code, permanent=permanent, explanation=ERROR_TEXTS.get(code)
+            ) from e
         except (
             OSError,
             ValueError,
         ) as e:  # connection errors after the retries, bad JSON from a proxy
             log.warning("Slack %s failed: %s", method, type(e).__name__)
-            raise DeliveryFailed(type(e).__name__, permanent=False) from e
+            raise DeliveryFailed(type(e).__name__, permanent=False, explanation=UNREACHABLE) from e
 
 
 def _has_key(message: Any, key: str) -> bool:

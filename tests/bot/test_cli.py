@@ -329,3 +329,80 @@ def test_a_digest_time_with_a_dot_or_one_digit_is_read() -> None:
 
     assert Settings(digest_time="8.30").digest_time == "08:30"
     assert Settings(digest_time="08:00").digest_time == "08:00"
+
+
+_TYPER_ENGLISH = (
+    *("Usage:", "Options", "Show this message", "Try ", "Error", "Missing", "No such"),
+    *("<bool>", "<str>", "<int>"),
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish"),
+    [
+        (["--help"], "Visa den här hjälpen och avsluta."),
+        (["import", "--help"], "Användning: root import [FLAGGOR]"),
+        (["export", "--help"], "--year <heltal> Planens år"),
+        (["audit", "--help"], "--json Skriv ut JSON (för skript)"),
+        (["import"], "FIL saknas – Åtgärdsplanen som .xlsx (eller .xlsm)."),
+        (["flyga"], "Kommandot ”flyga” finns inte. Kommandon: import, list,"),
+        (["export", "--bogus"], "Flaggan --bogus finns inte."),
+        (["export", "--period"], "Flaggan --period behöver ett värde – Period: 2025-T1"),
+        (["list", "--json=ja"], "Flaggan --json tar inget värde."),
+        (["list", "extra"], "Det här förstod jag inte: extra."),
+        (["db", "ner"], "Kommandot ”ner” finns inte. Kommandon: upgrade."),
+    ],
+)
+def test_typers_own_texts_are_swedish(args: list[str], swedish: str) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    text = " ".join(result.output.split())
+    assert swedish in text
+    assert not [word for word in _TYPER_ENGLISH if word in text], text
+    assert result.exit_code == (0 if "--help" in args else 2)
+
+
+def test_list_and_audit_text_are_for_people(cli_db: str) -> None:
+    run(cli_db, "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025")
+    listed = run(cli_db, "list").stdout.splitlines()
+    assert listed[0].split()[:3] == ["1.1", "Ej", "bedömd"]
+    assert "ej_bedomd" not in "\n".join(listed)
+    trail = run(cli_db, "audit").stdout.splitlines()
+    assert trail[-1].split()[3:6] == ["inläst", "från", "Excel"]
+    assert trail[-1].split()[-2] == "åtgärd" and " measure " not in "\n".join(trail)
+
+
+def test_every_audit_action_has_a_swedish_label() -> None:
+    import re
+
+    from handlers.texts import AUDIT_ACTIONS
+
+    stored = {
+        m
+        for package in ("bot", "handlers", "models", "reminders", "reports")
+        for path in (ROOT / package).rglob("*.py")
+        for m in re.findall(r'(?<!\w)action="([a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert stored and stored <= set(AUDIT_ACTIONS), stored - set(AUDIT_ACTIONS)
+
+
+def test_a_busy_port_is_one_swedish_line() -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = CliRunner().invoke(app, ["sandbox", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Fel: port {port} används redan av ett annat program. Stäng det, eller välj en annan"
+        f" port, till exempel --port {port + 1}.\n"
+    )

@@ -15,6 +15,7 @@ from bot.textsafety import (
     check_length,
     clean_text,
     escape_mrkdwn,
+    genitive,
     truncate,
 )
 from models.errors import ValidationError
@@ -156,3 +157,18 @@ def test_truncate_never_exceeds_limit(text: str, limit: int, suffix: str) -> Non
         assert text.startswith(out[: -len(suffix)])
     else:
         assert text.startswith(out)
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("SSP", "SSP:s"),
+        ("EST", "EST:s"),
+        ("Grupp 2", "Grupp 2:s"),
+        ("Trygghetsrådet", "Trygghetsrådets"),
+        ("Fältgruppen Ås", "Fältgruppen Ås"),
+        ("en annan grupp", "en annan grupps"),
+    ],
+)
+def test_genitive(name: str, form: str) -> None:
+    assert genitive(name) == form

@@ -164,7 +164,7 @@ def test_bind_links_measures_and_scopes_list(make_ctx, imported_plan, session_fa
         "Trygghetsrådet": ("trygghetsrad", "C-TR"),
     }
     ssp_list = execute(make_ctx(channel="C-SSP"), "lista")
-    assert ssp_list.title == "SSPs åtgärder" and ssp_list.context == "1 åtgärd"
+    assert ssp_list.title == "SSP:s åtgärder" and ssp_list.context == "1 åtgärd"
     assert execute(make_ctx(channel="C-SSP"), "lista alla").context == "16 åtgärder · sida 1 av 2"
     status = execute(make_ctx(channel="C-SSP"), "status").plain()
     assert "SSP" in status and "Hela planen" in status
@@ -190,7 +190,7 @@ def test_other_groups_measure_is_refused_and_audited(
     execute(make_ctx(channel="C-SSP"), "koppla SSP")
     execute(make_ctx(channel="C-EST"), "koppla EST")
     reply = execute(make_ctx(channel="C-EST"), "uppfolj 1.3 skriver i fel kanal")
-    assert "hör till SSP" in reply.plain()
+    assert "hör till SSP, inte till EST. Skriv i SSP:s kanal" in reply.plain()
     assert _count(session_factory, FollowUp) == 0
     with session_factory.begin() as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "nekad")).one().actor_id == "U1"
@@ -302,6 +302,8 @@ def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None
     # "1 gång/månad utom juli" (11).
     assert "”12 ggr/år utom juli”" in execute(make_ctx(), "rytm 4.1 12 ggr/år utom juli").plain()
     assert "av 12 genomförda" in execute(make_ctx(), "visa 4.1").plain()
+    # The same word as everywhere else for reading a plan in: "läsa in", not "importera".
+    assert any(line.endswith(" · inläst från Excel") for line in history.splitlines())
 
 
 def test_coordinator_only_actions(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]
@@ -428,3 +430,53 @@ def test_every_change_is_audited_at_the_bots_clock(make_ctx, imported_plan, cloc
     stamped = {e.action: e.at for e in new}
     assert set(stamped) >= {"koppla", "rytm", "ansvarig", "planera_mote", "export"}
     assert set(stamped.values()) == {clock()}
+
+
+def test_status_counts_are_in_the_right_number(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    before = execute(make_ctx(), "status").plain()
+    assert "✅ 0 klara · 🟢 1 i fas · 🔴 3 efter · ⚪ 12 ej bedömda" in before
+    execute(make_ctx(), "uppfolj 5.1 uppfyllt: Strukturen används i båda organisationerna.")
+    area = execute(make_ctx(), "status").sections[-1]
+    assert area.heading == "5. Kriminella miljöer och livsstilar"
+    assert area.text.endswith("✅ 1 klar · ⚪ 1 ej bedömd")
+
+
+def test_planning_a_meeting_with_a_bad_time_or_date_says_so(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    bad_time = execute(make_ctx(channel="C-SSP"), "mote planera 2025-05-14 25.00")
+    assert (
+        bad_time.failed and "”25.00” är ingen giltig tid. Skriv tiden som 08.30" in bad_time.plain()
+    )
+    bad_date = execute(make_ctx(channel="C-SSP"), "mote planera 2025-5-14")
+    assert bad_date.failed and "”2025-5-14” är inget giltigt datum" in bad_date.plain()
+
+
+def test_tick_off_in_the_future_says_what_to_write(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "klar 2.3 2025-05-02")
+    assert reply.failed
+    assert reply.plain() == (
+        "2025-05-02 ligger i framtiden. Skriv dagen då åtgärden genomfördes, till exempel"
+        " `/atgard klar 2.3 2025-04-22`, eller markera den när den är genomförd."
+    )
+
+
+def test_help_says_both_spellings_work(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "hjälp")
+    assert reply.context == (
+        "Du kan också skriva kommandona med å, ä och ö: /atgard uppfölj, /atgard möte."
+    )
+    assert "`/atgard export [T1 | T2 | T3] [xlsx | html]`" in reply.plain()
+    # What the note promises.
+    assert execute(make_ctx(), "uppfölj 9.9").plain() == execute(make_ctx(), "uppfolj 9.9").plain()
+
+
+def test_rhythm_without_a_rhythm_shows_whole_commands(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(), "rytm 1.3")
+    assert reply.plain() == (
+        "Ange rytmen, till exempel `/atgard rytm 1.3 8/år` eller `/atgard rytm 1.3 linjearbete`."
+    )
+
+
+def test_planning_in_a_direct_message_shows_the_planning_command(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    reply = execute(make_ctx(channel="D1"), "mote planera 2025-05-14")
+    assert reply.plain().endswith("Ange gruppen: `/atgard mote planera 2025-03-12 SSP`.")

@@ -344,8 +344,12 @@ def test_spread_edge_cases() -> None:
     with pytest.raises(ValidationError):
         spread_meetings(2025, 1, start=date(2025, 5, 1), end=date(2025, 4, 1))
     # 2025-06-20..22: midsommarafton, midsommardagen, Sunday
-    with pytest.raises(ValidationError, match="möjliga mötesdagar"):
+    with pytest.raises(ValidationError) as refused:
         spread_meetings(2025, 1, start=date(2025, 6, 20), end=date(2025, 6, 22))
+    assert refused.value.message == (
+        "Det finns bara 0 möjliga mötesdagar mellan 2025-06-20 och 2025-06-22, men 1 möte"
+        " behövs. Ange datumen själv i stället, till exempel `/atgard mote planera 2025-03-12`."
+    )
     # all 5 working days of a week can be used
     week = spread_meetings(2025, 5, start=date(2025, 5, 5), end=date(2025, 5, 9))
     assert week == [date(2025, 5, d) for d in range(5, 10)]

@@ -62,7 +62,7 @@ def test_remind_dry_run_on_easter_sunday_prints_and_stores_nothing(cli_db) -> No
     assert out.startswith("Provkörning 2025-04-20 08.00 – inget skickas eller sparas.")
     assert "Inget att skicka just nu." in out  # Easter Sunday: nothing is due
     # Monday is Annandag påsk: the weekly digests come on Tuesday 08.00.
-    assert "2025-04-22 08.00  Till #CSSP: veckobrev (2025-W17)" in out
+    assert "2025-04-22 08.00  Till #CSSP: veckobrev (v. 17)" in out
     assert "2025-04-23 08.00  Till @UANNA: tertialpåminnelse (2025-T1)" in out
     assert "2025-04-23 08.00  Till #CEST: saknade uppföljningar (2025-T1)" in out
     assert _counts(cli_db) == before
@@ -152,3 +152,9 @@ def test_digest_of_a_finished_plan_ends_in_january(cli_db) -> None:  # type: ign
     ) in " ".join(february.output.split())
     later = CliRunner().invoke(app, ["digest", "--dry-run", "--now", "2027-03-01T08:00"])
     assert "Läs in planen för 2027" in later.output and "#CSSP (SSP)" in later.output
+
+
+def test_behind_reminder_counts_occasions_in_the_right_number(cli_db) -> None:  # type: ignore[no-untyped-def]
+    out = CliRunner().invoke(app, ["remind", "--dry-run", "--now", "2025-04-23T10:00"]).output
+    # 1.3 meets 8 times a year: by 23 April two meetings should have been held.
+    assert "Vid den här tiden borde 2 tillfällen ha genomförts." in out

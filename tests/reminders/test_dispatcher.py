@@ -122,6 +122,29 @@ def test_permanent_failure_is_not_retried_and_is_reported(
     assert len(notifier.to("@UADMIN")) == 1
 
 
+def test_failure_report_says_why_in_swedish(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
+    settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
+    notifier.fail["#CSSP"] = DeliveryFailed(
+        "is_archived", permanent=True, explanation="kanalen är arkiverad"
+    )
+    _scan(session_factory, notifier, settings, DUE)
+    (report,) = notifier.to("@UADMIN")
+    assert "kunde inte levereras efter 1 försök: kanalen är arkiverad (is_archived)." in (
+        report.reply.plain()
+    )
+
+
+def test_a_bug_is_reported_without_its_exception_text(
+    session_factory, settings, notifier, meeting_rows
+) -> None:
+    notifier.fail["#CSSP"] = ValueError("internal detail, in English")  # type: ignore[assignment]
+    _scan(session_factory, notifier, settings, DUE)
+    (row,) = [r for r in rows(session_factory) if r.channel_id == "CSSP"]
+    assert row.last_error == "ett fel i boten (ValueError)"
+
+
 def test_permanent_failure_without_admins_is_audited(
     session_factory, settings, notifier, meeting_rows
 ) -> None:

@@ -462,6 +462,7 @@ def test_pace_text() -> None:
     )
     assert pace_text(ONGOING, 0, on, 2025) == "Linjearbete, pågående"
     assert pace_text(ONGOING, 4, on, 2025) == "Linjearbete, pågående, 4 genomförda"
+    assert pace_text(ONGOING, 1, on, 2025) == "Linjearbete, pågående, 1 genomförd"
     assert pace_text(UNKNOWN, 0, on, 2025).startswith("Okänd rytm")
 
 

@@ -47,6 +47,19 @@ def test_cli_writes_the_export(cli_env: Path, session_factory, imported_plan) ->
     assert "status per 2025-08-31" in out.read_text(encoding="utf-8")
 
 
+def test_cli_says_in_swedish_why_the_file_could_not_be_written(
+    cli_env: Path, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    missing = cli_env / "finns-inte" / "rapport.xlsx"
+    result = CliRunner().invoke(app, ["export", "--period", "T1", "--out", str(missing)])
+    assert result.exit_code == 1
+    assert f"Fel: kunde inte skriva {missing}: mappen finns inte, ange en mapp som finns." in (
+        result.stderr
+    )
+    folder = CliRunner().invoke(app, ["export", "--period", "T1", "--out", str(cli_env)])
+    assert "det är en mapp, ange ett filnamn." in folder.stderr
+
+
 def test_cli_writes_to_stdout(cli_env: Path, imported_plan) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(
         app, ["export", "--period", "T1", "--format", "csv", "--year", "2025", "--out", "-"]
@@ -63,7 +76,10 @@ def test_cli_writes_to_stdout(cli_env: Path, imported_plan) -> None:  # type: ig
         (["export", "--period", "vår"], "Jag förstod inte perioden"),
         (["export", "--period", "T1", "--format", "pdf"], "Formatet pdf finns inte"),
         (["export", "--period", "2025-T1", "--year", "2024"], "anger olika år"),
-        (["export", "--period", "T1", "--district", "Atlantis"], "Hittade ingen åtgärdsplan"),
+        (
+            ["export", "--period", "T1", "--district", "Atlantis"],
+            "Hittade ingen åtgärdsplan för Atlantis",
+        ),
     ],
 )
 def test_cli_bad_input_exits_2_in_swedish(
@@ -83,6 +99,9 @@ def test_parse_export_args() -> None:
         parse_export_args(["pdf"])
     with pytest.raises(ParseError):
         parse_export_args(["t1", "t2"])
+    # A period and an unknown format: the reply names the format, not the period.
+    with pytest.raises(ParseError, match=r"Jag förstod inte ”pdf”\. .*Format: xlsx"):
+        parse_export_args(["T1", "pdf"])
 
 
 def test_default_tertial() -> None:
@@ -117,7 +136,9 @@ def test_channel_html_export_posts_the_chart(make_ctx, imported_plan) -> None:  
     reply = export_reply(make_ctx(), ["t2", "html"])
     assert reply.attachments[0].filename == "atgardsplan-2025-T2-kungsholmen.html"
     [image] = reply.images
-    assert image.png.startswith(b"\x89PNG") and "Läge per prioriterat område" in image.alt
+    assert image.png.startswith(b"\x89PNG") and image.alt.startswith(
+        "Läge per område, status per 2025-04-22. Unga i riskzon"
+    )
 
 
 def test_only_coordinators_export(make_ctx, settings, imported_plan) -> None:  # type: ignore[no-untyped-def]
@@ -184,3 +205,14 @@ def test_a_period_written_in_two_words_is_understood(
 ) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(), line)
     assert [a.filename for a in reply.attachments] == [filename], reply.plain()
+
+
+def test_export_of_a_year_without_a_plan_names_district_and_year(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    from handlers.router import execute
+
+    reply = execute(make_ctx(), "export 2024-T1")
+    assert reply.failed
+    # Not "det området": an område is a priority area in every other reply.
+    assert reply.plain().startswith(
+        "Hittade ingen åtgärdsplan för Kungsholmen 2024. Kontrollera namn och år"
+    )

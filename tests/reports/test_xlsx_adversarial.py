@@ -572,7 +572,7 @@ def test_a_lone_first_cell_after_measures_is_a_partial_row(tmp_path: Path) -> No
     assert _areas(plan) == [(1, "Åtgärder", 3)]
     assert _rows(plan)[1].cause == "Klotter" and _rows(plan)[1].missing == ["Åtgärd"]
     assert plan.warnings == [
-        'Flik "Blad1", rad 3: raden saknar Åtgärd och importerades så långt den räcker.'
+        'Flik "Blad1", rad 3: raden saknar Åtgärd och lästes in så långt den räcker.'
     ]
 
 

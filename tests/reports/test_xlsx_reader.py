@@ -105,7 +105,7 @@ def test_small_2025_plan_covers_fixture_ground() -> None:
 
     assert plan.warnings == [
         'Flik "1. Unga i riskzon för destrukti", rad 5: raden saknar Problemområde, Orsak '
-        "och Åtgärd och importerades så långt den räcker."
+        "och Åtgärd och lästes in så långt den räcker."
     ]
     unga = plan.areas[0].rows
     assert [r.row for r in unga] == [3, 4, 5, 7]  # row 6 is empty
@@ -229,7 +229,7 @@ def test_partial_row_without_cause_column_only_needs_measure(tmp_path: Path) -> 
     plan = read_plan(path)
     assert plan.areas[0].rows[0].missing == ["Åtgärd"]
     assert plan.warnings == [
-        'Flik "Blad", rad 2: raden saknar Åtgärd och importerades så långt den räcker.'
+        'Flik "Blad", rad 2: raden saknar Åtgärd och lästes in så långt den räcker.'
     ]
 
 

@@ -66,7 +66,7 @@ def test_lista_group_and_mine(slack, imported_plan):  # type: ignore[no-untyped-
     slack.command("koppla SSP")
     slack.command("ansvarig 1.3 <@U1|kim>")
     slack.command("lista SSP")
-    assert "SSPs åtgärder" in all_text(answer(slack, 2))
+    assert "SSP:s åtgärder" in all_text(answer(slack, 2))
     slack.command("lista mina")
     text = all_text(answer(slack, 3))
     assert "Mina åtgärder" in text and "1.3" in text
@@ -88,7 +88,10 @@ def test_visa(slack, imported_plan):  # type: ignore[no-untyped-def]
     ("text", "expected"),
     [
         ("visa 9.9", "Åtgärd 9.9 finns inte"),
-        ("visa abc", "inte en åtgärdsreferens"),
+        (
+            "visa abc",
+            "”abc” är inget åtgärdsnummer. Skriv områdets och åtgärdens nummer, till exempel `/atgard visa 1.3`.",
+        ),
         ("visa", "Ange vilken åtgärd"),
     ],
 )
@@ -239,7 +242,7 @@ def test_ansvarig(slack, imported_plan, session_factory):  # type: ignore[no-unt
     [
         ("ansvarig 1.3 @eva", "kunde inte känna igen @eva"),
         ("ansvarig 1.3", "Nämn den"),
-        ("ansvarig x @eva", "inte en åtgärdsreferens"),
+        ("ansvarig x @eva", "till exempel `/atgard ansvarig 1.3`"),
     ],
 )
 def test_ansvarig_malformed(slack, imported_plan, session_factory, text, expected):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack.notifier import EVENT_TYPE, SlackNotifier
+from bot.slack.notifier import ERROR_TEXTS, EVENT_TYPE, SlackNotifier
 from models.notify import AccessLost, DeliveryFailed, Notifier
 from models.replies import Attachment, Image, Reply, Section, mention
 from tests.slack.conftest import BOT_TOKEN
@@ -89,6 +89,8 @@ def test_permanent_errors(notifier, fake_slack, error) -> None:  # type: ignore[
         notifier.post(channel_id="C1", reply=REPLY)
     assert exc.value.permanent is True and exc.value.reason == error
     assert not isinstance(exc.value, AccessLost)
+    # People read the failure report: the code comes with what it means.
+    assert exc.value.described == f"{ERROR_TEXTS[error]} ({error})"
     assert len(fake_slack.of("chat.postMessage")) == 1
 
 

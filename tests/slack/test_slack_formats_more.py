@@ -106,7 +106,7 @@ def test_commands_from_private_channels_and_group_dms(
     assert bound.status == 200
     assert [g.channel_id for g in rows(session_factory, Group) if g.name == "SSP"] == [channel_id]
     listed = slack.http(command_form(slack, "lista", **where), FORM)
-    assert listed.status == 200 and "SSPs åtgärder" in private_answer(listed)
+    assert listed.status == 200 and "SSP:s åtgärder" in private_answer(listed)
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,9 @@ def test_meeting_submission_posts_summary_in_channel(slack, imported_plan, sessi
 
 def test_meeting_in_the_future_is_an_error(slack, imported_plan, session_factory):  # type: ignore[no-untyped-def]
     errors = errors_of(slack.submit(meeting_view(slack), {"date": "2025-12-01"}))
-    assert set(errors) == {"date"} and "i förväg" in errors["date"]
+    assert errors == {
+        "date": "Mötet kan inte loggas i förväg. Planera det med /atgard mote planera 2025-12-01."
+    }
     assert rows(session_factory, Meeting) == []
 
 
