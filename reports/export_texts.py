@@ -103,7 +103,7 @@ def scope_note(snap: PlanSnapshot) -> str:
     written = "" if snap.complete else f", skrivna till och med {snap.status_on.isoformat()}"
     return (
         f"Bedömningarna är de senaste uppföljningarna för {tertials} {snap.year}{written}."
-        f" Möten och genomförda insatser räknas för {period_window(snap.start, snap.status_on)}."
+        f" Möten och genomförda tillfällen räknas för {period_window(snap.start, snap.status_on)}."
     )
 
 

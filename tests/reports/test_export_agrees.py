@@ -21,6 +21,7 @@ import openpyxl
 from bot.db import SessionFactory
 from handlers.export import export_reply
 from handlers.router import execute
+from models.progress import STANDING_PLURAL, Standing
 from models.replies import Reply
 from models.tables import Plan
 from reports.export_texts import STANDING_LABELS
@@ -30,14 +31,21 @@ from tests.reports.export_helpers import seed_period_data
 from tests.reports.test_export_as_of import import_file, plan_with_new_row
 
 Counts = dict[str, tuple[int, ...]]  # area name (or "Totalt") -> one count per STANDINGS
-_STATUS_BIT = re.compile(r"(\d+) (" + "|".join(re.escape(s) for s in STANDINGS) + r")\b")
+# A count and its standing in either number ("1 klar", "3 klara", "2 ej bedömda"); not the
+# progress bar's "0/3 klara".
+_WORDS = {word: s.value for s in Standing for word in (s.value, STANDING_PLURAL[s])}
+_STATUS_BIT = re.compile(
+    r"(?<![/\d])(\d+) ("
+    + "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
+    + r")\b"
+)
 
 
 def from_status(reply: Reply) -> Counts:
     """Standings per area from `/atgard status` (areas without measures are not shown)."""
     out: Counts = {}
     for section in reply.sections:
-        found = dict((k, int(n)) for n, k in _STATUS_BIT.findall(section.text or ""))
+        found = {_WORDS[k]: int(n) for n, k in _STATUS_BIT.findall(section.text or "")}
         name = section.heading or ""
         key = "Totalt" if name == "Hela planen" else re.sub(r"^\d+\. ", "", name)
         out[key] = tuple(found.get(s, 0) for s in STANDINGS)
