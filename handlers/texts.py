@@ -9,7 +9,11 @@ HELP_TITLE = "Åtgärdsbot – så här gör du"
 HELP_LINES: list[tuple[str, str]] = [
     ("/atgard lista [område | grupp | mina | försenade]", "visar åtgärderna i planen"),
     ("/atgard visa 1.3", "visar en åtgärd med mål, rytm, ansvariga och senaste uppföljning"),
-    ("/atgard uppfolj 1.3 [text]", "skriver en uppföljning; utan text öppnas ett formulär"),
+    (
+        "/atgard uppfolj 1.3 [T1 | T2 | T3] [text]",
+        "skriver en uppföljning för tertialet som rapporteras nu, eller det du anger;"
+        " utan text öppnas ett formulär",
+    ),
     (
         "/atgard klar 1.3 [datum] [text]",
         "bockar av en åtgärd, eller ett tillfälle av en återkommande åtgärd",
