@@ -71,9 +71,9 @@ def parse_iso_date(text: str) -> date:
         ) from None
 
 
-# Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
 # A tertial named in a follow-up: "T1", "t2", "2025-T3".
 PERIOD_RE = re.compile(r"^(?:\d{4}-)?[Tt][123]$")
+# Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
 MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")
 
