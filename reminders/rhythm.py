@@ -19,11 +19,12 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.textsafety import counted
 from models.errors import ParseError
+from reminders.calendar import default_school_holidays
 
 __all__ = [
     "Pace",
@@ -64,6 +65,9 @@ class Rhythm:
     # A count per month or week is counted only over the months it runs (22 a year here).
     active: tuple[float, ...] = ()
     pause: str = ""
+    # School holidays the rhythm also pauses for, besides `active`'s months ("utom skollov",
+    # "under terminstid", "ej jullov"): their days as reminders.calendar places them each year.
+    holidays: tuple[str, ...] = ()
     # With a break, a count per month or week as written (24 for "2 ggr/månad utom juli"),
     # where per_year counts only the months it runs, in whole occurrences (22).
     rate: float | None = None
@@ -108,6 +112,8 @@ class Rhythm:
             end_days = _calendar.monthrange(year, last)[1]
             end = date(year, last, max(1, round(end_days * (1 - self.active[last - 1]))))
             out.append((start, end))
+        if self.holidays:
+            out = _merged(out + _holiday_ranges(self.holidays, year))
         return out
 
 
@@ -555,6 +561,75 @@ _MONTH_NAMES = [
 ]
 
 
+# School holidays by name (folded); "skollov" and "terminstid" mean all of them.
+SCHOOL_HOLIDAYS = ("sportlov", "påsklov", "höstlov", "jullov")
+_HOLIDAY_WORDS = {
+    "sportlov": "sportlov",
+    "pasklov": "påsklov",
+    "hostlov": "höstlov",
+    "jullov": "jullov",
+}
+# "jullov", "jullovet", "skolloven", "sportlovsveckan"; "sport-" in "sport- och höstlov".
+_LOV = r"(?:skol|sport|pask|host|jul|sommar)(?:lov\w*|ledighet\w*|-)"
+_HOLIDAY_RE = re.compile(
+    r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
+    rf"(?P<list>(?:{_LOV}|{_SUMMER_WORDS}\b)(?:\s*(?:,|och|samt)\s*(?:{_LOV}|{_SUMMER_WORDS}\b))*)"
+    r"(?!\w)"
+    r"|\b(?P<terms>(?:under\s+|pa\s+)?(?:skol)?terminstid(?:en)?|under\s+(?:skol)?terminerna)\b"
+)
+
+
+def _holidays_in(low: str) -> tuple[set[str], bool]:
+    """The school holidays a text pauses for, and whether that includes the summer holiday
+    ("utom skollov", "under terminstid": all of them)."""
+    names: set[str] = set()
+    summer = False
+    for m in _HOLIDAY_RE.finditer(low):
+        if _NEGATED_RE.search(low[: m.start()]) or _NOT_A_BREAK_AFTER_RE.search(low[m.end() :]):
+            continue
+        if m.group("terms"):
+            return set(SCHOOL_HOLIDAYS), True
+        for word in re.findall(
+            r"(skol|sport|pask|host|jul|sommar)(?:lov|ledig|-)", m.group("list")
+        ):
+            if word == "skol":
+                return set(SCHOOL_HOLIDAYS), True
+            if word == "sommar":
+                summer = True
+            else:
+                names.add(_HOLIDAY_WORDS[word + "lov"])
+    return names, summer
+
+
+def _holiday_ranges(names: tuple[str, ...], year: int) -> list[tuple[date, date]]:
+    """The named school holidays' days in `year` (reminders.calendar's typical dates; the
+    jullov at either end of the year counts in the part inside it)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return [
+        (max(h.start, first), min(h.end, last))
+        for h in default_school_holidays(year)
+        if h.name in names and h.start <= last and h.end >= first
+    ]
+
+
+def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    out: list[tuple[date, date]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _running_share(rhythm_active: tuple[float, ...], names: tuple[str, ...], year: int) -> float:
+    """The part of `year`'s days a rhythm with these breaks runs."""
+    probe = Rhythm(RhythmKind.RECURRING, active=rhythm_active or (1.0,) * 12, holidays=names)
+    days = 366 if _calendar.isleap(year) else 365
+    off = sum((b - a).days + 1 for a, b in probe.breaks(year))
+    return (days - off) / days
+
+
 def _break_items(text: str) -> tuple[set[int], bool]:
     """The months a break's list names and whether it names the summer: "juni och juli",
     "juni-augusti", "juli, augusti", "sommaren och december"."""
@@ -591,10 +666,14 @@ def _breaks_in(low: str) -> list[re.Match[str]]:
     ]
 
 
-def _pause(low: str) -> tuple[tuple[float, ...], str]:
-    """(how much of each month the rhythm runs, the break in words) or ((), "")."""
+def _pause(low: str) -> tuple[tuple[float, ...], str, tuple[str, ...]]:
+    """(how much of each month the rhythm runs, the break in words, the school holidays it
+    pauses for besides) or ((), "", ())."""
     off: dict[int, float] = {}  # month -> share of it paused
-    summer = False
+    names, summer = _holidays_in(low)
+    if summer:
+        for month, runs in _SUMMER.items():
+            off[month] = max(off.get(month, 0.0), 1.0 - runs)
     for m in _breaks_in(low):
         months, said_summer = _break_items(m.group("list")) if m.group("list") else (set(), True)
         if said_summer:
@@ -603,8 +682,8 @@ def _pause(low: str) -> tuple[tuple[float, ...], str]:
                 off[month] = max(off.get(month, 0.0), 1.0 - runs)
         for month in months:
             off[month] = 1.0
-    if not off or all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))):
-        return (), ""  # no break, or one that leaves nothing: not read as a break
+    if all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))) or not (off or names):
+        return (), "", ()  # no break, or one that leaves nothing: not read as a break
     # A month the summer leaves whole is named ("utom sommaren och juni": all of June).
     words = [
         _MONTH_NAMES[i - 1]
@@ -613,8 +692,13 @@ def _pause(low: str) -> tuple[tuple[float, ...], str]:
     ]
     if summer:
         words.insert(0, "sommaren")
+    if summer and names == set(SCHOOL_HOLIDAYS):
+        words[0] = "skollov"  # all of them: what "skollov" and "terminstid" say
+    else:
+        words += [n for n in SCHOOL_HOLIDAYS if n in names]
     said = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
-    return tuple(1.0 - off.get(i, 0.0) for i in range(1, 13)), "utom " + said
+    holidays = tuple(n for n in SCHOOL_HOLIDAYS if n in names)
+    return tuple(1.0 - off.get(i, 0.0) for i in range(1, 13)), "utom " + said, holidays
 
 
 def _share(active: tuple[float, ...]) -> float:
@@ -632,7 +716,7 @@ _TRAILING_JOIN_RE = re.compile(r"[\s,;]*(?:\b(?:och|samt|respektive)\b)?[\s,;.]*
 
 
 def _parse_core(
-    low: str, year: int, pause: tuple[tuple[float, ...], str] = ((), "")
+    low: str, year: int, pause: tuple[tuple[float, ...], str, tuple[str, ...]] = ((), "", ())
 ) -> Rhythm | None:
     """Read a kind from folded text (no notes, no raw); None when nothing is recognised.
     `pause`: the text's break (_pause), for a recurring rhythm."""
@@ -643,17 +727,19 @@ def _parse_core(
         if f.per_year >= _ONGOING_PER_YEAR:
             return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
         minimum = f.minimum or _MIN_RE.search(low) is not None
-        active, said = pause
+        active, said, holidays = pause
         scaled = bool(active) and f.fine
+        share = _running_share(active, holidays, year) if holidays else _share(active)
         return Rhythm(
             RhythmKind.RECURRING,
             # "Varje vecka utom sommaren": 43 meetings, not 43,33.
-            per_year=float(max(1, round(f.per_year * _share(active)))) if scaled else f.per_year,
+            per_year=float(max(1, round(f.per_year * share))) if scaled else f.per_year,
             as_needed=as_needed,
             minimum=minimum,
             active=active,
             pause=said,
             rate=f.per_year if scaled else None,
+            holidays=holidays,
         )
     deadlines = _deadline_candidates(low, year)
     ongoing = _ONGOING_RE.search(low)
@@ -704,8 +790,9 @@ def parse_when(text: str | None, year: int) -> Rhythm:
     # months are no deadline: "Under 2025 utom juli" is due at the year's end.
     # A denied break ("utan uppehåll juni-augusti") is no deadline either.
     pause = _pause(low)
-    for m in _PAUSE_RE.finditer(main):
-        main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
+    for pattern in (_PAUSE_RE, _HOLIDAY_RE):
+        for m in pattern.finditer(main):
+            main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
     result: Rhythm | None = None
     colon = _COLON_RE.search(main)
     if colon:
@@ -740,6 +827,7 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         active=result.active,
         pause=result.pause,
         rate=result.rate,
+        holidays=result.holidays,
     )
 
 
@@ -836,6 +924,16 @@ def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
     on any day of the break."""
     if on.year != year:
         return 0.0 if on.year < year else 1.0
+    if rhythm.holidays:  # holidays fall anywhere in a month: count the days it runs
+        off = {
+            a + timedelta(days=i) for a, b in rhythm.breaks(year) for i in range((b - a).days + 1)
+        }
+        days = [
+            date(year, 1, 1) + timedelta(days=i)
+            for i in range(366 if _calendar.isleap(year) else 365)
+        ]
+        running = [d for d in days if d not in off]
+        return sum(1 for d in running if d <= on) / len(running) if running else 1.0
     active = rhythm.active
     passed = sum(active[: on.month - 1])
     share = active[on.month - 1]

@@ -275,3 +275,14 @@ def test_meetings_spread_from_mid_year_leave_out_the_break(
     )
     assert len(est) == 10
     assert min(est) >= date(2025, 8, 1)
+
+
+def test_meetings_are_not_spread_into_school_holidays_of_a_term_time_rhythm(
+    session_factory, settings, bound: Bound
+) -> None:
+    est = _spread_for_est(
+        session_factory, settings, bound, "1 gång/vecka under terminstid", utc(2025, 1, 1, 8, 0)
+    )
+    assert 36 <= len(est) <= 38
+    for d in est:
+        assert not any(h.contains(d) for h in default_school_holidays(2025)), d

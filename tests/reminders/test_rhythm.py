@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from models.errors import ParseError
 from reminders.rhythm import (
     _MONTH_NAMES,
+    SCHOOL_HOLIDAYS,
     Pace,
     Rhythm,
     RhythmKind,
@@ -738,3 +739,62 @@ def test_nothing_more_is_expected_on_any_day_of_a_summer_break(
     before = expected_by(r, start - timedelta(days=1), year)
     assert expected_by(r, day, year) == pytest.approx(before)
     assert expected_by(r, end + timedelta(days=1), year) > before
+
+
+# --------------------------------------------------------------------------- school holidays
+
+
+@pytest.mark.parametrize(
+    ("text", "per_year", "label", "holidays"),
+    [
+        # 100 of 2025's days are school holidays (reminders.calendar): 52 × 265/365 ≈ 38.
+        ("1 gång/vecka under terminstid", 38, "1 gång/vecka utom skollov", SCHOOL_HOLIDAYS),
+        ("Varannan vecka, ej skollov", 19, "Varannan vecka utom skollov", SCHOOL_HOLIDAYS),
+        ("varje vecka förutom skolloven", 38, "1 gång/vecka utom skollov", SCHOOL_HOLIDAYS),
+        ("2 ggr/mån utom jullov", 23, "2 ggr/månad utom jullov", ("jullov",)),
+        (
+            "varje vecka utom sport- och höstlov",
+            50,
+            "1 gång/vecka utom sportlov och höstlov",
+            ("sportlov", "höstlov"),
+        ),
+        (
+            "varje vecka utom sommaren och jullovet",
+            41,
+            "1 gång/vecka utom sommaren och jullov",
+            ("jullov",),
+        ),
+        ("8 ggr/år utom skollov", 8, "8 ggr/år utom skollov", SCHOOL_HOLIDAYS),  # a year's count
+    ],
+)
+def test_a_break_for_school_holidays(
+    text: str, per_year: float, label: str, holidays: tuple[str, ...]
+) -> None:
+    r = parse_when(text, 2025)
+    assert (r.per_year, r.label(), r.holidays) == (per_year, label, holidays)
+    again = parse_override(r.label(), 2025)
+    assert (again.per_year, again.label(), again.holidays, again.active) == (
+        r.per_year,
+        r.label(),
+        r.holidays,
+        r.active,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Varje vecka, inget skollov", "Varje vecka, även under skolloven", "Under 2025 utom skollov"],
+)
+def test_no_school_holiday_break_where_none_is_meant(text: str) -> None:
+    assert parse_when(text, 2025).holidays == ()
+
+
+def test_nothing_more_is_expected_during_a_school_holiday() -> None:
+    r = parse_when("1 gång/vecka under terminstid", 2025)
+    sportlov = [(a, b) for a, b in r.breaks(2025) if a.month == 2]
+    assert sportlov == [(date(2025, 2, 24), date(2025, 3, 2))]  # v. 9
+    assert expected_by(r, date(2025, 3, 2), 2025) == pytest.approx(
+        expected_by(r, date(2025, 2, 23), 2025)
+    )
+    assert expected_by(r, date(2025, 3, 3), 2025) > expected_by(r, date(2025, 3, 2), 2025)
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(38)
