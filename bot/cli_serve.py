@@ -93,6 +93,32 @@ TRIAL_WARNING = (
 )
 
 
+# Slack's answers to apps.connections.open that mean the app-level token itself is wrong.
+TOKEN_REFUSED = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
+APP_TOKEN_HOW = (
+    " Skapa en app-nivåtoken under Basic Information → App-Level Tokens med behörigheten"
+    " connections:write och sätt den i SLACK_APP_TOKEN (se README, ”Installera i Slack”)."
+)
+SLACK_UNREACHABLE = (
+    "Fel: Slack går inte att nå. Kontrollera nätet och att brandväggen släpper ut"
+    " förbindelser till slack.com, och försök igen."
+)
+
+
+def socket_mode_refused(error: str) -> str:
+    """One Swedish line for a refused Socket Mode start, with Slack's own code for searching."""
+    if error == "not_allowed_token_type":
+        return (
+            "Fel: SLACK_APP_TOKEN är ingen app-nivåtoken (den ska börja med xapp-)." + APP_TOKEN_HOW
+        )
+    if error in TOKEN_REFUSED:
+        return f"Fel: Slack godtar inte SLACK_APP_TOKEN ({error})." + APP_TOKEN_HOW
+    return (
+        f"Fel: Slack öppnade ingen Socket Mode-förbindelse ({error}). Kontrollera att Socket Mode"
+        " är påslaget för appen (Settings → Socket Mode) och att SLACK_APP_TOKEN hör till den."
+    )
+
+
 def _warn_if_trial(settings: Any) -> None:
     """Trial mode in a real workspace is a choice to make knowingly: a value left blank
     (`ADMIN_USER_IDS=" "`) turns it on as surely as none at all."""
@@ -136,16 +162,31 @@ def _run_socket_mode(settings: Any) -> None:
     from bot.runtime import start
     from bot.slack.app import create_app
     from bot.slack.notifier import SlackNotifier
-    from bot.slack.socket_mode import close_cleanly, make_handler
+    from bot.slack.socket_mode import (
+        ConnectionRefused,
+        close_cleanly,
+        make_handler,
+        open_first_connection,
+    )
 
     rt = start(settings)
     bolt = create_app(rt.settings, rt.session_factory)
-    scheduler = start_scheduler_hook(rt, SlackNotifier(bolt.client))
-    stop = _stop_on_signals()
     log.info("Åtgärdsbot connects to Slack with Socket Mode")
     handler = make_handler(bolt, settings.slack_app_token.get_secret_value())
-    handler.connect()
+    # Connected before the scheduler starts: a start that fails leaves no thread behind that
+    # would keep the process from exiting.
+    try:
+        open_first_connection(handler)
+    except ConnectionRefused as e:
+        rt.engine.dispose()
+        _fail(socket_mode_refused(e.error))
+    except OSError as e:  # urllib's URLError, a timeout, a refused connection
+        log.debug("apps.connections.open unreachable: %s", type(e).__name__)
+        rt.engine.dispose()
+        _fail(SLACK_UNREACHABLE)
     log.info("Åtgärdsbot is connected (Socket Mode)")
+    scheduler = start_scheduler_hook(rt, SlackNotifier(bolt.client))
+    stop = _stop_on_signals()
     while not stop.wait(1.0):  # a timeout, so the signal handler always gets to run
         pass
     log.info("Åtgärdsbot stops: closing the Socket Mode connection")

@@ -91,7 +91,7 @@ def _ping_when_idle(engine: Engine) -> None:
     for under a second is used again unpinged: if the database restarted in that second (a
     local restart takes about 0.1 s), the statement fails, SQLAlchemy invalidates the pool,
     and the command layer runs the command once more on a fresh connection
-    (handlers.router._once_more_after_a_cut).
+    (handlers.router._run_with_retries).
     """
 
     def stamp(_dbapi: Any, record: Any, *_args: Any) -> None:

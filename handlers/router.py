@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from handlers import export as export_handlers
 from handlers import followups, groups, measures, meetings
@@ -83,7 +83,7 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
 def guarded(ctx: CommandContext, what: str, fn: Callable[[], Reply]) -> Reply:
     """Run a handler; turn domain errors, refusals and outages into short Swedish replies."""
     try:
-        return _once_more_after_a_cut(ctx, what, fn)
+        return _run_with_retries(ctx, what, fn)
     except DuplicateRequest:
         log.info("duplicate request ignored in %s", what)
         return Reply(duplicate=True)
@@ -106,8 +106,13 @@ def guarded(ctx: CommandContext, what: str, fn: Callable[[], Reply]) -> Reply:
         return _failed(UNEXPECTED)
 
 
-def _once_more_after_a_cut(ctx: CommandContext, what: str, fn: Callable[[], Reply]) -> Reply:
-    """Run `fn`, and once more if a pooled connection turned out to be cut.
+# Tries of a command whose write met a row another request wrote at the same moment.
+RACE_TRIES = 3
+
+
+def _run_with_retries(ctx: CommandContext, what: str, fn: Callable[[], Reply]) -> Reply:
+    """Run `fn`, and again if a pooled connection turned out to be cut, or if another request
+    wrote the same unique row between this one's read and its write.
 
     A pooled connection used again within a second is not pinged (bot.db._ping_when_idle), so
     the first request after a database restart can meet a dead one. SQLAlchemy then marks the
@@ -115,20 +120,35 @@ def _once_more_after_a_cut(ctx: CommandContext, what: str, fn: Callable[[], Repl
     connection. A refused connect is not such an error (psycopg's dialect counts only a broken
     connection), so a database that is really down still answers "försök igen" at once.
 
+    Two people (or two web workers) binding one channel, creating one group or assigning one
+    person at the same instant both read "not there yet"; the later write breaks a unique
+    constraint (or a foreign key, when the row it points to went). Its transaction stored
+    nothing, and a new try reads what the other stored and does what it would have done one
+    moment later ("redan ansvariga", the channel moved on) instead of "Något gick fel".
+
     A handler is one transaction and nothing but database work, so running it again is safe
     where it read, and where it wrote under a request key: a cut that hid a COMMIT which went
     through meets its own claim the second time and stores nothing twice. A write without a
-    key (the console) is not run again.
+    key (the console) is not run again after a cut, nor after a conflict in a second write.
     """
-    writes_before = ctx.writes_begun
-    try:
-        return fn()
-    except DBAPIError as e:
-        may_have_stored = ctx.writes_begun > writes_before and ctx.request_key is None
-        if not e.connection_invalidated or may_have_stored:
-            raise
-        log.info("database connection was cut in %s: trying once more", what)
-    return fn()
+    cut_retried = False
+    tries = 0
+    while True:
+        writes_before = ctx.writes_begun
+        tries += 1
+        try:
+            return fn()
+        except IntegrityError:
+            # The failed write's transaction rolled back; an earlier one may have committed.
+            if tries >= RACE_TRIES or ctx.writes_begun - writes_before > 1:
+                raise
+            log.info("a concurrent write in %s: trying again", what)
+        except DBAPIError as e:
+            may_have_stored = ctx.writes_begun > writes_before and ctx.request_key is None
+            if cut_retried or not e.connection_invalidated or may_have_stored:
+                raise
+            cut_retried = True
+            log.info("database connection was cut in %s: trying once more", what)
 
 
 def _failed(message: str) -> Reply:

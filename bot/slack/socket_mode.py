@@ -25,6 +25,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -63,6 +64,32 @@ class DrainingHandler(SocketModeHandler):
 
 def make_handler(app: App, app_token: str) -> DrainingHandler:
     return DrainingHandler(app, app_token, ping_interval=PING_INTERVAL_S)
+
+
+class ConnectionRefused(Exception):
+    """apps.connections.open said no at start (`error`: Slack's code, such as invalid_auth)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def open_first_connection(handler: SocketModeHandler) -> None:
+    """Connect, asking apps.connections.open for the first URL here rather than in the SDK.
+
+    A token Slack refuses is a setup mistake to report and stop on (ConnectionRefused), not a
+    traceback; the SDK would also log Slack's whole answer in English first. Slack being out
+    of reach raises the URL client's OSError. Later reconnections are the SDK's, as before.
+    """
+    client = handler.client
+    try:
+        # The SDK connects to `wss_uri` when it is set, and asks for a new one when it is not.
+        client.wss_uri = client.web_client.apps_connections_open(app_token=client.app_token)["url"]
+    except SlackApiError as e:
+        error = str(e.response.get("error") or "unknown")
+        if error != "ratelimited":  # the SDK waits for Retry-After and asks again itself
+            raise ConnectionRefused(error) from None
+    handler.connect()
 
 
 def close_frame(code: int = NORMAL_CLOSURE, reason: str = "") -> bytes:

@@ -178,29 +178,7 @@ class SlackDriver:
         `retry`: (X-Slack-Retry-Num, X-Slack-Retry-Reason) for Slack's redelivery.
         """
         self.n += 1
-        now = int(time.time())
-        envelope = {
-            "token": "legacy",
-            "team_id": "T1",
-            "context_team_id": "T1",
-            "context_enterprise_id": None,
-            "api_app_id": "A1",
-            "event": {"event_ts": f"{now}.000100", **event},
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{self.n:08d}",
-            "event_time": now,
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": "T1",
-                    "user_id": BOT_USER,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": "4-eyJldCI6ImFwcF9ob21lX29wZW5lZCIsInRpZCI6IlQxIn0",
-        }
+        envelope = event_callback(event, event_id or f"Ev{self.n:08d}")
         headers = (
             {"X-Slack-Retry-Num": str(retry[0]), "X-Slack-Retry-Reason": retry[1]}
             if retry
@@ -293,36 +271,8 @@ class SlackDriver:
 
         Each call is a new view unless `view` already carries an id (a double submit).
         """
-        state = state_values(view, values or {})
         self.n += 1
-        view_id = view.get("id") or f"V{self.n}"
-        payload = {
-            "type": "view_submission",
-            "team": {"id": "T1", "domain": "test"},
-            "user": {"id": user, "username": "kim", "name": "kim", "team_id": "T1"},
-            "api_app_id": "A1",
-            "token": "legacy",
-            "trigger_id": "trigger-submit",
-            **NOT_GRID,
-            "view": {
-                "type": "modal",
-                "private_metadata": "",
-                "notify_on_close": False,
-                "clear_on_close": False,
-                **view,
-                "id": view_id,
-                "team_id": "T1",
-                "state": {"values": state},
-                "hash": "h",
-                "previous_view_id": None,
-                "root_view_id": view_id,
-                "app_id": "A1",
-                "external_id": "",
-                "app_installed_team_id": "T1",
-                "bot_id": BOT_ID,
-            },
-            "response_urls": [],
-        }
+        payload = view_submission(view, values, user=user, view_id=view.get("id") or f"V{self.n}")
         resp = self.payload(payload, **sign)
         self.settle()
         return resp
@@ -356,6 +306,68 @@ class SlackDriver:
 
     def last(self, method: str) -> Call:
         return self.fake.wait_for(method)[-1]
+
+
+def event_callback(event: dict[str, Any], event_id: str) -> dict[str, Any]:
+    """An Events API event_callback in the envelope Slack documents (the HTTP body, or the
+    payload of a Socket Mode `events_api` envelope)."""
+    now = int(time.time())
+    return {
+        "token": "legacy",
+        "team_id": "T1",
+        "context_team_id": "T1",
+        "context_enterprise_id": None,
+        "api_app_id": "A1",
+        "event": {"event_ts": f"{now}.000100", **event},
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": now,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": "T1",
+                "user_id": BOT_USER,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": "4-eyJldCI6ImFwcF9ob21lX29wZW5lZCIsInRpZCI6IlQxIn0",
+    }
+
+
+def view_submission(
+    view: dict[str, Any], values: dict[str, Any] | None, *, user: str, view_id: str
+) -> dict[str, Any]:
+    """The `view_submission` payload for a modal the bot opened, with its initial values
+    unless overridden in `values`."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "test"},
+        "user": {"id": user, "username": "kim", "name": "kim", "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "trigger-submit",
+        **NOT_GRID,
+        "view": {
+            "type": "modal",
+            "private_metadata": "",
+            "notify_on_close": False,
+            "clear_on_close": False,
+            **view,
+            "id": view_id,
+            "team_id": "T1",
+            "state": {"values": state_values(view, values or {})},
+            "hash": "h",
+            "previous_view_id": None,
+            "root_view_id": view_id,
+            "app_id": "A1",
+            "external_id": "",
+            "app_installed_team_id": "T1",
+            "bot_id": BOT_ID,
+        },
+        "response_urls": [],
+    }
 
 
 def state_values(view: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

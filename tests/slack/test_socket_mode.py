@@ -20,10 +20,11 @@ import pytest
 from bot.db import SessionFactory
 from models.replies import ActionId
 from models.tables import FollowUp, ProcessedRequest
-from tests.slack.conftest import BOT_TOKEN
+from tests.slack.conftest import BOT_TOKEN, event_callback, view_submission
 from tests.slack.fake_slack import FakeSlack, Scripted
 from tests.slack.helpers import all_text, rows, slash_command_fields
 from tests.slack.socket_mode_slack import Link, SocketModeSlack
+from tests.slack.test_server import free_port
 
 ATGARD = Path(sys.executable).parent / "atgard"
 APP_TOKEN = "xapp-1-A1-1-socketmodetest"
@@ -55,6 +56,22 @@ class RunningBot:
                 self.proc.wait(timeout=10)
 
 
+def bot_env(
+    database_url: str, fake_slack: FakeSlack, *, scheduler: bool = False, **more_env: str
+) -> dict[str, str]:
+    """The environment the README's Socket Mode guide sets: bot and app token only."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "SCHEDULER_ENABLED": "true" if scheduler else "false",
+        "LOG_LEVEL": "INFO",
+        **more_env,
+    }
+
+
 @pytest.fixture
 def socket_mode(fake_slack: FakeSlack) -> Iterator[SocketModeSlack]:
     server = SocketModeSlack(fake_slack)
@@ -76,16 +93,7 @@ def start_bot(
     started: list[RunningBot] = []
 
     def start(*, scheduler: bool = False, **more_env: str) -> RunningBot:
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "DATABASE_URL": database_url,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_API_URL": fake_slack.api_url,
-            "SCHEDULER_ENABLED": "true" if scheduler else "false",
-            "LOG_LEVEL": "INFO",
-            **more_env,
-        }
+        env = bot_env(database_url, fake_slack, scheduler=scheduler, **more_env)
         log = tmp_path / "atgard-run.log"
         with log.open("wb") as out:
             # cwd: an empty directory, so no .env file is read.
@@ -267,22 +275,28 @@ def test_an_abrupt_network_drop_is_noticed_within_seconds(
     assert "Åtgärd 1.3" in all_text(answered(socket_mode, second, envelope))
 
 
-def test_sigterm_closes_the_connection_and_stops_the_scheduler(
-    start_bot: Callable[..., RunningBot], socket_mode: SocketModeSlack, fake_slack: FakeSlack
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_closes_the_connection_and_stops_the_scheduler(
+    stop_signal: signal.Signals,
+    start_bot: Callable[..., RunningBot],
+    socket_mode: SocketModeSlack,
+    fake_slack: FakeSlack,
 ) -> None:
-    """A platform stopping the bot (a redeploy) sends SIGTERM: the bot says goodbye to Slack
-    with a close frame, stops the reminder scheduler and exits 0, without reconnecting."""
+    """A platform stopping the bot (a redeploy) sends SIGTERM, a person at the terminal
+    presses Ctrl+C (SIGINT): the bot says goodbye to Slack with a close frame, stops the
+    reminder scheduler it started and exits 0, without reconnecting."""
     running = start_bot(scheduler=True)
     link = socket_mode.link(1)
-    envelope = socket_mode.deliver(link, slash_command(fake_slack, "visa 1.3", "111.222.sigterm"))
+    envelope = socket_mode.deliver(link, slash_command(fake_slack, "visa 1.3", "111.222.stop"))
     answered(socket_mode, link, envelope)  # connected and answering
     socket_mode.watch = None  # it is meant to exit now
-    running.proc.send_signal(signal.SIGTERM)
+    running.proc.send_signal(stop_signal)
     assert running.proc.wait(timeout=20) == 0, running.output()[-3000:]
     assert link.closed.wait(10)
     assert link.close_code == 1000  # a normal closure, not a dropped connection (1006)
     output = running.output()
-    assert "SIGTERM received" in output
+    assert f"{stop_signal.name} received" in output
+    assert "Scheduler started" in output and "Traceback" not in output
     assert "Reminder scheduler stopped" in output and "Åtgärdsbot stopped" in output
     assert len(fake_slack.of("apps.connections.open")) == 1 and len(socket_mode.links) == 1
 
@@ -316,3 +330,85 @@ def test_sigterm_lets_a_command_in_flight_answer_before_closing(
     assert "Uppföljning sparad för 1.3" in shown
     assert [f.text for f in rows(session_factory, FollowUp)] == ["Åtta möten hölls i våras"]
     assert link.closed.wait(10) and link.close_code == 1000
+
+
+def test_socket_mode_forms_submissions_and_the_home_tab(
+    bot: RunningBot,
+    socket_mode: SocketModeSlack,
+    fake_slack: FakeSlack,
+    session_factory: SessionFactory,
+) -> None:
+    """The other envelopes: a command that opens a form (views.open with the command's
+    trigger id), the form's `view_submission` (an `interactive` envelope), and `events_api`
+    (app_home_opened), each acknowledged with its own envelope id and acted on once."""
+    link = socket_mode.link(1)
+    command = slash_command(fake_slack, "uppfolj 1.3", "111.222.form")
+    envelope = socket_mode.deliver(link, command)
+    assert socket_mode.ack(link, envelope) == {"envelope_id": envelope}
+    [opened] = fake_slack.wait_for("views.open", timeout=20)
+    assert opened.body["trigger_id"] == "111.222.form"
+    view = opened.body["view"]
+
+    submission = view_submission(
+        view, {"verdict": "delvis", "text": "Fyra av åtta möten hölls."}, user="U1", view_id="V7"
+    )
+    envelope = socket_mode.deliver(link, submission, kind="interactive")
+    assert socket_mode.ack(link, envelope) == {"envelope_id": envelope}  # the modal closes
+    [confirmed] = fake_slack.wait_for("response_url", timeout=20)
+    assert confirmed.path == "/response/111.222.form"  # the command's, kept in the modal
+    assert "Uppföljning sparad för 1.3" in all_text(confirmed.body)
+    # Submitted again (a double click: the same view in a new envelope): stored once.
+    again = socket_mode.deliver(link, submission, kind="interactive")
+    assert socket_mode.ack(link, again) == {"envelope_id": again}
+    [stored] = rows(session_factory, FollowUp)
+    assert (stored.verdict, stored.text) == ("delvis", "Fyra av åtta möten hölls.")
+
+    home = event_callback({"type": "app_home_opened", "user": "U1", "tab": "home"}, "Ev1")
+    envelope = socket_mode.deliver(link, home, kind="events_api")
+    assert socket_mode.ack(link, envelope) == {"envelope_id": envelope}
+    [published] = fake_slack.wait_for("views.publish", timeout=20)
+    assert published.body["user_id"] == "U1"
+    assert "Mina åtgärder" in all_text(published.body)
+    # Slack's redelivery of the same event (another envelope, the same event id): acked,
+    # not published again.
+    again = socket_mode.deliver(link, home, kind="events_api")
+    assert socket_mode.ack(link, again) == {"envelope_id": again}
+    assert [len(link.received) for link in socket_mode.links] == [5]
+    assert len(fake_slack.of("views.publish")) == 1
+    assert fake_slack.of("response_url") == [confirmed]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("invalid_auth", "Fel: Slack godtar inte SLACK_APP_TOKEN (invalid_auth)."),
+        ("not_allowed_token_type", "Fel: SLACK_APP_TOKEN är ingen app-nivåtoken"),
+        ("unreachable", "Fel: Slack går inte att nå."),
+    ],
+    ids=["invalid_auth", "bot_token", "unreachable"],
+)
+def test_a_refused_start_is_one_swedish_line_and_a_failure(
+    error: str,
+    expected: str,
+    database_url: str,
+    session_factory: SessionFactory,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+) -> None:
+    """A wrong app token (or a bot token in its place) and Slack out of reach stop the start
+    with one line saying what to do, exit code 2 and no traceback, and leave no thread behind
+    (the scheduler is on) that would keep the process alive."""
+    env = bot_env(database_url, fake_slack, scheduler=True, ADMIN_USER_IDS="U1")
+    if error == "unreachable":
+        env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"
+    else:
+        fake_slack.script("apps.connections.open", Scripted(body={"ok": False, "error": error}))
+    done = subprocess.run(
+        [str(ATGARD), "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr[-3000:]
+    [said] = [line for line in done.stderr.splitlines() if line.startswith("Fel:")]
+    assert said.startswith(expected)
+    assert "Traceback" not in done.stderr and "│" not in done.stderr  # nor Rich's
+    assert APP_TOKEN not in done.stderr + done.stdout
+    assert "Scheduler started" not in done.stderr  # APScheduler's line: it never started

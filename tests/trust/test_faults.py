@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, event
 from sqlmodel import col, func, select
 
 from bot.db import make_engine, make_session_factory, upgrade
@@ -19,7 +20,7 @@ from handlers.context import CommandContext
 from handlers.router import execute
 from handlers.texts import UNAVAILABLE
 from models.replies import Actor
-from models.tables import FollowUp, Measure
+from models.tables import Assignment, FollowUp, Group, Measure
 from tests.conftest import BACKEND, plan_file
 
 ROOT = Path(__file__).parents[2]
@@ -126,3 +127,82 @@ def test_database_stopped_and_started_under_a_running_bot(private_pg, settings, 
         texts = s.exec(select(FollowUp.text)).all()
     assert texts == ["skrivs när databasen är tillbaka"]  # nothing half-written while it was down
     engine.dispose()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "answers"),
+    [
+        (
+            ("C1", "koppla SSP"),
+            ("C1", "koppla EST"),
+            ["Kanalen hör nu till", "Kanalen hör nu till"],
+        ),
+        (
+            ("C1", "koppla Nattvandring"),
+            ("C2", "koppla Nattvandring"),
+            ["Kanalen hör nu till", "Kanalen hör nu till"],
+        ),
+        (("C1", "ansvarig 1.3 <@U5>"), ("C2", "ansvarig 1.3 <@U5>"), ["påminns nu", "redan"]),
+    ],
+    ids=["one_channel_two_groups", "one_new_group_two_channels", "one_person_twice"],
+)
+def test_two_writes_of_one_unique_row_at_once_both_get_an_answer(
+    first: tuple[str, str],
+    second: tuple[str, str],
+    answers: list[str],
+    database_url: str,
+    settings,
+    clock,
+    imported_plan,
+    session_factory,
+) -> None:  # type: ignore[no-untyped-def]
+    """Two web workers (an engine each) both read "not there yet", then both write the same
+    unique row (a channel's binding, a new group's name, an assignment): the later write broke
+    the constraint and its user was told "Något gick fel". Each worker waits before its first
+    flush until both have read, so the race happens every time."""
+    both_read = threading.Barrier(2, timeout=20)
+    engines = [make_engine(database_url) for _ in range(2)]
+    waited: set[int] = set()
+    replies: dict[int, str] = {}
+
+    def at_first_write(conn, _cur, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        n = next((i for i, e in enumerate(engines) if conn.engine is e), None)
+        if n is not None and n not in waited and statement.lstrip()[:6].upper() in WRITES:
+            waited.add(n)  # once: a second try must not wait for the other worker again
+            both_read.wait()
+
+    # On the Engine class: its listeners run before each engine's own, so before SQLite's
+    # write lock is taken (bot.db), or the other worker would never get to the barrier.
+    event.listen(Engine, "before_cursor_execute", at_first_write)
+
+    def worker(n: int, channel: str, command: str) -> None:
+        ctx = CommandContext(
+            make_session_factory(engines[n]),
+            settings,
+            Actor(f"U{n}", "Kim", "slack"),
+            channel_id=channel,
+            clock=clock,
+            request_key=f"cmd:race-{n}",
+        )
+        replies[n] = execute(ctx, command).plain()
+
+    threads = [
+        threading.Thread(target=worker, args=(n, *call)) for n, call in enumerate((first, second))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    event.remove(Engine, "before_cursor_execute", at_first_write)
+    for engine in engines:
+        engine.dispose()
+    said = sorted(next((a for a in answers if a in replies[n]), replies[n]) for n in (0, 1))
+    assert said == sorted(answers), replies
+    with session_factory() as s:
+        bound = s.exec(select(Group.channel_id).where(col(Group.channel_id).is_not(None))).all()
+        assignments = s.exec(select(func.count()).select_from(Assignment)).one()
+    assert len(bound) == len(set(bound))  # a channel belongs to one group
+    assert assignments == (1 if "ansvarig" in first[1] else 0)
