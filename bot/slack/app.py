@@ -8,6 +8,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -19,6 +23,22 @@ from bot.slack.verification import QuietRequestVerification
 from handlers.context import system_clock
 
 log = logging.getLogger(__name__)
+BOLT_LOG = "atgard.slack.bolt"
+
+
+class _ExpectedTokenNotes(logging.Filter):
+    """Bolt notes at every start that SLACK_BOT_TOKEN from the environment goes unused when
+    a client and `authorize` are given. That is how the bot is built (BotAuthorization), so
+    the two English lines only made an operator wonder; everything else Bolt says stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in (
+            warning_client_prioritized_and_token_skipped(),
+            warning_token_skipped(),
+        )
+
+
+logging.getLogger(BOLT_LOG).addFilter(_ExpectedTokenNotes())
 
 NOT_INSTALLED = (
     "Åtgärdsbot har inte längre åtkomst till arbetsytan. Be en administratör installera appen igen."
@@ -41,7 +61,7 @@ def make_client(settings: Settings) -> WebClient:
 
 # Slack's libraries log whole requests and answers at DEBUG (what people wrote, response_urls);
 # they never log below INFO, so LOG_LEVEL=DEBUG keeps the promise that texts are not logged.
-SDK_LOGGERS = ("slack_sdk", "slack_bolt", "atgard.slack.bolt")
+SDK_LOGGERS = ("slack_sdk", "slack_bolt", BOLT_LOG)
 
 
 def quiet_sdk_loggers() -> None:
@@ -83,7 +103,7 @@ def create_app(
         request_verification_enabled=False,
         before_authorize=QuietRequestVerification(secret) if secret else None,
         authorize=authorization,
-        logger=logging.getLogger("atgard.slack.bolt"),
+        logger=logging.getLogger(BOLT_LOG),
         # Listeners run in the request's thread and Bolt answers when they return: no 10 ms
         # polling for ack() (bench/results.md). Whatever follows an ack goes to `executor`
         # (lazy listeners, Deps.background) so the answer never waits for it.

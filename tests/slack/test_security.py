@@ -106,3 +106,14 @@ def test_what_people_write_is_not_logged_even_at_debug(
     assert [f.text for f in rows(session_factory, FollowUp)] == ["Hemlig uppföljning om skolan"]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "Hemlig" not in logged and "response/cmd" not in logged
+
+
+def test_the_start_logs_no_english_notes_about_the_unused_token(slack_factory, caplog) -> None:  # type: ignore[no-untyped-def]
+    """SLACK_BOT_TOKEN is set and a client and `authorize` are given, as always: Bolt's two
+    notes that the token goes unused are dropped; its other warnings are not."""
+    caplog.set_level(logging.DEBUG)
+    slack_factory()
+    logged = [r.getMessage() for r in caplog.records]
+    assert not [m for m in logged if "`token`" in m], logged
+    logging.getLogger("atgard.slack.bolt").warning("något annat")
+    assert "något annat" in [r.getMessage() for r in caplog.records]
