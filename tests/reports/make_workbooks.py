@@ -131,6 +131,37 @@ def add_cached_values(path: Path, sheet_index: int, values: dict[str, str]) -> P
     return _rewrite_zip(path, {f"xl/worksheets/sheet{sheet_index}.xml": edit})
 
 
+def stretch_used_range(path: Path, *, rows: int = 0, cols: int = 0) -> Path:
+    """What formatting down to the last row or across to the last column leaves in the
+    first sheet: empty, styled cells below the data to row `rows` (two a row), and right of
+    it to column `cols` on every row that has data."""
+    import re
+
+    from openpyxl.utils import get_column_letter
+
+    def edit(xml: str) -> str:
+        last = max(int(n) for n in re.findall(r'<row r="(\d+)"', xml))
+        if cols:
+            letters = [get_column_letter(c) for c in range(27, cols + 1)]
+            xml = re.sub(
+                r'(<row r="(\d+)"[^>]*>.*?)(</row>)',
+                lambda m: (
+                    m.group(1)
+                    + "".join(f'<c r="{col}{m.group(2)}" s="0"/>' for col in letters)
+                    + m.group(3)
+                ),
+                xml,
+                flags=re.S,
+            )
+        below = "".join(
+            f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>'
+            for r in range(last + 1, rows + 1)
+        )
+        return xml.replace("</sheetData>", below + "</sheetData>")
+
+    return _rewrite_zip(path, {"xl/worksheets/sheet1.xml": edit})
+
+
 def as_macro_workbook(path: Path) -> Path:
     """Turn a written .xlsx into what Excel writes for .xlsm (the main part's content type)."""
     main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"

@@ -1,0 +1,122 @@
+"""Tidy an .xlsx package before openpyxl reads it, working on the zip's XML as bytes.
+
+Two things real files do that openpyxl handles badly:
+- Formatting stretches a sheet's used range: borders or a fill applied down to row
+  1 048 576 or across to column XFD are written as empty, styled cells, and openpyxl builds
+  an object for every one (a million rows take minutes). Rows below the last cell that
+  holds a value, and empty cells right of the last column that holds one, say nothing
+  about the plan: they are dropped before parsing.
+- Excel's "Strict Open XML Spreadsheet" is the same format under other namespace names,
+  which openpyxl does not know (it finds no sheets). They are renamed to the usual ones.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import cache
+
+from openpyxl.utils.cell import column_index_from_string
+
+from reports.xlsx_layout import HEADER_SCAN_COLS
+
+# Strict namespace -> the transitional one (ECMA-376 part 1 against part 4); a prefix of
+# the relationship types too (".../relationships/worksheet").
+_STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"spreadsheetml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"officeDocument/2006/relationships",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+        b"officeDocument/2006/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+        b"officeDocument/2006/custom-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+        b"officeDocument/2006/docPropsVTypes",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"drawingml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+        b"drawingml/2006/spreadsheetDrawing",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart", b"drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/drawingml/picture", b"drawingml/2006/picture"),
+)
+_TRANSITIONAL_BASE = b"http://schemas.openxmlformats.org/"
+STRICT_MARK = _STRICT_NAMESPACES[0][0]
+
+# Elements may carry a namespace prefix (<x:row>) where generators write one.
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData\b[^>]*?(/?)>")
+_SHEET_DATA_END = re.compile(rb"</" + _PREFIX + rb"sheetData\s*>")
+# A cached value, an inline string or a formula: what makes a cell hold something.
+_VALUE = re.compile(rb"<" + _PREFIX + rb"(?:v|is|f)[\s/>]")
+_ROW_END = re.compile(rb"</" + _PREFIX + rb"row\s*>|<" + _PREFIX + rb"row\b[^>]*/>")
+_OPEN_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(?<!/)>')
+_EMPTY_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*/>')
+
+
+@cache
+def _column(letters: bytes) -> int:
+    return column_index_from_string(letters.decode("ascii"))
+
+
+def _trim_sheet(xml: bytes) -> bytes:
+    """The sheet without the rows below its last value and the empty cells right of the
+    last column with a value (never left of the columns the reader scans)."""
+    start = _SHEET_DATA.search(xml)
+    if start is None or start.group(1):
+        return xml
+    end = _SHEET_DATA_END.search(xml, start.end())
+    if end is None:
+        return xml
+    last = None
+    for last in _VALUE.finditer(xml, start.end(), end.start()):  # noqa: B007
+        pass
+    cut = start.end()
+    if last is not None:
+        row_end = _ROW_END.search(xml, last.end(), end.start())
+        cut = row_end.end() if row_end is not None else end.start()
+    body = xml[start.end() : cut]
+    widest = max((_column(m.group(1)) for m in _OPEN_CELL.finditer(body)), default=0)
+    limit = max(widest, HEADER_SCAN_COLS)
+    body = _EMPTY_CELL.sub(lambda m: b"" if _column(m.group(1)) > limit else m.group(0), body)
+    return xml[: start.end()] + body + xml[end.start() :]
+
+
+def _transitional(data: bytes) -> bytes:
+    for strict, transitional in _STRICT_NAMESPACES:
+        data = data.replace(strict, _TRANSITIONAL_BASE + transitional)
+    return data
+
+
+def tidy_package(data: bytes, *, strict: bool) -> bytes:
+    """The package with its sheets trimmed (and Strict names made transitional); the same
+    bytes when nothing changed."""
+    changed = False
+    parts: list[tuple[zipfile.ZipInfo, bytes]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            part = zf.read(info.filename)
+            tidied = part
+            if strict and info.filename.endswith((".xml", ".rels")):
+                tidied = _transitional(tidied)
+            if "worksheets/" in info.filename and info.filename.endswith(".xml"):
+                tidied = _trim_sheet(tidied)
+            changed = changed or tidied != part
+            parts.append((info, tidied))
+    if not changed:
+        return data
+    out = io.BytesIO()
+    # Stored, not deflated: the copy lives in memory only and is read once.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for info, part in parts:
+            zf.writestr(info.filename, part)
+    return out.getvalue()

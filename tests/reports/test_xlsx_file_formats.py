@@ -1,0 +1,57 @@
+"""Workbooks as the tools that write them save them: used ranges stretched by formatting,
+Excel's Strict Open XML, Apple Numbers' export, formulas without a computed value.
+
+Each test builds a real .xlsx (openpyxl, then the zip's XML edited where a tool writes
+something openpyxl does not) and reads it with `read_plan`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from reports.xlsx_open import load_workbook
+from reports.xlsx_reader import read_plan
+from tests.reports.make_workbooks import Sheet, stretch_used_range, write_workbook
+from tests.reports.test_xlsx_reader import _all_rows
+
+HEADER = ["Nr", "Prioriterat område", "Orsak", "Åtgärd", "När", "Vem", "Uppföljning"]
+ROWS = [
+    ["1.1", "Unga i riskzon", "Skolfrånvaro", "SSP-möten", "8 ggr/år", "Kommunpolis", "Klart."],
+    ["1.2", "Unga i riskzon", "Ingen fritid", "Fritidsgård", "Under 2026", "Fritid", None],
+    ["2.1", "Otrygga platser", "Mörker", "Belysning", "Q3", "Trafikkontoret", None],
+]
+
+
+def _plan_sheet(title: str = "Åtgärdsplan 2026") -> Sheet:
+    return Sheet(title, [HEADER, *ROWS])
+
+
+def _measures(path: Path) -> list[tuple[str | None, str | None]]:
+    return [(r.ref, r.measure) for r in _all_rows(read_plan(path))]
+
+
+EXPECTED = [("1.1", "SSP-möten"), ("1.2", "Fritidsgård"), ("2.1", "Belysning")]
+
+
+# --------------------------------------------------------------------------- used range
+
+
+def test_a_used_range_formatted_down_to_the_last_row_reads_fast(tmp_path: Path) -> None:
+    """Borders drawn down to row 1 048 576: two million empty, styled cells below three
+    measures. openpyxl alone builds an object for each (a minute and gigabytes)."""
+    path = write_workbook(tmp_path / "lang.xlsx", [_plan_sheet()])
+    stretch_used_range(path, rows=1_048_576)
+    started = time.perf_counter()
+    assert _measures(path) == EXPECTED
+    assert time.perf_counter() - started < 10
+    wb = load_workbook(path)
+    assert wb.worksheets[0].max_row == len(ROWS) + 1
+
+
+def test_a_sheet_formatted_across_to_the_last_column(tmp_path: Path) -> None:
+    """Every row styled out to column XFD (16 384): the empty cells are no columns."""
+    path = write_workbook(tmp_path / "bred.xlsx", [_plan_sheet()])
+    stretch_used_range(path, cols=16_384)
+    assert _measures(path) == EXPECTED
+    assert load_workbook(path).worksheets[0].max_column <= 40
