@@ -107,6 +107,18 @@ _BARE_NUMBER = re.compile(
 )
 
 
+# Apple Numbers exports each table to a worksheet named "<sheet> - <table>"; its default
+# table names ("Tabell 1", "Table 1") say nothing about the area.
+_NUMBERS_TABLE = re.compile(
+    r"\s+[-–]\s+(?:tabell|table|tableau|tabelle|tabla)\s*\d*\s*$", re.IGNORECASE
+)
+
+
+def sheet_label(title: str) -> str:
+    """The sheet's name without the table part Numbers adds ("Unga - Tabell 1" -> "Unga")."""
+    return _NUMBERS_TABLE.sub("", title) or title
+
+
 def bare_number(text: str) -> int | None:
     """2 for "Område 2", "Fokusområde 2" or "2": a sheet or cell numbered, not named."""
     m = _BARE_NUMBER.match(text)

@@ -55,3 +55,54 @@ def test_a_sheet_formatted_across_to_the_last_column(tmp_path: Path) -> None:
     stretch_used_range(path, cols=16_384)
     assert _measures(path) == EXPECTED
     assert load_workbook(path).worksheets[0].max_column <= 40
+
+
+# --------------------------------------------------------------------------- Apple Numbers
+
+_NUMBERS_SUMMARY = Sheet(
+    "Export Summary",
+    [
+        [
+            "Det här dokumentet exporterades från Numbers. Varje tabell konverterades till ett "
+            "Excel-kalkylblad. Alla andra objekt på varje Numbers-blad placerades på separata "
+            "kalkylblad. Tänk på att formelberäkningar kan skilja sig åt i Excel."
+        ],
+        [],
+        ["Numbers-bladnamn", "Numbers-tabellnamn", "Excel-kalkylbladsnamn"],
+        ["Unga i riskzon", "Tabell 1", "Unga i riskzon - Tabell 1"],
+        ["Otrygga platser", "Tabell 1", "Otrygga platser - Tabell 1"],
+    ],
+)
+
+
+def test_numbers_export_names_each_sheet_after_its_table(tmp_path: Path) -> None:
+    """Numbers writes a summary sheet and names each table's sheet "<blad> - <tabell>"; the
+    default table name is no part of the area's name. Warnings still quote the sheet."""
+    header = [h for h in HEADER if h != "Prioriterat område"]
+    unga = [[r[0], *r[2:]] for r in ROWS[:2]]
+    platser = [[r[0], *r[2:5], None, r[6]] for r in ROWS[2:]]  # no Vem: a partial row
+    sheets = [
+        _NUMBERS_SUMMARY,
+        Sheet("Unga i riskzon - Tabell 1", [header, *unga]),
+        Sheet("Otrygga platser - Table 2", [header, *platser]),
+    ]
+    plan = read_plan(write_workbook(tmp_path / "Åtgärdsplan 2026 Ydre.xlsx", sheets))
+    assert [(a.number, a.name, a.sheet) for a in plan.areas] == [
+        (1, "Unga i riskzon", "Unga i riskzon - Tabell 1"),
+        (2, "Otrygga platser", "Otrygga platser - Table 2"),
+    ]
+    assert [(r.ref, r.measure) for r in _all_rows(plan)] == EXPECTED
+    assert (plan.year, plan.district) == (2026, "Ydre")
+
+
+def test_numbers_export_of_one_table_named_after_the_plan(tmp_path: Path) -> None:
+    """One table on a sheet named after the plan: year and municipality come from the
+    sheet's name without the table's."""
+    plan = read_plan(
+        write_workbook(tmp_path / "export.xlsx", [_plan_sheet("Plan 2026 Ydre - Tabell 1")])
+    )
+    assert [(a.number, a.name) for a in plan.areas] == [
+        (1, "Unga i riskzon"),
+        (2, "Otrygga platser"),
+    ]
+    assert (plan.year, plan.district) == (2026, "Ydre")
