@@ -11,7 +11,7 @@ import io
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.errors import ImportFailed
 from reports.xlsx_package import STRICT_MARK, tidy_package
@@ -101,7 +101,15 @@ def _from_zip(name: str, members: set[str], mimetype: bytes) -> ImportFailed | N
     return _not_a_workbook(name)
 
 
-def load_workbook(path: Path) -> Any:
+class OpenedWorkbook(NamedTuple):
+    """The openpyxl workbook (values, not formulas) and, per sheet name, the cells whose
+    formula was saved without its result (read as empty)."""
+
+    wb: Any
+    uncached: dict[str, list[str]]
+
+
+def load_workbook(path: Path) -> OpenedWorkbook:
     """Open the workbook (.xlsx or .xlsm) or raise ImportFailed with one Swedish line."""
     import openpyxl  # local: keeps the pure modules importable without openpyxl
 
@@ -134,12 +142,13 @@ def load_workbook(path: Path) -> Any:
     if refusal is not None:
         raise refusal
     try:
-        data = tidy_package(data, strict=STRICT_MARK in workbook)
+        package = tidy_package(data, strict=STRICT_MARK in workbook)
         # A file object, not the path: openpyxl rejects names without .xlsx, and uploads
         # are often stored under temporary names. Its warnings (unsupported extensions,
         # data validation) say nothing the user can act on.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(package.data), data_only=True)
+        return OpenedWorkbook(wb, package.uncached)
     except Exception:  # openpyxl raises many unrelated types on broken XML
         raise _damaged(name) from None

@@ -1,6 +1,6 @@
 """Tidy an .xlsx package before openpyxl reads it, working on the zip's XML as bytes.
 
-Two things real files do that openpyxl handles badly:
+Three things real files do that openpyxl handles badly:
 - Formatting stretches a sheet's used range: borders or a fill applied down to row
   1 048 576 or across to column XFD are written as empty, styled cells, and openpyxl builds
   an object for every one (a million rows take minutes). Rows below the last cell that
@@ -8,13 +8,19 @@ Two things real files do that openpyxl handles badly:
   about the plan: they are dropped before parsing.
 - Excel's "Strict Open XML Spreadsheet" is the same format under other namespace names,
   which openpyxl does not know (it finds no sheets). They are renamed to the usual ones.
+- Files written by programs rather than by Excel or LibreOffice can hold formulas without
+  their result (Excel computes it when it opens the file). openpyxl reads such a cell as
+  empty, so the cells are listed here for the reader to say so.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
+import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import dataclass, field
 from functools import cache
 
 from openpyxl.utils.cell import column_index_from_string
@@ -63,6 +69,68 @@ _OPEN_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*
 _EMPTY_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*/>')
 
 
+_CELL = re.compile(
+    rb"<"
+    + _PREFIX
+    + rb'c\b([^>]*?)\br="([A-Z]{1,3}\d+)"([^>]*?)(?<!/)>(.*?)</'
+    + _PREFIX
+    + rb"c\s*>",
+    re.S,
+)
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_RESULT = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
+_TEXT_TYPE = re.compile(rb'\bt="(?:str|s|inlineStr|e)"')
+
+
+@dataclass
+class Package:
+    """The bytes for openpyxl, and per sheet name the cells (``"D7"``) whose formula has no
+    saved result."""
+
+    data: bytes
+    uncached: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _uncached_cells(body: bytes) -> list[str]:
+    """Cells of a sheet's data whose formula has no result saved with it. An empty result
+    of a text formula (=IF(A1="";"";…)) is a result."""
+    if b"f>" not in body and b"<f " not in body and b":f " not in body:
+        return []
+    found: list[str] = []
+    for m in _CELL.finditer(body):
+        content = m.group(4)
+        if not _FORMULA.search(content):
+            continue
+        result = _RESULT.search(content)
+        if result is not None and (
+            (result.group(1) or b"").strip() or _TEXT_TYPE.search(m.group(1) + m.group(3))
+        ):
+            continue
+        found.append(m.group(2).decode("ascii"))
+    return found
+
+
+def _sheet_names(parts: dict[str, bytes]) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") -> the sheet's name in the workbook."""
+    try:
+        workbook = ET.fromstring(parts["xl/workbook.xml"])
+        rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels}
+    names: dict[str, str] = {}
+    for sheet in workbook.iter():
+        if not str(sheet.tag).endswith("}sheet"):
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel_id, "")
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        names[posixpath.normpath(part)] = sheet.get("name") or ""
+    return names
+
+
 @cache
 def _column(letters: bytes) -> int:
     return column_index_from_string(letters.decode("ascii"))
@@ -97,11 +165,12 @@ def _transitional(data: bytes) -> bytes:
     return data
 
 
-def tidy_package(data: bytes, *, strict: bool) -> bytes:
-    """The package with its sheets trimmed (and Strict names made transitional); the same
-    bytes when nothing changed."""
+def tidy_package(data: bytes, *, strict: bool) -> Package:
+    """The package with its sheets trimmed (and Strict names made transitional; the same
+    bytes when nothing changed), and the cells whose formula has no saved result."""
     changed = False
-    parts: list[tuple[zipfile.ZipInfo, bytes]] = []
+    parts: dict[str, bytes] = {}
+    uncached: dict[str, list[str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in zf.infolist():
             part = zf.read(info.filename)
@@ -110,13 +179,17 @@ def tidy_package(data: bytes, *, strict: bool) -> bytes:
                 tidied = _transitional(tidied)
             if "worksheets/" in info.filename and info.filename.endswith(".xml"):
                 tidied = _trim_sheet(tidied)
+                if cells := _uncached_cells(tidied):
+                    uncached[info.filename] = cells
             changed = changed or tidied != part
-            parts.append((info, tidied))
+            parts[info.filename] = tidied
+    names = _sheet_names(parts) if uncached else {}
+    by_sheet = {names[part]: cells for part, cells in uncached.items() if part in names}
     if not changed:
-        return data
+        return Package(data, by_sheet)
     out = io.BytesIO()
     # Stored, not deflated: the copy lives in memory only and is read once.
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
-        for info, part in parts:
-            zf.writestr(info.filename, part)
-    return out.getvalue()
+        for name, part in parts.items():
+            zf.writestr(name, part)
+    return Package(out.getvalue(), by_sheet)

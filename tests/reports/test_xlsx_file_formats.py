@@ -12,7 +12,12 @@ from pathlib import Path
 
 from reports.xlsx_open import load_workbook
 from reports.xlsx_reader import read_plan
-from tests.reports.make_workbooks import Sheet, stretch_used_range, write_workbook
+from tests.reports.make_workbooks import (
+    Sheet,
+    add_cached_values,
+    stretch_used_range,
+    write_workbook,
+)
 from tests.reports.test_xlsx_reader import _all_rows
 
 HEADER = ["Nr", "Prioriterat område", "Orsak", "Åtgärd", "När", "Vem", "Uppföljning"]
@@ -45,7 +50,7 @@ def test_a_used_range_formatted_down_to_the_last_row_reads_fast(tmp_path: Path) 
     started = time.perf_counter()
     assert _measures(path) == EXPECTED
     assert time.perf_counter() - started < 10
-    wb = load_workbook(path)
+    wb = load_workbook(path).wb
     assert wb.worksheets[0].max_row == len(ROWS) + 1
 
 
@@ -54,7 +59,7 @@ def test_a_sheet_formatted_across_to_the_last_column(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "bred.xlsx", [_plan_sheet()])
     stretch_used_range(path, cols=16_384)
     assert _measures(path) == EXPECTED
-    assert load_workbook(path).worksheets[0].max_column <= 40
+    assert load_workbook(path).wb.worksheets[0].max_column <= 40
 
 
 # --------------------------------------------------------------------------- Apple Numbers
@@ -106,3 +111,41 @@ def test_numbers_export_of_one_table_named_after_the_plan(tmp_path: Path) -> Non
         (2, "Otrygga platser"),
     ]
     assert (plan.year, plan.district) == (2026, "Ydre")
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+def test_formulas_saved_without_their_result_are_named(tmp_path: Path) -> None:
+    """A program (not Excel) wrote formulas without their result: the cells read as empty,
+    and the warning names the measure cells it lost, not a total row's count. A formula
+    whose saved result is an empty text is no loss."""
+    rows = [
+        HEADER,
+        ROWS[0],
+        [*ROWS[1][:3], '=C3&" på fredagar"', *ROWS[1][4:5], '=CONCATENATE("Fritid","s")'],
+        [*ROWS[2][:6], '=IF(E4="Q3","Klart","")'],
+        [],
+        ["Totalt", None, None, "=COUNTA(D2:D4)"],
+    ]
+    path = write_workbook(tmp_path / "genererad.xlsx", [Sheet("Åtgärdsplan 2026", rows)])
+    plan = read_plan(path)
+    assert [(r.measure, r.responsible, r.follow_up) for r in _all_rows(plan)] == [
+        ("SSP-möten", "Kommunpolis", "Klart."),
+        (None, None, None),
+        ("Belysning", "Trafikkontoret", None),
+    ]
+    assert plan.warnings[-1] == (
+        'Flik "Åtgärdsplan 2026": formlerna i D3, F3 och G4 är sparade utan sitt resultat och '
+        "lästes som tomma celler (filen är inte sparad i Excel eller LibreOffice). Öppna filen "
+        "i Excel eller LibreOffice, spara den och läs in den igen."
+    )
+
+    # Saved by Excel: every formula has its result, an empty text one too.
+    add_cached_values(path, 1, {"D3": "Ingen fritid på fredagar", "F3": "Fritids", "G4": ""})
+    plan = read_plan(path)
+    assert [(r.measure, r.responsible) for r in _all_rows(plan)][1] == (
+        "Ingen fritid på fredagar",
+        "Fritids",
+    )
+    assert not any("formel" in w for w in plan.warnings)
