@@ -62,8 +62,9 @@ STRICT_MARK = _STRICT_NAMESPACES[0][0]
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData\b[^>]*?(/?)>")
 _SHEET_DATA_END = re.compile(rb"</" + _PREFIX + rb"sheetData\s*>")
-# A cached value, an inline string or a formula: what makes a cell hold something.
-_VALUE = re.compile(rb"<" + _PREFIX + rb"(?:v|is|f)[\s/>]")
+# A saved value or an inline string: what makes a cell hold something. A formula whose
+# result is empty text (=IF(D5="";"";…) filled down a column) holds nothing.
+_VALUE = re.compile(rb"<" + _PREFIX + rb"v>[^<]|<" + _PREFIX + rb"is[\s>]")
 _ROW_END = re.compile(rb"</" + _PREFIX + rb"row\s*>|<" + _PREFIX + rb"row\b[^>]*/>")
 _OPEN_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(?<!/)>')
 _EMPTY_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*/>')

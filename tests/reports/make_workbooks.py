@@ -131,10 +131,13 @@ def add_cached_values(path: Path, sheet_index: int, values: dict[str, str]) -> P
     return _rewrite_zip(path, {f"xl/worksheets/sheet{sheet_index}.xml": edit})
 
 
-def stretch_used_range(path: Path, *, rows: int = 0, cols: int = 0) -> Path:
+def stretch_used_range(
+    path: Path, *, rows: int = 0, cols: int = 0, formula_in: str | None = None
+) -> Path:
     """What formatting down to the last row or across to the last column leaves in the
     first sheet: empty, styled cells below the data to row `rows` (two a row), and right of
-    it to column `cols` on every row that has data."""
+    it to column `cols` on every row that has data. `formula_in` ("H"): that column holds a
+    formula filled down to row `rows` whose result, as Excel saved it, is empty text."""
     import re
 
     from openpyxl.utils import get_column_letter
@@ -153,8 +156,13 @@ def stretch_used_range(path: Path, *, rows: int = 0, cols: int = 0) -> Path:
                 xml,
                 flags=re.S,
             )
+        formula = (
+            (lambda r: f'<c r="{formula_in}{r}" t="str"><f>IF(D{r}="","",D{r})</f><v></v></c>')
+            if formula_in
+            else (lambda r: "")
+        )
         below = "".join(
-            f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>'
+            f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/>{formula(r)}</row>'
             for r in range(last + 1, rows + 1)
         )
         return xml.replace("</sheetData>", below + "</sheetData>")

@@ -54,6 +54,14 @@ def test_a_used_range_formatted_down_to_the_last_row_reads_fast(tmp_path: Path) 
     assert wb.worksheets[0].max_row == len(ROWS) + 1
 
 
+def test_a_formula_filled_down_the_whole_column_with_empty_results(tmp_path: Path) -> None:
+    """=IF(D5="";"";…) copied down to the last row: its empty results hold nothing."""
+    path = write_workbook(tmp_path / "formler.xlsx", [_plan_sheet()])
+    stretch_used_range(path, rows=100_000, formula_in="H")
+    assert _measures(path) == EXPECTED
+    assert load_workbook(path).wb.worksheets[0].max_row == len(ROWS) + 1
+
+
 def test_a_sheet_formatted_across_to_the_last_column(tmp_path: Path) -> None:
     """Every row styled out to column XFD (16 384): the empty cells are no columns."""
     path = write_workbook(tmp_path / "bred.xlsx", [_plan_sheet()])
