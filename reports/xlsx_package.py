@@ -1,6 +1,6 @@
 """Tidy an .xlsx package before openpyxl reads it, working on the zip's XML as bytes.
 
-Three things real files do that openpyxl handles badly:
+What real files do that openpyxl handles badly:
 - Formatting stretches a sheet's used range: borders or a fill applied down to row
   1 048 576 or across to column XFD are written as empty, styled cells, and openpyxl builds
   an object for every one (a million rows take minutes). Rows below the last cell that
@@ -8,6 +8,9 @@ Three things real files do that openpyxl handles badly:
   about the plan: they are dropped before parsing.
 - Excel's "Strict Open XML Spreadsheet" is the same format under other namespace names,
   which openpyxl does not know (it finds no sheets). They are renamed to the usual ones.
+- Charts, pictures, shapes, pivot tables, comments and hyperlinks say nothing about the
+  plan, yet one chart from a newer Excel with a value openpyxl does not know makes it
+  refuse the whole workbook. The sheets' links to them are dropped.
 - Files written by programs rather than by Excel or LibreOffice can hold formulas without
   their result (Excel computes it when it opens the file). openpyxl reads such a cell as
   empty, so the cells are listed here for the reader to say so.
@@ -70,6 +73,16 @@ _OPEN_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*
 _EMPTY_CELL = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*/>')
 
 
+# A sheet's links to parts the importer never reads (relationship types by their last word).
+_UNREAD_RELATIONSHIP = re.compile(
+    rb"<" + _PREFIX + rb'Relationship\b[^>]*?\bType="[^"]*/'
+    rb'(?:drawing|vmlDrawing|comments|pivotTable|image|hyperlink)"[^>]*?/>'
+)
+_UNREAD_ELEMENT = re.compile(
+    rb"<" + _PREFIX + rb"(?:drawing|legacyDrawing|legacyDrawingHF|picture)\b[^>]*?/>"
+    rb"|<(?P<p>" + _PREFIX + rb")hyperlinks\b.*?</(?P=p)hyperlinks\s*>",
+    re.S,
+)
 _CELL = re.compile(
     rb"<"
     + _PREFIX
@@ -157,7 +170,8 @@ def _trim_sheet(xml: bytes) -> bytes:
     widest = max((_column(m.group(1)) for m in _OPEN_CELL.finditer(body)), default=0)
     limit = max(widest, HEADER_SCAN_COLS)
     body = _EMPTY_CELL.sub(lambda m: b"" if _column(m.group(1)) > limit else m.group(0), body)
-    return xml[: start.end()] + body + xml[end.start() :]
+    tail = _UNREAD_ELEMENT.sub(b"", xml[end.start() :])
+    return xml[: start.end()] + body + tail
 
 
 def _transitional(data: bytes) -> bytes:
@@ -178,6 +192,8 @@ def tidy_package(data: bytes, *, strict: bool) -> Package:
             tidied = part
             if strict and info.filename.endswith((".xml", ".rels")):
                 tidied = _transitional(tidied)
+            if info.filename.endswith(".rels") and "sheets/_rels/" in info.filename:
+                tidied = _UNREAD_RELATIONSHIP.sub(b"", tidied)
             if "worksheets/" in info.filename and info.filename.endswith(".xml"):
                 tidied = _trim_sheet(tidied)
                 if cells := _uncached_cells(tidied):

@@ -170,6 +170,30 @@ def stretch_used_range(
     return _rewrite_zip(path, {"xl/worksheets/sheet1.xml": edit})
 
 
+def add_chart_and_comment(path: Path, *, bar_direction: str = "col") -> Path:
+    """A bar chart of the first sheet's column A beside the plan, a comment on A1 and a
+    hyperlink in B1, as people put them next to a plan; `bar_direction` is written into
+    the chart's XML as it stands (a newer Excel's value openpyxl does not know)."""
+    import re
+
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3), titles_from_data=True)
+    ws.add_chart(chart, "L2")
+    ws["A1"].comment = Comment("Uppdaterad efter styrgruppens möte", "Anna")
+    ws["B1"].hyperlink = "https://example.se/plan"
+    wb.save(path)
+    direction = f'barDir val="{bar_direction}"'
+    return _rewrite_zip(
+        path, {"xl/charts/chart1.xml": lambda xml: re.sub(r'barDir val="\w+"', direction, xml)}
+    )
+
+
 def as_macro_workbook(path: Path) -> Path:
     """Turn a written .xlsx into what Excel writes for .xlsm (the main part's content type)."""
     main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"

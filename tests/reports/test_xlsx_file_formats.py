@@ -15,6 +15,7 @@ from reports.xlsx_reader import read_plan
 from tests.reports.make_workbooks import (
     Sheet,
     add_cached_values,
+    add_chart_and_comment,
     stretch_used_range,
     write_workbook,
 )
@@ -68,6 +69,20 @@ def test_a_sheet_formatted_across_to_the_last_column(tmp_path: Path) -> None:
     stretch_used_range(path, cols=16_384)
     assert _measures(path) == EXPECTED
     assert load_workbook(path).wb.worksheets[0].max_column <= 40
+
+
+# --------------------------------------------------------------------------- beside the plan
+
+
+def test_a_chart_openpyxl_cannot_read_does_not_hide_the_plan(tmp_path: Path) -> None:
+    """A chart, a comment and a link beside the plan are no part of it; a chart with a
+    value openpyxl does not know (a newer Excel's) made the whole file "damaged"."""
+    for direction in ("col", "sideways"):
+        path = write_workbook(tmp_path / f"diagram-{direction}.xlsx", [_plan_sheet()])
+        add_chart_and_comment(path, bar_direction=direction)
+        plan = read_plan(path)
+        assert [(r.ref, r.measure) for r in _all_rows(plan)] == EXPECTED
+        assert plan.warnings == []
 
 
 # --------------------------------------------------------------------------- Apple Numbers
