@@ -41,6 +41,16 @@ def _month_only(value: dt.datetime, number_format: str | None) -> str | None:
     return None
 
 
+def _percent(value: float, number_format: str | None) -> str | None:
+    """ "75 %" for 0.75 shown as a percentage (typed "75%" in Excel), with the decimals the
+    format shows; else None. A "%" in quotes is text, not a percentage."""
+    fmt = _FORMAT_NOISE.sub("", number_format or "")
+    if "%" not in fmt:
+        return None
+    decimals = len(m.group(1)) if (m := re.search(r"\.(0+)", fmt)) else 0
+    return f"{value * 100:.{decimals}f}".replace(".", ",") + " %"
+
+
 @dataclass
 class Merges:
     fill: Grid  # cells below the top of a vertical merge -> its value (same column)
@@ -147,7 +157,8 @@ class SheetFacts:
 
 
 def sheet_facts(ws: Any) -> SheetFacts:
-    """Values of the sheet's top-left block; a date shown as a month becomes "2025-09"."""
+    """Values of the sheet's top-left block; a date shown as a month becomes "2025-09", a
+    percentage "75 %"."""
     max_row = min(ws.max_row or 0, MAX_DATA_ROWS)
     max_col = min(ws.max_column or 0, HEADER_SCAN_COLS)
     grid: Grid = {}
@@ -158,6 +169,8 @@ def sheet_facts(ws: Any) -> SheetFacts:
                 continue
             if isinstance(value, dt.datetime):
                 value = _month_only(value, cell.number_format) or value
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                value = _percent(value, cell.number_format) or value
             grid[(cell.row, cell.column)] = value
     return SheetFacts(
         ws=ws,

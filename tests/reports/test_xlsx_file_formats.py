@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from reports.xlsx_open import load_workbook
 from reports.xlsx_reader import read_plan
@@ -172,3 +173,26 @@ def test_formulas_saved_without_their_result_are_named(tmp_path: Path) -> None:
         "Fritids",
     )
     assert not any("formel" in w for w in plan.warnings)
+
+
+# --------------------------------------------------------------------------- typed cells
+
+
+def test_a_percentage_reads_as_it_is_shown(tmp_path: Path) -> None:
+    """ "75%" typed in Excel is the number 0.75 shown as a percentage: read as "75 %", with
+    the decimals the format shows; a "%" in quotes is text after a plain number."""
+
+    def percentages(ws: Any) -> None:
+        ws["D2"].number_format = "0%"
+        ws["G2"].number_format = "0.0%"
+        ws["D3"].number_format = '0"%"'
+
+    rows = [
+        ["Orsak", "Åtgärd", "När", "Operativa mål", "Vem", "Uppföljning", "Måluppfyllelse"],
+        ["Skolfrånvaro", "SSP-möten", "8 ggr/år", 0.75, "Polis", "Hölls.", 0.815],
+        ["Mörker", "Belysning", "Q3", 5, "TK", None, None],
+    ]
+    plan = read_plan(
+        write_workbook(tmp_path / "procent.xlsx", [Sheet("1. Unga", rows, setup=percentages)])
+    )
+    assert [r.goal for r in _all_rows(plan)] == ["75 %", "5"]
