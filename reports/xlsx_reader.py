@@ -22,16 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from models.errors import ImportFailed
 from models.personal_data import contains_personal_number, mask
 from reports.parsed import ParsedArea, ParsedFollowUp, ParsedPlan, ParsedRow, own_number
 from reports.verdicts import VERDICTS, derive_verdict
 from reports.xlsx_layout import Header, SheetHints, find_header
+from reports.xlsx_lost import lost_cell_warnings
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
-from reports.xlsx_rows import Block, SheetReader
+from reports.xlsx_rows import SheetReader
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
 
@@ -314,38 +313,6 @@ def _join_same_areas(
     return joined
 
 
-def _lost_to_formulas(header: Header, blocks: list[Block], cells: list[str] | None) -> list[str]:
-    """The cells among `cells` (formulas saved without a result) that a measure row would
-    have taken its text from; a total row's =COUNTA(…) loses nothing."""
-    if not cells:
-        return []
-    columns = {*header.columns.values()}
-    for more in (*header.multi.values(), *header.extra.values()):
-        columns.update(more)
-    rows = {row.row for block in blocks for row in block.rows}
-    lost = []
-    for ref in cells:
-        col, row = coordinate_to_tuple(ref)[::-1]
-        if row in rows and col in columns - header.ignored:
-            lost.append(ref)
-    return lost
-
-
-def _uncached_warning(sheet: str, cells: list[str]) -> str:
-    """Formulas saved without their result (by a program, not Excel): read as empty."""
-    named = cells[:5] + ([f"{len(cells) - 5} celler till"] if len(cells) > 5 else [])
-    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " och " + named[-1]
-    what = (
-        f"formeln i {listed} är sparad utan sitt resultat och lästes som en tom cell"
-        if len(cells) == 1
-        else f"formlerna i {listed} är sparade utan sitt resultat och lästes som tomma celler"
-    )
-    return (
-        f'Flik "{sheet}": {what} (filen är inte sparad i Excel eller LibreOffice). '
-        "Öppna filen i Excel eller LibreOffice, spara den och läs in den igen."
-    )
-
-
 def _parse_workbook(
     wb: Any, path: Path, wanted_year: int | None, uncached: dict[str, list[str]]
 ) -> ParsedPlan:
@@ -377,8 +344,11 @@ def _parse_workbook(
         )
         result = reader.read()
         warnings_out.extend(result.warnings)
-        if cells := _lost_to_formulas(cand.header, result.blocks, uncached.get(cand.ws.title)):
-            warnings_out.append(_uncached_warning(mask(cand.ws.title), cells))
+        warnings_out.extend(
+            lost_cell_warnings(
+                cand.facts, cand.header, result.blocks, uncached.get(cand.ws.title, [])
+            )
+        )
         for block in result.blocks:
             hint = block.number
             if hint is None and block.from_sheet:

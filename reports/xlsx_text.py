@@ -28,6 +28,13 @@ _EXCEL_ERRORS = frozenset(
 )
 
 
+def excel_error(value: Any) -> str | None:
+    """ "#N/A" for a cell that shows a formula's error, else None."""
+    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+        return value.strip()
+    return None
+
+
 def cell_text(value: Any) -> str | None:
     """Turn any cell value into cleaned text, or None when empty."""
     if value is None:
@@ -50,7 +57,7 @@ def cell_text(value: Any) -> str | None:
         text = str(int(value)) if value.is_integer() else str(value).replace(".", ",")
     else:
         text = str(value)
-        if text.strip() in _EXCEL_ERRORS:
+        if excel_error(text):
             return None
     # Excel stores line breaks as \r\n or escaped as _x000D_; keep plain \n only.
     text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")

@@ -72,6 +72,30 @@ def test_a_sheet_formatted_across_to_the_last_column(tmp_path: Path) -> None:
     assert load_workbook(path).wb.worksheets[0].max_column <= 40
 
 
+def test_formulas_that_failed_are_named(tmp_path: Path) -> None:
+    """A lookup that failed (#N/A) or points at a deleted cell (#REF!) shows no text: the
+    cells read as empty and the warning names them, not a total row's error."""
+    rows = [
+        HEADER,
+        [*ROWS[0][:5], "=VLOOKUP(C2,Kontakter!A:B,2,FALSE)", ROWS[0][6]],
+        [*ROWS[1][:3], "=#REF!", *ROWS[1][4:]],
+        ROWS[2],
+        ["Totalt", None, None, "=1/0"],
+    ]
+    path = write_workbook(tmp_path / "fel.xlsx", [Sheet("Åtgärdsplan 2026", rows)])
+    add_cached_values(path, 1, {"F2": "#N/A", "D3": "#REF!", "D5": "#DIV/0!"})
+    plan = read_plan(path)
+    assert [(r.measure, r.responsible) for r in _all_rows(plan)] == [
+        ("SSP-möten", None),
+        (None, "Fritid"),
+        ("Belysning", "Trafikkontoret"),
+    ]
+    assert plan.warnings[-1] == (
+        'Flik "Åtgärdsplan 2026": F2 och D3 visar ett formelfel (#N/A, #REF!) och lästes som '
+        "tomma celler. Rätta formlerna i Excel och läs in filen igen."
+    )
+
+
 # --------------------------------------------------------------------------- beside the plan
 
 
