@@ -23,6 +23,7 @@ from typing import Any
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
+from reports.xlsx_icons import icon_lights
 from reports.xlsx_layout import HEADER_SCAN_COLS, Grid
 
 # Guard against sheets whose used range was stretched by formatting to a million rows.
@@ -114,6 +115,8 @@ class SheetFacts:
     merges: Merges
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    # Cells whose traffic light a conditional format's icon set draws ("Grön").
+    lights: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -180,4 +183,5 @@ def sheet_facts(ws: Any) -> SheetFacts:
         merges=_merges(ws),
         hidden_rows=_hidden_rows(ws),
         hidden_cols=_hidden_cols(ws),
+        lights=icon_lights(ws, grid),
     )

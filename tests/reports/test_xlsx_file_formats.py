@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from openpyxl.formatting.rule import IconSetRule
+
 from reports.xlsx_open import load_workbook
 from reports.xlsx_reader import read_plan
 from tests.reports.make_workbooks import (
@@ -220,3 +222,33 @@ def test_a_percentage_reads_as_it_is_shown(tmp_path: Path) -> None:
         write_workbook(tmp_path / "procent.xlsx", [Sheet("1. Unga", rows, setup=percentages)])
     )
     assert [r.goal for r in _all_rows(plan)] == ["75 %", "5"]
+
+
+# --------------------------------------------------------------------------- conditional formats
+
+
+def test_traffic_lights_drawn_by_an_icon_set(tmp_path: Path) -> None:
+    """A status column of numbers under conditional formatting's traffic lights (numbers
+    hidden): the light is the status. Thresholds as percent of the range or as numbers,
+    the order reversed ("1 = klar"); arrows are no traffic light."""
+
+    def icons(ws: Any) -> None:
+        lights = IconSetRule("3TrafficLights1", "percent", [0, 33, 67], showValue=False)
+        ws.conditional_formatting.add("E2:E4", lights)
+        reversed_lights = IconSetRule("3Symbols", "num", [1, 2, 3], reverse=True)
+        ws.conditional_formatting.add("F2:F4", reversed_lights)
+        ws.conditional_formatting.add("G2:G4", IconSetRule("3Arrows", "num", [1, 2, 3]))
+
+    rows = [
+        ["Orsak", "Åtgärd", "När", "Vem", "Status T1", "Status T2", "Status T3"],
+        ["Skolfrånvaro", "SSP-möten", "8 ggr/år", "Polis", 100, 1, 3],
+        ["Mörker", "Belysning", "Q3", "TK", 50, 2, 2],
+        ["Nedskräpning", "Städning", "Q2", "TK", 0, 3, 1],
+    ]
+    path = write_workbook(tmp_path / "ljus.xlsx", [Sheet("1. Platser", rows, setup=icons)])
+    plan = read_plan(path)
+    assert [[f.text for f in r.follow_ups] for r in _all_rows(plan)] == [
+        ["Grön", "Grön", "3"],
+        ["Gul", "Gul", "2"],
+        ["Röd", "Röd", "1"],
+    ]
