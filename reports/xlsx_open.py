@@ -11,9 +11,10 @@ import io
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.errors import ImportFailed
+from reports.xlsx_package import STRICT_MARK, tidy_package
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS_XLSX = "Öppna den i Excel, spara den som Excel-arbetsbok (.xlsx) och försök igen."
@@ -77,14 +78,7 @@ def _looks_like_text(data: bytes) -> bool:
     return False
 
 
-# Excel's "Strict Open XML Spreadsheet" (a Save As choice, also .xlsx): openpyxl opens it
-# but finds no sheets in it.
-_STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"
-
-
-def _from_zip(
-    name: str, members: set[str], mimetype: bytes, workbook: bytes = b""
-) -> ImportFailed | None:
+def _from_zip(name: str, members: set[str], mimetype: bytes) -> ImportFailed | None:
     """None when the zip is an Excel workbook; otherwise what it is instead."""
     if b"opendocument" in mimetype:
         return ImportFailed(
@@ -94,11 +88,6 @@ def _from_zip(
     if "xl/workbook.bin" in members:
         return ImportFailed(
             f"Filen {name} är en binär Excel-arbetsbok (.xlsb). "
-            "Spara den som Excel-arbetsbok (.xlsx) och försök igen."
-        )
-    if _STRICT_NAMESPACE in workbook:
-        return ImportFailed(
-            f"Filen {name} är sparad som Strict Open XML-kalkylblad, som inte kan läsas. "
             "Spara den som Excel-arbetsbok (.xlsx) och försök igen."
         )
     if "xl/workbook.xml" in members or any(n.endswith("workbook.xml") for n in members):
@@ -112,7 +101,15 @@ def _from_zip(
     return _not_a_workbook(name)
 
 
-def load_workbook(path: Path) -> Any:
+class OpenedWorkbook(NamedTuple):
+    """The openpyxl workbook (values, not formulas) and, per sheet name, the cells whose
+    formula was saved without its result (read as empty)."""
+
+    wb: Any
+    uncached: dict[str, list[str]]
+
+
+def load_workbook(path: Path) -> OpenedWorkbook:
     """Open the workbook (.xlsx or .xlsm) or raise ImportFailed with one Swedish line."""
     import openpyxl  # local: keeps the pure modules importable without openpyxl
 
@@ -141,15 +138,17 @@ def load_workbook(path: Path) -> Any:
             workbook = zf.read("xl/workbook.xml")[:2000] if "xl/workbook.xml" in members else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, KeyError):
         raise _damaged(name) from None
-    refusal = _from_zip(name, members, mimetype, workbook)
+    refusal = _from_zip(name, members, mimetype)
     if refusal is not None:
         raise refusal
     try:
+        package = tidy_package(data, strict=STRICT_MARK in workbook)
         # A file object, not the path: openpyxl rejects names without .xlsx, and uploads
         # are often stored under temporary names. Its warnings (unsupported extensions,
         # data validation) say nothing the user can act on.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(package.data), data_only=True)
+        return OpenedWorkbook(wb, package.uncached)
     except Exception:  # openpyxl raises many unrelated types on broken XML
         raise _damaged(name) from None

@@ -27,11 +27,12 @@ from models.personal_data import contains_personal_number, mask
 from reports.parsed import ParsedArea, ParsedFollowUp, ParsedPlan, ParsedRow, own_number
 from reports.verdicts import VERDICTS, derive_verdict
 from reports.xlsx_layout import Header, SheetHints, find_header
+from reports.xlsx_lost import lost_cell_warnings
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
 from reports.xlsx_rows import SheetReader
 from reports.xlsx_sheet import SheetFacts, sheet_facts
-from reports.xlsx_text import bare_number, fold, split_numbered
+from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
 
 log = logging.getLogger(__name__)
 
@@ -175,9 +176,9 @@ def read_plan(path: str | Path, *, year: int | None = None) -> ParsedPlan:
     `year`: the plan wanted, where the workbook keeps several years' plans on sheets named
     by their year ("Åtgärdsplan 2024", "Åtgärdsplan 2025"); without it, the latest."""
     path = Path(path)
-    wb = load_workbook(path)
+    wb, uncached = load_workbook(path)
     try:
-        return _parse_workbook(wb, path, year)
+        return _parse_workbook(wb, path, year, uncached)
     except ImportFailed:
         raise
     except Exception:
@@ -212,7 +213,7 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
         facts = sheet_facts(ws)
         if not facts.grid:
             continue
-        hints = SheetHints(title=ws.title, hidden_cols=frozenset(facts.hidden_cols))
+        hints = SheetHints(title=sheet_label(ws.title), hidden_cols=frozenset(facts.hidden_cols))
         header = find_header(facts.grid, facts.merges.spans, facts.max_row, facts.max_col, hints)
         if header is None:
             continue  # Instruktion, Analys / Sammanställning, anything else
@@ -312,7 +313,9 @@ def _join_same_areas(
     return joined
 
 
-def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
+def _parse_workbook(
+    wb: Any, path: Path, wanted_year: int | None, uncached: dict[str, list[str]]
+) -> ParsedPlan:
     warnings_out: list[str] = []
     candidates, sheets_year = _one_years_sheets(
         _plan_sheets(wb, warnings_out), wanted_year, warnings_out
@@ -326,7 +329,7 @@ def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
     entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
     sheets_naming_areas: set[str] = set()
     for cand in candidates:
-        title = cand.ws.title
+        title = sheet_label(cand.ws.title)
         sheet_number, stripped_title = split_numbered(title)
         sheet_is_area = (
             len(candidates) > 1 or cand.header.area_name is not None or sheet_number is not None
@@ -341,6 +344,11 @@ def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
         )
         result = reader.read()
         warnings_out.extend(result.warnings)
+        warnings_out.extend(
+            lost_cell_warnings(
+                cand.facts, cand.header, result.blocks, uncached.get(cand.ws.title, [])
+            )
+        )
         for block in result.blocks:
             hint = block.number
             if hint is None and block.from_sheet:
@@ -348,7 +356,7 @@ def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
             if hint is None:
                 hint = _area_of_refs(block.rows)
             name = block.name
-            shown = mask(title)  # what is stored and quoted of the sheet's name
+            shown = mask(cand.ws.title)  # what is stored and quoted of the sheet's name
             if name is None:
                 generic = _is_generic_sheet_name(title) and sheet_number is None
                 # The only plan sheet, unnumbered: its title names the plan ("Åtgärder"),
@@ -364,11 +372,13 @@ def _parse_workbook(wb: Any, path: Path, wanted_year: int | None) -> ParsedPlan:
                     continue
                 name = FALLBACK_AREA_NAME if generic or not stripped_title else stripped_title
                 if not generic:
-                    sheets_naming_areas.add(title)
+                    sheets_naming_areas.add(cand.ws.title)
             entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
     areas = _number_areas(_join_same_areas(entries), warnings_out)
-    other_titles = [ws.title for ws in wb.worksheets if ws.title not in sheets_naming_areas]
+    other_titles = [
+        sheet_label(ws.title) for ws in wb.worksheets if ws.title not in sheets_naming_areas
+    ]
     title, year, district = plan_metadata(wb, path, other_titles)
     if sheets_year is not None:
         year = sheets_year  # a title cell on last year's sheet names last year

@@ -491,7 +491,10 @@ class SheetReader:
     def _status(self, r: int, c: int) -> str | None:
         """A status cell's text, or the traffic light its colour shows ("Grön") when it holds
         none. A colour the whole row or column has (the measure's cell, the header) is the
-        sheet's decoration, not a status."""
+        sheet's decoration, not a status. A number under an icon set of traffic lights is
+        the light it shows."""
+        if (light := self.facts.lights.get((r, c))) is not None:
+            return light
         text = self._value(r, c)
         if text is not None:
             return text

@@ -23,6 +23,7 @@ from typing import Any
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
+from reports.xlsx_icons import icon_lights
 from reports.xlsx_layout import HEADER_SCAN_COLS, Grid
 
 # Guard against sheets whose used range was stretched by formatting to a million rows.
@@ -39,6 +40,16 @@ def _month_only(value: dt.datetime, number_format: str | None) -> str | None:
     if "y" in fmt and "m" in fmt and "d" not in fmt:
         return f"{value.year:04d}-{value.month:02d}"
     return None
+
+
+def _percent(value: float, number_format: str | None) -> str | None:
+    """ "75 %" for 0.75 shown as a percentage (typed "75%" in Excel), with the decimals the
+    format shows; else None. A "%" in quotes is text, not a percentage."""
+    fmt = _FORMAT_NOISE.sub("", number_format or "")
+    if "%" not in fmt:
+        return None
+    decimals = len(m.group(1)) if (m := re.search(r"\.(0+)", fmt)) else 0
+    return f"{value * 100:.{decimals}f}".replace(".", ",") + " %"
 
 
 @dataclass
@@ -104,6 +115,8 @@ class SheetFacts:
     merges: Merges
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    # Cells whose traffic light a conditional format's icon set draws ("Grön").
+    lights: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -147,7 +160,8 @@ class SheetFacts:
 
 
 def sheet_facts(ws: Any) -> SheetFacts:
-    """Values of the sheet's top-left block; a date shown as a month becomes "2025-09"."""
+    """Values of the sheet's top-left block; a date shown as a month becomes "2025-09", a
+    percentage "75 %"."""
     max_row = min(ws.max_row or 0, MAX_DATA_ROWS)
     max_col = min(ws.max_column or 0, HEADER_SCAN_COLS)
     grid: Grid = {}
@@ -158,6 +172,8 @@ def sheet_facts(ws: Any) -> SheetFacts:
                 continue
             if isinstance(value, dt.datetime):
                 value = _month_only(value, cell.number_format) or value
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                value = _percent(value, cell.number_format) or value
             grid[(cell.row, cell.column)] = value
     return SheetFacts(
         ws=ws,
@@ -167,4 +183,5 @@ def sheet_facts(ws: Any) -> SheetFacts:
         merges=_merges(ws),
         hidden_rows=_hidden_rows(ws),
         hidden_cols=_hidden_cols(ws),
+        lights=icon_lights(ws, grid),
     )

@@ -28,6 +28,13 @@ _EXCEL_ERRORS = frozenset(
 )
 
 
+def excel_error(value: Any) -> str | None:
+    """ "#N/A" for a cell that shows a formula's error, else None."""
+    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+        return value.strip()
+    return None
+
+
 def cell_text(value: Any) -> str | None:
     """Turn any cell value into cleaned text, or None when empty."""
     if value is None:
@@ -50,7 +57,7 @@ def cell_text(value: Any) -> str | None:
         text = str(int(value)) if value.is_integer() else str(value).replace(".", ",")
     else:
         text = str(value)
-        if text.strip() in _EXCEL_ERRORS:
+        if excel_error(text):
             return None
     # Excel stores line breaks as \r\n or escaped as _x000D_; keep plain \n only.
     text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
@@ -105,6 +112,18 @@ _BARE_NUMBER = re.compile(
     r"(?:(?:samverkans|fokus|insats|utvecklings|problem|)område|tema|flik)\s*)?(\d{1,2})\s*\.?\s*$",
     re.IGNORECASE,
 )
+
+
+# Apple Numbers exports each table to a worksheet named "<sheet> - <table>"; its default
+# table names ("Tabell 1", "Table 1") say nothing about the area.
+_NUMBERS_TABLE = re.compile(
+    r"\s+[-–]\s+(?:tabell|table|tableau|tabelle|tabla)\s*\d*\s*$", re.IGNORECASE
+)
+
+
+def sheet_label(title: str) -> str:
+    """The sheet's name without the table part Numbers adds ("Unga - Tabell 1" -> "Unga")."""
+    return _NUMBERS_TABLE.sub("", title) or title
 
 
 def bare_number(text: str) -> int | None:

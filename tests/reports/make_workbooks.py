@@ -131,6 +131,69 @@ def add_cached_values(path: Path, sheet_index: int, values: dict[str, str]) -> P
     return _rewrite_zip(path, {f"xl/worksheets/sheet{sheet_index}.xml": edit})
 
 
+def stretch_used_range(
+    path: Path, *, rows: int = 0, cols: int = 0, formula_in: str | None = None
+) -> Path:
+    """What formatting down to the last row or across to the last column leaves in the
+    first sheet: empty, styled cells below the data to row `rows` (two a row), and right of
+    it to column `cols` on every row that has data. `formula_in` ("H"): that column holds a
+    formula filled down to row `rows` whose result, as Excel saved it, is empty text."""
+    import re
+
+    from openpyxl.utils import get_column_letter
+
+    def edit(xml: str) -> str:
+        last = max(int(n) for n in re.findall(r'<row r="(\d+)"', xml))
+        if cols:
+            letters = [get_column_letter(c) for c in range(27, cols + 1)]
+            xml = re.sub(
+                r'(<row r="(\d+)"[^>]*>.*?)(</row>)',
+                lambda m: (
+                    m.group(1)
+                    + "".join(f'<c r="{col}{m.group(2)}" s="0"/>' for col in letters)
+                    + m.group(3)
+                ),
+                xml,
+                flags=re.S,
+            )
+        formula = (
+            (lambda r: f'<c r="{formula_in}{r}" t="str"><f>IF(D{r}="","",D{r})</f><v></v></c>')
+            if formula_in
+            else (lambda r: "")
+        )
+        below = "".join(
+            f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/>{formula(r)}</row>'
+            for r in range(last + 1, rows + 1)
+        )
+        return xml.replace("</sheetData>", below + "</sheetData>")
+
+    return _rewrite_zip(path, {"xl/worksheets/sheet1.xml": edit})
+
+
+def add_chart_and_comment(path: Path, *, bar_direction: str = "col") -> Path:
+    """A bar chart of the first sheet's column A beside the plan, a comment on A1 and a
+    hyperlink in B1, as people put them next to a plan; `bar_direction` is written into
+    the chart's XML as it stands (a newer Excel's value openpyxl does not know)."""
+    import re
+
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3), titles_from_data=True)
+    ws.add_chart(chart, "L2")
+    ws["A1"].comment = Comment("Uppdaterad efter styrgruppens möte", "Anna")
+    ws["B1"].hyperlink = "https://example.se/plan"
+    wb.save(path)
+    direction = f'barDir val="{bar_direction}"'
+    return _rewrite_zip(
+        path, {"xl/charts/chart1.xml": lambda xml: re.sub(r'barDir val="\w+"', direction, xml)}
+    )
+
+
 def as_macro_workbook(path: Path) -> Path:
     """Turn a written .xlsx into what Excel writes for .xlsm (the main part's content type)."""
     main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
