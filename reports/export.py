@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from bot.textsafety import counted
+from bot.textsafety import counted, format_count
 from models.errors import ValidationError
 from models.tables import Plan
 from reminders.calendar import parse_period
@@ -94,9 +94,13 @@ def summary_text(snap: PlanSnapshot) -> str:
     """Two Swedish lines: what the export is, and how the measures stand (a third names
     measures added to the plan since the status day)."""
     verdicts = ", ".join(
-        f"{VERDICT_LABELS[v].lower()} {snap.verdicts[v]}" for v in VERDICTS if snap.verdicts[v]
+        f"{VERDICT_LABELS[v].lower()} {format_count(snap.verdicts[v])}"
+        for v in VERDICTS
+        if snap.verdicts[v]
     )
-    standings = ", ".join(f"{STANDING_LABELS[s].lower()} {snap.standings[s]}" for s in STANDINGS)
+    standings = ", ".join(
+        f"{STANDING_LABELS[s].lower()} {format_count(snap.standings[s])}" for s in STANDINGS
+    )
     text = (
         f"{snap.title}: {snapshot_heading(snap)}.\n"
         f"{counted(snap.measure_count, 'åtgärd', 'åtgärder')}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import event
 from models.errors import ParseError, ValidationError
 from models.tables import Plan
 from models.tracking import mark_done
+from reports.export import summary_text
 from reports.snapshot import build_snapshot
 from tests.reports.export_helpers import ACTOR, add_follow_up, measure, seed_period_data
 
@@ -192,3 +194,16 @@ def test_a_period_still_running_is_shown_as_of_today(session_factory, seeded) ->
     assert ssp.pace_text == "2 av 8 genomförda, i fas"
     assert _row(snap, "1.1").verdict == "uppfyllt"  # written 10 April, the May one not yet
     assert len(snap.meetings) == 3
+
+
+def test_the_summary_writes_large_counts_the_swedish_way(session_factory, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    """National scale: "ej bedömd 1 450", as "1 450 åtgärder" beside it (a thousands space)."""
+    snap = _snap(session_factory, imported_plan, "2025-T1")
+    area = dataclasses.replace(
+        snap.areas[0],
+        measures=snap.areas[0].measures[:1] * 1450,
+        standings={s: 1450 if s == "ej bedömd" else 0 for s in snap.areas[0].standings},
+    )
+    big = dataclasses.replace(snap, areas=(area,))
+    text = summary_text(big)
+    assert "1\u00a0450 åtgärder" in text and "ej bedömd 1\u00a0450" in text
