@@ -706,7 +706,8 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
 
 ### Missed, and why
 
-* **PostgreSQL `lista`: 48–57 % of the bare app over the last four full runs (target 60 %).** What is left beyond Bolt is the
+* **PostgreSQL `lista`: 48–57 % of the bare app over four full runs of the fourth round, 50 % in
+  this file's run (target 60 %).** What is left beyond Bolt is the
   one-row head query: a round trip whose server side runs on the same two cores (about 0.1 ms
   of the database's CPU per request, beside ours). The only way to skip it is to learn of
   changes without asking: LISTEN/NOTIFY would tell each process about a commit a moment after
@@ -727,10 +728,11 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
     either way with a bound channel. The driver's own cursor is 45 µs, but it would give up
     SQLAlchemy's disconnect handling, on which the retry after a cut connection rests.
   * Python's GIL switch interval at 1, 5 and 20 ms: no gain.
-* **`uppfolj`: 26 % (SQLite) and 17 % (PostgreSQL) of the bare app.** It is a durable, audited
+* **`uppfolj`: 22–27 % (SQLite) and 14–17 % (PostgreSQL) of the bare app over the last two full
+  runs (this file's in the Targets table).** It is a durable, audited
   write: resolve the channel and measure, insert the follow-up, its audit event and the
   idempotency key, bump the plan's revision, commit. Even the least durable write
-  (bench/bare_write.py) reaches only 79 % and 38 % of the ack-only app here, so 60 % would ask
+  (bench/bare_write.py) reaches only 75–79 % and 38–45 % of the ack-only app here, so 60 % would ask
   `uppfolj` to be nearly as cheap as a single INSERT with nothing around it. At 10 clients it
   is bound by the GIL, not by its own CPU: py-spy (`--gil`) had a fifth of the GIL-holding
   samples in lock hand-offs (the SQLite writer queue, the command worker's future), and the
