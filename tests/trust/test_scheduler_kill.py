@@ -256,6 +256,42 @@ def _after(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
+def check_each_reminder_sent_once(
+    sf: SessionFactory, slack: SlowSlack, seeded: list[str], about: str, log_tail: str
+) -> str:
+    """Every seeded reminder posted exactly once and its row marked sent; returns the figures."""
+    with sf() as s:
+        rows = list(s.exec(select(Reminder)))
+        recovered = s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_aterhamtad"))
+        recovered_keys = [_after(e.after)["key"] for e in recovered]
+        requeued = s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_aterupptagen"))
+        requeued_n = len(list(requeued))
+    per_key = Counter(key for _channel, key in slack.posts)
+    by_status = Counter(r.status for r in rows)
+    sent = {r.key for r in rows if r.status == "sent"}
+    duplicates = {k: n for k, n in per_key.items() if n > 1}
+    lost = [k for k in seeded if per_key[k] == 0]
+    figures = (
+        f"{about}, reminders seeded={len(seeded)},"
+        f" rows={len(rows)} {dict(by_status)}, posts={len(slack.posts)},"
+        f" duplicates={len(duplicates)}, lost={len(lost)}, recovered={len(recovered_keys)}"
+        f" ({sum('|@' in k for k in recovered_keys)} of them DMs),"
+        f" resent after a kill={requeued_n}, history lookups={slack.history_calls},"
+        f" backend={BACKEND}"
+    )
+    assert None not in per_key, "a reminder was posted without its metadata key"
+    assert not duplicates, f"sent twice: {duplicates}\n{figures}\n{log_tail}"
+    assert not lost, f"never sent: {lost}\n{figures}\n{log_tail}"
+    assert set(per_key) == sent, f"posted vs. rows marked sent differ\n{figures}"
+    assert set(seeded) <= sent, figures
+    # Nothing stuck, nothing failed; rows the bot planned itself may wait for a later time.
+    assert by_status.keys() <= {"sent", "pending", "dropped"}, figures
+    now = datetime.now(UTC)
+    assert all(r.due_at > now for r in rows if r.status == "pending"), figures
+    assert all(per_key[r.key] == 0 for r in rows if r.status == "dropped"), figures
+    return figures
+
+
 def test_sigkill_while_sending_loses_nothing_and_sends_nothing_twice(
     bot_database: str, tmp_path: Path
 ) -> None:
@@ -322,37 +358,13 @@ def test_sigkill_while_sending_loses_nothing_and_sends_nothing_twice(
         log_file.close()
     elapsed = time.monotonic() - t0
 
-    with sf() as s:
-        rows = list(s.exec(select(Reminder)))
-        recovered = s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_aterhamtad"))
-        recovered_keys = [_after(e.after)["key"] for e in recovered]
-        requeued = s.exec(select(AuditEvent).where(AuditEvent.action == "paminnelse_aterupptagen"))
-        requeued_n = len(list(requeued))
-    engine.dispose()
-
-    per_key = Counter(key for _channel, key in slack.posts)
-    by_status = Counter(r.status for r in rows)
-    sent = {r.key for r in rows if r.status == "sent"}
-    duplicates = {k: n for k, n in per_key.items() if n > 1}
-    lost = [k for k in seeded if per_key[k] == 0]
-    figures = (
-        f"kills={kills} (mid-send {mid_send}), reminders seeded={len(seeded)},"
-        f" rows={len(rows)} {dict(by_status)}, posts={len(slack.posts)},"
-        f" duplicates={len(duplicates)}, lost={len(lost)}, recovered={len(recovered_keys)}"
-        f" ({sum('|@' in k for k in recovered_keys)} of them DMs),"
-        f" resent after a kill={requeued_n}, history lookups={slack.history_calls},"
-        f" {elapsed:.1f} s, backend={BACKEND}"
+    figures = check_each_reminder_sent_once(
+        sf,
+        slack,
+        seeded,
+        f"kills={kills} (mid-send {mid_send}), {elapsed:.1f} s",
+        log_path.read_text(errors="replace")[-4000:],
     )
+    engine.dispose()
     print(f"\nSIGKILL test: {figures}")
-    log_tail = log_path.read_text(errors="replace")[-4000:]
-    assert None not in per_key, "a reminder was posted without its metadata key"
-    assert not duplicates, f"sent twice: {duplicates}\n{figures}\n{log_tail}"
-    assert not lost, f"never sent: {lost}\n{figures}\n{log_tail}"
-    assert set(per_key) == sent, f"posted vs. rows marked sent differ\n{figures}"
-    assert set(seeded) <= sent, figures
-    # Nothing stuck, nothing failed; rows the bot planned itself may wait for a later time.
-    assert by_status.keys() <= {"sent", "pending", "dropped"}, figures
-    now = datetime.now(UTC)
-    assert all(r.due_at > now for r in rows if r.status == "pending"), figures
-    assert all(per_key[r.key] == 0 for r in rows if r.status == "dropped"), figures
     assert kills == KILLS and mid_send >= 1, figures
