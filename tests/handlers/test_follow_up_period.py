@@ -134,3 +134,45 @@ def test_last_years_year_end_follow_up_from_a_channel_bound_to_the_new_plan(
         ("2026-T1", new_id, "1.3", "Första mötet."),
         ("2025-T3", imported_plan.id, "1.4", "Pågår."),
     ]
+
+
+def test_the_form_for_next_years_plan_opened_in_december_can_be_sent(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """The 2026 plan is read in and the channel bound to it in December: the form says
+    2026-T1 (what `uppfolj` records before the year, models.importer.import_period), and
+    sending it stores that, as the same text typed after the command does."""
+    clock.set(datetime(2025, 12, 10, 9, 0, tzinfo=UTC))
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 10))
+    assert "2026" in execute(make_ctx(channel="C-SSP"), "koppla SSP").plain()
+    form = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3").form
+    assert form is not None and "Period: 2026-T1" in form.intro
+    done = submit(make_ctx(channel="C-SSP"), form.id, form.metadata, {"text": "Planerat."})
+    assert not done.errors, done.errors
+    assert "2026-T1" in done.plain()
+    typed = execute(make_ctx(channel="C-SSP"), "uppfolj 1.4 Inbjudan skickad.")
+    assert "2026-T1" in typed.plain()
+    assert _periods(session_factory) == [
+        ("2026-T1", "Planerat."),
+        ("2026-T1", "Inbjudan skickad."),
+    ]
+
+
+def test_t3_named_in_january_points_at_last_years_year_end(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """In January a channel bound to the new plan is asked for last year's year-end report:
+    "uppfolj 1.3 T3 …" without the year stores nothing and says how to write it."""
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 10))
+    clock.set(datetime(2025, 12, 10, 9, 0, tzinfo=UTC))
+    assert "2026" in execute(make_ctx(channel="C-SSP"), "koppla SSP").plain()
+    clock.set(datetime(2026, 1, 14, 9, 0, tzinfo=UTC))
+    reply = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 T3 Åtta möten 2025.")
+    assert "2026-T3 börjar 2026-09-01" in reply.plain()
+    assert "Årsuppföljningen för 2025 skrivs med året: 2025-T3." in reply.plain()
+    clock.set(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+    later = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 T3 Planerat.")
+    assert "2026-T3 börjar" in later.plain() and "2025-T3" not in later.plain()
+    assert _periods(session_factory) == []
