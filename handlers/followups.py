@@ -32,7 +32,7 @@ from models.measures import (
 from models.plans import get_plan, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
-from reminders.calendar import parse_period, period_label, tertial_start
+from reminders.calendar import digests_end, parse_period, period_label, tertial_start
 
 FORM_VERDICTS = (
     Verdict.UPPFYLLT,
@@ -111,11 +111,24 @@ def follow_up_period(plan_year: int, today: date, asked: str | None) -> str:
             f"Planen gäller {plan_year}, inte {year}. Skriv till exempel T{tertial}"
             f" för {period_label(plan_year, tertial)}."
         )
+    default = import_period(plan_year, today)
+    if period == default:
+        # What a follow-up without a period records, named: next year's plan read in in
+        # December takes its T1 (the form opened then says so), though T1 has not begun.
+        return period
     start = tertial_start(year, tertial)
     if start > today:
+        # In January "T3" most likely means last year's year-end report (the digest asks
+        # for it): say how to write that rather than only pointing at this year's T1.
+        last_year = (
+            f" Årsuppföljningen för {plan_year - 1} skrivs med året:"
+            f" {period_label(plan_year - 1, 3)}."
+            if tertial == 3 and today <= digests_end(plan_year - 1)
+            else ""
+        )
         raise ValidationError(
             f"{period} börjar {start.isoformat()}. Skriv uppföljningen utan period, så gäller"
-            f" den {import_period(plan_year, today)}."
+            f" den {default}.{last_year}"
         )
     return period
 

@@ -209,7 +209,9 @@ def press(ctx: CommandContext, action: str, value: str) -> Reply:
     def run() -> Reply:
         match action:
             case ActionId.FOLLOW_UP:
-                return followups.follow_up_form(ctx, value)
+                # "1.3", or "1.3 2025-T3" from a tertial nudge: the form is for that tertial.
+                ref, _, period = value.partition(" ")
+                return followups.follow_up_form(ctx, ref, None, period or None)
             case ActionId.MARK_DONE:
                 return followups.mark_done_reply(ctx, value, "", None)
             case ActionId.SHOW_HISTORY:

@@ -224,8 +224,11 @@ def apply_plan(
             zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
             file_follow_ups = _file_follow_ups(row, year, today)
-            # A new row that carries text for a tertial already over was in the plan then.
-            reported_before = any(p and period_end(p) < today for p, _, _ in file_follow_ups)
+            # A new row that carries text for a tertial already over was in the plan then:
+            # a column's tertial, or the one a text of no tertial is filed under (T1 in the
+            # first days of May, when tertialrapport 1 is written; last year's T3 in January).
+            reading = import_period(year, today)
+            reported_before = any(period_end(p or reading) < today for p, _, _ in file_follow_ups)
             measure = _write_measure(
                 session,
                 result,
@@ -245,7 +248,7 @@ def apply_plan(
                 if period is None:
                     if (measure.id, cell) in known_texts:
                         continue
-                    period = import_period(year, today)
+                    period = reading
                 elif (measure.id, period, cell) in known_in_period:
                     continue
                 session.add(

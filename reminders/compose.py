@@ -297,7 +297,13 @@ def _tertial(session: Session, r: Reminder, now: datetime, settings: Settings) -
                 heading=TERTIAL_INTRO.format(period=r.occurrence),
                 text=_cap(lines),
                 buttons=[
-                    Button(f"{FOLLOW_UP_BUTTON} {m.ref}", ActionId.FOLLOW_UP, m.ref)
+                    # The nudge's tertial goes with the ref: a direct message works in the
+                    # newest plan, and in late December that is already next year's.
+                    Button(
+                        f"{FOLLOW_UP_BUTTON} {m.ref}",
+                        ActionId.FOLLOW_UP,
+                        f"{m.ref} {r.occurrence}",
+                    )
                     for m in gaps[:MAX_BUTTONS]
                 ],
             ),

@@ -527,8 +527,12 @@ _SUMMER = {6: 0.5, 7: 0.0, 8: 0.5}
 _SUMMER_WORDS = r"sommar(?:en|lovet|lov|manaderna|uppehallet|ledigheten|perioden)?"
 # "juni-augusti", "juni till augusti", "juni t.o.m. augusti", "juni till och med augusti".
 _RANGE = r"(?:-|till\s+och\s+med|t\.?\s?o\.?\s?m\b\.?|till)"
-_BREAK_ITEM = rf"(?:{_SUMMER_WORDS}|{_MONTH})\b\.?"
-# Summer and months mix in one list: "utom sommaren och december" (a label says so).
+# A school holiday in a break's list: "jullov", "jullovet", "skolloven", "sportlovsveckan";
+# "sport-" in "sport- och höstlov".
+_LOV = r"(?:skol|sport|pask|host|jul|sommar)(?:lov\w*|ledighet\w*|-)"
+_BREAK_ITEM = rf"(?:{_LOV}|(?:{_SUMMER_WORDS}|{_MONTH})\b\.?)"
+# Summer, months and school holidays mix in one list: "utom sommaren och december",
+# "utom juli och jullov" (a label says so).
 _BREAK_LIST = rf"{_BREAK_ITEM}(?:\s*(?:,|och|samt|{_RANGE})\s*{_BREAK_ITEM})*"
 _PAUSE_RE = re.compile(
     r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
@@ -569,11 +573,10 @@ _HOLIDAY_WORDS = {
     "hostlov": "höstlov",
     "jullov": "jullov",
 }
-# "jullov", "jullovet", "skolloven", "sportlovsveckan"; "sport-" in "sport- och höstlov".
-_LOV = r"(?:skol|sport|pask|host|jul|sommar)(?:lov\w*|ledighet\w*|-)"
+# The same lists as _PAUSE_RE's, so a holiday after a month ("utom juli och jullov") counts.
 _HOLIDAY_RE = re.compile(
     r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
-    rf"(?P<list>(?:{_LOV}|{_SUMMER_WORDS}\b)(?:\s*(?:,|och|samt)\s*(?:{_LOV}|{_SUMMER_WORDS}\b))*)"
+    rf"(?P<list>{_BREAK_LIST})"
     r"(?!\w)"
     r"|\b(?P<terms>(?:under\s+|pa\s+)?(?:skol)?terminstid(?:en)?|under\s+(?:skol)?terminerna)\b"
 )
@@ -635,12 +638,15 @@ def _break_items(text: str) -> tuple[set[int], bool]:
     "juni-augusti", "juli, augusti", "sommaren och december"."""
     months: set[int] = set()
     summer = False
-    tokens = re.findall(rf"{_SUMMER_WORDS}\b|{_MONTH}\b|{_RANGE}", text)
+    tokens = re.findall(rf"{_LOV}|{_SUMMER_WORDS}\b|{_MONTH}\b|{_RANGE}", text)
     previous: int | None = None
     ranged = False
     for token in tokens:
         if token.startswith("sommar"):
             summer, previous, ranged = True, None, False
+            continue
+        if re.fullmatch(_LOV, token):  # a school holiday (_holidays_in), no end of a range
+            previous, ranged = None, False
             continue
         if token not in _MONTHS:  # a range's dash or "till (och med)"
             ranged = previous is not None

@@ -10,9 +10,12 @@ from sqlmodel import select
 
 from bot.db import SessionFactory
 from handlers.parse import parse_command
-from handlers.router import execute, submit
-from models.tables import FollowUp, Measure
+from handlers.router import execute, press, submit
+from models.measures import get_measure
+from models.tables import Assignment, FollowUp, Measure, Reminder
 from reminders.calendar import reporting_tertial
+from reminders.compose import compose
+from reminders.planner import Kind
 from tests.conftest import Clock, import_example_plan
 
 
@@ -134,3 +137,84 @@ def test_last_years_year_end_follow_up_from_a_channel_bound_to_the_new_plan(
         ("2026-T1", new_id, "1.3", "Första mötet."),
         ("2025-T3", imported_plan.id, "1.4", "Pågår."),
     ]
+
+
+def test_the_form_for_next_years_plan_opened_in_december_can_be_sent(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """The 2026 plan is read in and the channel bound to it in December: the form says
+    2026-T1 (what `uppfolj` records before the year, models.importer.import_period), and
+    sending it stores that, as the same text typed after the command does."""
+    clock.set(datetime(2025, 12, 10, 9, 0, tzinfo=UTC))
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 10))
+    assert "2026" in execute(make_ctx(channel="C-SSP"), "koppla SSP").plain()
+    form = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3").form
+    assert form is not None and "Period: 2026-T1" in form.intro
+    done = submit(make_ctx(channel="C-SSP"), form.id, form.metadata, {"text": "Planerat."})
+    assert not done.errors, done.errors
+    assert "2026-T1" in done.plain()
+    typed = execute(make_ctx(channel="C-SSP"), "uppfolj 1.4 Inbjudan skickad.")
+    assert "2026-T1" in typed.plain()
+    assert _periods(session_factory) == [
+        ("2026-T1", "Planerat."),
+        ("2026-T1", "Inbjudan skickad."),
+    ]
+
+
+def test_t3_named_in_january_points_at_last_years_year_end(
+    make_ctx, clock: Clock, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """In January a channel bound to the new plan is asked for last year's year-end report:
+    "uppfolj 1.3 T3 …" without the year stores nothing and says how to write it."""
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 10))
+    clock.set(datetime(2025, 12, 10, 9, 0, tzinfo=UTC))
+    assert "2026" in execute(make_ctx(channel="C-SSP"), "koppla SSP").plain()
+    clock.set(datetime(2026, 1, 14, 9, 0, tzinfo=UTC))
+    reply = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 T3 Åtta möten 2025.")
+    assert "2026-T3 börjar 2026-09-01" in reply.plain()
+    assert "Årsuppföljningen för 2025 skrivs med året: 2025-T3." in reply.plain()
+    clock.set(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+    later = execute(make_ctx(channel="C-SSP"), "uppfolj 1.3 T3 Planerat.")
+    assert "2026-T3 börjar" in later.plain() and "2025-T3" not in later.plain()
+    assert _periods(session_factory) == []
+
+
+def test_the_tertial_nudges_button_opens_the_form_for_its_tertial_and_plan(
+    make_ctx, clock: Clock, imported_plan, session_factory, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """The T3 nudge reaches an assigned person in a direct message in late December, when
+    the 2026 plan is already read in (the newest plan, which a DM works in): its "Skriv
+    uppföljning 1.3" opens 2025's measure 1.3 for 2025-T3, as the nudge says, not 2026's
+    measure 1.3 for 2026-T1."""
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Kungsholmen", year=2026, today=date(2025, 12, 10))
+        old = get_measure(session=s, plan_id=imported_plan.id, ref="1.3")
+        s.add(Assignment(measure_id=old.id, user_id="UANNA"))  # type: ignore[arg-type]
+    now = datetime(2025, 12, 22, 7, 0, tzinfo=UTC)
+    clock.set(now)
+    with session_factory.begin() as s:
+        nudge = Reminder(
+            key="tertial:@UANNA:2025-T3",
+            kind=Kind.TERTIAL,
+            user_id="UANNA",
+            occurrence="2025-T3",
+            due_at=now,
+        )
+        reply = compose(session=s, reminder=nudge, now=now, settings=settings, due_at=now)
+    assert reply is not None
+    button = reply.sections[0].buttons[0]
+    assert button.label == "Skriv uppföljning 1.3"
+    form = press(make_ctx(user="UANNA", channel="D1"), button.action, button.value).form
+    assert form is not None and "Period: 2025-T3" in form.intro
+    assert form.metadata["plan_id"] == str(imported_plan.id)
+    done = submit(make_ctx(user="UANNA", channel="D1"), form.id, form.metadata, {"text": "Klart."})
+    assert not done.errors, done.errors
+    with session_factory.begin() as s:
+        rows = s.exec(
+            select(FollowUp.period, Measure.plan_id).join(
+                Measure, Measure.id == FollowUp.measure_id
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("2025-T3", imported_plan.id)]

@@ -798,3 +798,56 @@ def test_nothing_more_is_expected_during_a_school_holiday() -> None:
     )
     assert expected_by(r, date(2025, 3, 3), 2025) > expected_by(r, date(2025, 3, 2), 2025)
     assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(38)
+
+
+@pytest.mark.parametrize(
+    ("text", "months_off", "holidays"),
+    [
+        # One list naming months and school holidays: every item counts, in either order.
+        ("2 ggr/månad utom juli och jullov", {7}, ("jullov",)),
+        ("2 ggr/månad utom jullov och juli", {7}, ("jullov",)),
+        ("varje vecka utom juni och skollov", {6, 7}, SCHOOL_HOLIDAYS),
+        ("varje vecka utom juni-augusti samt sportlov", {6, 7, 8}, ("sportlov",)),
+        ("varje vecka utom mars, sport- och höstlov", {3}, ("sportlov", "höstlov")),
+        # A holiday between two months is no range of months.
+        (
+            "varje vecka utom juni, sport- och höstlov samt december",
+            {6, 12},
+            ("sportlov", "höstlov"),
+        ),
+    ],
+)
+def test_a_break_lists_months_and_school_holidays_together(
+    text: str, months_off: set[int], holidays: tuple[str, ...]
+) -> None:
+    r = parse_when(text, 2025)
+    assert r.holidays == holidays
+    assert {i for i, share in enumerate(r.active, start=1) if share == 0.0} == months_off
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    frequency=st.sampled_from(["1 gång/vecka", "2 ggr/månad", "Varannan vecka", "6 ggr/år"]),
+    months=st.sets(st.integers(min_value=1, max_value=12), max_size=3),
+    summer=st.booleans(),
+    holidays=st.sets(st.sampled_from(SCHOOL_HOLIDAYS)),
+    year=st.integers(min_value=2024, max_value=2032),  # leap years among them
+)
+def test_a_break_with_school_holidays_reads_back_the_same(
+    frequency: str, months: set[int], summer: bool, holidays: set[str], year: int
+) -> None:
+    """Whatever mix of months, summer and holidays a rhythm pauses for, its label (what
+    `/atgard rytm` and the export show) parses to the same rhythm."""
+    words = (["sommaren"] if summer else []) + [_MONTH_NAMES[m - 1] for m in sorted(months)]
+    text = frequency + "".join(f", ej {w}" for w in words + sorted(holidays))
+    r = parse_when(text, year)
+    assert r.kind is K.RECURRING
+    assert set(r.holidays) == holidays
+    again = parse_override(r.label(), year)
+    assert (again.per_year, again.active, again.holidays, again.rate, again.label()) == (
+        r.per_year,
+        r.active,
+        r.holidays,
+        r.rate,
+        r.label(),
+    )

@@ -29,8 +29,9 @@ NEW_MEASURE = "Nattvandring med föreningar kring Fridhemsplan"
 AREA_2_SHEET = "2. Otrygga och brottsutsatta pl"
 
 
-def plan_with_new_row(tmp_path: Path) -> Path:
-    """The example plan with one more row in area 2, as a coordinator adds one in Excel."""
+def plan_with_new_row(tmp_path: Path, follow_up: str | None = None) -> Path:
+    """The example plan with one more row in area 2, as a coordinator adds one in Excel
+    (with its Uppföljning text when given)."""
     wb = openpyxl.load_workbook(plan_file())
     ws = wb[AREA_2_SHEET]
     ws.append(
@@ -41,7 +42,7 @@ def plan_with_new_row(tmp_path: Path) -> Path:
             "Fler vuxna ute fredagskvällar",
             "Under 2025",
             "Trygghetssamordnare",
-            None,
+            follow_up,
         ]
     )
     path = tmp_path / "plan-juni.xlsx"
@@ -112,6 +113,23 @@ def test_a_measure_added_in_june_is_not_in_the_report_per_30_april(
     assert NEW_MEASURE in sheet_measures(t2, AREA_2_SHEET)
     assert total_measures(t2) == 17
     assert "lades till i planen" not in summary_notes(t2)
+
+
+def test_a_row_added_with_its_tertial_report_in_early_may_is_in_that_report(
+    session_factory: SessionFactory, imported_plan: Plan, tmp_path: Path
+) -> None:
+    """Tertialrapport 1 is written in the first days of May: a row added then with its
+    follow-up text files the text under T1 (models.importer.import_period), so the row was
+    in the plan in T1 and the T1 report shows it with its text, like a row with text in a
+    T1 column."""
+    text = "Tre nattvandringar i april med föreningarna kring Fridhemsplan."
+    plan = import_file(session_factory, plan_with_new_row(tmp_path, text), date(2025, 5, 5))
+    t1 = export_xlsx(session_factory, plan, "2025-T1", date(2025, 5, 5))
+    assert NEW_MEASURE in sheet_measures(t1, AREA_2_SHEET)
+    assert total_measures(t1) == 17
+    assert "lades till i planen" not in summary_notes(t1)
+    row = next(r for r in t1[AREA_2_SHEET].iter_rows(values_only=True) if r[2] == NEW_MEASURE)
+    assert any(text in str(cell) for cell in row if cell)
 
 
 def test_a_plan_first_read_in_after_the_tertial_is_the_plan_of_that_tertial(
