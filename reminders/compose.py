@@ -55,7 +55,8 @@ MEETING_DM_CONTEXT = "Du får det här för att du är ansvarig för {refs} i {g
 TERTIAL_TITLE = "📝 Tertial {t} slutar {day}: uppföljning saknas"
 TERTIAL_INTRO = "Du är ansvarig för åtgärder som ännu saknar uppföljning för {period}:"
 TERTIAL_HOW = (
-    "Skriv uppföljningen med /atgard uppfolj <nummer>, till exempel /atgard uppfolj {ref}."
+    "Skriv uppföljningen med /atgard uppfolj <nummer> {period}, till exempel"
+    " /atgard uppfolj {ref} {period} följt av texten."
 )
 GAPS_TITLE = "📋 Uppföljning inför tertial {t} ({day})"
 GAPS_INTRO = "Åtgärder i {group} som saknar uppföljning för {period}:"
@@ -307,7 +308,9 @@ def _tertial(session: Session, r: Reminder, now: datetime, settings: Settings) -
                     for m in gaps[:MAX_BUTTONS]
                 ],
             ),
-            Section(text=TERTIAL_HOW.format(ref=gaps[0].ref)),
+            # With the period: typed in a direct message in late December, a follow-up without
+            # one would go to the newest plan (next year's) and its tertial.
+            Section(text=TERTIAL_HOW.format(ref=gaps[0].ref, period=r.occurrence)),
         ],
         visibility=Visibility.CHANNEL,
     )

@@ -73,6 +73,8 @@ def test_remind_dry_run_shows_messages_and_recipients(cli_db) -> None:  # type: 
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Till @UANNA:\n  📝 Tertial 1 slutar 2025-04-30: uppföljning saknas" in out
+    # The typing hint names the tertial: in a direct message the newest plan is the default.
+    assert "till exempel /atgard uppfolj 1.3 2025-T1 följt av texten." in " ".join(out.split())
     assert "Till #CEST:\n  📋 Uppföljning inför tertial 1 (2025-04-30)" in out
     assert "• 2.2 EST (Effektiv samordning för trygghet) – @UBO" in out
     assert "Till #CSSP:\n  ⏰ 1.3 ligger efter takten" in out
