@@ -337,7 +337,7 @@ def _gaps(session: Session, r: Reminder, now: datetime, settings: Settings) -> R
             Section(
                 heading=GAPS_INTRO.format(group=group.name, period=r.occurrence), text=_cap(lines)
             ),
-            Section(text=TERTIAL_HOW.format(ref=gaps[0].ref)),
+            Section(text=TERTIAL_HOW.format(ref=gaps[0].ref, period=r.occurrence)),
         ],
         visibility=Visibility.CHANNEL,
     )
