@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -73,7 +73,8 @@ def latest_plan(*, session: Session) -> Plan | None:
 def get_plan(*, session: Session, district: str | None = None, year: int | None = None) -> Plan:
     stmt = select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())
     if district:
-        stmt = stmt.where(col(Plan.district).ilike(district))
+        # Equal ignoring case; not ilike, where "_" and "%" in a name would be wildcards.
+        stmt = stmt.where(func.lower(col(Plan.district)) == district.lower())
     if year:
         stmt = stmt.where(Plan.year == year)
     plan = session.exec(stmt).first()

@@ -16,14 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from bot.db import SessionFactory
 from handlers.router import execute
+from models.errors import NotFound
 from models.importer import ImportResult, apply_plan
+from models.plans import get_plan
 from models.replies import Actor
 from models.tables import FollowUp, Measure, PriorityArea
 from reports.xlsx_reader import read_plan
+from tests.conftest import import_example_plan
 from tests.reports.make_workbooks import Sheet, write_workbook
 
 ACTOR = Actor("U1", "Kim")
@@ -415,3 +419,14 @@ def test_each_tertials_text_is_kept_beside_a_comment_column(
     assert got == [("2025-T1", "Beställd."), ("2025-T2", "Uppsatt."), ("2025-T3", "Ellevio.")]
     again = _import(session_factory, path, today=date(2025, 10, 1))
     assert again.follow_ups == 0
+
+
+def test_a_plan_is_found_by_its_district_exactly_not_as_a_pattern(session_factory) -> None:  # type: ignore[no-untyped-def]
+    """Case does not matter; "_" and "%" are letters, not wildcards."""
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Norrmalm", year=2025, today=date(2025, 4, 1))
+    with session_factory.begin() as s:
+        assert get_plan(session=s, district="NORRMALM", year=2025).district == "Norrmalm"
+        for pattern in ("N%", "Norrmal_"):
+            with pytest.raises(NotFound):
+                get_plan(session=s, district=pattern, year=2025)
