@@ -115,3 +115,20 @@ def test_exports_download_with_their_names_and_open(page) -> None:  # type: igno
     with open(sheet.value.path(), "rb") as f:
         workbook = load_workbook(io.BytesIO(f.read()))
     assert workbook.sheetnames
+
+
+def test_a_command_typed_while_the_sandbox_is_down_is_kept(page, console_errors: list[str]) -> None:  # type: ignore[no-untyped-def]
+    # The sandbox stopped or restarting: the page says so in Swedish and keeps what was typed.
+    page.route("**/sandbox/command", lambda route: route.abort())
+    _command(page, "/atgard visa 1.3")
+    page.wait_for_selector("#offline:not([hidden])")
+    assert "Sandlådan svarar inte" in page.inner_text("#offline")
+    assert page.input_value("#command") == "/atgard visa 1.3"
+    # The browser notes the failed request; the page itself throws nothing.
+    assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []
+
+    page.unroute("**/sandbox/command")
+    page.press("#command", "Enter")
+    _card(page, "1.3")
+    page.wait_for_selector("#offline", state="hidden")
+    assert page.input_value("#command") == "/atgard "

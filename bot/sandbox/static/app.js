@@ -278,9 +278,18 @@ $("modal-close").addEventListener("click", () => post("/sandbox/close", { view_i
 $("modal").addEventListener("cancel", (ev) => { ev.preventDefault(); post("/sandbox/close", { view_id: openViewId }); });
 
 // ---- talking to the sandbox -----------------------------------------------------------------
+// When the sandbox is stopped or restarting, say so in Swedish instead of failing silently
+// (an uncaught "Failed to fetch"); the answer then carries the message, and nothing throws.
+function showOffline(offline) { $("offline").hidden = !offline; }
 async function post(path, body) {
-  const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  return r.json();
+  try {
+    const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    showOffline(false);
+    return await r.json();
+  } catch (e) {
+    showOffline(true);
+    return { ok: false, error: $("offline").textContent, offline: true };
+  }
 }
 async function poll() {
   for (;;) {
@@ -298,7 +307,9 @@ async function poll() {
         render();
       }
       $("now").textContent = formatNow(s.now);
+      showOffline(false);
     } catch (e) {
+      showOffline(true);
       await new Promise((ok) => setTimeout(ok, 1000));
     }
   }
@@ -313,8 +324,10 @@ $("composer").addEventListener("submit", async (ev) => {
   const input = $("command");
   const text = input.value.trim();
   if (!text || text === "/atgard") return;
-  input.value = "/atgard ";
   const res = await post("/sandbox/command", { channel: state.current, text });
+  // What was typed stays in the field until the sandbox has taken it, so nothing is lost.
+  if (res.offline) return;
+  if (input.value.trim() === text) input.value = "/atgard ";
   if (!res.ok && res.error) alert(res.error);
 });
 $("home-button").addEventListener("click", openHome);
