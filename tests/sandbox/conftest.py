@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,13 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -
 @pytest.fixture(scope="module")
 def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """One server per test module (starting one takes seconds); tests assert on differences."""
-    tmp_path = tmp_path_factory.mktemp("sandbox")
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as server:
+        yield server
+
+
+@contextmanager
+def running_sandbox(tmp_path: Path, *options: str) -> Iterator[SandboxServer]:
+    """`atgard sandbox [options]` on its own database with the example plan imported."""
     if BACKEND == "postgresql":
         db = pg_url_for(f"sandbox_{run_id()}")
         create_pg_database(db)
@@ -96,7 +103,7 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
     log_path = tmp_path / "sandbox.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)],
+        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), *options],
         env=env,
         cwd=ROOT,
         stdout=log,
