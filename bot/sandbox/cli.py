@@ -24,12 +24,18 @@ def register(app: typer.Typer) -> None:
         """Prova boten utan Slack: en lokal sida som spelar Slack mot den riktiga boten."""
         from bot.cli_serve import refuse_busy_port
         from bot.sandbox.app import build_sandbox
+        from bot.sandbox.store import close_all_stores
         from bot.slack.server import serve
 
         start_day = _start_day(start)
         refuse_busy_port(host, port)
         typer.echo(f"Sandlådan: öppna http://{host}:{port}/ i webbläsaren. Avsluta med Ctrl+C.")
-        serve(lambda: build_sandbox(port, start_day=start_day).wsgi, host=host, port=port)
+        serve(
+            lambda: build_sandbox(port, start_day=start_day).wsgi,
+            host=host,
+            port=port,
+            on_quit=close_all_stores,
+        )
 
 
 def _start_day(text: str | None) -> date | None:
