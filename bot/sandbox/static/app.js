@@ -209,7 +209,10 @@ function inputElement(block) {
       field.append(opt);
     }
   } else if (e.type === "datepicker") {
-    field = document.createElement("input"); field.type = "date";
+    // A text field, not type="date": the browser would show its own language's format
+    // (12/02/2025 in an English browser, day and month unclear); dates here read 2025-04-30.
+    field = document.createElement("input"); field.type = "text";
+    field.inputMode = "numeric"; field.placeholder = "ÅÅÅÅ-MM-DD"; field.maxLength = 10;
     if (e.initial_date) field.value = e.initial_date;
   } else {
     field = document.createElement("input"); field.type = "text";
@@ -255,6 +258,21 @@ function showErrors(errors) {
     err.hidden = !msg; err.textContent = msg || "";
   }
 }
+// Slack's datepicker only ever sends a real day; a typed one is checked before it is sent.
+function isoDate(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+function dateErrors() {
+  const errors = {};
+  for (const f of document.querySelectorAll('#modal-body [data-kind="datepicker"]')) {
+    const v = f.value.trim();
+    if (v && !isoDate(v)) errors[f.name] = `”${v.slice(0, 20)}” är inget giltigt datum. Skriv till exempel 2025-04-30.`;
+  }
+  return errors;
+}
 function modalValues() {
   const values = {};
   for (const f of document.querySelectorAll("#modal-body [data-kind]")) {
@@ -263,13 +281,15 @@ function modalValues() {
     if (kind === "plain_text_input") v = { type: kind, value: f.value === "" ? null : f.value };
     else if (kind === "static_select") v = { type: kind, selected_option: f.value ? { value: f.value, text: { type: "plain_text", text: f.selectedOptions[0].textContent } } : null };
     else if (kind === "multi_static_select") v = { type: kind, selected_options: [...f.selectedOptions].map((o) => ({ value: o.value, text: { type: "plain_text", text: o.textContent } })) };
-    else if (kind === "datepicker") v = { type: kind, selected_date: f.value || null };
+    else if (kind === "datepicker") v = { type: kind, selected_date: f.value.trim() || null };
     values[f.name] = { [aid]: v };
   }
   return values;
 }
 $("modal-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
+  const wrong = dateErrors();
+  if (Object.keys(wrong).length) { showErrors(wrong); return; }
   const res = await post("/sandbox/submit", { view_id: openViewId, values: modalValues() });
   $("modal-error").hidden = !res.error; $("modal-error").textContent = res.error || "";
   if (res.errors) showErrors(res.errors);
