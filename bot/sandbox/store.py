@@ -6,6 +6,7 @@ In memory on purpose: it is a place to try the bot, and the bot's own database i
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 import time
 import weakref
@@ -84,6 +85,9 @@ class Store:
         # response_url token -> (channel, the message a button was pressed on, if any)
         self.response_urls: dict[str, tuple[str, int | None]] = {}
         self.version = 0
+        # Versions count from 0 in every run: a page open across a restart names the store it
+        # saw, so an equal number from a new run is not taken for "nothing changed".
+        self.run_id = secrets.token_hex(6)
         self.closed = False
         self._changed = threading.Condition(self._lock)
         _STORES.add(self)
@@ -189,6 +193,7 @@ class Store:
         with self._lock:
             return {
                 "version": self.version,
+                "run": self.run_id,
                 "channels": [
                     {"id": c.id, "name": c.name, "group": c.group, "is_im": c.is_im}
                     for c in self.channels.values()

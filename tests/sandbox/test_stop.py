@@ -9,7 +9,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.sandbox.conftest import running_sandbox
+import pytest
+
+from tests.sandbox.conftest import free_port, open_page, running_sandbox
 
 
 def test_ctrl_c_with_the_page_open_stops_at_once(tmp_path: Path) -> None:
@@ -41,3 +43,32 @@ def test_ctrl_c_with_the_page_open_stops_at_once(tmp_path: Path) -> None:
     assert elapsed < 5, server.log_tail()
     assert "SIGKILL" not in server.log_path.read_text(errors="replace")
     assert answered and answered[0] - stopped_at < 5
+
+
+def _version(url: str) -> int:
+    with urllib.request.urlopen(url + "sandbox/state", timeout=10) as resp:
+        return json.loads(resp.read())["version"]
+
+
+@pytest.mark.browser
+def test_an_open_page_catches_up_at_once_when_the_sandbox_is_back(tmp_path: Path) -> None:
+    port = free_port()
+    errors: list[str] = []
+    with (
+        running_sandbox(tmp_path / "before", "--start", "2025-12-02", port=port) as first,
+        open_page(first.url, errors) as page,
+    ):
+        page.wait_for_timeout(500)
+        seen = _version(first.url)
+        first.proc.send_signal(signal.SIGINT)
+        first.proc.wait(30)
+        page.wait_for_selector("#offline:not([hidden])")
+        with running_sandbox(tmp_path / "after", "--start", "2025-12-03", port=port) as second:
+            # The new run counts its versions from the start like the old one did: the page
+            # must not take the same number for "no change" and wait out its 20-second poll.
+            assert _version(second.url) == seen
+            page.wait_for_selector("#offline", state="hidden", timeout=8_000)
+            page.wait_for_function(
+                "() => document.getElementById('now').textContent.includes('2025-12-03')",
+                timeout=3_000,
+            )

@@ -2,7 +2,7 @@
 // sandbox server, which signs it and forwards it to the real bot.
 "use strict";
 
-const state = { channels: [], messages: [], views: [], home: null, version: -1, current: null, showHome: false };
+const state = { channels: [], messages: [], views: [], home: null, version: -1, run: "", current: null, showHome: false };
 const $ = (id) => document.getElementById(id);
 
 // ---- Slack mrkdwn -> safe HTML --------------------------------------------------------------
@@ -314,10 +314,10 @@ async function post(path, body) {
 async function poll() {
   for (;;) {
     try {
-      const r = await fetch(`/sandbox/state?since=${state.version}&wait=20`);
+      const r = await fetch(`/sandbox/state?since=${state.version}&run=${encodeURIComponent(state.run)}&wait=20`);
       const s = await r.json();
-      if (s.version !== state.version) {
-        Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version });
+      if (s.version !== state.version || s.run !== state.run) {
+        Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version, run: s.run });
         if (!state.current && state.channels.length) {
           const wanted = decodeURIComponent(location.hash.slice(1));
           const known = state.channels.find((c) => c.id === wanted);
