@@ -146,6 +146,7 @@ def refuse_busy_port(host: str, port: int, *, setting: str = "--port {port}") ->
 def _run_sandbox(settings: Any) -> None:
     """No Slack tokens: the bot in HTTP mode behind a local page that plays Slack."""
     from bot.sandbox.app import build_sandbox
+    from bot.sandbox.store import close_all_stores
     from bot.slack.server import serve
 
     port = settings.port
@@ -155,7 +156,12 @@ def _run_sandbox(settings: Any) -> None:
         " (konsolen finns som `atgard console`, Slack: README, ”Installera i Slack”).",
         err=True,
     )
-    serve(lambda: build_sandbox(port, settings).wsgi, host="127.0.0.1", port=port)
+    serve(
+        lambda: build_sandbox(port, settings).wsgi,
+        host="127.0.0.1",
+        port=port,
+        on_quit=close_all_stores,
+    )
 
 
 def _run_socket_mode(settings: Any) -> None:

@@ -7,7 +7,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import SecretStr
@@ -22,6 +22,7 @@ from bot.sandbox.webapi import API_PREFIX, FakeWebApi
 from models.groups import bind_channel
 from models.plans import latest_plan
 from models.replies import Actor
+from reminders.calendar import TZ
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,22 @@ def bind_default_channels(runtime: Runtime, channels: list[Channel]) -> int | No
         return plan.year
 
 
+def start_time(start: date | None, plan_year: int | None) -> datetime:
+    """Where the sandbox's clock starts: 08.00 on the day asked for, else now in the plan's year.
+
+    The clock only moves forward, so a day before today is the only way to see, in December,
+    what happens when a tertial ends (the week after 30 April)."""
+    if start is not None:
+        return datetime.combine(start, time(8, 0), tzinfo=TZ).astimezone(UTC)
+    return _in_plan_year(datetime.now(UTC), plan_year)
+
+
 def build_sandbox(
-    port: int, base: Settings | None = None, *, with_scheduler: bool = True
+    port: int,
+    base: Settings | None = None,
+    *,
+    with_scheduler: bool = True,
+    start_day: date | None = None,
 ) -> Sandbox:
     from bot.slack.app import create_app
     from bot.slack.server import make_wsgi_app
@@ -103,7 +118,7 @@ def build_sandbox(
     settings = sandbox_settings(base or Settings(), port)
     runtime = start(settings)
     plan_year = bind_default_channels(runtime, DEFAULT_CHANNELS)
-    clock = SandboxClock(start=_in_plan_year(datetime.now(UTC), plan_year))
+    clock = SandboxClock(start=start_time(start_day, plan_year))
     store = Store([Channel(**vars(c)) for c in DEFAULT_CHANNELS])
     for ch in DEFAULT_CHANNELS:
         store.add_message(

@@ -6,8 +6,10 @@ In memory on purpose: it is a place to try the bot, and the bot's own database i
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +85,12 @@ class Store:
         # response_url token -> (channel, the message a button was pressed on, if any)
         self.response_urls: dict[str, tuple[str, int | None]] = {}
         self.version = 0
+        # Versions count from 0 in every run: a page open across a restart names the store it
+        # saw, so an equal number from a new run is not taken for "nothing changed".
+        self.run_id = secrets.token_hex(6)
+        self.closed = False
         self._changed = threading.Condition(self._lock)
+        _STORES.add(self)
 
     def _bump(self) -> None:
         self.version += 1
@@ -173,13 +180,20 @@ class Store:
 
     def wait_for_change(self, since: int, timeout: float) -> int:
         with self._changed:
-            self._changed.wait_for(lambda: self.version != since, timeout=timeout)
+            self._changed.wait_for(lambda: self.version != since or self.closed, timeout=timeout)
             return self.version
+
+    def close(self) -> None:
+        """The server stops: answer the page's waiting polls now, so the worker can exit."""
+        with self._lock:
+            self.closed = True
+            self._changed.notify_all()
 
     def snapshot(self, user: str) -> dict[str, Any]:
         with self._lock:
             return {
                 "version": self.version,
+                "run": self.run_id,
                 "channels": [
                     {"id": c.id, "name": c.name, "group": c.group, "is_im": c.is_im}
                     for c in self.channels.values()
@@ -193,3 +207,14 @@ class Store:
                 ],
                 "home": self.home.get(user),
             }
+
+
+# Every store of this process, for close_all_stores (a weak set: tests build many sandboxes).
+_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def close_all_stores() -> None:
+    """On Ctrl+C: a page's long poll would hold the worker until gunicorn kills it (10 s and
+    "Worker was sent SIGKILL! Perhaps out of memory?" in the terminal)."""
+    for store in list(_STORES):
+        store.close()

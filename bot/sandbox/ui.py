@@ -162,7 +162,8 @@ class SandboxUi:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         since = int(query.get("since", ["-1"])[0] or -1)
         wait = min(float(query.get("wait", ["0"])[0] or 0), 25.0)
-        if wait > 0:
+        run = query.get("run", [""])[0]
+        if wait > 0 and run in ("", self.store.run_id):
             self.store.wait_for_change(since, wait)
         snap = self.store.snapshot(SANDBOX_USER_ID)
         snap["now"] = self.clock().isoformat()

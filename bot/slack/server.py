@@ -124,12 +124,19 @@ def make_wsgi_app(bolt_app: App, session_factory: SessionFactory) -> WsgiApp:
 
 
 def serve(
-    load: Callable[[], WsgiApp], *, host: str, port: int, workers: int = 1, threads: int = 8
+    load: Callable[[], WsgiApp],
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    threads: int = 8,
+    on_quit: Callable[[], None] | None = None,
 ) -> None:
     """Run under gunicorn: `workers` processes with gthread threads each.
 
     `load` runs in each worker after the fork, so database pools and the scheduler live there;
     every worker starts the scheduler and leadership (reminders.leader) lets one of them run it.
+    `on_quit` runs in a worker told to stop at once (Ctrl+C), before it exits.
     """
     from gunicorn.app.base import BaseApplication
 
@@ -146,6 +153,8 @@ def serve(
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
+            if on_quit is not None:
+                self.cfg.set("worker_int", lambda worker: on_quit())
 
         def load(self) -> WsgiApp:
             return load()

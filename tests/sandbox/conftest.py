@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,16 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -
 @pytest.fixture(scope="module")
 def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """One server per test module (starting one takes seconds); tests assert on differences."""
-    tmp_path = tmp_path_factory.mktemp("sandbox")
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as server:
+        yield server
+
+
+@contextmanager
+def running_sandbox(
+    tmp_path: Path, *options: str, port: int | None = None
+) -> Iterator[SandboxServer]:
+    """`atgard sandbox [options]` on its own database with the example plan imported."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     if BACKEND == "postgresql":
         db = pg_url_for(f"sandbox_{run_id()}")
         create_pg_database(db)
@@ -92,11 +102,11 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
         check=True,
         capture_output=True,
     )
-    port = free_port()
+    port = port or free_port()
     log_path = tmp_path / "sandbox.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)],
+        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), *options],
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -126,6 +136,12 @@ def console_errors() -> list[str]:
 @pytest.fixture
 def page(sandbox_server: SandboxServer, console_errors: list[str]) -> Iterator:  # type: ignore[type-arg]
     """The sandbox's page in headless Debian chromium, as a new user opens it."""
+    with open_page(sandbox_server.url, console_errors) as page:
+        yield page
+
+
+@contextmanager
+def open_page(url: str, console_errors: list[str]) -> Iterator:  # type: ignore[type-arg]
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -141,7 +157,7 @@ def page(sandbox_server: SandboxServer, console_errors: list[str]) -> Iterator: 
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
         page.set_default_timeout(20_000)
-        page.goto(sandbox_server.url)
+        page.goto(url)
         page.wait_for_selector(".msg")
         yield page
         browser.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from models.tables import Assignment, Measure
+from models.tables import Assignment, Measure, Meeting
 from tests.sandbox.conftest import SandboxServer
 
 pytestmark = pytest.mark.browser
@@ -115,3 +117,47 @@ def test_exports_download_with_their_names_and_open(page) -> None:  # type: igno
     with open(sheet.value.path(), "rb") as f:
         workbook = load_workbook(io.BytesIO(f.read()))
     assert workbook.sheetnames
+
+
+def test_a_command_typed_while_the_sandbox_is_down_is_kept(page, console_errors: list[str]) -> None:  # type: ignore[no-untyped-def]
+    # The sandbox stopped or restarting: the page says so in Swedish and keeps what was typed.
+    page.route("**/sandbox/command", lambda route: route.abort())
+    _command(page, "/atgard visa 1.3")
+    page.wait_for_selector("#offline:not([hidden])")
+    assert "Sandlådan svarar inte" in page.inner_text("#offline")
+    assert page.input_value("#command") == "/atgard visa 1.3"
+    # The browser notes the failed request; the page itself throws nothing.
+    assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []
+
+    page.unroute("**/sandbox/command")
+    page.press("#command", "Enter")
+    _card(page, "1.3")
+    page.wait_for_selector("#offline", state="hidden")
+    assert page.input_value("#command") == "/atgard "
+
+
+def test_the_meeting_form_shows_and_checks_dates_as_2025_04_30(
+    page, sandbox_server: SandboxServer
+) -> None:  # type: ignore[no-untyped-def]
+    # In an English browser a date field would read 12/02/2025; the sandbox shows 2025-12-02.
+    _command(page, "/atgard mote")
+    page.wait_for_selector("dialog[open] #in-date")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.input_value("#in-date"))
+    # A type="date" field shows the browser language's format, whatever its value is.
+    assert page.get_attribute("#in-date", "type") == "text"
+    with sandbox_server.session_factory().begin() as s:
+        before = len(s.exec(select(Meeting)).all())
+    page.fill("#in-date", "2025-02-30")
+    page.click("#modal-submit")
+    error = page.wait_for_selector(".input-block[data-block-id='date'] .error:not([hidden])")
+    assert (
+        error.inner_text() == "”2025-02-30” är inget giltigt datum. Skriv till exempel 2025-04-30."
+    )
+    with sandbox_server.session_factory().begin() as s:
+        assert len(s.exec(select(Meeting)).all()) == before
+    page.fill("#in-date", "2025-03-12")
+    page.click("#modal-submit")
+    page.wait_for_selector("dialog[open]", state="detached")
+    with sandbox_server.session_factory().begin() as s:
+        held = s.exec(select(Meeting.held_on)).all()
+    assert date(2025, 3, 12) in held

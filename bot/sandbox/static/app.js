@@ -2,7 +2,7 @@
 // sandbox server, which signs it and forwards it to the real bot.
 "use strict";
 
-const state = { channels: [], messages: [], views: [], home: null, version: -1, current: null, showHome: false };
+const state = { channels: [], messages: [], views: [], home: null, version: -1, run: "", current: null, showHome: false };
 const $ = (id) => document.getElementById(id);
 
 // ---- Slack mrkdwn -> safe HTML --------------------------------------------------------------
@@ -209,7 +209,10 @@ function inputElement(block) {
       field.append(opt);
     }
   } else if (e.type === "datepicker") {
-    field = document.createElement("input"); field.type = "date";
+    // A text field, not type="date": the browser would show its own language's format
+    // (12/02/2025 in an English browser, day and month unclear); dates here read 2025-04-30.
+    field = document.createElement("input"); field.type = "text";
+    field.inputMode = "numeric"; field.placeholder = "ÅÅÅÅ-MM-DD"; field.maxLength = 10;
     if (e.initial_date) field.value = e.initial_date;
   } else {
     field = document.createElement("input"); field.type = "text";
@@ -255,6 +258,21 @@ function showErrors(errors) {
     err.hidden = !msg; err.textContent = msg || "";
   }
 }
+// Slack's datepicker only ever sends a real day; a typed one is checked before it is sent.
+function isoDate(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+function dateErrors() {
+  const errors = {};
+  for (const f of document.querySelectorAll('#modal-body [data-kind="datepicker"]')) {
+    const v = f.value.trim();
+    if (v && !isoDate(v)) errors[f.name] = `”${v.slice(0, 20)}” är inget giltigt datum. Skriv till exempel 2025-04-30.`;
+  }
+  return errors;
+}
 function modalValues() {
   const values = {};
   for (const f of document.querySelectorAll("#modal-body [data-kind]")) {
@@ -263,13 +281,15 @@ function modalValues() {
     if (kind === "plain_text_input") v = { type: kind, value: f.value === "" ? null : f.value };
     else if (kind === "static_select") v = { type: kind, selected_option: f.value ? { value: f.value, text: { type: "plain_text", text: f.selectedOptions[0].textContent } } : null };
     else if (kind === "multi_static_select") v = { type: kind, selected_options: [...f.selectedOptions].map((o) => ({ value: o.value, text: { type: "plain_text", text: o.textContent } })) };
-    else if (kind === "datepicker") v = { type: kind, selected_date: f.value || null };
+    else if (kind === "datepicker") v = { type: kind, selected_date: f.value.trim() || null };
     values[f.name] = { [aid]: v };
   }
   return values;
 }
 $("modal-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
+  const wrong = dateErrors();
+  if (Object.keys(wrong).length) { showErrors(wrong); return; }
   const res = await post("/sandbox/submit", { view_id: openViewId, values: modalValues() });
   $("modal-error").hidden = !res.error; $("modal-error").textContent = res.error || "";
   if (res.errors) showErrors(res.errors);
@@ -278,17 +298,26 @@ $("modal-close").addEventListener("click", () => post("/sandbox/close", { view_i
 $("modal").addEventListener("cancel", (ev) => { ev.preventDefault(); post("/sandbox/close", { view_id: openViewId }); });
 
 // ---- talking to the sandbox -----------------------------------------------------------------
+// When the sandbox is stopped or restarting, say so in Swedish instead of failing silently
+// (an uncaught "Failed to fetch"); the answer then carries the message, and nothing throws.
+function showOffline(offline) { $("offline").hidden = !offline; }
 async function post(path, body) {
-  const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  return r.json();
+  try {
+    const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    showOffline(false);
+    return await r.json();
+  } catch (e) {
+    showOffline(true);
+    return { ok: false, error: $("offline").textContent, offline: true };
+  }
 }
 async function poll() {
   for (;;) {
     try {
-      const r = await fetch(`/sandbox/state?since=${state.version}&wait=20`);
+      const r = await fetch(`/sandbox/state?since=${state.version}&run=${encodeURIComponent(state.run)}&wait=20`);
       const s = await r.json();
-      if (s.version !== state.version) {
-        Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version });
+      if (s.version !== state.version || s.run !== state.run) {
+        Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version, run: s.run });
         if (!state.current && state.channels.length) {
           const wanted = decodeURIComponent(location.hash.slice(1));
           const known = state.channels.find((c) => c.id === wanted);
@@ -298,7 +327,9 @@ async function poll() {
         render();
       }
       $("now").textContent = formatNow(s.now);
+      showOffline(false);
     } catch (e) {
+      showOffline(true);
       await new Promise((ok) => setTimeout(ok, 1000));
     }
   }
@@ -313,8 +344,10 @@ $("composer").addEventListener("submit", async (ev) => {
   const input = $("command");
   const text = input.value.trim();
   if (!text || text === "/atgard") return;
-  input.value = "/atgard ";
   const res = await post("/sandbox/command", { channel: state.current, text });
+  // What was typed stays in the field until the sandbox has taken it, so nothing is lost.
+  if (res.offline) return;
+  if (input.value.trim() === text) input.value = "/atgard ";
   if (!res.ok && res.error) alert(res.error);
 });
 $("home-button").addEventListener("click", openHome);
