@@ -29,7 +29,11 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard status", "visar hur gruppens och planens åtgärder ligger till"),
     ("/atgard koppla SSP", "kopplar kanalen till en grupp (SSP, EST, Trygghetsrådet eller egen)"),
     ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),
-    ("/atgard rytm 1.3 8/år", "sätter rytmen när planens När-text inte går att tolka"),
+    (
+        "/atgard rytm 1.3 8/år",
+        "sätter rytmen när planens När-text inte går att tolka; uppehåll räknas också,"
+        " till exempel 2/mån utom juli eller 1 gång/vecka under terminstid",
+    ),
     ("/atgard historik 1.3", "visar vem som ändrat vad"),
     ("/atgard export [T1 | T2 | T3] [xlsx | html]", "tar fram tertialrapportens underlag"),
 ]
