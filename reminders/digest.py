@@ -67,7 +67,9 @@ NO_NEEDS = "Alla åtgärder har en uppföljning för {period} eller är klara. �
 MORE = "… och {n} till. Skriv /atgard lista för alla."
 NO_MEETINGS = "Inga planerade möten den här veckan."
 NO_NEWS = "Inga nya uppföljningar eller möten har loggats."
-FOLLOW_UP_LINE = "{ref} uppföljning ({verdict}), {day}"
+# With its tertial: in the week after a tertial ends, or for last year's plan in January, the
+# same measure can get follow-ups for two periods the same day.
+FOLLOW_UP_LINE = "{ref} uppföljning {period} ({verdict}), {day}"
 MEETING_LOGGED = "Möte loggat i {group}, {day}"
 FOOTER = "{plan} · Skriv /atgard status för detaljer."
 H_YEAR_OVER = "Planen för {year} är avslutad"
@@ -132,6 +134,7 @@ class NewFollowUp(NamedTuple):
     ref: str
     verdict: str
     created_at: datetime
+    period: str
 
 
 def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
@@ -203,7 +206,7 @@ def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -
         planned=planned_between(
             session=session, group_ids=[group.id], start=monday, end=monday + timedelta(days=6)
         ),
-        new_follow_ups=[NewFollowUp(m.ref, fu.verdict, fu.created_at) for fu, m in fus],
+        new_follow_ups=[NewFollowUp(m.ref, fu.verdict, fu.created_at, fu.period) for fu, m in fus],
         new_meetings=[mt.held_on for mt in meetings],
         year_end=year_end_gaps(session, [(group, plan)], now).get(group.id, []),
     )
@@ -398,7 +401,7 @@ def _follow_up_facts(
         if period and fu_period == period:
             followed[plan_id].add(measure_id)
         if since <= created_at < now:
-            new_fus[plan_id].append(NewFollowUp(ref, verdict, created_at))
+            new_fus[plan_id].append(NewFollowUp(ref, verdict, created_at, fu_period))
     return latest, followed, new_fus
 
 
@@ -493,7 +496,10 @@ def _since(group: Group, new_follow_ups: list[NewFollowUp], new_meetings: list[d
     total = len(new_follow_ups) + len(new_meetings)
     lines = [
         FOLLOW_UP_LINE.format(
-            ref=fu.ref, verdict=VERDICTS.get(fu.verdict, fu.verdict), day=format_date(fu.created_at)
+            ref=fu.ref,
+            period=fu.period,
+            verdict=VERDICTS.get(fu.verdict, fu.verdict),
+            day=format_date(fu.created_at),
         )
         for fu in new_follow_ups[:MAX_NEWS]
     ]

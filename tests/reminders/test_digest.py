@@ -77,7 +77,7 @@ def test_digest_content(session_factory, bound: Bound) -> None:
     assert needs_lines[-1].startswith("… och ") and "/atgard lista" in needs_lines[-1]
     assert meetings == "ons 2025-04-23 kl. 08.30"
     assert since.splitlines() == [
-        "1.2 uppföljning (delvis), 2025-04-17",
+        "1.2 uppföljning 2025-T1 (delvis), 2025-04-17",
         "Möte loggat i SSP, 2025-04-16",
     ]
     assert "Åtgärdsplan 2025, Kungsholmen" in (reply.context or "")

@@ -18,6 +18,10 @@ from tests.reminders.support import Bound, RecordingNotifier, rows, utc
 from tests.reminders.test_scheduler import wait_for
 
 
+def _period(at: datetime) -> str:
+    return "2025-T1" if at.month <= 4 else "2025-T3"
+
+
 def _log(session_factory, bound: Bound, ref: str, at: datetime) -> None:  # type: ignore[no-untyped-def]
     """A follow-up on `ref` and an SSP meeting, both logged at `at`."""
     with session_factory.begin() as s:
@@ -25,7 +29,7 @@ def _log(session_factory, bound: Bound, ref: str, at: datetime) -> None:  # type
         s.add(
             FollowUp(
                 measure_id=m.id,  # type: ignore[arg-type]
-                period="2025-T1" if at.month <= 4 else "2025-T3",
+                period=_period(at),
                 verdict="delvis",
                 text="Arbetet pågår.",
                 created_at=at,
@@ -79,7 +83,9 @@ def test_news_between_digests_is_shown_once_across_dst(
     assert len(digests) == 2, list(digests)
     day = logged.date().isoformat()
     showing = [
-        title for title, news in digests.items() if f"1.2 uppföljning (delvis), {day}" in news
+        title
+        for title, news in digests.items()
+        if f"1.2 uppföljning {_period(logged)} (delvis), {day}" in news
     ]
     assert showing == [f"📊 Veckobrev {shown_in} – SSP"]
     meeting = [title for title, news in digests.items() if f"Möte loggat i SSP, {day}" in news]
@@ -105,7 +111,7 @@ def test_news_around_a_digest_moved_off_a_holiday_is_shown_once(
         ("1.2", date(2025, 4, 14), "v. 17"),
         ("1.4", date(2025, 4, 21), "v. 17"),
     ):
-        line = f"{ref} uppföljning (delvis), {day.isoformat()}"
+        line = f"{ref} uppföljning 2025-T1 (delvis), {day.isoformat()}"
         assert [t for t, news in digests.items() if line in news] == [
             f"📊 Veckobrev {shown_in} – SSP"
         ]
