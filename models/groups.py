@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,17 +56,22 @@ def kind_of(name: str) -> GroupKind:
     return GroupKind.OTHER
 
 
-def find_group(*, session: Session, plan_id: int, name: str) -> Group | None:
-    kind = kind_of(name)
-    groups = list(session.exec(select(Group).where(Group.plan_id == plan_id)))
+def pick_group(groups: Sequence[Group], name: str) -> Group | None:
+    """The group called `name` (ignoring case), else the one of its kind (SSP, EST and
+    Trygghetsrådet spelled another way)."""
     for g in groups:
         if g.name.lower() == name.lower():
             return g
+    kind = kind_of(name)
     if kind is not GroupKind.OTHER:
         for g in groups:
             if g.kind == kind:
                 return g
     return None
+
+
+def find_group(*, session: Session, plan_id: int, name: str) -> Group | None:
+    return pick_group(list(session.exec(select(Group).where(Group.plan_id == plan_id))), name)
 
 
 def groups_of_plan(*, session: Session, plan_id: int) -> list[Group]:

@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot.textsafety import counted
+from models.groups import pick_group
 from models.replies import Section
-from models.tables import FollowUp, Group, GroupKind, Measure, MeasureStatus, Plan
+from models.tables import FollowUp, Group, Measure, MeasureStatus, Plan
 from reminders.calendar import TZ, digests_end, period_label
 
 H_YEAR_END = "Årsuppföljning för {year}"
@@ -26,14 +27,6 @@ YEAR_END = (
     " Skriv till exempel /atgard uppfolj {first} {period} följt av texten."
 )
 MAX_REFS = 15
-
-
-def _same_group(old: Group, new: Group) -> bool:
-    """The group of last year's plan that the channel's group continues (by name, or by kind
-    for SSP, EST and Trygghetsrådet spelled another way)."""
-    if old.name.lower() == new.name.lower():
-        return True
-    return new.kind != GroupKind.OTHER and old.kind == new.kind
 
 
 def year_end_gaps(
@@ -93,7 +86,8 @@ def year_end_gaps(
         old = earlier.get((plan.district, plan.year - 1))
         if old is None or group.id is None:
             continue
-        match = next((g for g in old_groups[old.id] if _same_group(g, group)), None)  # type: ignore[index]
+        # The group of last year's plan that the channel's group continues.
+        match = pick_group(old_groups[old.id], group.name)  # type: ignore[index]
         if match is None:
             continue
         refs = sorted(
