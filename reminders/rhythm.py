@@ -14,6 +14,7 @@ without å/ä/ö ("8/ar", "2/man", "lopande") work.
 
 from __future__ import annotations
 
+import bisect
 import calendar as _calendar
 import math
 import re
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.textsafety import counted
 from models.errors import ParseError
@@ -922,6 +924,19 @@ def _year_fraction(on: date, year: int) -> float:
     return ((on - date(year, 1, 1)).days + 1) / days
 
 
+@lru_cache(maxsize=256)
+def _running_days(rhythm: Rhythm, year: int) -> tuple[int, ...]:
+    """The days of `year` the rhythm runs, as ordinals in order. Kept: every listing, digest
+    and scan asks each measure's pace, and a plan repeats the same few rhythms."""
+    off = {
+        (a + timedelta(days=i)).toordinal()
+        for a, b in rhythm.breaks(year)
+        for i in range((b - a).days + 1)
+    }
+    first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    return tuple(d for d in range(first, last + 1) if d not in off)
+
+
 def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
     """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive).
 
@@ -931,15 +946,8 @@ def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
     if on.year != year:
         return 0.0 if on.year < year else 1.0
     if rhythm.holidays:  # holidays fall anywhere in a month: count the days it runs
-        off = {
-            a + timedelta(days=i) for a, b in rhythm.breaks(year) for i in range((b - a).days + 1)
-        }
-        days = [
-            date(year, 1, 1) + timedelta(days=i)
-            for i in range(366 if _calendar.isleap(year) else 365)
-        ]
-        running = [d for d in days if d not in off]
-        return sum(1 for d in running if d <= on) / len(running) if running else 1.0
+        running = _running_days(rhythm, year)
+        return bisect.bisect_right(running, on.toordinal()) / len(running) if running else 1.0
     active = rhythm.active
     passed = sum(active[: on.month - 1])
     share = active[on.month - 1]
