@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
     from models.notify import Notifier
     from models.replies import Reply
+    from models.tables import Reminder
 
 NOW_HELP = "Låtsas att klockan är den här (Stockholmstid), t.ex. 2025-04-20T08:00"
 DRY_HELP = "Visa vad som skulle skickas och till vem; inget skickas eller sparas"
@@ -29,8 +30,8 @@ ERR_NO_NOTIFIER = "Fel: Slack-kopplingen (bot.slack.notifier) finns inte i den h
 ERR_NO_CHANNEL = "Fel: ingen grupp är kopplad till kanalen {channel}."
 HEAD_DRY = "Provkörning {now} – inget skickas eller sparas."
 NOTHING_DUE = "Inget att skicka just nu."
-WOULD_DROP = "Tas bort (inaktuell): {key}"
-NOTHING_TO_SAY = "Skickas inte (inget att säga längre): {key}"
+WOULD_DROP = "Tas bort (inaktuell): {what} till {target}, planerad {due}"
+NOTHING_TO_SAY = "Skickas inte (inget att säga längre): {what} till {target}, planerad {due}"
 UPCOMING = "Kommande ({days} dagar):"
 NO_DIGEST_CHANNELS = (
     "Ingen kanal är kopplad till en grupp ännu. Skriv /atgard koppla SSP i kanalen."
@@ -161,6 +162,24 @@ def _echo_pauses(rt: Runtime) -> None:
             )
 
 
+def _what(r: Reminder) -> str:
+    """A reminder as the person running the command reads it ("veckobrev (v. 17)"), not its
+    internal key."""
+    from reminders.planner import occurrence_label
+
+    return f"{KIND_LABELS.get(r.kind, r.kind)} ({occurrence_label(r.occurrence)})"
+
+
+def _described(r: Reminder) -> dict[str, str]:
+    from reminders.calendar import format_datetime
+
+    return {
+        "what": _what(r),
+        "target": _target(r.channel_id, r.user_id),
+        "due": format_datetime(r.due_at),
+    }
+
+
 def _remind_dry_run(rt: Runtime, now: datetime) -> None:
     """Plan and compose inside one transaction that is rolled back: nothing is stored."""
     from sqlmodel import col, select
@@ -168,7 +187,7 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
     from models.tables import Reminder
     from reminders.calendar import format_datetime
     from reminders.compose import compose
-    from reminders.planner import ensure_meeting_calendar, occurrence_label, plan_reminders
+    from reminders.planner import ensure_meeting_calendar, plan_reminders
 
     typer.echo(HEAD_DRY.format(now=format_datetime(now)))
     with rt.session_factory() as s:
@@ -185,13 +204,13 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
                 typer.echo(NOTHING_DUE)
             for r in due:
                 if r.stale_at is not None and r.stale_at <= now:
-                    typer.echo(WOULD_DROP.format(key=r.key))
+                    typer.echo(WOULD_DROP.format(**_described(r)))
                     continue
                 reply = compose(
                     session=s, reminder=r, now=now, settings=rt.settings, due_at=r.due_at
                 )
                 if reply is None:
-                    typer.echo(NOTHING_TO_SAY.format(key=r.key))
+                    typer.echo(NOTHING_TO_SAY.format(**_described(r)))
                     continue
                 typer.echo(f"Till {_target(r.channel_id, r.user_id)}:")
                 typer.echo(_indent(plain(reply)))
@@ -207,10 +226,9 @@ def _remind_dry_run(rt: Runtime, now: datetime) -> None:
             if upcoming:
                 typer.echo(UPCOMING.format(days=UPCOMING_DAYS))
                 for r in upcoming:
-                    label = KIND_LABELS.get(r.kind, r.kind)
                     typer.echo(
                         f"  {format_datetime(r.due_at)}  Till {_target(r.channel_id, r.user_id)}:"
-                        f" {label} ({occurrence_label(r.occurrence)})"
+                        f" {_what(r)}"
                     )
         finally:
             s.rollback()

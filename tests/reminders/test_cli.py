@@ -160,3 +160,28 @@ def test_behind_reminder_counts_occasions_in_the_right_number(cli_db) -> None:  
     out = CliRunner().invoke(app, ["remind", "--dry-run", "--now", "2025-04-23T10:00"]).output
     # 1.3 meets 8 times a year: by 23 April two meetings should have been held.
     assert "Vid den här tiden borde 2 tillfällen ha genomförts." in out
+
+
+def test_dry_run_names_a_reminder_it_would_drop_as_people_read_it(cli_db) -> None:  # type: ignore[no-untyped-def]
+    """A reminder past its use (the scanner drops it) is named by kind, occurrence, recipient
+    and the time it was due: not by the internal key."""
+    from datetime import UTC, datetime
+
+    with cli_db.begin() as s:
+        s.add(
+            Reminder(
+                key="digest|slack:CSSP|2025-W16",
+                kind="digest",
+                channel_id="CSSP",
+                occurrence="2025-W16",
+                due_at=datetime(2025, 4, 14, 6, 0, tzinfo=UTC),
+                stale_at=datetime(2025, 4, 15, 6, 0, tzinfo=UTC),
+            )
+        )
+    result = CliRunner().invoke(app, ["remind", "--dry-run", "--now", "2025-04-20T08:00"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Tas bort (inaktuell): veckobrev (v. 16) till #CSSP, planerad 2025-04-14 08.00"
+        in result.output
+    )
+    assert "digest|" not in result.output
