@@ -75,7 +75,9 @@ def export_reply(ctx: CommandContext, args: list[str]) -> Reply:
     require_coordinator(ctx, "exportera planen")
     period_text, fmt = parse_export_args(args)
     with ctx.session_factory.begin() as s:
-        plan = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id).plan
+        plan = resolve_scope(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
+        ).plan
         if period_text:
             year, tertial = split_period(period_text, plan.year)
             year = year or plan.year

@@ -63,9 +63,15 @@ def follow_up_target(
     year = _asked_year(asked)
     if year is None:
         return change_target(
-            session=session, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+            session=session,
+            platform=ctx.platform,
+            channel_id=ctx.channel_id,
+            ref=ref,
+            user_id=ctx.actor.user_id,
         )
-    scope = resolve_scope(session=session, platform=ctx.platform, channel_id=ctx.channel_id)
+    scope = resolve_scope(
+        session=session, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
+    )
     if year == scope.plan.year:
         return scope_ref(scope), measure_ref(
             get_measure(session=session, plan_id=scope.plan.id, ref=ref)
@@ -249,7 +255,9 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
             " den är genomförd."
         )
     with ctx.writing() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        scope = resolve_scope(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
+        )
         if on.year != scope.plan.year:
             raise ValidationError(outside_plan_year(ref, on, scope.plan.year, dated=bool(on_text)))
         measure = get_measure(session=s, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]
@@ -280,7 +288,11 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
 def rhythm_reply(ctx: CommandContext, ref: str, text: str) -> Reply:
     with ctx.writing() as s:
         scope, measure = scope_and_measure(
-            session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+            session=s,
+            platform=ctx.platform,
+            channel_id=ctx.channel_id,
+            ref=ref,
+            user_id=ctx.actor.user_id,
         )
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra rytmen")
         label = tracking.set_rhythm(
@@ -304,7 +316,11 @@ def assign_reply(ctx: CommandContext, ref: str, users: list[str]) -> Reply:
         )
     with ctx.writing() as s:
         _scope, measure = scope_and_measure(
-            session=s, platform=ctx.platform, channel_id=ctx.channel_id, ref=ref
+            session=s,
+            platform=ctx.platform,
+            channel_id=ctx.channel_id,
+            ref=ref,
+            user_id=ctx.actor.user_id,
         )
         require_may_manage(session=s, ctx=ctx, measure=measure, what="ändra vilka som är ansvariga")
         added = tracking.assign(

@@ -2,23 +2,68 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlmodel import Session
+
 from handlers.context import CommandContext
 from handlers.permissions import require_coordinator
 from models.errors import ValidationError
 from models.groups import GroupDefaults, bind_channel
-from models.plans import resolve_scope
+from models.plans import get_plan, group_for_channel, plan_districts
 from models.replies import Reply
+from models.tables import Plan
+
+YEAR_RE = re.compile(r"20\d\d")
 
 
-def bind_reply(ctx: CommandContext, name: str) -> Reply:
+def bind_target(session: Session, ctx: CommandContext, text: str) -> tuple[str, Plan]:
+    """The group's name and the plan `koppla` binds it in.
+
+    `koppla SSP`, `koppla SSP Kungsholmen`, `koppla SSP Kungsholmen 2026`, `koppla SSP 2026`:
+    a district (or municipality) and a year may follow the group's name. Without a district:
+    the district the channel already works in, else the only one there is; where several
+    districts' plans share the workspace, the user is asked which (a guess could bind the
+    channel to another district's plan). Without a year: that district's newest plan.
+    """
+    words = text.split()
+    year = None
+    if len(words) > 1 and YEAR_RE.fullmatch(words[-1]):
+        year = int(words.pop())
+    districts = plan_districts(session=session)
+    district = None
+    # The longest district name that ends the text ("Hässelby-Vällingby", "Spånga Tensta"),
+    # leaving at least one word for the group.
+    for start in range(1, len(words)):
+        candidate = " ".join(words[start:]).casefold()
+        match = next((d for d in districts if d.casefold() == candidate), None)
+        if match is not None:
+            district, words = match, words[:start]
+            break
+    name = " ".join(words)
+    if district is None and len(districts) > 1:
+        current = group_for_channel(
+            session=session, platform=ctx.platform, channel_id=ctx.channel_id
+        )
+        if current is None:
+            raise ValidationError(
+                f"Här finns åtgärdsplaner för flera stadsdelar eller kommuner:"
+                f" {', '.join(districts)}. Skriv vilken plan kanalen ska arbeta i efter"
+                f" gruppens namn, till exempel `/atgard koppla {name} {districts[0]}`."
+            )
+        district = session.get(Plan, current.plan_id).district  # type: ignore[union-attr]
+    return name, get_plan(session=session, district=district, year=year)
+
+
+def bind_reply(ctx: CommandContext, text: str) -> Reply:
     if ctx.in_direct_message:  # a group's channel is never a DM
         raise ValidationError("Koppla grupper i en kanal, inte i ett direktmeddelande.")
     require_coordinator(ctx, "koppla kanaler till grupper")
     with ctx.writing() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=None)
+        name, plan = bind_target(s, ctx, text)
         group, linked = bind_channel(
             session=s,
-            plan=scope.plan,
+            plan=plan,
             name=name,
             platform=ctx.platform,
             channel_id=ctx.channel_id,
@@ -30,7 +75,7 @@ def bind_reply(ctx: CommandContext, name: str) -> Reply:
             ),
             now=ctx.now(),
         )
-        gname, title = group.name, scope.plan.title
+        gname, title = group.name, plan.title
     text = f"Kanalen hör nu till {gname} i {title}. `/atgard lista` och `/atgard status` visar gruppens åtgärder."
     if linked:
         text += f"\nÅtgärder som nämner {gname} hör nu till gruppen: {', '.join(linked)}."

@@ -7,10 +7,11 @@ from datetime import timedelta
 from handlers.cards import STANDING_SYMBOL, short
 from handlers.context import CommandContext
 from handlers.texts import NOT_RESPONSIBLE, verdict_label
+from models.errors import NotFound, ValidationError
 from models.groups import groups_of_plan
 from models.measures import measures_assigned_to
 from models.meetings import planned_between
-from models.plans import NO_PLAN_YET, latest_plan
+from models.plans import default_plan
 from models.progress import MeasureState, Standing, measure_states
 from models.replies import ActionId, Button, Reply, Section
 from reminders.calendar import iso_week_label
@@ -30,15 +31,14 @@ def _line(state: MeasureState) -> Section:
 
 
 def home_reply(ctx: CommandContext) -> Reply:
-    """The start page for `ctx.actor` in the newest plan."""
+    """The start page for `ctx.actor` in the newest plan (of their district, where the
+    workspace holds several: models.plans.default_plan)."""
     today = ctx.today()
     with ctx.session_factory.begin() as s:
-        plan = latest_plan(session=s)
-        if plan is None:
-            return Reply(
-                title=HOME_TITLE,
-                sections=[Section(text=NO_PLAN_YET)],
-            )
+        try:
+            plan = default_plan(session=s, platform=ctx.platform, user_id=ctx.actor.user_id)
+        except (NotFound, ValidationError) as e:  # no plan yet, or several to choose from
+            return Reply(title=HOME_TITLE, sections=[Section(text=e.message)])
         assert plan.id is not None
         mine = measures_assigned_to(session=s, plan_id=plan.id, user_id=ctx.actor.user_id)
         states = measure_states(session=s, plan=plan, on=today)

@@ -26,7 +26,7 @@ from models import audit
 from models.errors import NotFound
 from models.groups import find_group
 from models.measures import assignees, get_measure, list_measures, measures_assigned_to
-from models.plans import PlanHead, Scope, areas, get_plan, plan_head, resolve_scope
+from models.plans import PlanHead, Scope, areas, plan_head, resolve_scope
 from models.progress import (
     Standing,
     area_progress,
@@ -47,7 +47,9 @@ class _NoConnectionAtHand(Exception):
 
 
 def _scope(session: Session, ctx: CommandContext) -> Scope:
-    return resolve_scope(session=session, platform=ctx.platform, channel_id=ctx.channel_id)
+    return resolve_scope(
+        session=session, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
+    )
 
 
 def _list_head(ctx: CommandContext, *, wait: bool = True) -> PlanHead | None:
@@ -115,9 +117,15 @@ def list_measures_reply(ctx: CommandContext, arg: str = "", page: int = 0) -> Re
     arg = (arg or "").strip()
     head = _list_head(ctx)
     if head is None:
+        # No plan at all (its "import a plan first" message), or an unbound channel whose plan
+        # depends on who asks (several districts' plans: models.plans.default_plan).
         with ctx.session_factory() as s:
-            get_plan(session=s)  # no plan at all: its "import a plan first" message
-        return list_measures_reply(ctx, arg, page)  # one came in meanwhile
+            scope = _scope(s, ctx)
+            head = PlanHead(
+                scope.plan.id,  # type: ignore[arg-type]
+                scope.plan.revision,
+                None if scope.group is None else scope.group.id,
+            )
     key = _list_key(ctx, head, arg, page)
     return LISTS.get_or_make(key, lambda: _list_measures(ctx, head, arg, page))
 

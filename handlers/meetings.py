@@ -63,7 +63,9 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
     names = [a for a in args if not DATE_RE.match(a)]
     held_on = parse_iso_date(dates[0]) if dates else ctx.today()
     with ctx.session_factory.begin() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        scope = resolve_scope(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
+        )
         group = _group(s, ctx, scope, " ".join(names) or None)
         require_coordinator_for_other_group(ctx, scope, group)
         measures = list_measures(session=s, plan_id=scope.plan.id)  # type: ignore[arg-type]
@@ -136,7 +138,12 @@ def submit_meeting(
             group = s.get(Group, meta.group_id)
             if group is None:
                 raise NotFound("Gruppen finns inte längre. Öppna formuläret igen.")
-            scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+            scope = resolve_scope(
+                session=s,
+                platform=ctx.platform,
+                channel_id=ctx.channel_id,
+                user_id=ctx.actor.user_id,
+            )
             require_coordinator_for_other_group(ctx, scope, group)
             plan = s.get(Plan, group.plan_id)
             if plan is not None and held_on.year != plan.year:
@@ -218,7 +225,9 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
             "Ange datum, till exempel `/atgard mote planera 2025-03-12 08.30`, eller `/atgard mote planera auto`."
         )
     with ctx.writing() as s:
-        scope = resolve_scope(session=s, platform=ctx.platform, channel_id=ctx.channel_id)
+        scope = resolve_scope(
+            session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
+        )
         group = _group(s, ctx, scope, " ".join(rest) or None, "mote planera 2025-03-12 SSP")
         require_coordinator_for_other_group(ctx, scope, group)
         year = scope.plan.year

@@ -27,7 +27,11 @@ HELP_LINES: list[tuple[str, str]] = [
         "lägger in planerade möten; auto sprider dem över året, skollov undviker loven",
     ),
     ("/atgard status", "visar hur gruppens och planens åtgärder ligger till"),
-    ("/atgard koppla SSP", "kopplar kanalen till en grupp (SSP, EST, Trygghetsrådet eller egen)"),
+    (
+        "/atgard koppla SSP [stadsdel] [år]",
+        "kopplar kanalen till en grupp (SSP, EST, Trygghetsrådet eller egen); stadsdel och år"
+        " där flera planer finns",
+    ),
     ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),
     (
         "/atgard rytm 1.3 8/år",

@@ -233,7 +233,7 @@ _TARGET = (
 
 
 def change_target(
-    *, session: Session, platform: str, channel_id: str | None, ref: str
+    *, session: Session, platform: str, channel_id: str | None, ref: str, user_id: str | None = None
 ) -> tuple[ScopeRef, MeasureRef]:
     """scope_and_measure for a change that needs only ids and names (a follow-up): one Core
     query for a bound channel, no ORM objects."""
@@ -252,7 +252,7 @@ def change_target(
                 MeasureRef(measure_id, plan_id, ref, measure_group, description),
             )
     scope, measure = scope_and_measure(
-        session=session, platform=platform, channel_id=channel_id, ref=ref
+        session=session, platform=platform, channel_id=channel_id, ref=ref, user_id=user_id
     )
     return scope_ref(scope), measure_ref(measure)
 
@@ -267,9 +267,10 @@ def measure_ref(m: Measure) -> MeasureRef:
 
 
 def scope_and_measure(
-    *, session: Session, platform: str, channel_id: str | None, ref: str
+    *, session: Session, platform: str, channel_id: str | None, ref: str, user_id: str | None = None
 ) -> tuple[Scope, Measure]:
-    """resolve_scope and get_measure in one query for a bound channel (the usual case)."""
+    """resolve_scope and get_measure in one query for a bound channel (the usual case);
+    `user_id` is the asker, for an unbound channel (models.plans.default_plan)."""
     if channel_id:
         row = session.exec(
             _SCOPE_AND_MEASURE, params={"platform": platform, "channel_id": channel_id, "ref": ref}
@@ -279,5 +280,7 @@ def scope_and_measure(
             if measure is None:
                 raise NotFound(_not_found(ref))
             return Scope(plan=plan, group=group), measure
-    scope = resolve_scope(session=session, platform=platform, channel_id=channel_id)
+    scope = resolve_scope(
+        session=session, platform=platform, channel_id=channel_id, user_id=user_id
+    )
     return scope, get_measure(session=session, plan_id=scope.plan.id, ref=ref)  # type: ignore[arg-type]

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from models.errors import NotFound
-from models.tables import Group, Plan, PriorityArea
+from models.errors import NotFound, ValidationError
+from models.tables import Assignment, Group, Measure, Plan, PriorityArea
 
 
 @dataclass
@@ -42,14 +42,23 @@ _HEAD_BOUND = sa_select(_PLAN_T.c.id, _PLAN_T.c.revision, _GROUP_T.c.id).where(
     _GROUP_T.c.channel_id == bindparam("channel_id"),
 )
 _HEAD_NEWEST = (
-    sa_select(_PLAN_T.c.id, _PLAN_T.c.revision)
+    sa_select(
+        _PLAN_T.c.id,
+        _PLAN_T.c.revision,
+        # Whether the newest plan is the only choice (see default_plan), in the same round trip.
+        sa_select(func.count(func.distinct(func.lower(_PLAN_T.c.district))))
+        .select_from(_PLAN_T)
+        .scalar_subquery(),
+    )
     .order_by(_PLAN_T.c.year.desc(), _PLAN_T.c.id.desc())
     .limit(1)
 )
 
 
 def plan_head(*, connection: Connection, platform: str, channel_id: str | None) -> PlanHead | None:
-    """The same choice as resolve_scope, as ids and the revision; None when there is no plan."""
+    """The same choice as resolve_scope, as ids and the revision; None when there is no plan,
+    or when an unbound channel's plan depends on who asks (several districts' plans: see
+    default_plan)."""
     if channel_id:
         row = connection.execute(
             _HEAD_BOUND, {"platform": platform, "channel_id": channel_id}
@@ -57,7 +66,9 @@ def plan_head(*, connection: Connection, platform: str, channel_id: str | None) 
         if row is not None:
             return PlanHead(row[0], row[1], row[2])
     newest = connection.execute(_HEAD_NEWEST).first()
-    return None if newest is None else PlanHead(newest[0], newest[1], None)
+    if newest is None or newest[2] > 1:
+        return None
+    return PlanHead(newest[0], newest[1], None)
 
 
 NO_PLAN_YET = (
@@ -106,9 +117,11 @@ _SCOPE_BOUND = (
 )
 
 
-def resolve_scope(*, session: Session, platform: str, channel_id: str | None) -> Scope:
-    """The bound group's plan, else the newest plan. One query for a bound channel: every
-    command starts here."""
+def resolve_scope(
+    *, session: Session, platform: str, channel_id: str | None, user_id: str | None = None
+) -> Scope:
+    """The bound group's plan, else default_plan for `user_id`. One query for a bound channel:
+    every command starts here."""
     if channel_id:
         row = session.exec(
             _SCOPE_BOUND, params={"platform": platform, "channel_id": channel_id}
@@ -116,7 +129,67 @@ def resolve_scope(*, session: Session, platform: str, channel_id: str | None) ->
         if row is not None:
             group, plan = row
             return Scope(plan=plan, group=group)
-    return Scope(plan=get_plan(session=session), group=None)
+    return Scope(plan=default_plan(session=session, platform=platform, user_id=user_id), group=None)
+
+
+def plan_districts(*, session: Session) -> list[str]:
+    """The districts (or municipalities) that have a plan, each once, sorted."""
+    names: dict[str, str] = {}
+    for (district,) in session.exec(sa_select(_PLAN_T.c.district).distinct()).all():
+        names.setdefault(district.casefold(), district)
+    return sorted(names.values(), key=str.casefold)
+
+
+def districts_of_user(*, session: Session, platform: str, user_id: str) -> set[str]:
+    """The districts whose plans have measures assigned to `user_id` (any year)."""
+    rows = session.exec(
+        sa_select(_PLAN_T.c.district)
+        .distinct()
+        .select_from(Assignment)
+        .join(Measure, col(Measure.id) == Assignment.measure_id)
+        .join(Plan, col(Plan.id) == Measure.plan_id)
+        .where(Assignment.platform == platform, Assignment.user_id == user_id)
+    ).all()
+    return {district for (district,) in rows}
+
+
+def several_districts(districts: list[str]) -> str:
+    example = districts[0]
+    return (
+        f"Här finns åtgärdsplaner för flera stadsdelar eller kommuner: {', '.join(districts)}."
+        " Skriv kommandot i gruppens kanal, eller koppla den här kanalen till en grupp i en av"
+        f" planerna, till exempel `/atgard koppla SSP {example}`."
+    )
+
+
+def default_plan(*, session: Session, platform: str, user_id: str | None = None) -> Plan:
+    """The plan of a channel bound to no group, or of a direct message: the newest plan.
+
+    Where plans of more than one district (or municipality) share the workspace: the newest
+    plan of the asker's own district, the one the measures assigned to them are in; else the
+    newest plan if no other district has one of that year; else the asker is told to choose.
+    Taking the newest plan of any district would file a follow-up for "1.3" under another
+    district's measure 1.3.
+    """
+    districts = plan_districts(session=session)
+    if len(districts) <= 1:
+        return get_plan(session=session)
+    if user_id:
+        mine = {
+            d.casefold()
+            for d in districts_of_user(session=session, platform=platform, user_id=user_id)
+        }
+        if len(mine) == 1:
+            return get_plan(session=session, district=mine.pop())
+    newest = get_plan(session=session)
+    of_that_year = session.exec(
+        sa_select(func.count(func.distinct(func.lower(_PLAN_T.c.district)))).where(
+            _PLAN_T.c.year == newest.year
+        )
+    ).one()[0]
+    if of_that_year == 1:
+        return newest
+    raise ValidationError(several_districts(districts))
 
 
 def areas(*, session: Session, plan_id: int) -> list[PriorityArea]:
