@@ -764,6 +764,17 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
     rounds on a quiet machine, the same as BEGIN, INSERT, COMMIT. On PostgreSQL no way of
     storing a follow-up durably reaches 60 % on this machine; the table below has this run's
     figures.
+  Sixth round (SQLite, `python -m bench.paired`, three rounds of 1,000 at 10 clients, four
+  other jobs sharing the machine):
+  * Where `uppfolj`'s time goes, in-process (cProfile, command worker inline, 1,000 requests):
+    the five statements (scope and measure, follow-up, audit, revision bump, idempotency
+    claim) are about half of the command's own time, the session's begin and commit a third
+    (SQLite's own COMMIT a tenth), Bolt's parsing and our rendering the rest; no single part
+    is large enough that removing it reaches 60 %.
+  * Worker processes, the bare app given the same number (server CPU per `uppfolj`, share of
+    the bare app): in one run one worker 1.91 ms (23 %) against two 1.40 ms (32 %); in
+    another two 1.67 ms (29 %), three 2.74 ms (19 %), four 2.32 ms (27 %). With one process all ten clients' writes share one GIL; more than two on
+    two cores only add switching. The default stays 2 (`WEB_CONCURRENCY`).
   Recommendation (fifth round running): restate this target as an absolute write rate or a CPU
   budget per write. About 780–1,000 writes/s on SQLite and 450–570 on PostgreSQL on two
   shared cores (paired-round medians of the two runs), ack p99 under 60 ms, is far beyond any
