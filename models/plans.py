@@ -132,10 +132,13 @@ def resolve_scope(
     return Scope(plan=default_plan(session=session, platform=platform, user_id=user_id), group=None)
 
 
-def plan_districts(*, session: Session) -> list[str]:
-    """The districts (or municipalities) that have a plan, each once, sorted."""
+def plan_districts(*, session: Session, year: int | None = None) -> list[str]:
+    """The districts (or municipalities) that have a plan (of `year`), each once, sorted."""
+    stmt = sa_select(_PLAN_T.c.district).distinct()
+    if year is not None:
+        stmt = stmt.where(_PLAN_T.c.year == year)
     names: dict[str, str] = {}
-    for (district,) in session.exec(sa_select(_PLAN_T.c.district).distinct()).all():
+    for (district,) in session.exec(stmt).all():
         names.setdefault(district.casefold(), district)
     return sorted(names.values(), key=str.casefold)
 
@@ -182,12 +185,7 @@ def default_plan(*, session: Session, platform: str, user_id: str | None = None)
         if len(mine) == 1:
             return get_plan(session=session, district=mine.pop())
     newest = get_plan(session=session)
-    of_that_year = session.exec(
-        sa_select(func.count(func.distinct(func.lower(_PLAN_T.c.district)))).where(
-            _PLAN_T.c.year == newest.year
-        )
-    ).one()[0]
-    if of_that_year == 1:
+    if len(plan_districts(session=session, year=newest.year)) == 1:
         return newest
     raise ValidationError(several_districts(districts))
 

@@ -47,7 +47,8 @@ def export_cmd(
         str, typer.Option("--format", help="Format: xlsx, html, md, csv eller json.")
     ] = "xlsx",
     district: Annotated[
-        str | None, typer.Option("--district", help="Stadsdel/kommun (annars senaste planen).")
+        str | None,
+        typer.Option("--district", help="Stadsdel/kommun (behövs där flera har planer)."),
     ] = None,
     year: Annotated[
         int | None, typer.Option("--year", help="Planens år, om perioden inte anger det.")
@@ -61,7 +62,7 @@ def export_cmd(
 ) -> None:
     """Exportera planen för en tertialrapport: status och uppföljning per periodens sista dag."""
     from models.errors import DomainError
-    from models.plans import get_plan
+    from models.plans import get_plan, plan_districts
     from reminders.calendar import period_label
     from reports.export import export_plan, parse_format, split_period
 
@@ -84,6 +85,14 @@ def export_cmd(
     try:
         with rt.session_factory.begin() as s:
             plan = get_plan(session=s, district=district, year=plan_year)
+            several = [] if district else plan_districts(session=s, year=plan.year)
+            if len(several) > 1:
+                _fail(
+                    f"det finns planer för {plan.year} för flera stadsdelar eller kommuner:"
+                    f" {', '.join(several)}. Ange vilken med --district, till exempel"
+                    f" --district {several[0]}."
+                )
+                return
             result = export_plan(
                 session=s,
                 plan=plan,

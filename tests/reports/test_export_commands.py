@@ -216,3 +216,26 @@ def test_export_of_a_year_without_a_plan_names_district_and_year(make_ctx, impor
     assert reply.plain().startswith(
         "Hittade ingen åtgärdsplan för Kungsholmen 2024. Kontrollera namn och år"
     )
+
+
+def test_cli_asks_which_district_where_several_have_a_plan_that_year(
+    cli_env: Path, session_factory, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tests.conftest import import_example_plan
+
+    with session_factory.begin() as s:
+        import_example_plan(s, district="Norrmalm", year=2025, today=date(2025, 4, 22))
+    result = CliRunner().invoke(app, ["export", "--period", "2025-T1", "--out", "-"])
+    assert result.exit_code == 2
+    assert (
+        "Fel: det finns planer för 2025 för flera stadsdelar eller kommuner: Kungsholmen,"
+        " Norrmalm. Ange vilken med --district, till exempel --district Kungsholmen."
+    ) in " ".join(result.output.split())
+    named = CliRunner().invoke(
+        app,
+        ["export", "--period", "2025-T1", "--format", "md", "--district", "norrmalm", "--out", "-"],
+    )
+    assert named.exit_code == 0, named.output
+    assert named.output.startswith("# Åtgärdsplan 2025, Norrmalm")
