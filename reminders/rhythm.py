@@ -1,8 +1,10 @@
 """Parse the free-text "När" column of an action plan into a rhythm.
 
-The column mixes one-off deadlines ("Under 2025", "Q2", "senast 2025-06-30"), ongoing
-work ("Linjearbete", "löpande") and counted rhythms ("8 ggr/år", "2 ggr/månad",
-"varannan vecka"), sometimes followed by a comment. `parse_when` never raises: text it
+The column mixes one-off deadlines ("Under 2025", "Q2", "senast 2025-06-30", "läsåret
+25/26"), ongoing work ("Linjearbete", "löpande") and counted rhythms ("8 ggr/år",
+"2 ggr/månad", "varannan vecka", "vår och höst"), sometimes with a break ("utom juli",
+"uppehåll v. 27–31", "ej jul/nyår", "under terminstid") or a window of weeks ("v. 34–50"),
+and sometimes followed by a comment. `parse_when` never raises: text it
 cannot read becomes `RhythmKind.UNKNOWN` so a person can set the rhythm by hand with
 `parse_override`.
 
@@ -74,8 +76,8 @@ class Rhythm:
     # where per_year counts only the months it runs, in whole occurrences (22).
     rate: float | None = None
     # ISO weeks the rhythm pauses for besides, as runs (first, last) that recur every year
-    # ("uppehåll v. 27–31"; (51, 2) runs over the new year). A window the text gives ("varje
-    # vecka v. 34–50") is kept as the weeks outside it.
+    # ("uppehåll v. 27–31"; (51, 2) runs over the new year). Weeks the text says it runs in
+    # ("varje vecka v. 34–50", "2 ggr/år, v. 10 och v. 40") are kept as the weeks outside.
     weeks: tuple[tuple[int, ...], ...] = ()
 
     def label(self) -> str:
@@ -884,10 +886,11 @@ def _breaks_in(low: str) -> list[re.Match[str]]:
 _WINDOW_RE = re.compile(rf"{_WEEK_ITEM}(?:\s*(?:,|och|samt|/)\s*{_WEEK_ITEM})*")
 
 
-def _week_window(low: str) -> set[int]:
-    """The ISO weeks a rhythm runs in when its text names a run of weeks outside any break
-    ("varje vecka v. 34–50", "1 gång/vecka (v. 2–23 och v. 34–50)"); empty: the whole year.
-    Single weeks alone ("v. 10 och v. 40") are occasions, not a window (_occasions)."""
+def _week_window(low: str, singles: bool) -> set[int]:
+    """The ISO weeks a rhythm runs in when its text names weeks outside any break: a run
+    ("varje vecka v. 34–50", "1 gång/vecka (v. 2–23 och v. 34–50)") or, with `singles`, two
+    weeks or more ("2 ggr/år, v. 10 och v. 40": nothing is expected between them). Empty: the
+    whole year. One week alone ("8 ggr/år, start v. 10") is no window."""
     taken = [(m.start(), m.end()) for p in (_PAUSE_RE, _HOLIDAY_RE) for m in p.finditer(low)]
     weeks: set[int] = set()
     for m in _WINDOW_RE.finditer(low):
@@ -896,10 +899,14 @@ def _week_window(low: str) -> set[int]:
         items = [
             (int(w.group(1)), int(w.group(2) or w.group(1))) for w in _WEEK_RE.finditer(m.group())
         ]
-        if any(a != b for a, b in items):
+        if singles or any(a != b for a, b in items):
             for a, b in items:
                 weeks |= _week_span(a, b)
-    return set() if len(weeks) >= 53 else weeks
+    runs = _week_runs(weeks)
+    # What the label says must read back as the same window: a run, or two weeks or more.
+    if len(weeks) >= 53 or not (len(runs) >= 2 or any(a != b for a, b in runs)):
+        return set()
+    return weeks
 
 
 @dataclass(frozen=True)
@@ -939,7 +946,11 @@ def _pause(low: str) -> _Break:
                 off[month] = max(off.get(month, 0.0), 1.0 - runs)
         for month in months:
             off[month] = 1.0
-    window = _week_window(low)
+    # Single weeks are the occasions of a count per year ("2 ggr/år, v. 10 och v. 40"); a
+    # count per week or month in two single weeks is no rhythm anyone writes ("varje vecka,
+    # extra pass v. 10 och v. 40").
+    freqs = _freq_matches(low)
+    window = _week_window(low, singles=not (freqs and freqs[0].fine))
     all_off = weeks_off | (set(range(1, 54)) - window if window else set())
     if len(all_off) >= 53:
         weeks_off, window, all_off = set(), set(), set()  # a break of the whole year is none

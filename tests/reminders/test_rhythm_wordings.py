@@ -137,8 +137,15 @@ RECURRING_TABLE: list[tuple[str, Want]] = [
     ("vår- och hösttermin", Want(K.RECURRING, 2)),
     ("VT och HT", Want(K.RECURRING, 2)),
     ("en gång på våren och en gång på hösten", Want(K.RECURRING, 2)),
-    ("v. 10 och v. 40", Want(K.RECURRING, 2, weeks=())),
-    ("vecka 10 och vecka 40", Want(K.RECURRING, 2)),
+    # Named weeks are when it happens: nothing is expected between them.
+    (
+        "v. 10 och v. 40",
+        Want(K.RECURRING, 2, None, "2 ggr/år v. 10 och v. 40", weeks=((11, 39), (41, 9))),
+    ),
+    ("vecka 10 och vecka 40", Want(K.RECURRING, 2, label="2 ggr/år v. 10 och v. 40")),
+    ("2 ggr/år, v. 10 och v. 40", Want(K.RECURRING, 2, label="2 ggr/år v. 10 och v. 40")),
+    # ... but not for a weekly count: those are extras, not the only weeks.
+    ("varje vecka, extra pass v. 10 och v. 40", Want(K.RECURRING, 52, weeks=())),
     ("mars och september", Want(K.RECURRING, 2)),
     ("mars, juni, september och december", Want(K.RECURRING, 4)),
     ("vår och höst, vid behov", Want(K.RECURRING, 2, as_needed=True)),
@@ -360,11 +367,15 @@ def test_weeks_read_back_the_same(
 
 
 def test_named_occasions_are_paced_as_a_count_not_a_deadline() -> None:
-    """ "v. 10 och v. 40" was read as a deadline in week 10: overdue all year after it."""
+    """ "v. 10 och v. 40" was read as a deadline in week 10: overdue all year after it. Now
+    one is due by the end of each of its weeks, and nothing between them."""
     r = parse_when("v. 10 och v. 40", 2025)
-    assert pace(r, 0, date(2025, 3, 20), 2025) is Pace.ON_TRACK
-    assert pace(r, 1, date(2025, 9, 1), 2025) is Pace.ON_TRACK
-    assert pace(r, 1, date(2025, 12, 31), 2025) is Pace.BEHIND
+    assert pace(r, 0, date(2025, 3, 2), 2025) is Pace.ON_TRACK  # before v. 10
+    assert expected_by(r, date(2025, 3, 9), 2025) == pytest.approx(1)  # v. 10's Sunday
+    assert pace(r, 0, date(2025, 3, 20), 2025) is Pace.BEHIND
+    assert pace(r, 1, date(2025, 3, 20), 2025) is Pace.ON_TRACK
+    assert expected_by(r, date(2025, 9, 28), 2025) == pytest.approx(1)  # up to v. 40
+    assert pace(r, 1, date(2025, 10, 6), 2025) is Pace.BEHIND
     assert pace(r, 2, date(2025, 10, 5), 2025) is Pace.DONE
     assert pace_text(parse_when("vår och höst", 2025), 0, date(2025, 3, 20), 2025) == (
         "0 av 2 genomförda, i fas"
@@ -425,6 +436,14 @@ def _spread(session_factory: SessionFactory, settings: Settings, bound: Bound) -
         (
             "varje vecka (v. 34–50)",
             [(date(2025, 1, 1), date(2025, 8, 17)), (date(2025, 12, 15), date(2025, 12, 31))],
+        ),
+        (
+            "v. 10 och v. 40",
+            [
+                (date(2025, 1, 1), date(2025, 3, 2)),
+                (date(2025, 3, 10), date(2025, 9, 28)),
+                (date(2025, 10, 6), date(2025, 12, 31)),
+            ],
         ),
     ],
 )
