@@ -610,6 +610,8 @@ def _occasions(low: str) -> list[_Freq]:
         if not (_BY_RE.search(before) or _NOT_EACH_TERM_RE.search(before)):
             found.append(_Freq(1.0 if m.group("term") else 2.0, m.start(), m.end()))
     for m in _OCCASIONS_RE.finditer(low):
+        if _BY_RE.search(low[: m.start()]):
+            continue  # "senast mars och september": when, not how often
         names: set[str] = set()
         for item in re.finditer(_OCCASION, m.group()):
             word = item.group().rstrip(".-")
@@ -624,7 +626,11 @@ def _occasions(low: str) -> list[_Freq]:
 
 
 def _one_run(names: set[str]) -> bool:
-    """Whether occasions are all months, or all weeks, that follow each other."""
+    """Whether occasions are one period: all months, or all weeks, that follow each other, or
+    of mixed kinds ("hösten, december" is December in the autumn)."""
+    kinds = {"m" if n.isdigit() else "v" if n[1:].isdigit() else "s" for n in names}
+    if len(kinds) > 1:
+        return True
     if all(n.isdigit() for n in names):
         numbers = sorted(int(n) for n in names)
     elif all(n.startswith("v") and n[1:].isdigit() for n in names):
@@ -676,7 +682,9 @@ _BREAK_AFTER = rf"\b(?P<after>{_BREAK_LIST})\s*,?\s+(?:undantag(?:en|et|na)|exkl
 _PAUSE_RE = re.compile(
     rf"{_BREAK_LEAD}(?P<list>{_BREAK_LIST})"
     rf"|{_BREAK_AFTER}"
+    # "sommaruppehåll": the summer holiday; "sommaruppehåll juni–augusti": those months.
     r"|\b(?P<word>sommaruppehall(?:et)?|sommarpaus(?:en)?)\b"
+    rf"(?:\s+(?:(?:i|under|over)\s+)?(?P<wordlist>{_BREAK_LIST}))?"
 )
 # "under läsåret": the school year, mid-August to mid-June, so the summer is a break.
 _SCHOOL_YEAR_RE = re.compile(r"\b(?:under|pa|for)\s+(?:hela\s+)?lasaret\b|\blasarstid(?:en)?\b")
@@ -718,7 +726,7 @@ _HOLIDAY_RE = re.compile(
 
 def _list_of(m: re.Match[str]) -> str:
     """A break match's list, named before or after it ("" for "sommaruppehåll")."""
-    return m.group("list") or m.group("after") or ""
+    return m.group("list") or m.group("after") or m.groupdict().get("wordlist") or ""
 
 
 def _lov_kind(token: str) -> tuple[set[str], bool]:

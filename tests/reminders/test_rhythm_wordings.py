@@ -80,6 +80,11 @@ RECURRING_TABLE: list[tuple[str, Want]] = [
     ("2 ggr/mån, med undantag av juli", Want(K.RECURRING, 22, 24, active=JULY)),
     ("2 ggr/mån, undantaget juli", Want(K.RECURRING, 22, 24, active=JULY)),
     ("2 ggr/mån utom juli/augusti", Want(K.RECURRING, 20, 24, active=JULY_AUGUST)),
+    # A summer break with its months is those months.
+    (
+        "varje månad, sommaruppehåll juli–augusti",
+        Want(K.RECURRING, 10, 12, "1 gång/månad utom juli och augusti", JULY_AUGUST),
+    ),
     # A break given as ISO weeks: 35 days of 2025 (30 June–3 August) off, 52 × 330/365 = 47.
     (
         "varje vecka, uppehåll v. 27–31",
@@ -184,8 +189,12 @@ OTHER_TABLE: list[tuple[str, Want]] = [
         Want(K.ONE_OFF, deadline=date(2025, 8, 31), start=date(2025, 6, 1)),
     ),
     ("v. 10 och v. 11", Want(K.ONE_OFF, deadline=date(2025, 3, 16), start=date(2025, 3, 3))),
-    # A break's weeks are no deadline.
+    # So are a season and a month in it, and a list after "senast".
+    ("hösten, december", Want(K.ONE_OFF, deadline=date(2025, 12, 31), start=date(2025, 12, 1))),
+    ("senast mars och september", Want(K.ONE_OFF, deadline=date(2025, 9, 30))),
+    # A break's weeks and months are no deadline.
     ("Under 2025, uppehåll v. 27-31", Want(K.ONE_OFF, deadline=date(2025, 12, 31))),
+    ("Under 2025, sommaruppehåll juni–augusti", Want(K.ONE_OFF, deadline=date(2025, 12, 31))),
     # Ongoing; occasions after it are no count.
     ("Linjearbete, uppföljning vår och höst", Want(K.ONGOING)),
     ("Linjearbete, ses vid terminsstart", Want(K.ONGOING)),
