@@ -1,8 +1,10 @@
 """Parse the free-text "När" column of an action plan into a rhythm.
 
-The column mixes one-off deadlines ("Under 2025", "Q2", "senast 2025-06-30"), ongoing
-work ("Linjearbete", "löpande") and counted rhythms ("8 ggr/år", "2 ggr/månad",
-"varannan vecka"), sometimes followed by a comment. `parse_when` never raises: text it
+The column mixes one-off deadlines ("Under 2025", "Q2", "senast 2025-06-30", "läsåret
+25/26"), ongoing work ("Linjearbete", "löpande") and counted rhythms ("8 ggr/år",
+"2 ggr/månad", "varannan vecka", "vår och höst"), sometimes with a break ("utom juli",
+"uppehåll v. 27–31", "ej jul/nyår", "under terminstid") or a window of weeks ("v. 34–50"),
+and sometimes followed by a comment. `parse_when` never raises: text it
 cannot read becomes `RhythmKind.UNKNOWN` so a person can set the rhythm by hand with
 `parse_override`.
 
@@ -73,6 +75,10 @@ class Rhythm:
     # With a break, a count per month or week as written (24 for "2 ggr/månad utom juli"),
     # where per_year counts only the months it runs, in whole occurrences (22).
     rate: float | None = None
+    # ISO weeks the rhythm pauses for besides, as runs (first, last) that recur every year
+    # ("uppehåll v. 27–31"; (51, 2) runs over the new year). Weeks the text says it runs in
+    # ("varje vecka v. 34–50", "2 ggr/år, v. 10 och v. 40") are kept as the weeks outside.
+    weeks: tuple[tuple[int, ...], ...] = ()
 
     def label(self) -> str:
         """Short Swedish label; for RECURRING and ONE_OFF it is accepted by `parse_override`."""
@@ -114,8 +120,10 @@ class Rhythm:
             end_days = _calendar.monthrange(year, last)[1]
             end = date(year, last, max(1, round(end_days * (1 - self.active[last - 1]))))
             out.append((start, end))
-        if self.holidays:
-            out = _merged(out + _holiday_ranges(self.holidays, year))
+        if self.holidays or self.weeks:
+            out = _merged(
+                out + _holiday_ranges(self.holidays, year) + _week_ranges(self.weeks, year)
+            )
         return out
 
 
@@ -247,7 +255,7 @@ _ADVERBS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:kvartalsvis|varje\s+kvartal)\b", 4),
         (r"\b(?:tertialvis|varje\s+tertial)\b", 3),
         (r"\b(?:terminsvis|varje\s+termin|halvarsvis|varje\s+halvar)\b", 2),
-        (r"\b(?:arligen|arsvis|varje\s+ar)\b", 1),
+        (r"\b(?:arligen|arsvis|varje\s+ar|lasarsvis|varje\s+lasar)\b", 1),
     )
 )
 _MIN_RE = re.compile(r"\b(?:minst|atminstone|eller\s+fler|eller\s+oftare)\b")
@@ -305,7 +313,8 @@ def _freq_matches(low: str) -> list[_Freq]:
 
 _ONGOING_RE = re.compile(
     r"\b(?:linjearbete|linjeverksamhet|linje|lopande|kontinuerligt?|pagaende|fortlopande"
-    r"|ordinarie\s+(?:verksamhet|arbete)|standigt|tills\s*vidare|hela\s+aret)\b"
+    r"|ordinarie\s+(?:verksamhet|arbete)|standigt|tills\s*vidare|hela\s+aret|pagar"
+    r"|helar(?:et|sbasis)?)\b"
 )
 
 # --------------------------------------------------------------------------- deadlines
@@ -338,7 +347,7 @@ _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _ORD14 = {"forsta": 1, "andra": 2, "tredje": 3, "fjarde": 4}
 _YEAR_RE = re.compile(r"(?<![\d-])((?:19|20)\d{2})(?!\d)(?!-\d{1,2}-)")
 # "senast Q2" means "by the end of Q2": no window start.
-_BY_RE = re.compile(r"\b(?:senast|innan|fore|till|klart?|fardigt?)\s*$")
+_BY_RE = re.compile(r"\b(?:senast|innan|fore|infor|till|klart?|fardigt?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -380,6 +389,18 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
             if len(out) > before:
                 return
 
+    # A school year, autumn term to spring term: "läsåret 25/26", "läsår 2025/2026", "LÅ 25/26".
+    def school_year(m: re.Match[str]) -> tuple[date, date | None]:
+        y1, y2 = (int(y) if len(y) == 4 else 2000 + int(y) for y in m.groups())
+        if y2 != y1 + 1:
+            raise ValueError("not one school year")
+        return date(y2, 6, 30), date(y1, 8, 1)
+
+    first(
+        r"\b(?:lasar(?:et)?|la)\s*((?:19|20)?\d{2})\s*[/-]\s*((?:19|20)?\d{2})(?![\d-])",
+        school_year,
+    )
+
     # ISO dates; two of them form a window.
     isos: list[tuple[date, int]] = []
     for m in re.finditer(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])", low):
@@ -410,7 +431,7 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
         return date.fromisocalendar(end_year, w2, 7), date.fromisocalendar(text_year, w1, 1)
 
     first(
-        r"\b(?:v\.?|vecka|veckan|veckorna)\s*(\d{1,2})\s*(?:-|till)\s*(?:(?:v\.?|vecka)\s*)?"
+        r"\b(?:v\.?|vecka|veckan|veckorna)\s*(\d{1,2})\s*(?:-|till|och)\s*(?:(?:v\.?|vecka)\s*)?"
         r"(\d{1,2})\b(?!\s*:)",
         weeks,
     )
@@ -458,7 +479,11 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
         m2 = _MONTHS[m.group(2)] if m.group(2) else m1
         return _month_end(text_year, m2), date(text_year, m1, 1)
 
-    first(rf"\b({_MONTH})\b(?:\s*(?:-|till)\s*({_MONTH})\b)?", month)
+    # "maj och juni" is the same period (two months apart it would be two occasions: _occasions).
+    first(
+        rf"\b({_MONTH})\b(?:(?:\s*(?:,|och)\s*{_MONTH}\b)*\s*(?:-|till|och)\s*({_MONTH})\b)?",
+        month,
+    )
 
     def quarter(q: int) -> tuple[date, date | None]:
         return _month_end(text_year, q * 3), date(text_year, q * 3 - 2, 1)
@@ -500,10 +525,25 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
         r"\b(?:ht|hostterminen|hosttermin|hosten|host)(?![a-z])\s*-?\s*(\d{4}|\d{2}(?!\d))?",
         lambda m: (date(two_digit(m.group(1)), 12, 31), date(two_digit(m.group(1)), 8, 1)),
     )
-    first(
-        r"\b(?:sommaren|sommar)\s*-?\s*(\d{4})?\b",
-        lambda m: (date(two_digit(m.group(1)), 8, 31), date(two_digit(m.group(1)), 6, 1)),
-    )
+
+    def summer(m: re.Match[str]) -> tuple[date, date | None]:
+        y = two_digit(m.group(1))
+        if _BY_RE.search(low[: m.start()]):
+            # "före sommaren", "till sommaren": done when the summer holiday starts.
+            start = next(h.start for h in default_school_holidays(y) if h.name == "sommarlov")
+            return start - timedelta(days=1), None
+        return date(y, 8, 31), date(y, 6, 1)
+
+    first(r"\b(?:sommaren|sommar)\s*-?\s*(\d{4})?\b", summer)
+
+    def term_start(m: re.Match[str]) -> tuple[date, date | None]:
+        # "senast terminsstart": the autumn term's, when the summer holiday ends.
+        if not _BY_RE.search(low[: m.start()]):
+            raise ValueError("a term start without 'senast' is a rhythm")
+        end = next(h.end for h in default_school_holidays(text_year) if h.name == "sommarlov")
+        return end, None
+
+    first(r"\b(?:host)?terminsstart(?:en)?\b", term_start)
 
     # Year ranges and single years: "2024-2025", "Under 2025".
     first(
@@ -522,6 +562,84 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
     return out
 
 
+# --------------------------------------------------------------------------- occasions
+
+# Occasions named in a list are a count per year: "vår och höst", "höst och vår", "v. 10 och
+# v. 40", "mars, juni, september och december", "en gång på våren och en gång på hösten".
+# One alone is a deadline ("hösten", "v. 23"), a run a window ("v. 10–14", "maj–juni"), and
+# so are neighbours in a list ("maj och juni": one period, not two occasions).
+_SEASONS = {
+    "varen": "var",
+    "varterminen": "var",
+    "vartermin": "var",
+    "vt": "var",
+    "var": "var",
+    "hosten": "host",
+    "hostterminen": "host",
+    "hosttermin": "host",
+    "ht": "host",
+    "host": "host",
+}
+_SEASON = r"(?:" + "|".join(sorted(_SEASONS, key=len, reverse=True)) + r")(?!\w)-?"
+_OCCASION = (
+    r"(?:\bv(?:\.|ecka)?\s*\d{1,2}(?![\d:])(?!\s*(?:-|till)\s*(?:v\.?\s*)?\d)"
+    rf"|\b{_SEASON}|\b(?:{_MONTH})\b\.?(?!\s*(?:-|till)\s*\w))"
+)
+_OCCASION_SEP = (
+    r"\s*(?:,|och|samt|/|&)\s*(?:(?:en|1)\s+(?:gang|ggr)\s+)?(?:(?:pa|i|under|varje)\s+)?"
+)
+_OCCASIONS_RE = re.compile(rf"{_OCCASION}(?:{_OCCASION_SEP}{_OCCASION})+")
+
+
+# At the start of each term: "vid terminsstart", "varje terminsstart", "Terminsstart". Not
+# "senast terminsstart" (a deadline: _deadline_candidates) nor "uppstart vid terminsstart"
+# (when the work starts).
+_TERM_START_RE = re.compile(r"\b(?P<term>host|var)?terminsstart(?:en|er|erna)?\b")
+_NOT_EACH_TERM_RE = re.compile(
+    r"\b(?:start|uppstart|fran|fr\.?\s?o\.?\s?m\b\.?|borjar|paborjas|startar)"
+    r"(?:\s+(?:vid|i|pa|under|efter|fran))?\s*$"
+)
+
+
+def _occasions(low: str) -> list[_Freq]:
+    """Lists of two or more distinct named occasions, counted as that many a year, and term
+    starts (twice a year, once for one term's)."""
+    found: list[_Freq] = []
+    for m in _TERM_START_RE.finditer(low):
+        before = low[: m.start()]
+        if not (_BY_RE.search(before) or _NOT_EACH_TERM_RE.search(before)):
+            found.append(_Freq(1.0 if m.group("term") else 2.0, m.start(), m.end()))
+    for m in _OCCASIONS_RE.finditer(low):
+        if _BY_RE.search(low[: m.start()]):
+            continue  # "senast mars och september": when, not how often
+        names: set[str] = set()
+        for item in re.finditer(_OCCASION, m.group()):
+            word = item.group().rstrip(".-")
+            week = _WEEK_RE.fullmatch(word)
+            if week:
+                names.add(f"v{int(week.group(1))}")
+            else:
+                names.add(_SEASONS.get(word) or str(_MONTHS.get(word, word)))
+        if len(names) >= 2 and not _one_run(names):
+            found.append(_Freq(float(len(names)), m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _one_run(names: set[str]) -> bool:
+    """Whether occasions are one period: all months, or all weeks, that follow each other, or
+    of mixed kinds ("hösten, december" is December in the autumn)."""
+    kinds = {"m" if n.isdigit() else "v" if n[1:].isdigit() else "s" for n in names}
+    if len(kinds) > 1:
+        return True
+    if all(n.isdigit() for n in names):
+        numbers = sorted(int(n) for n in names)
+    elif all(n.startswith("v") and n[1:].isdigit() for n in names):
+        numbers = sorted(int(n[1:]) for n in names)
+    else:
+        return False
+    return numbers[-1] - numbers[0] == len(numbers) - 1
+
+
 # --------------------------------------------------------------------------- breaks
 
 # The school summer holiday runs from mid-June to mid-August: half of June and of August.
@@ -529,18 +647,47 @@ _SUMMER = {6: 0.5, 7: 0.0, 8: 0.5}
 _SUMMER_WORDS = r"sommar(?:en|lovet|lov|manaderna|uppehallet|ledigheten|perioden)?"
 # "juni-augusti", "juni till augusti", "juni t.o.m. augusti", "juni till och med augusti".
 _RANGE = r"(?:-|till\s+och\s+med|t\.?\s?o\.?\s?m\b\.?|till)"
+# Christmas and New Year mean the jullov: "ej jul/nyår", "utom julhelgen", "mellandagarna".
+# Plain "jul" is Christmas, never July ("juli").
+_XMAS = r"(?:jul(?:en|helg\w*)?\b|nyar\w*|mellandag\w*)"
 # A school holiday in a break's list: "jullov", "jullovet", "skolloven", "sportlovsveckan";
-# "sport-" in "sport- och höstlov".
-_LOV = r"(?:skol|sport|pask|host|jul|sommar)(?:lov\w*|ledighet\w*|-)"
-_BREAK_ITEM = rf"(?:{_LOV}|(?:{_SUMMER_WORDS}|{_MONTH})\b\.?)"
-# Summer, months and school holidays mix in one list: "utom sommaren och december",
-# "utom juli och jullov" (a label says so).
-_BREAK_LIST = rf"{_BREAK_ITEM}(?:\s*(?:,|och|samt|{_RANGE})\s*{_BREAK_ITEM})*"
-_PAUSE_RE = re.compile(
-    r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
-    rf"(?P<list>{_BREAK_LIST})"
-    r"|\b(?P<word>sommaruppehall(?:et)?|sommarpaus(?:en)?)\b"
+# "sport-" in "sport- och höstlov"; "övriga skollov"; plain "lov"/"loven" (all of them), but
+# not "lov att ..." (permission).
+_LOV = (
+    r"(?:(?:ovriga|andra|alla|samtliga)\s+)?"
+    r"(?:(?:skol|sport|pask|host|jul|sommar)(?:lov\w*|ledighet\w*|-)"
+    rf"|lov(?:en|et)?\b(?!\s+(?:att|till|for|fran)\b)|{_XMAS})"
 )
+# ISO weeks, one or a run: "v. 27", "v. 27–31", "vecka 27 till 31", "v. 51–2" (over the new
+# year). Not "v. 3:e" (an ordinal).
+_WEEK_ITEM = (
+    r"\bv(?:\.|ecka|eckan|eckorna)?\s*\d{1,2}"
+    r"(?:\s*(?:-|till)\s*(?:v(?:\.|ecka)?\s*)?\d{1,2})?(?![\d:])"
+)
+_WEEK_RE = re.compile(
+    r"\bv(?:\.|ecka|eckan|eckorna)?\s*(\d{1,2})"
+    r"(?:\s*(?:-|till)\s*(?:v(?:\.|ecka)?\s*)?(\d{1,2}))?(?![\d:])"
+)
+_BREAK_ITEM = rf"(?:{_LOV}|{_WEEK_ITEM}|(?:{_SUMMER_WORDS}|{_MONTH})\b\.?)"
+# Summer, months, weeks and school holidays mix in one list: "utom sommaren och december",
+# "utom juli och jullov" (a label says so), "ej jul/nyår".
+_BREAK_LIST = rf"{_BREAK_ITEM}(?:\s*(?:,|och|samt|/|{_RANGE})\s*{_BREAK_ITEM})*"
+# The break named before its list ("utom juli", "med undantag av juli", "uppehåll v. 27–31")
+# or after it ("juli undantagen", "juli och augusti undantagna").
+_BREAK_LEAD = (
+    r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag(?:et|en)?)\b"
+    r"(?:\s+(?:under|i|pa|for|over|av))?\s+"
+)
+_BREAK_AFTER = rf"\b(?P<after>{_BREAK_LIST})\s*,?\s+(?:undantag(?:en|et|na)|exkluderad\w*)\b"
+_PAUSE_RE = re.compile(
+    rf"{_BREAK_LEAD}(?P<list>{_BREAK_LIST})"
+    rf"|{_BREAK_AFTER}"
+    # "sommaruppehåll": the summer holiday; "sommaruppehåll juni–augusti": those months.
+    r"|\b(?P<word>sommaruppehall(?:et)?|sommarpaus(?:en)?)\b"
+    rf"(?:\s+(?:(?:i|under|over)\s+)?(?P<wordlist>{_BREAK_LIST}))?"
+)
+# "under läsåret": the school year, mid-August to mid-June, so the summer is a break.
+_SCHOOL_YEAR_RE = re.compile(r"\b(?:under|pa|for)\s+(?:hela\s+)?lasaret\b|\blasarstid(?:en)?\b")
 # "inget sommaruppehåll", "utan uppehåll i juli", "ingen paus i juli": no break.
 _NEGATED_RE = re.compile(
     r"\b(?:inget|ingen|inga|utan|ej|inte|aldrig)\s+"
@@ -569,19 +716,32 @@ _MONTH_NAMES = [
 
 # School holidays by name (folded); "skollov" and "terminstid" mean all of them.
 SCHOOL_HOLIDAYS = ("sportlov", "påsklov", "höstlov", "jullov")
-_HOLIDAY_WORDS = {
-    "sportlov": "sportlov",
-    "pasklov": "påsklov",
-    "hostlov": "höstlov",
-    "jullov": "jullov",
-}
 # The same lists as _PAUSE_RE's, so a holiday after a month ("utom juli och jullov") counts.
 _HOLIDAY_RE = re.compile(
-    r"\b(?:utom|forutom|ej|inte|uppehall|paus|undantag)\b(?:\s+(?:under|i|pa|for|over))?\s+"
-    rf"(?P<list>{_BREAK_LIST})"
-    r"(?!\w)"
+    rf"{_BREAK_LEAD}(?P<list>{_BREAK_LIST})(?!\w)"
+    rf"|{_BREAK_AFTER}"
     r"|\b(?P<terms>(?:under\s+|pa\s+)?(?:skol)?terminstid(?:en)?|under\s+(?:skol)?terminerna)\b"
 )
+
+
+def _list_of(m: re.Match[str]) -> str:
+    """A break match's list, named before or after it ("" for "sommaruppehåll")."""
+    return m.group("list") or m.group("after") or m.groupdict().get("wordlist") or ""
+
+
+def _lov_kind(token: str) -> tuple[set[str], bool]:
+    """The school holidays one _LOV token names, and whether it names the summer."""
+    word = token.split()[-1]  # without "övriga", "alla"
+    if word.startswith(("skol", "lov")):
+        return set(SCHOOL_HOLIDAYS), True
+    if word.startswith("sommar"):
+        return set(), True
+    if word.startswith(("jul", "nyar", "mellandag")):
+        return {"jullov"}, False
+    for stem, name in (("sport", "sportlov"), ("pask", "påsklov"), ("host", "höstlov")):
+        if word.startswith(stem):
+            return {name}, False
+    return set(), False
 
 
 def _holidays_in(low: str) -> tuple[set[str], bool]:
@@ -594,15 +754,10 @@ def _holidays_in(low: str) -> tuple[set[str], bool]:
             continue
         if m.group("terms"):
             return set(SCHOOL_HOLIDAYS), True
-        for word in re.findall(
-            r"(skol|sport|pask|host|jul|sommar)(?:lov|ledig|-)", m.group("list")
-        ):
-            if word == "skol":
-                return set(SCHOOL_HOLIDAYS), True
-            if word == "sommar":
-                summer = True
-            else:
-                names.add(_HOLIDAY_WORDS[word + "lov"])
+        for token in re.finditer(_LOV, _list_of(m)):
+            found, said_summer = _lov_kind(token.group())
+            names |= found
+            summer = summer or said_summer
     return names, summer
 
 
@@ -617,6 +772,54 @@ def _holiday_ranges(names: tuple[str, ...], year: int) -> list[tuple[date, date]
     ]
 
 
+def _week_span(w1: int, w2: int | None) -> set[int]:
+    """The ISO week numbers "v. w1–w2" names; a run past week 52 goes on from week 1."""
+    w2 = w1 if w2 is None else w2
+    if not (1 <= w1 <= 53 and 1 <= w2 <= 53):
+        return set()
+    if w1 <= w2:
+        return set(range(w1, w2 + 1))
+    return set(range(w1, 54)) | set(range(1, w2 + 1))
+
+
+def _week_runs(weeks: set[int]) -> tuple[tuple[int, ...], ...]:
+    """Week numbers as runs (first, last), in order; a run over the new year is (51, 2)."""
+    runs: list[tuple[int, int]] = []
+    for w in sorted(weeks):
+        if runs and w == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], w)
+        else:
+            runs.append((w, w))
+    if len(runs) > 1 and runs[0][0] == 1 and runs[-1][1] == 53:
+        head, tail = runs.pop(0), runs.pop()
+        runs.append((tail[0], head[1]))
+    return tuple(runs)
+
+
+def _week_label(run: tuple[int, ...]) -> str:
+    return f"v. {run[0]}" if run[0] == run[1] else f"v. {run[0]}–{run[1]}"
+
+
+def _week_ranges(runs: tuple[tuple[int, ...], ...], year: int) -> list[tuple[date, date]]:
+    """The days of `year` in these runs of ISO weeks. Week numbers belong to ISO years, so
+    the last days of December can be week 1 and the first of January week 52 or 53; a week
+    53 a year lacks is no week."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    out: list[tuple[date, date]] = []
+    for iso_year in (year - 1, year, year + 1):
+        weeks = date(iso_year, 12, 28).isocalendar().week
+        for a, b in runs:
+            for s, e in [(a, b)] if a <= b else [(a, weeks), (1, b)]:
+                e = min(e, weeks)
+                if s > e:
+                    continue
+                start = date.fromisocalendar(iso_year, s, 1)
+                end = date.fromisocalendar(iso_year, e, 7)
+                if end >= first and start <= last:
+                    out.append((max(start, first), min(end, last)))
+    return out
+
+
 def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
     out: list[tuple[date, date]] = []
     for start, end in sorted(ranges):
@@ -627,20 +830,29 @@ def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
     return out
 
 
-def _running_share(rhythm_active: tuple[float, ...], names: tuple[str, ...], year: int) -> float:
+def _running_share(
+    rhythm_active: tuple[float, ...],
+    names: tuple[str, ...],
+    weeks: tuple[tuple[int, ...], ...],
+    year: int,
+) -> float:
     """The part of `year`'s days a rhythm with these breaks runs."""
-    probe = Rhythm(RhythmKind.RECURRING, active=rhythm_active or (1.0,) * 12, holidays=names)
+    probe = Rhythm(
+        RhythmKind.RECURRING, active=rhythm_active or (1.0,) * 12, holidays=names, weeks=weeks
+    )
     days = 366 if _calendar.isleap(year) else 365
     off = sum((b - a).days + 1 for a, b in probe.breaks(year))
     return (days - off) / days
 
 
-def _break_items(text: str) -> tuple[set[int], bool]:
-    """The months a break's list names and whether it names the summer: "juni och juli",
-    "juni-augusti", "juli, augusti", "sommaren och december"."""
+def _break_items(text: str) -> tuple[set[int], bool, set[int]]:
+    """The months a break's list names, whether it names the summer, and the ISO weeks it
+    names: "juni och juli", "juni-augusti", "juli, augusti", "sommaren och december",
+    "v. 27–31"."""
     months: set[int] = set()
+    weeks: set[int] = set()
     summer = False
-    tokens = re.findall(rf"{_LOV}|{_SUMMER_WORDS}\b|{_MONTH}\b|{_RANGE}", text)
+    tokens = re.findall(rf"{_LOV}|{_WEEK_ITEM}|{_SUMMER_WORDS}\b|{_MONTH}\b|{_RANGE}", text)
     previous: int | None = None
     ranged = False
     for token in tokens:
@@ -648,6 +860,11 @@ def _break_items(text: str) -> tuple[set[int], bool]:
             summer, previous, ranged = True, None, False
             continue
         if re.fullmatch(_LOV, token):  # a school holiday (_holidays_in), no end of a range
+            previous, ranged = None, False
+            continue
+        week = _WEEK_RE.fullmatch(token)
+        if week:
+            weeks |= _week_span(int(week.group(1)), int(week.group(2) or week.group(1)))
             previous, ranged = None, False
             continue
         if token not in _MONTHS:  # a range's dash or "till (och med)"
@@ -661,7 +878,7 @@ def _break_items(text: str) -> tuple[set[int], bool]:
                 months.add(step)
         months.add(month)
         previous, ranged = month, False
-    return months, summer
+    return months, summer, weeks
 
 
 def _breaks_in(low: str) -> list[re.Match[str]]:
@@ -674,24 +891,81 @@ def _breaks_in(low: str) -> list[re.Match[str]]:
     ]
 
 
-def _pause(low: str) -> tuple[tuple[float, ...], str, tuple[str, ...]]:
-    """(how much of each month the rhythm runs, the break in words, the school holidays it
-    pauses for besides) or ((), "", ())."""
+_WINDOW_RE = re.compile(rf"{_WEEK_ITEM}(?:\s*(?:,|och|samt|/)\s*{_WEEK_ITEM})*")
+
+
+def _week_window(low: str, singles: bool) -> set[int]:
+    """The ISO weeks a rhythm runs in when its text names weeks outside any break: a run
+    ("varje vecka v. 34–50", "1 gång/vecka (v. 2–23 och v. 34–50)") or, with `singles`, two
+    weeks or more ("2 ggr/år, v. 10 och v. 40": nothing is expected between them). Empty: the
+    whole year. One week alone ("8 ggr/år, start v. 10") is no window."""
+    taken = [(m.start(), m.end()) for p in (_PAUSE_RE, _HOLIDAY_RE) for m in p.finditer(low)]
+    weeks: set[int] = set()
+    for m in _WINDOW_RE.finditer(low):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        items = [
+            (int(w.group(1)), int(w.group(2) or w.group(1))) for w in _WEEK_RE.finditer(m.group())
+        ]
+        if singles or any(a != b for a, b in items):
+            for a, b in items:
+                weeks |= _week_span(a, b)
+    runs = _week_runs(weeks)
+    # What the label says must read back as the same window: a run, or two weeks or more.
+    if len(weeks) >= 53 or not (len(runs) >= 2 or any(a != b for a, b in runs)):
+        return set()
+    return weeks
+
+
+@dataclass(frozen=True)
+class _Break:
+    """A text's break (_pause): how much of each month the rhythm runs, the break in words
+    (for the label), the school holidays and the ISO weeks it pauses for besides."""
+
+    active: tuple[float, ...] = ()
+    said: str = ""
+    holidays: tuple[str, ...] = ()
+    weeks: tuple[tuple[int, ...], ...] = ()
+
+
+_NO_BREAK = _Break()
+
+
+def _pause(low: str) -> _Break:
+    """The text's break, or _NO_BREAK."""
     off: dict[int, float] = {}  # month -> share of it paused
     names, summer = _holidays_in(low)
+    if _SCHOOL_YEAR_RE.search(low) and not any(
+        _NEGATED_RE.search(low[: m.start()]) for m in _SCHOOL_YEAR_RE.finditer(low)
+    ):
+        summer = True
     if summer:
         for month, runs in _SUMMER.items():
             off[month] = max(off.get(month, 0.0), 1.0 - runs)
+    weeks_off: set[int] = set()
     for m in _breaks_in(low):
-        months, said_summer = _break_items(m.group("list")) if m.group("list") else (set(), True)
+        months, said_summer, weeks = (
+            _break_items(_list_of(m)) if _list_of(m) else (set(), True, set())
+        )
+        weeks_off |= weeks
         if said_summer:
             summer = True
             for month, runs in _SUMMER.items():
                 off[month] = max(off.get(month, 0.0), 1.0 - runs)
         for month in months:
             off[month] = 1.0
-    if all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))) or not (off or names):
-        return (), "", ()  # no break, or one that leaves nothing: not read as a break
+    # Single weeks are the occasions of a count per year ("2 ggr/år, v. 10 och v. 40"); a
+    # count per week or month in two single weeks is no rhythm anyone writes ("varje vecka,
+    # extra pass v. 10 och v. 40").
+    freqs = _freq_matches(low)
+    window = _week_window(low, singles=not (freqs and freqs[0].fine))
+    all_off = weeks_off | (set(range(1, 54)) - window if window else set())
+    if len(all_off) >= 53:
+        weeks_off, window, all_off = set(), set(), set()  # a break of the whole year is none
+    if all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))) or not (
+        off or names or all_off
+    ):
+        return _NO_BREAK  # no break, or one that leaves nothing: not read as a break
     # A month the summer leaves whole is named ("utom sommaren och juni": all of June).
     words = [
         _MONTH_NAMES[i - 1]
@@ -704,9 +978,17 @@ def _pause(low: str) -> tuple[tuple[float, ...], str, tuple[str, ...]]:
         words[0] = "skollov"  # all of them: what "skollov" and "terminstid" say
     else:
         words += [n for n in SCHOOL_HOLIDAYS if n in names]
-    said = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
-    holidays = tuple(n for n in SCHOOL_HOLIDAYS if n in names)
-    return tuple(1.0 - off.get(i, 0.0) for i in range(1, 13)), "utom " + said, holidays
+    words += [_week_label(run) for run in _week_runs(weeks_off)]
+    said = " och ".join(_week_label(run) for run in _week_runs(window))
+    if words:
+        joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
+        said = (said + " utom " if said else "utom ") + joined
+    return _Break(
+        active=tuple(1.0 - off.get(i, 0.0) for i in range(1, 13)),
+        said=said,
+        holidays=tuple(n for n in SCHOOL_HOLIDAYS if n in names),
+        weeks=_week_runs(all_off),
+    )
 
 
 def _share(active: tuple[float, ...]) -> float:
@@ -723,21 +1005,28 @@ _INSTRUCTION_RE = re.compile(r"^\s*ange\s+tid\b")
 _TRAILING_JOIN_RE = re.compile(r"[\s,;]*(?:\b(?:och|samt|respektive)\b)?[\s,;.]*$")
 
 
-def _parse_core(
-    low: str, year: int, pause: tuple[tuple[float, ...], str, tuple[str, ...]] = ((), "", ())
-) -> Rhythm | None:
+def _parse_core(low: str, year: int, pause: _Break = _NO_BREAK) -> Rhythm | None:
     """Read a kind from folded text (no notes, no raw); None when nothing is recognised.
     `pause`: the text's break (_pause), for a recurring rhythm."""
     as_needed = _AS_NEEDED_RE.search(low) is not None
-    freqs = _freq_matches(low)
+    ongoing = _ONGOING_RE.search(low)
+    freqs = _freq_matches(low) or [
+        # Named occasions are a weaker reading than a count: "Linjearbete, uppföljning vår
+        # och höst" is ongoing work.
+        f
+        for f in _occasions(low)
+        if not (ongoing and ongoing.start() < f.start)
+    ]
     if freqs:
         f = freqs[0]
         if f.per_year >= _ONGOING_PER_YEAR:
             return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
         minimum = f.minimum or _MIN_RE.search(low) is not None
-        active, said, holidays = pause
+        active, said, holidays, weeks = pause.active, pause.said, pause.holidays, pause.weeks
         scaled = bool(active) and f.fine
-        share = _running_share(active, holidays, year) if holidays else _share(active)
+        share = (
+            _running_share(active, holidays, weeks, year) if holidays or weeks else _share(active)
+        )
         return Rhythm(
             RhythmKind.RECURRING,
             # "Varje vecka utom sommaren": 43 meetings, not 43,33.
@@ -748,9 +1037,9 @@ def _parse_core(
             pause=said,
             rate=f.per_year if scaled else None,
             holidays=holidays,
+            weeks=weeks,
         )
     deadlines = _deadline_candidates(low, year)
-    ongoing = _ONGOING_RE.search(low)
     # When a text names both, the one written first wins:
     # "Under 2025, därefter linjearbete" vs "Linjearbete, start under 2025".
     if deadlines and not (ongoing and ongoing.start() < min(d.pos for d in deadlines)):
@@ -836,12 +1125,13 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         pause=result.pause,
         rate=result.rate,
         holidays=result.holidays,
+        weeks=result.weeks,
     )
 
 
 OVERRIDE_HELP = (
     "Jag förstod inte rytmen. Skriv till exempel 8/år, 2/mån, 2/mån utom juli, 1/vecka, "
-    "varannan vecka, "
+    "varannan vecka, 1/vecka uppehåll v. 27–31, vår och höst, "
     "linje (för linjearbete), 2025-06-30, under 2025, Q2, vt 2025 eller ht 2025."
 )
 
@@ -945,7 +1235,7 @@ def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
     on any day of the break."""
     if on.year != year:
         return 0.0 if on.year < year else 1.0
-    if rhythm.holidays:  # holidays fall anywhere in a month: count the days it runs
+    if rhythm.holidays or rhythm.weeks:  # these fall anywhere in a month: count its days
         running = _running_days(rhythm, year)
         return bisect.bisect_right(running, on.toordinal()) / len(running) if running else 1.0
     active = rhythm.active
@@ -1026,4 +1316,4 @@ def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool =
     if rhythm.kind is RhythmKind.ONGOING:
         done_text = counted(done_count, "genomförd", "genomförda")
         return f"{rhythm.label()}, {p}" + (f", {done_text}" if done_count else "")
-    return f"Okänd rytm, {p}: en samordnare behöver ange rytmen"
+    return f"Okänd rytm, {p}: en samordnare behöver ange rytmen med /atgard rytm"

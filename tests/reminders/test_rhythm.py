@@ -648,7 +648,8 @@ def test_a_break_in_a_rhythm(text: str, per_year: float, label: str, active: tup
         # "ej" and "inte" in a comment are no break.
         ("8 ggr/år, ej fastställda datum", "8 ggr/år"),
         ("2 ggr/mån, inte klart med juli än", "2 ggr/månad"),
-        ("2 ggr/mån utom jul", "2 ggr/månad"),  # jul is Christmas, not July
+        # "jul" is Christmas (the jullov, 21 December-6 January), not July.
+        ("2 ggr/mån utom jul", "2 ggr/månad utom jullov"),
         # Two breaks, the second after the first's comma.
         ("2 ggr/mån, ej juli, ej december", "2 ggr/månad utom juli och december"),
     ],

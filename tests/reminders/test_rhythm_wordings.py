@@ -1,0 +1,524 @@
+"""More "När" wordings from Swedish plans: school years, breaks given as weeks or named after
+their months ("juli undantagen"), Christmas across the new year, windows of weeks and named
+occasions ("vår och höst"). Each is checked field by field and by what it does downstream:
+pace, what is expected by a day, and where reminders and meetings fall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from handlers.texts import HELP_LINES
+from models.errors import ParseError
+from models.tables import Measure, Occurrence, PlannedMeeting
+from reminders.calendar import default_school_holidays
+from reminders.planner import ensure_meeting_calendar, plan_reminders
+from reminders.rhythm import (
+    OVERRIDE_HELP,
+    SCHOOL_HOLIDAYS,
+    Pace,
+    RhythmKind,
+    expected_by,
+    pace,
+    pace_text,
+    parse_override,
+    parse_when,
+)
+from tests.reminders.support import Bound, rows, utc
+
+K = RhythmKind
+ALL = (1.0,) * 12
+JULY = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+JULY_AUGUST = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0)
+SUMMER = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Want:
+    """The fields a wording must give; None: not checked."""
+
+    kind: RhythmKind
+    per_year: float | None = None
+    rate: float | None = None
+    label: str | None = None
+    active: tuple[float, ...] | None = None
+    holidays: tuple[str, ...] | None = None
+    weeks: tuple[tuple[int, ...], ...] | None = None
+    deadline: date | None = None
+    start: date | None = None
+    minimum: bool = False
+    as_needed: bool = False
+
+
+RECURRING_TABLE: list[tuple[str, Want]] = [
+    # Once a school year.
+    ("läsårsvis", Want(K.RECURRING, 1, label="1 gång/år")),
+    ("Varje läsår", Want(K.RECURRING, 1)),
+    ("1 gång per läsår", Want(K.RECURRING, 1)),
+    # At each term start; the autumn term's alone is once a year.
+    ("vid terminsstart", Want(K.RECURRING, 2)),
+    ("Vid varje terminsstart", Want(K.RECURRING, 2)),
+    ("vid höstterminsstart", Want(K.RECURRING, 1)),
+    ("Terminsstart", Want(K.RECURRING, 2)),
+    ("varje vecka från terminsstart", Want(K.RECURRING, 52)),  # the count comes first
+    # A break named after its months.
+    (
+        "2 ggr/mån, juli undantagen",
+        Want(K.RECURRING, 22, 24, "2 ggr/månad utom juli", JULY, (), ()),
+    ),
+    (
+        "varje månad, juli och augusti undantagna",
+        Want(K.RECURRING, 10, 12, "1 gång/månad utom juli och augusti", JULY_AUGUST),
+    ),
+    ("2 ggr/mån, med undantag av juli", Want(K.RECURRING, 22, 24, active=JULY)),
+    ("2 ggr/mån, undantaget juli", Want(K.RECURRING, 22, 24, active=JULY)),
+    ("2 ggr/mån utom juli/augusti", Want(K.RECURRING, 20, 24, active=JULY_AUGUST)),
+    # A summer break with its months is those months.
+    (
+        "varje månad, sommaruppehåll juli–augusti",
+        Want(K.RECURRING, 10, 12, "1 gång/månad utom juli och augusti", JULY_AUGUST),
+    ),
+    # A break given as ISO weeks: 35 days of 2025 (30 June–3 August) off, 52 × 330/365 = 47.
+    (
+        "varje vecka, uppehåll v. 27–31",
+        Want(K.RECURRING, 47, 52, "1 gång/vecka utom v. 27–31", ALL, (), ((27, 31),)),
+    ),
+    ("Varje vecka, uppehåll vecka 27-31", Want(K.RECURRING, 47, 52, weeks=((27, 31),))),
+    ("1 gång/vecka utom veckorna 27 till 31", Want(K.RECURRING, 47, 52, weeks=((27, 31),))),
+    ("1 gång/vecka, ej v. 44", Want(K.RECURRING, 51, 52, "1 gång/vecka utom v. 44")),
+    # ... and over the new year: weeks 51, 52 and 1, 2.
+    (
+        "Varje vecka, uppehåll v. 51–2",
+        Want(K.RECURRING, 48, 52, "1 gång/vecka utom v. 51–2", weeks=((51, 2),)),
+    ),
+    # Christmas and New Year are the jullov (21 December–6 January).
+    (
+        "varje vecka, ej jul/nyår",
+        Want(K.RECURRING, 50, 52, "1 gång/vecka utom jullov", ALL, ("jullov",), ()),
+    ),
+    ("varje vecka utom jul och nyår", Want(K.RECURRING, 50, 52, holidays=("jullov",))),
+    ("Varje vecka, ej julhelgen", Want(K.RECURRING, 50, 52, holidays=("jullov",))),
+    ("varje vecka utom mellandagarna", Want(K.RECURRING, 50, 52, holidays=("jullov",))),
+    ("2 ggr/mån utom jul", Want(K.RECURRING, 23, 24, "2 ggr/månad utom jullov", ALL)),
+    # The summer and "the other" school holidays: all of them.
+    (
+        "2 ggr/mån utom sommaren och övriga skollov",
+        Want(K.RECURRING, 17, 24, "2 ggr/månad utom skollov", SUMMER, SCHOOL_HOLIDAYS),
+    ),
+    ("varje vecka utom loven", Want(K.RECURRING, 38, 52, holidays=SCHOOL_HOLIDAYS)),
+    ("Varannan vecka utom lov", Want(K.RECURRING, 19, 26, holidays=SCHOOL_HOLIDAYS)),
+    # During the school year: the summer is the break.
+    (
+        "2 ggr/mån under läsåret",
+        Want(K.RECURRING, 20, 24, "2 ggr/månad utom sommaren", SUMMER, ()),
+    ),
+    # A window of weeks: 17 weeks from 18 August to 14 December.
+    (
+        "varje vecka (v. 34–50)",
+        Want(K.RECURRING, 17, 52, "1 gång/vecka v. 34–50", ALL, (), ((51, 33),)),
+    ),
+    ("varje vecka v. 34-50", Want(K.RECURRING, 17, 52, weeks=((51, 33),))),
+    (
+        "1 gång/vecka v. 2-23 och v. 34-50",
+        Want(K.RECURRING, 39, 52, "1 gång/vecka v. 2–23 och v. 34–50"),
+    ),
+    (
+        "Varje vecka v. 34–50 utom höstlov",
+        Want(K.RECURRING, 16, 52, "1 gång/vecka v. 34–50 utom höstlov", holidays=("höstlov",)),
+    ),
+    # A count per year in a window keeps its count.
+    ("4 ggr/år v. 10–20", Want(K.RECURRING, 4, None, "4 ggr/år v. 10–20")),
+    # Named occasions: each one is a time a year.
+    ("vår och höst", Want(K.RECURRING, 2, label="2 ggr/år")),
+    ("Höst och vår", Want(K.RECURRING, 2)),
+    ("varje vår och höst", Want(K.RECURRING, 2)),
+    ("vår- och hösttermin", Want(K.RECURRING, 2)),
+    ("VT och HT", Want(K.RECURRING, 2)),
+    ("en gång på våren och en gång på hösten", Want(K.RECURRING, 2)),
+    # Named weeks are when it happens: nothing is expected between them.
+    (
+        "v. 10 och v. 40",
+        Want(K.RECURRING, 2, None, "2 ggr/år v. 10 och v. 40", weeks=((11, 39), (41, 9))),
+    ),
+    ("vecka 10 och vecka 40", Want(K.RECURRING, 2, label="2 ggr/år v. 10 och v. 40")),
+    ("2 ggr/år, v. 10 och v. 40", Want(K.RECURRING, 2, label="2 ggr/år v. 10 och v. 40")),
+    # ... but not for a weekly count: those are extras, not the only weeks.
+    ("varje vecka, extra pass v. 10 och v. 40", Want(K.RECURRING, 52, weeks=())),
+    ("mars och september", Want(K.RECURRING, 2)),
+    ("mars, juni, september och december", Want(K.RECURRING, 4)),
+    ("vår och höst, vid behov", Want(K.RECURRING, 2, as_needed=True)),
+    # Already read before; kept here so the list of common phrasing stays whole.
+    ("varannan vecka", Want(K.RECURRING, 26)),
+    ("var tredje vecka", Want(K.RECURRING, 52 / 3)),
+    ("en gång per termin", Want(K.RECURRING, 2)),
+    ("kvartalsvis", Want(K.RECURRING, 4)),
+    ("varje kvartal", Want(K.RECURRING, 4)),
+    ("månadsvis", Want(K.RECURRING, 12)),
+    ("1 ggr/mån", Want(K.RECURRING, 12)),
+    ("två gånger per år", Want(K.RECURRING, 2)),
+    ("3-4 ggr/år", Want(K.RECURRING, 3, minimum=True, label="Minst 3 ggr/år")),
+    ("3–4 ggr/år", Want(K.RECURRING, 3, minimum=True)),
+    ("minst 6 ggr per år", Want(K.RECURRING, 6, minimum=True)),
+]
+
+OTHER_TABLE: list[tuple[str, Want]] = [
+    # A school year runs from the autumn term to the spring term.
+    ("läsåret 25/26", Want(K.ONE_OFF, deadline=date(2026, 6, 30), start=date(2025, 8, 1))),
+    ("Läsåret 2025/2026", Want(K.ONE_OFF, deadline=date(2026, 6, 30), start=date(2025, 8, 1))),
+    ("läsår 2025/26", Want(K.ONE_OFF, deadline=date(2026, 6, 30), start=date(2025, 8, 1))),
+    ("LÅ 24/25", Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2024, 8, 1))),
+    # Before the summer: when the summer holiday starts, not at its end.
+    ("före sommaren", Want(K.ONE_OFF, deadline=date(2025, 6, 14))),
+    ("inför sommaren", Want(K.ONE_OFF, deadline=date(2025, 6, 14))),
+    ("till sommaren 2026", Want(K.ONE_OFF, deadline=date(2026, 6, 14))),
+    ("sommaren", Want(K.ONE_OFF, deadline=date(2025, 8, 31), start=date(2025, 6, 1))),
+    # By the term start: the end of the summer holiday.
+    ("senast terminsstart", Want(K.ONE_OFF, deadline=date(2025, 8, 15))),
+    ("Klart till höstterminsstarten", Want(K.ONE_OFF, deadline=date(2025, 8, 15))),
+    # Neighbours in a list are one period, not occasions.
+    ("maj och juni", Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 5, 1))),
+    (
+        "juni, juli och augusti",
+        Want(K.ONE_OFF, deadline=date(2025, 8, 31), start=date(2025, 6, 1)),
+    ),
+    ("v. 10 och v. 11", Want(K.ONE_OFF, deadline=date(2025, 3, 16), start=date(2025, 3, 3))),
+    # So are a season and a month in it, and a list after "senast".
+    ("hösten, december", Want(K.ONE_OFF, deadline=date(2025, 12, 31), start=date(2025, 12, 1))),
+    ("senast mars och september", Want(K.ONE_OFF, deadline=date(2025, 9, 30))),
+    # A break's weeks and months are no deadline.
+    ("Under 2025, uppehåll v. 27-31", Want(K.ONE_OFF, deadline=date(2025, 12, 31))),
+    ("Under 2025, sommaruppehåll juni–augusti", Want(K.ONE_OFF, deadline=date(2025, 12, 31))),
+    # Ongoing; occasions after it are no count.
+    ("Linjearbete, uppföljning vår och höst", Want(K.ONGOING)),
+    ("Linjearbete, ses vid terminsstart", Want(K.ONGOING)),
+    ("pågår", Want(K.ONGOING)),
+    ("Helår", Want(K.ONGOING)),
+    # Already read before.
+    ("vid behov", Want(K.ONGOING, as_needed=True)),
+    ("löpande", Want(K.ONGOING)),
+    ("kontinuerligt", Want(K.ONGOING)),
+    ("senast 2025-06-30", Want(K.ONE_OFF, deadline=date(2025, 6, 30))),
+    ("under våren", Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 1, 1))),
+    ("under hösten", Want(K.ONE_OFF, deadline=date(2025, 12, 31), start=date(2025, 8, 1))),
+    ("Q3", Want(K.ONE_OFF, deadline=date(2025, 9, 30), start=date(2025, 7, 1))),
+    ("HT25", Want(K.ONE_OFF, deadline=date(2025, 12, 31), start=date(2025, 8, 1))),
+    ("VT 2025", Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 1, 1))),
+]
+
+# No break where none is meant.
+NO_BREAK_TABLE: list[tuple[str, float]] = [
+    ("varje vecka, utan uppehåll v. 27–31", 52),
+    ("8 ggr/år, ej lov att dela material", 8),
+    ("1 gång/vecka v. 1-53", 52),  # a window of the whole year
+    ("1 gång/vecka utom v. 1–53", 52),  # a break of the whole year
+]
+
+
+def _check(text: str, want: Want) -> None:
+    r = parse_when(text, 2025)
+    assert r.kind is want.kind, text
+    if want.per_year is not None:
+        assert r.per_year == pytest.approx(want.per_year), text
+    if want.kind is K.RECURRING:
+        assert r.rate == want.rate, text
+    if want.label is not None:
+        assert r.label() == want.label, text
+    for field in ("active", "holidays", "weeks"):
+        if getattr(want, field) is not None:
+            assert getattr(r, field) == getattr(want, field), (text, field)
+    assert (r.deadline, r.start) == (want.deadline, want.start), text
+    assert (r.minimum, r.as_needed) == (want.minimum, want.as_needed), text
+
+
+@pytest.mark.parametrize(("text", "want"), RECURRING_TABLE)
+def test_recurring_wordings(text: str, want: Want) -> None:
+    _check(text, want)
+    # What `/atgard rytm` stores is the label: read back, it is the same rhythm.
+    r = parse_when(text, 2025)
+    again = parse_override(r.label(), 2025)
+    assert (again.per_year, again.rate, again.active, again.holidays, again.weeks) == (
+        r.per_year,
+        r.rate,
+        r.active,
+        r.holidays,
+        r.weeks,
+    )
+    assert again.label() == r.label()
+
+
+@pytest.mark.parametrize(("text", "want"), OTHER_TABLE)
+def test_deadline_and_ongoing_wordings(text: str, want: Want) -> None:
+    _check(text, want)
+
+
+@pytest.mark.parametrize(("text", "per_year"), NO_BREAK_TABLE)
+def test_no_break_where_none_is_meant(text: str, per_year: float) -> None:
+    r = parse_when(text, 2025)
+    assert r.per_year == per_year
+    assert (r.weeks, r.holidays, r.pause) == ((), (), "")
+    assert r.breaks(2025) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["återkommande", "utom skollov", "enligt överenskommelse", "Uppstart vid terminsstart"],
+)
+def test_what_cannot_be_read_asks_for_the_rhythm_in_swedish(text: str) -> None:
+    assert parse_when(text, 2025).kind is K.UNKNOWN
+    with pytest.raises(ParseError) as info:
+        parse_override(text, 2025)
+    assert info.value.message == OVERRIDE_HELP
+    assert "uppehåll v. 27–31" in OVERRIDE_HELP and "vår och höst" in OVERRIDE_HELP
+    hint = pace_text(parse_when(text, 2025), 0, date(2025, 5, 1), 2025)
+    assert hint == "Okänd rytm, okänd: en samordnare behöver ange rytmen med /atgard rytm"
+
+
+# --------------------------------------------------------------------------- breaks in weeks
+
+
+def test_a_break_in_weeks_covers_those_weeks_every_year() -> None:
+    r = parse_when("varje vecka, uppehåll v. 27–31", 2025)
+    assert r.breaks(2025) == [(date(2025, 6, 30), date(2025, 8, 3))]
+    assert r.breaks(2026) == [(date(2026, 6, 29), date(2026, 8, 2))]
+
+
+def test_a_break_over_the_new_year_covers_both_ends_of_the_year() -> None:
+    r = parse_when("varje vecka, uppehåll v. 51–2", 2025)
+    assert r.breaks(2025) == [
+        (date(2025, 1, 1), date(2025, 1, 12)),
+        (date(2025, 12, 15), date(2025, 12, 31)),
+    ]
+    # 2026 has 53 weeks: its 53rd is inside "51–2"; 2026-12-28 is week 53.
+    assert r.breaks(2026)[-1] == (date(2026, 12, 14), date(2026, 12, 31))
+    # Week 1 of 2026 starts on 2025-12-29: no day of 2025's end falls outside the break.
+    r53 = parse_when("1 gång/vecka utom v. 1", 2025)
+    assert r53.breaks(2025) == [
+        (date(2025, 1, 1), date(2025, 1, 5)),
+        (date(2025, 12, 29), date(2025, 12, 31)),
+    ]
+
+
+def test_nothing_more_is_expected_during_a_break_in_weeks() -> None:
+    r = parse_when("varje vecka, uppehåll v. 27–31", 2025)
+    before = expected_by(r, date(2025, 6, 29), 2025)
+    for day in (date(2025, 6, 30), date(2025, 7, 15), date(2025, 8, 3)):
+        assert expected_by(r, day, 2025) == pytest.approx(before)
+    assert expected_by(r, date(2025, 8, 4), 2025) > before
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(47)
+    # 26 done by the break: on track all through it, where every week all year falls behind.
+    assert pace(r, 26, date(2025, 7, 31), 2025) is Pace.ON_TRACK
+    assert pace(parse_when("varje vecka", 2025), 26, date(2025, 7, 31), 2025) is Pace.BEHIND
+
+
+def test_nothing_is_expected_outside_a_window_of_weeks() -> None:
+    r = parse_when("varje vecka (v. 34–50)", 2025)
+    assert expected_by(r, date(2025, 8, 17), 2025) == 0
+    assert pace(r, 0, date(2025, 8, 17), 2025) is Pace.ON_TRACK
+    assert expected_by(r, date(2025, 12, 14), 2025) == pytest.approx(17)
+    assert pace_text(r, 0, date(2025, 10, 1), 2025) == "0 av 17 genomförda, efter"
+
+
+def test_nothing_more_is_expected_in_the_christmas_break_or_the_other_holidays() -> None:
+    xmas = parse_when("varje vecka, ej jul/nyår", 2025)
+    assert expected_by(xmas, date(2025, 12, 31), 2025) == pytest.approx(
+        expected_by(xmas, date(2025, 12, 20), 2025)
+    )
+    assert expected_by(xmas, date(2025, 1, 6), 2025) == 0
+    other = parse_when("2 ggr/mån utom sommaren och övriga skollov", 2025)
+    sportlov = (date(2025, 2, 24), date(2025, 3, 2))  # v. 9
+    assert expected_by(other, sportlov[1], 2025) == pytest.approx(
+        expected_by(other, sportlov[0] - timedelta(days=1), 2025)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    frequency=st.sampled_from(["1 gång/vecka", "2 ggr/månad", "Varannan vecka", "6 ggr/år"]),
+    runs=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=53), st.integers(min_value=1, max_value=53)),
+        min_size=1,
+        max_size=3,
+    ),
+    window=st.booleans(),
+    holiday=st.sampled_from(["", ", ej jullov", " utom juli"]),
+    year=st.integers(min_value=2024, max_value=2030),
+)
+def test_weeks_read_back_the_same(
+    frequency: str, runs: list[tuple[int, int]], window: bool, holiday: str, year: int
+) -> None:
+    """Whatever weeks a rhythm pauses for or runs in, its label reads back the same."""
+    weeks = " och ".join(f"v. {a}–{b}" for a, b in runs)
+    text = f"{frequency} {weeks}{holiday}" if window else f"{frequency}, uppehåll {weeks}{holiday}"
+    r = parse_when(text, year)
+    assert r.kind is K.RECURRING
+    again = parse_override(r.label(), year)
+    assert (again.per_year, again.active, again.holidays, again.weeks, again.label()) == (
+        r.per_year,
+        r.active,
+        r.holidays,
+        r.weeks,
+        r.label(),
+    ), text
+    for start, end in r.breaks(year):
+        assert date(year, 1, 1) <= start <= end <= date(year, 12, 31)
+    value = expected_by(r, date(year, 12, 31), year)
+    assert value == pytest.approx(r.per_year)
+
+
+# --------------------------------------------------------------------------- occasions, deadlines
+
+
+def test_named_occasions_are_paced_as_a_count_not_a_deadline() -> None:
+    """ "v. 10 och v. 40" was read as a deadline in week 10: overdue all year after it. Now
+    one is due by the end of each of its weeks, and nothing between them."""
+    r = parse_when("v. 10 och v. 40", 2025)
+    assert pace(r, 0, date(2025, 3, 2), 2025) is Pace.ON_TRACK  # before v. 10
+    assert expected_by(r, date(2025, 3, 9), 2025) == pytest.approx(1)  # v. 10's Sunday
+    assert pace(r, 0, date(2025, 3, 20), 2025) is Pace.BEHIND
+    assert pace(r, 1, date(2025, 3, 20), 2025) is Pace.ON_TRACK
+    assert expected_by(r, date(2025, 9, 28), 2025) == pytest.approx(1)  # up to v. 40
+    assert pace(r, 1, date(2025, 10, 6), 2025) is Pace.BEHIND
+    assert pace(r, 2, date(2025, 10, 5), 2025) is Pace.DONE
+    assert pace_text(parse_when("vår och höst", 2025), 0, date(2025, 3, 20), 2025) == (
+        "0 av 2 genomförda, i fas"
+    )
+
+
+def test_a_school_year_is_due_at_its_end_not_the_plan_years() -> None:
+    r = parse_when("läsåret 25/26", 2025)
+    assert pace(r, 0, date(2026, 1, 15), 2025) is Pace.NOT_DUE
+    assert pace(r, 0, date(2026, 7, 1), 2025) is Pace.OVERDUE
+
+
+def test_before_the_summer_is_overdue_when_the_summer_holiday_starts() -> None:
+    r = parse_when("före sommaren", 2025)
+    summer = next(h for h in default_school_holidays(2025) if h.name == "sommarlov")
+    assert pace(r, 0, summer.start - timedelta(days=1), 2025) is Pace.NOT_DUE
+    assert pace(r, 0, summer.start, 2025) is Pace.OVERDUE
+
+
+def test_once_a_school_year_is_paced() -> None:
+    r = parse_when("läsårsvis", 2025)
+    assert pace(r, 0, date(2025, 12, 31), 2025) is Pace.BEHIND
+    assert pace(r, 1, date(2025, 6, 1), 2025) is Pace.DONE
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _set_est(session_factory: SessionFactory, bound: Bound, rhythm: str) -> list[int]:
+    with session_factory.begin() as s:
+        measures = list(s.exec(select(Measure).where(Measure.group_id == bound.est.id)))
+        for m in measures:
+            m.rhythm_override = rhythm
+        return [m.id for m in measures]  # type: ignore[misc]
+
+
+def _spread(session_factory: SessionFactory, settings: Settings, bound: Bound) -> list[date]:
+    with session_factory.begin() as s:
+        ensure_meeting_calendar(session=s, now=utc(2025, 1, 1, 8, 0), settings=settings)
+        return sorted(
+            p.planned_on
+            for p in s.exec(select(PlannedMeeting).where(PlannedMeeting.group_id == bound.est.id))
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "off"),
+    [
+        ("1 gång/vecka, uppehåll v. 27–31", [(date(2025, 6, 30), date(2025, 8, 3))]),
+        (
+            "1 gång/vecka, uppehåll v. 51–2",
+            [(date(2025, 1, 1), date(2025, 1, 12)), (date(2025, 12, 15), date(2025, 12, 31))],
+        ),
+        (
+            "1 gång/vecka, ej jul/nyår",
+            [(date(2025, 1, 1), date(2025, 1, 6)), (date(2025, 12, 21), date(2025, 12, 31))],
+        ),
+        (
+            "varje vecka (v. 34–50)",
+            [(date(2025, 1, 1), date(2025, 8, 17)), (date(2025, 12, 15), date(2025, 12, 31))],
+        ),
+        (
+            "v. 10 och v. 40",
+            [
+                (date(2025, 1, 1), date(2025, 3, 2)),
+                (date(2025, 3, 10), date(2025, 9, 28)),
+                (date(2025, 10, 6), date(2025, 12, 31)),
+            ],
+        ),
+    ],
+)
+def test_meetings_are_not_spread_into_a_break_in_weeks(
+    session_factory: SessionFactory,
+    settings: Settings,
+    bound: Bound,
+    text: str,
+    off: list[tuple[date, date]],
+) -> None:
+    rhythm = parse_override(text, 2025)
+    _set_est(session_factory, bound, rhythm.label())
+    days = _spread(session_factory, settings, bound)
+    assert len(days) >= rhythm.per_year - 1  # type: ignore[operator]
+    for d in days:
+        assert not any(a <= d <= b for a, b in off), (text, d)
+
+
+def test_no_behind_reminder_in_a_break_week(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    """EST meets every week with a break in v. 27–31 and met every week up to it: nothing
+    is sent in the break, and the reminders come back when the weeks after it are missed."""
+    ids = _set_est(session_factory, bound, "1 gång/vecka utom v. 27–31")
+    with session_factory.begin() as s:
+        for i in range(26):  # weeks 1-26
+            s.add(Occurrence(measure_id=ids[0], occurred_on=date(2025, 1, 1) + timedelta(weeks=i)))
+
+    def est_rows() -> set[str]:
+        return {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"}
+
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 7, 22, 8, 0), settings=settings)  # v. 30
+    assert est_rows() == set()
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 8, 26, 8, 0), settings=settings)  # v. 35
+    assert est_rows() == {"2025-W35"}
+
+
+def test_without_the_break_the_same_weeks_are_behind(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    ids = _set_est(session_factory, bound, "1 gång/vecka")
+    with session_factory.begin() as s:
+        for i in range(26):
+            s.add(Occurrence(measure_id=ids[0], occurred_on=date(2025, 1, 1) + timedelta(weeks=i)))
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 7, 22, 8, 0), settings=settings)
+    assert {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"} == {
+        "2025-W30"
+    }
+
+
+@pytest.mark.parametrize(
+    ("example", "label"),
+    [
+        ("2/mån", "2 ggr/månad"),
+        ("vår och höst", "2 ggr/år"),
+        ("läsårsvis", "1 gång/år"),
+        ("2/mån utom juli", "2 ggr/månad utom juli"),
+        ("1/vecka uppehåll v. 27–31", "1 gång/vecka utom v. 27–31"),
+        ("1/vecka utom jul/nyår", "1 gång/vecka utom jullov"),
+        ("1 gång/vecka under terminstid", "1 gång/vecka utom skollov"),
+    ],
+)
+def test_the_help_for_rytm_shows_what_can_be_written(example: str, label: str) -> None:
+    [(_, what)] = [line for line in HELP_LINES if line[0].startswith("/atgard rytm")]
+    assert example in what
+    assert parse_override(example, 2025).label() == label
