@@ -12,8 +12,8 @@ measures take the plan's own number as their ref where it is free ("1.3" in a "N
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Sequence
 
 from sqlmodel import Session, select
 
@@ -162,6 +162,22 @@ EXACT = _KEYS[:1]
 LOOSE = _KEYS[1:]
 
 
+def _by_key(measures: list[Measure], key: _Key) -> dict[str, deque[Measure]]:
+    """`measures` bucketed by `key`, each bucket in the order of `measures`: a row looks up
+    its own texts instead of comparing them with every measure (a large city's plan has a
+    thousand measures, and comparing each row with each measure took seconds)."""
+    buckets: dict[str, deque[Measure]] = defaultdict(deque)
+    for m in measures:
+        buckets[key(m.description, m.cause)].append(m)
+    return buckets
+
+
+def _remove_taken(free: list[Measure], taken: set[int]) -> None:
+    """Drop the measures (by object id) in `taken` from `free` in place, keeping its order."""
+    if taken:
+        free[:] = [m for m in free if id(m) not in taken]
+
+
 def match_by_text(
     rows: list[ParsedRow], found: list[Measure | None], free: list[Measure], keys: list[_Key]
 ) -> None:
@@ -173,28 +189,42 @@ def match_by_text(
     for key in keys:
         exact = key in EXACT
         counts = Counter(key(r.measure, r.cause) for i, r in enumerate(rows) if found[i] is None)
+        # A bucket holds the free measures of its key in `free`'s order, the first one
+        # first, as a pass over `free` would find them; a taken measure leaves its bucket.
+        buckets = _by_key(free, key)
+        taken: set[int] = set()
         for i, row in enumerate(rows):
             if found[i] is not None:
                 continue
             k = key(row.measure, row.cause)
             if not k.strip("|"):
                 continue  # a row without text is matched by place only
-            candidates = [m for m in free if key(m.description, m.cause) == k]
-            if (exact and candidates) or (len(candidates) == 1 and counts[k] == 1):
-                found[i] = candidates[0]
-                free.remove(candidates[0])
+            candidates = buckets.get(k)
+            if not candidates:
+                continue
+            if exact or (len(candidates) == 1 and counts[k] == 1):
+                found[i] = measure = candidates.popleft()
+                taken.add(id(measure))
+        _remove_taken(free, taken)
 
 
-def match_moved(rows: list[ParsedRow], found: list[Measure | None], free: list[Measure]) -> None:
-    """Rows still unmatched, paired with a measure of another area with exactly their texts."""
-    for i, row in enumerate(rows):
-        if found[i] is not None or not identity(row.measure):
-            continue
-        k = _KEYS[0](row.measure, row.cause)
-        candidates = [m for m in free if _KEYS[0](m.description, m.cause) == k]
-        if len(candidates) == 1:
-            found[i] = candidates[0]
-            free.remove(candidates[0])
+def match_moved(
+    areas: Sequence[tuple[list[ParsedRow], list[Measure | None]]], free: list[Measure]
+) -> None:
+    """Rows still unmatched, area by area, paired with a measure of another area with
+    exactly their texts: where one measure left in `free` (all areas') has them. Matched
+    measures are removed from `free`."""
+    buckets = _by_key(free, _KEYS[0])
+    taken: set[int] = set()
+    for rows, found in areas:
+        for i, row in enumerate(rows):
+            if found[i] is not None or not identity(row.measure):
+                continue
+            candidates = buckets.get(_KEYS[0](row.measure, row.cause))
+            if candidates is not None and len(candidates) == 1:
+                found[i] = measure = candidates.popleft()
+                taken.add(id(measure))
+    _remove_taken(free, taken)
 
 
 _Gap = tuple[int | None, int | None]  # the ids of the measures found again on either side
@@ -256,15 +286,22 @@ def new_refs(
             refs[i] = wanted
             taken.add(wanted)
     prefix = f"{area_number}."
+    # The area's highest number so far, looked up in `taken` once and then kept up to date
+    # (every ref given below is the area's): a scan of `taken` for each new row made a
+    # re-import that adds many rows quadratic.
+    highest: int | None = None
     for i, row in enumerate(rows):
         if refs[i] is not None:
             continue
         ref = f"{prefix}{i + 1}" if first_import else None
         if ref is None or ref in taken:
-            highest = max((ref_number(r) for r in taken if r.startswith(prefix)), default=0)
+            if highest is None:
+                highest = max((ref_number(r) for r in taken if r.startswith(prefix)), default=0)
             ref = f"{prefix}{highest + 1}"
         refs[i] = ref
         taken.add(ref)
+        if highest is not None:
+            highest = max(highest, ref_number(ref))
         if own_ref(row.ref, area_number) is not None:
             warnings.append(
                 f'Flik "{row.sheet}", rad {row.row}: numret {row.ref} har redan en annan åtgärd, '

@@ -156,8 +156,7 @@ def _match(
         match_by_text(p.rows, rows, free[area.id], EXACT)
     claimed = {m.id for rows in found for m in rows if m is not None}
     leftover = [m for m in measures if m.id not in claimed]
-    for p, rows in zip(parsed, found, strict=True):
-        match_moved(p.rows, rows, leftover)
+    match_moved([(p.rows, rows) for p, rows in zip(parsed, found, strict=True)], leftover)
     claimed = {m.id for rows in found for m in rows if m is not None}
     for p, area, rows in zip(parsed, areas, found, strict=True):
         free[area.id] = [m for m in free[area.id] if m.id not in claimed]
