@@ -42,6 +42,10 @@ def test_bench_pieces_on_tiny_data(session_factory, database_url) -> None:  # ty
     assert nat["digest_batch"]["queries"] == nat["digest_batch_tenth_queries"] <= 9
     assert nat["export_one"]["bytes"] > 0 and nat["export_all"]["plans"] == 3
     assert nat["states_largest"]["measures"] == 24
+    # The largest plan's own export read in again: every row finds its measure, before and after.
+    again = nat["reimport_largest"]
+    assert again["rows"] == 24 and again["identical"], again
+    assert again["outcome"][0] == 0 and again["outcome"][2] == 24, again  # created, unchanged
 
     # The query count of the batch is the same for 3 groups and for 9.
     qc = QueryCounter(engine)

@@ -3,8 +3,9 @@ matcher was made near-linear, and work that grows with the plan, not with its sq
 
 A large city's plan has a thousand measures and is re-imported before each tertial. The
 matcher used to compare every row with every measure (and look for an area's highest ref
-once per new row). `_old_*` below is that algorithm, kept here only to check, on randomized
-edits, that the bucketed one pairs every row with the same measure and gives the same refs.
+once per new row). bench/before_import.py keeps that algorithm (the benchmark's before);
+these tests check, on randomized edits, that the bucketed one pairs every row with the same
+measure and gives the same refs.
 """
 
 from __future__ import annotations
@@ -21,114 +22,16 @@ from sqlmodel import select
 
 import models.import_match as im
 import models.importer as importer
+from bench.before_import import match_before, new_refs_before
 from bot.db import SessionFactory
 from models.import_match import (
-    _KEYS,
-    EXACT,
-    LOOSE,
-    match_by_place,
     new_refs,
-    own_ref,
-    ref_number,
 )
 from models.importer import _match, apply_plan
 from models.tables import FollowUp, Measure, PriorityArea
 from reports.parsed import ParsedArea, ParsedRow
 from reports.xlsx_reader import read_plan
 from tests.reports.make_workbooks import Sheet, write_workbook
-
-# --------------------------------------------------------------------------- the old algorithm
-
-
-def _old_match_by_text(
-    rows: list[ParsedRow], found: list[Measure | None], free: list[Measure], keys: list[Any]
-) -> None:
-    for key in keys:
-        exact = key in EXACT
-        counts = Counter(key(r.measure, r.cause) for i, r in enumerate(rows) if found[i] is None)
-        for i, row in enumerate(rows):
-            if found[i] is not None:
-                continue
-            k = key(row.measure, row.cause)
-            if not k.strip("|"):
-                continue
-            candidates = [m for m in free if key(m.description, m.cause) == k]
-            if (exact and candidates) or (len(candidates) == 1 and counts[k] == 1):
-                found[i] = candidates[0]
-                free.remove(candidates[0])
-
-
-def _old_match_moved(
-    rows: list[ParsedRow], found: list[Measure | None], free: list[Measure]
-) -> None:
-    for i, row in enumerate(rows):
-        if found[i] is not None or not im.identity(row.measure):
-            continue
-        k = _KEYS[0](row.measure, row.cause)
-        candidates = [m for m in free if _KEYS[0](m.description, m.cause) == k]
-        if len(candidates) == 1:
-            found[i] = candidates[0]
-            free.remove(candidates[0])
-
-
-def _old_match(
-    parsed: list[ParsedArea], areas: list[PriorityArea], measures: list[Measure]
-) -> list[list[Measure | None]]:
-    by_area: dict[int, list[Measure]] = {}
-    for m in sorted(measures, key=lambda m: (m.position, m.id or 0)):
-        by_area.setdefault(m.area_id, []).append(m)
-    free = {area.id: list(by_area.get(area.id or 0, [])) for area in areas}
-    found: list[list[Measure | None]] = [[None] * len(p.rows) for p in parsed]
-    for p, area, rows in zip(parsed, areas, found, strict=True):
-        _old_match_by_text(p.rows, rows, free[area.id], EXACT)
-    claimed = {m.id for rows in found for m in rows if m is not None}
-    leftover = [m for m in measures if m.id not in claimed]
-    for p, rows in zip(parsed, found, strict=True):
-        _old_match_moved(p.rows, rows, leftover)
-    claimed = {m.id for rows in found for m in rows if m is not None}
-    for p, area, rows in zip(parsed, areas, found, strict=True):
-        free[area.id] = [m for m in free[area.id] if m.id not in claimed]
-        _old_match_by_text(p.rows, rows, free[area.id], LOOSE)
-    claimed = {m.id for rows in found for m in rows if m is not None}
-    for area, rows in zip(areas, found, strict=True):
-        here = {m.id for m in rows if m is not None}
-        stored = [m for m in by_area.get(area.id or 0, []) if m.id in here or m.id not in claimed]
-        match_by_place(rows, stored)
-    return found
-
-
-def _old_new_refs(
-    rows: list[ParsedRow],
-    found: list[Measure | None],
-    *,
-    area_number: int,
-    first_import: bool,
-    taken: set[str],
-    warnings: list[str],
-) -> list[str]:
-    refs: list[str | None] = [m.ref if m is not None else None for m in found]
-    for i, row in enumerate(rows):
-        wanted = own_ref(row.ref, area_number) if refs[i] is None else None
-        if wanted is not None and wanted not in taken:
-            refs[i] = wanted
-            taken.add(wanted)
-    prefix = f"{area_number}."
-    for i, row in enumerate(rows):
-        if refs[i] is not None:
-            continue
-        ref = f"{prefix}{i + 1}" if first_import else None
-        if ref is None or ref in taken:
-            highest = max((ref_number(r) for r in taken if r.startswith(prefix)), default=0)
-            ref = f"{prefix}{highest + 1}"
-        refs[i] = ref
-        taken.add(ref)
-        if own_ref(row.ref, area_number) is not None:
-            warnings.append(
-                f'Flik "{row.sheet}", rad {row.row}: numret {row.ref} har redan en annan åtgärd, '
-                f"så den nya åtgärden fick referensen {ref}."
-            )
-    return [r for r in refs if r is not None]
-
 
 # --------------------------------------------------------------------------- random plans
 
@@ -263,11 +166,11 @@ def test_rows_find_the_same_measures_and_refs_as_before(seed: int) -> None:
         causes=rnd.choice([2, 6, 100]),
         edits=rnd.choice([0.05, 0.2, 0.5]),
     )
-    old, new = _old_match(parsed, areas, measures), _match(parsed, areas, measures)
+    old, new = match_before(parsed, areas, measures), _match(parsed, areas, measures)
     assert _ids(new) == _ids(old)
     first = [rnd.random() < 0.3 for _ in areas]
     assert _refs(new_refs, parsed, areas, new, measures, first) == _refs(
-        _old_new_refs, parsed, areas, old, measures, first
+        new_refs_before, parsed, areas, old, measures, first
     )
 
 
@@ -385,8 +288,8 @@ def _outcome(sf: SessionFactory, old: bool, path: Path, monkeypatch: pytest.Monk
     """What re-importing `path` does, with the old or the new matcher, rolled back after."""
     with monkeypatch.context() as m:
         if old:
-            m.setattr(importer, "_match", _old_match)
-            m.setattr(importer, "new_refs", _old_new_refs)
+            m.setattr(importer, "_match", match_before)
+            m.setattr(importer, "new_refs", new_refs_before)
         with sf() as s:
             result = apply_plan(
                 session=s,
