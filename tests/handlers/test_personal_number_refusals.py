@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from bot.db import SessionFactory
 from handlers.router import execute, press, submit
-from models.replies import ActionId, ModalId
+from models.replies import ActionId, ModalId, mention
 from models.tables import AuditEvent, FollowUp, Measure, Meeting, PlannedMeeting
 
 PNR = "811218-9876"  # valid date and Luhn check digit (a test number)
@@ -49,7 +49,7 @@ def _no_number_in_the_trail(sf: SessionFactory) -> None:
         f"rytm 1.3 varje vecka {PNR}",  # was stored as a rhythm, the number silently dropped
         f"rytm 1.3 {PNR}",
         f"klar 1.3 {PNR}",  # the date: was answered "… är inget giltigt datum"
-        f"ansvarig 1.3 <@U9> {PNR}",  # was stored as an assignment
+        f"ansvarig 1.3 {mention('U9')} {PNR}",  # was stored as an assignment
         f"mote planera 2025-05-14 {PNR}",
         f"mote {PNR}",
         f"koppla SSP {PNR}",
