@@ -481,3 +481,14 @@ def test_rhythm_without_a_rhythm_shows_whole_commands(make_ctx, imported_plan) -
 def test_planning_in_a_direct_message_shows_the_planning_command(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(channel="D1"), "mote planera 2025-05-14")
     assert reply.plain().endswith("Ange gruppen: `/atgard mote planera 2025-03-12 SSP`.")
+
+
+def test_the_adapter_says_what_a_direct_message_is(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]
+    """Which conversation is one-to-one is each platform's to say (Slack: ids from D; Teams:
+    "personal"): the command layer reads no platform's ids."""
+    settings.admin_user_ids = ["UADMIN"]
+    teams_dm = make_ctx(user="UADMIN", channel="a:1Xk9", platform="teams", direct_message=True)
+    assert "inte i ett direktmeddelande" in execute(teams_dm, "koppla SSP").plain()
+    # A channel whose id happens to start with D, on a platform that says it is no DM.
+    channel = make_ctx(user="UADMIN", channel="D-SSP", platform="teams")
+    assert "Kanalen hör nu till" in execute(channel, "koppla SSP").plain()
