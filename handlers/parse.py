@@ -209,9 +209,9 @@ def parse_command(raw: CommandText | str) -> Command:
     rest = tail[0].strip() if tail else ""
     name = ALIASES.get(head.lower())
     if name is None:
-        return Command(CommandName.HELP, unknown=head[:40])
-    if name is not CommandName.ASSIGN:
-        rest = mentions.readable(rest)
+        return Command(CommandName.HELP, unknown=mentions.readable(head)[:40])
+    # Everything reads the mentions as typed ("@anna"); `ansvarig` reads their ids as well.
+    held_rest, rest = rest, mentions.readable(rest)
     tokens = rest.split()
 
     if name in (CommandName.HELP, CommandName.STATUS):
@@ -253,7 +253,7 @@ def parse_command(raw: CommandText | str) -> Command:
         return Command(name, text=rest, args=tokens)
     if name is CommandName.ASSIGN:
         ref = _ref(tokens[0] if tokens else None, "ansvarig")
-        body = rest[len(tokens[0]) :]
+        body = held_rest[len(held_rest.split()[0]) :]  # the first word is the reference
         # Typed names that the platform did not turn into ids are kept, so the reply can
         # name them.
         users = mentions.ids_in(body)

@@ -141,3 +141,38 @@ def test_ref_commands_fuzz(cmd: str, rest: str) -> None:
         parse_command(f"{cmd} {rest}")
     except ParseError as e:
         assert e.message
+
+
+def test_a_mention_in_place_of_the_command_word_is_named_as_typed() -> None:
+    cmd = parse_command(CommandText(f"{mention('U1')} lista", names={"U1": "anna"}))
+    assert (cmd.name, cmd.unknown) == (CommandName.HELP, "@anna")
+
+
+def test_a_mention_where_the_reference_belongs_is_named_as_typed() -> None:
+    with pytest.raises(ParseError) as err:
+        parse_command(CommandText(f"ansvarig {mention('U1')} 1.3", names={"U1": "anna"}))
+    assert "”@anna” är inget åtgärdsnummer" in err.value.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["ansvarig", "uppfolj", "klar", "koppla", "visa", "1.3", "@kim", " "]),
+            st.builds(mention, st.sampled_from(["U1", "W2", "29:1a-B"])),
+            st.text(max_size=8),
+        ),
+        max_size=8,
+    )
+)
+def test_held_mentions_never_leak_out_of_the_parser(words: list[str]) -> None:
+    """Mentions are held aside as private-use stand-ins while a line is parsed; none may reach
+    a command, its text or an error message."""
+    line = CommandText(" ".join(words), names={"U1": "anna"})
+    try:
+        cmd = parse_command(line)
+    except ParseError as e:
+        shown = [e.message]
+    else:
+        shown = [cmd.text, cmd.unknown or "", cmd.ref or "", *cmd.args, *cmd.users]
+    assert not any(ch in s for s in shown for ch in "\ue000\ue001")
