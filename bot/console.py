@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
 from handlers.context import CommandContext
+from handlers.parse import CommandText
 from handlers.router import execute, submit
-from models.replies import MENTION_CLOSE, MENTION_OPEN, Input, Option, Reply
+from models.replies import MENTION_CLOSE, MENTION_OPEN, Input, Option, Reply, mention
 
 PROMPT = "atgard> "
+# `@id` after a space or at the start (not an e-mail address); a full stop ends it.
+CONSOLE_MENTION = re.compile(r"(?<![\w<])@([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
+_TOKEN_CHARS = re.compile("[" + re.escape(MENTION_OPEN[0] + MENTION_CLOSE) + "]")
+
+
+def command_text(line: str) -> CommandText:
+    """A typed line in the neutral form. The console has no list of people to pick from:
+    `@id` names the console user with that id (what `atgard console --user` takes), so
+    `ansvarig 1.3 @U_KONSOL` does what picking a person after @ does in chat."""
+    return CommandText(
+        CONSOLE_MENTION.sub(lambda m: mention(m.group(1)), _TOKEN_CHARS.sub("", line))
+    )
 
 
 def render_text(reply: Reply) -> str:
@@ -103,7 +117,7 @@ def run_console(ctx: CommandContext, stdin: TextIO = sys.stdin, out: TextIO = sy
         if not line:
             continue
         text = line.removeprefix("/atgard").strip()
-        reply = execute(ctx, text)
+        reply = execute(ctx, command_text(text))
         if reply.form is not None:
             reply = fill_form(ctx, reply, ask, out)
         print(render_text(reply), file=out)

@@ -30,6 +30,9 @@ class CommandContext:
     actor_groups: frozenset[str] = frozenset()
     # Identifies this request across retries (Slack's trigger id, a modal's view id).
     request_key: str | None = None
+    # The adapter says the channel is a one-to-one conversation with the bot (each platform
+    # tells it its own way: Slack's DM ids start with D, Teams says "personal").
+    direct_message: bool = False
     # How many write transactions this request has begun: tells the router whether a
     # command that failed could have stored something (see router.guarded).
     writes_begun: int = field(default=0, init=False)
@@ -40,8 +43,8 @@ class CommandContext:
 
     @property
     def in_direct_message(self) -> bool:
-        """No channel, or a one-to-one conversation (Slack's DM ids start with D)."""
-        return not self.channel_id or (self.platform == "slack" and self.channel_id[0] == "D")
+        """No channel, or a one-to-one conversation."""
+        return not self.channel_id or self.direct_message
 
     def now(self) -> datetime:
         return self.clock()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from models.errors import ParseError, ValidationError
+from models.replies import MENTION_CLOSE, MENTION_OPEN
 
 
 class CommandName(StrEnum):
@@ -73,9 +75,19 @@ def parse_iso_date(text: str) -> date:
 
 # A tertial named in a follow-up: "T1", "t2", "2025-T3".
 PERIOD_RE = re.compile(r"^(?:\d{4}-)?[Tt][123]$")
-# Slack sends mentions as <@U123ABC> or <@U123ABC|name> when "escape" is on for the command.
-MENTION_RE = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
+# A person the chat platform resolved, written by its adapter as a neutral mention token
+# (models.replies.mention): any id the platform uses (Slack's U…/W…, a Teams id with colons).
+MENTION_TOKEN_RE = re.compile(
+    re.escape(MENTION_OPEN) + r"([^\s\x1e\x1f]{1,200})" + re.escape(MENTION_CLOSE)
+)
+# A name typed after @ that no platform resolved (not an e-mail address).
 PLAIN_MENTION_RE = re.compile(r"(?<![\w<])@([A-Za-z0-9._-]+)")
+# While a line is parsed each token stands in as "\ue000<n>\ue001" (n: its place in the line).
+# The token's own characters count as whitespace to str.split() and str.strip(), which would
+# take it apart; private-use characters do not, and are not letters, digits or spaces.
+_HELD_OPEN, _HELD_CLOSE = "\ue000", "\ue001"
+_HELD_RE = re.compile(_HELD_OPEN + r"(\d+)" + _HELD_CLOSE)
+_HELD_CHARS = re.compile(f"[{_HELD_OPEN}{_HELD_CLOSE}]")
 
 VERDICT_WORDS: dict[str, str] = {
     "uppfyllt": "uppfyllt",
@@ -92,6 +104,25 @@ VERDICT_WORDS: dict[str, str] = {
 }
 
 LIST_FILTERS = {"mina", "försenade", "forsenade", "alla"}
+
+
+@dataclass(frozen=True)
+class CommandText:
+    """A `/atgard …` line as every chat adapter hands it to the handlers: the text as the
+    user meant it (no platform markup, no escapes), each person the platform resolved written
+    as a neutral mention token (models.replies.mention), and the names those people were
+    shown as, where the platform said. A plain str is a line without resolved people (a
+    console, a test).
+
+    The adapter builds it (bot/slack/incoming.py reads Slack's `<@U…|name>`; Teams would read
+    `<at>Name</at>` and its entities), so nothing here knows any platform's markup."""
+
+    text: str
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, line: CommandText | str) -> CommandText:
+        return line if isinstance(line, CommandText) else cls(line)
 
 
 @dataclass
@@ -111,11 +142,37 @@ def normalise(text: str) -> str:
     return text.replace("\u00a0", " ").strip()
 
 
-def readable_mentions(text: str) -> str:
-    """User mentions in text that is kept as written (a follow-up, a tick-off's note): `@name`
-    as the user saw it, or `@U…` when the mention carries no name. Left as markup they were
-    stored as `<@U…|name>` and shown escaped, markup and all. Only `ansvarig` reads the ids."""
-    return MENTION_RE.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+@dataclass
+class _Mentions:
+    """The people a line mentions, held aside while it is parsed."""
+
+    ids: list[str]
+    names: Mapping[str, str]
+
+    @classmethod
+    def hold(cls, line: CommandText) -> tuple[str, _Mentions]:
+        held = cls([], line.names)
+
+        def stand_in(m: re.Match[str]) -> str:
+            held.ids.append(m.group(1))
+            return f"{_HELD_OPEN}{len(held.ids) - 1}{_HELD_CLOSE}"
+
+        # Stand-in characters the user typed are dropped: only a token becomes one.
+        return MENTION_TOKEN_RE.sub(stand_in, _HELD_CHARS.sub("", line.text)), held
+
+    def ids_in(self, text: str) -> list[str]:
+        return [self.ids[int(n)] for n in _HELD_RE.findall(text)]
+
+    def readable(self, text: str) -> str:
+        """Mentions in text that is kept as written (a follow-up, a tick-off's note): `@name`
+        as the user saw it, or `@id` when the platform gave no name. The bot stores measures,
+        not people: such text keeps what was typed, never a live mention."""
+
+        def shown(m: re.Match[str]) -> str:
+            user_id = self.ids[int(m.group(1))]
+            return "@" + (self.names.get(user_id) or user_id)
+
+        return _HELD_RE.sub(shown, text)
 
 
 def _ref(token: str | None, command: str) -> str:
@@ -141,9 +198,10 @@ def _split_verdict(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def parse_command(raw: str) -> Command:
+def parse_command(raw: CommandText | str) -> Command:
     """Turn the text after `/atgard` into a Command. Raises ParseError with a Swedish message."""
-    text = normalise(raw)
+    held_text, mentions = _Mentions.hold(CommandText.of(raw))
+    text = normalise(held_text)
     if not text:
         return Command(CommandName.HELP)
     # Any whitespace ends the command word: a line break typed with Shift+Enter, or a tab.
@@ -151,9 +209,9 @@ def parse_command(raw: str) -> Command:
     rest = tail[0].strip() if tail else ""
     name = ALIASES.get(head.lower())
     if name is None:
-        return Command(CommandName.HELP, unknown=head[:40])
-    if name is not CommandName.ASSIGN:
-        rest = readable_mentions(rest)
+        return Command(CommandName.HELP, unknown=mentions.readable(head)[:40])
+    # Everything reads the mentions as typed ("@anna"); `ansvarig` reads their ids as well.
+    held_rest, rest = rest, mentions.readable(rest)
     tokens = rest.split()
 
     if name in (CommandName.HELP, CommandName.STATUS):
@@ -195,10 +253,11 @@ def parse_command(raw: str) -> Command:
         return Command(name, text=rest, args=tokens)
     if name is CommandName.ASSIGN:
         ref = _ref(tokens[0] if tokens else None, "ansvarig")
-        body = rest[len(tokens[0]) :]
-        # Typed names that Slack did not turn into ids are kept, so the reply can name them.
-        users = [m.group(1) for m in MENTION_RE.finditer(body)]
-        users += [f"@{u}" for u in PLAIN_MENTION_RE.findall(body)]
+        body = held_rest[len(held_rest.split()[0]) :]  # the first word is the reference
+        # Typed names that the platform did not turn into ids are kept, so the reply can
+        # name them.
+        users = mentions.ids_in(body)
+        users += [f"@{u}" for u in PLAIN_MENTION_RE.findall(_HELD_RE.sub(" ", body))]
         if not users:
             raise ParseError(
                 "Nämn den eller de som ska påminnas, till exempel `/atgard ansvarig 1.3 @Kim`."

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from handlers import export as export_handlers
 from handlers import followups, groups, measures, meetings
 from handlers.context import CommandContext
-from handlers.parse import Command, CommandName, parse_command
+from handlers.parse import Command, CommandName, CommandText, parse_command
 from handlers.texts import (
     HELP_LINES,
     HELP_NOTE,
@@ -158,28 +158,30 @@ def _failed(message: str) -> Reply:
     return reply
 
 
-def execute(ctx: CommandContext, text: str) -> Reply:
-    """Handle one `/atgard …` line."""
+def execute(ctx: CommandContext, text: CommandText | str) -> Reply:
+    """Handle one `/atgard …` line, in the neutral form its adapter made of it."""
+    line = CommandText.of(text)
 
     def run() -> Reply:
-        return dispatch(ctx, parse_command(text))
+        return dispatch(ctx, parse_command(line))
 
-    if contains_personal_number(text):
+    if _holds_personal_number(line):
         return _refused_personal_number(ctx, "kommando")
     return scrubbed(guarded(ctx, "kommando", run))
 
 
 def execute_cached(
-    ctx: CommandContext, text: str, tag: str, render: Callable[[Reply], T]
+    ctx: CommandContext, text: CommandText | str, tag: str, render: Callable[[Reply], T]
 ) -> T | None:
     """`execute`'s reply, as `render` makes it, when it is an answer already made (a `lista`
     at the plan's current revision), else None: then `execute` does the work. `render` runs
     once per cached answer and `tag` (ReadingCache.rendering): what it returns is shared by
     every later hit. Any failure here is None as well."""
     try:
-        if contains_personal_number(text):
+        line = CommandText.of(text)
+        if _holds_personal_number(line):
             return None  # execute() refuses it, and audits the refusal
-        cmd = parse_command(text)
+        cmd = parse_command(line)
         if cmd.name is not CommandName.LIST:
             return None
         return measures.cached_list_rendering(
@@ -187,6 +189,13 @@ def execute_cached(
         )
     except Exception:  # execute() will meet it again and answer it properly
         return None
+
+
+def _holds_personal_number(line: CommandText) -> bool:
+    # The names a mention was shown as end up in a follow-up's text as well.
+    return contains_personal_number(line.text) or any(
+        contains_personal_number(name) for name in line.names.values()
+    )
 
 
 def scrubbed(reply: Reply) -> Reply:

@@ -168,6 +168,8 @@ def make_ctx(
         platform: str = "slack",
         **kw: object,
     ) -> CommandContext:
+        # As the Slack adapter (bot/slack/deps.py) says: a Slack DM's id starts with D.
+        kw.setdefault("direct_message", platform == "slack" and (channel or "").startswith("D"))
         return CommandContext(
             session_factory,
             settings,

@@ -29,6 +29,7 @@ from bot.sandbox.store import (
     Store,
 )
 from bot.sandbox.webapi import json_response, read_body
+from bot.textsafety import escape_mrkdwn
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,11 @@ SANDBOX_MENTION = re.compile(r"(?<![\w<@])@du\b", re.IGNORECASE)
 
 def escape_mentions(text: str) -> str:
     """What Slack's client sends for a command with should_escape (manifest.yml): a person
-    picked after @ as <@U…|name>, the id `/atgard ansvarig 1.3 @du` needs."""
-    return SANDBOX_MENTION.sub(f"<@{SANDBOX_USER_ID}|du>", text)
+    picked after @ as <@U…|name>, the id `/atgard ansvarig 1.3 @du` needs, and every &, <
+    and > the user typed as &amp;, &lt; and &gt; (so "<@U1>" typed is text, not a mention)."""
+    pieces = SANDBOX_MENTION.split(text)
+    # Slack escapes a command's text exactly as a message's mrkdwn is escaped.
+    return f"<@{SANDBOX_USER_ID}|du>".join(escape_mrkdwn(p) for p in pieces)
 
 
 def download_type(filename: str) -> str:

@@ -104,6 +104,8 @@ class Deps:
             clock=self.clock,
             actor_groups=self.actor_groups(client, user_id) if groups else frozenset(),
             request_key=request_key,
+            # Slack's one-to-one conversations (the bot's DM with the user) have ids from D.
+            direct_message=bool(channel_id) and channel_id.startswith("D"),
         )
 
 

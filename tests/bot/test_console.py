@@ -7,7 +7,7 @@ import io
 from sqlmodel import select
 
 from bot.console import run_console
-from models.tables import FollowUp
+from models.tables import Assignment, FollowUp
 
 
 def _console(ctx, lines: list[str]) -> str:  # type: ignore[no-untyped-def]
@@ -33,3 +33,15 @@ def test_form_error_names_the_field_by_its_label(make_ctx, imported_plan, sessio
     assert "verdict:" not in text
     with session_factory.begin() as s:
         assert s.exec(select(FollowUp)).first() is None
+
+
+def test_a_person_is_named_by_their_console_id(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    """The console has no people to pick from: `@id` is the console user with that id, as
+    a person picked after @ is in chat. (Slack's `<@U…>` markup is the Slack adapter's.)"""
+    text = _console(make_ctx(), ["/atgard ansvarig 1.3 @U_KONSOL @kim.lind."])
+    assert "@U_KONSOL, @kim.lind påminns nu om åtgärd 1.3" in text
+    assert "kunde inte känna igen" not in text
+    _console(make_ctx(), ["/atgard uppfolj 1.3 Med @kim, se ssp@stad.se & <@U9>."])
+    with session_factory.begin() as s:
+        assert sorted(s.exec(select(Assignment.user_id))) == ["U_KONSOL", "kim.lind"]
+        assert s.exec(select(FollowUp.text)).one() == "Med @kim, se ssp@stad.se & <@U9>."

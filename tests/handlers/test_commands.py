@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import func, select
 
 from bot.db import SessionFactory
+from handlers.parse import CommandText
 from handlers.router import execute, press, submit
 from models.replies import ActionId, ModalId, Visibility, mention
 from models.tables import AuditEvent, FollowUp, Group, Measure, Meeting, Occurrence, PlannedMeeting
@@ -282,9 +283,9 @@ def test_meeting_form_submit_and_plan(make_ctx, imported_plan, session_factory) 
 
 
 def test_assign_rhythm_history(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
-    reply = execute(make_ctx(), "ansvarig 1.3 <@U9|sam>")
+    reply = execute(make_ctx(), CommandText(f"ansvarig 1.3 {mention('U9')}", {"U9": "sam"}))
     assert f"{mention('U9')} påminns" in reply.plain()
-    assert "redan" in execute(make_ctx(), "ansvarig 1.3 <@U9>").plain()
+    assert "redan" in execute(make_ctx(), f"ansvarig 1.3 {mention('U9')}").plain()
     assert "kunde inte känna igen @sam" in execute(make_ctx(), "ansvarig 1.3 @sam").plain()
     mine = execute(make_ctx(user="U9"), "lista mina")
     assert mine.context == "1 åtgärd"
@@ -405,7 +406,7 @@ def test_double_click_on_done_counts_once(make_ctx, imported_plan, session_facto
 
 
 def test_assign_names_the_people_it_could_not_match(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
-    reply = execute(make_ctx(), "ansvarig 1.3 <@U9|sam> @bob")
+    reply = execute(make_ctx(), f"ansvarig 1.3 {mention('U9')} @bob")
     assert "kunde inte känna igen @bob" in reply.plain()
 
 
@@ -419,7 +420,7 @@ def test_every_change_is_audited_at_the_bots_clock(make_ctx, imported_plan, cloc
     for line in (
         "koppla SSP",
         "rytm 1.3 8/år",
-        "ansvarig 1.3 <@U2|sam>",
+        f"ansvarig 1.3 {mention('U2')}",
         "mote planera 2025-05-14 08.30",
         "export T1 html",
         "uppfolj 1.3 Två möten hölls.",
@@ -480,3 +481,14 @@ def test_rhythm_without_a_rhythm_shows_whole_commands(make_ctx, imported_plan) -
 def test_planning_in_a_direct_message_shows_the_planning_command(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(channel="D1"), "mote planera 2025-05-14")
     assert reply.plain().endswith("Ange gruppen: `/atgard mote planera 2025-03-12 SSP`.")
+
+
+def test_the_adapter_says_what_a_direct_message_is(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]
+    """Which conversation is one-to-one is each platform's to say (Slack: ids from D; Teams:
+    "personal"): the command layer reads no platform's ids."""
+    settings.admin_user_ids = ["UADMIN"]
+    teams_dm = make_ctx(user="UADMIN", channel="a:1Xk9", platform="teams", direct_message=True)
+    assert "inte i ett direktmeddelande" in execute(teams_dm, "koppla SSP").plain()
+    # A channel whose id happens to start with D, on a platform that says it is no DM.
+    channel = make_ctx(user="UADMIN", channel="D-SSP", platform="teams")
+    assert "Kanalen hör nu till" in execute(channel, "koppla SSP").plain()

@@ -13,8 +13,9 @@ import pytest
 from sqlmodel import func, select
 
 from bot.db import SessionFactory
+from handlers.parse import CommandText
 from handlers.router import execute, press, submit
-from models.replies import ActionId, ModalId
+from models.replies import ActionId, ModalId, mention
 from models.tables import AuditEvent, FollowUp, Measure, Meeting, PlannedMeeting
 
 PNR = "811218-9876"  # valid date and Luhn check digit (a test number)
@@ -49,7 +50,7 @@ def _no_number_in_the_trail(sf: SessionFactory) -> None:
         f"rytm 1.3 varje vecka {PNR}",  # was stored as a rhythm, the number silently dropped
         f"rytm 1.3 {PNR}",
         f"klar 1.3 {PNR}",  # the date: was answered "… är inget giltigt datum"
-        f"ansvarig 1.3 <@U9> {PNR}",  # was stored as an assignment
+        f"ansvarig 1.3 {mention('U9')} {PNR}",  # was stored as an assignment
         f"mote planera 2025-05-14 {PNR}",
         f"mote {PNR}",
         f"koppla SSP {PNR}",
@@ -142,3 +143,16 @@ def test_a_button_value_holding_a_number_is_refused(
     reply = press(make_ctx(), ActionId.MARK_DONE, PNR)
     assert reply.failed and not any(d in reply.plain() for d in DIGITS)
     assert [r["what"] for r in _refusals(session_factory)] == [f"knapp {ActionId.MARK_DONE}"]
+
+
+def test_a_number_in_the_name_a_mention_was_shown_as_is_refused(
+    make_ctx, imported_plan, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """A mention's name ends up in a follow-up's text ("@name"): it is checked like the text."""
+    for said in (f"uppfolj 1.3 Pratade med {mention('U9')}", f"koppla {mention('U9')}"):
+        reply = execute(make_ctx(), CommandText(said, names={"U9": PNR}))
+        assert reply.failed and "personnummer" in reply.plain()
+        assert not any(d in reply.plain() for d in DIGITS)
+    with session_factory.begin() as s:
+        assert s.exec(select(FollowUp)).first() is None
+    assert [r["what"] for r in _refusals(session_factory)] == ["kommando", "kommando"]

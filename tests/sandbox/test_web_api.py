@@ -89,3 +89,32 @@ def test_a_file_with_any_name_downloads(sandbox_server: SandboxServer) -> None:
         assert resp.headers["Content-Type"].startswith("text/csv")
         assert resp.read() == b"a;b\n"
     assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == name
+
+
+def _post(server: SandboxServer, what: str, data: dict) -> dict:  # type: ignore[type-arg]
+    req = urllib.request.Request(
+        server.url + f"sandbox/{what}",
+        data=json.dumps(data).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req) as resp:
+        return json.loads(resp.read())
+
+
+def test_the_sandbox_sends_a_command_as_slacks_client_does(sandbox_server: SandboxServer) -> None:
+    """ "@du" is the person picked after @ (<@U…|du>); &, < and > go escaped, so "<@U9>"
+    typed is text, and the follow-up keeps what was typed."""
+    from sqlmodel import select
+
+    from models.tables import Assignment, FollowUp, Measure
+
+    said = "/atgard ansvarig 1.5 @du"
+    assert _post(sandbox_server, "command", {"channel": "CSSP00001", "text": said})["ok"]
+    typed = "/atgard uppfolj 1.5 Skola & polis <3 med @du, <@U9> och &lt;"
+    assert _post(sandbox_server, "command", {"channel": "CSSP00001", "text": typed})["ok"]
+    with sandbox_server.session_factory().begin() as s:
+        who = s.exec(select(Assignment.user_id).join(Measure).where(Measure.ref == "1.5")).all()
+        texts = s.exec(select(FollowUp.text).join(Measure).where(Measure.ref == "1.5")).all()
+    assert who == ["USANDBOX1"]
+    assert texts == ["Skola & polis <3 med @du, <@U9> och &lt;"]

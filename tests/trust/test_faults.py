@@ -19,7 +19,7 @@ from bot.db import make_engine, make_session_factory, upgrade
 from handlers.context import CommandContext
 from handlers.router import execute
 from handlers.texts import UNAVAILABLE
-from models.replies import Actor
+from models.replies import Actor, mention
 from models.tables import Assignment, FollowUp, Group, Measure
 from tests.conftest import BACKEND, plan_file
 
@@ -145,7 +145,11 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
             ("C2", "koppla Nattvandring"),
             ["Kanalen hör nu till", "Kanalen hör nu till"],
         ),
-        (("C1", "ansvarig 1.3 <@U5>"), ("C2", "ansvarig 1.3 <@U5>"), ["påminns nu", "redan"]),
+        (
+            ("C1", f"ansvarig 1.3 {mention('U5')}"),
+            ("C2", f"ansvarig 1.3 {mention('U5')}"),
+            ["påminns nu", "redan"],
+        ),
     ],
     ids=["one_channel_two_groups", "one_new_group_two_channels", "one_person_twice"],
 )

@@ -19,7 +19,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.deps import Deps, deps_of, with_deps
-from bot.slack.incoming import unslack
+from bot.slack.incoming import command_text
 from bot.slack.render import render_message
 from bot.slack.send import ack_part, deliver, open_form_for
 from handlers import router
@@ -49,7 +49,8 @@ def answer_command(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     deps = deps_of(context)
-    text = unslack(body.get("text") or "")
+    # Slack's markup and escapes are read here: the router gets the neutral form.
+    text = command_text(body.get("text") or "")
 
     def context(*, groups: bool = True) -> CommandContext:
         return deps.command_context(
