@@ -83,6 +83,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "nekad": "nekad",
     "export": "export",
     "koppla": "kanal kopplad",
+    "frikopplad": "kanal frikopplad (nås inte längre)",
     "mote": "möte loggat",
     "planera_mote": "möten planerade",
     "skollov": "skollov undviks",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.textsafety import clean_text
@@ -14,7 +15,7 @@ from models import audit
 from models.errors import ValidationError
 from models.personal_data import check_text
 from models.replies import Actor
-from models.tables import Group, GroupKind, Measure, Plan
+from models.tables import Group, GroupKind, Measure, Plan, Reminder
 
 # How a group's name maps to its kind; own groups are "annan".
 _KIND_PATTERNS: list[tuple[re.Pattern[str], GroupKind]] = [
@@ -135,6 +136,46 @@ def bind_channel(
         at=now,
     )
     return group, linked
+
+
+def release_channel(
+    *, session: Session, platform: str, channel_id: str, reason: str, now: datetime
+) -> list[str]:
+    """The channel is gone for the bot (archived, deleted, or a private channel it was removed
+    from): the groups bound to it are unbound, so no digest or reminder is planned for it
+    again, and the messages still waiting for it are dropped. Returns the groups' names.
+
+    Nothing else changes: the groups keep their measures and meetings, and `koppla` in another
+    channel binds them again."""
+    names: list[str] = []
+    for group in session.exec(
+        select(Group).where(Group.platform == platform, Group.channel_id == channel_id)
+    ):
+        group.channel_id = None
+        group.platform = None
+        session.add(group)
+        names.append(group.name)
+        audit.record(
+            session=session,
+            actor=None,
+            action="frikopplad",
+            entity="group",
+            entity_id=group.name,
+            before={"channel_id": channel_id, "platform": platform},
+            after={"reason": reason},
+            at=now,
+        )
+    session.execute(
+        update(Reminder)
+        .where(
+            col(Reminder.platform) == platform,
+            col(Reminder.channel_id) == channel_id,
+            col(Reminder.status) == "pending",
+        )
+        .values(status="dropped", last_error=f"kanalen nås inte: {reason}"[:2000])
+    )
+    session.flush()
+    return names
 
 
 def link_measures(*, session: Session, group: Group) -> list[str]:

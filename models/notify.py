@@ -11,11 +11,21 @@ from models.replies import Reply
 class DeliveryFailed(Exception):
     """A message could not be delivered. `permanent` means: do not retry (archived channel, bot removed)."""
 
-    def __init__(self, reason: str, *, permanent: bool, explanation: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool,
+        explanation: str | None = None,
+        conversation_gone: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason  # the platform's code, for logic and logs ("channel_not_found")
         self.permanent = permanent
         self.explanation = explanation  # the same in Swedish, for people ("kanalen finns inte")
+        # The conversation itself is gone for the bot (archived, deleted): a group bound to
+        # it will never be reached there again (reminders.dispatcher unbinds it).
+        self.conversation_gone = conversation_gone
 
     @property
     def described(self) -> str:

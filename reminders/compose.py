@@ -71,6 +71,12 @@ FAILURE_TEXT = (
     "{what} till {target} kunde inte levereras efter {attempts} försök: {reason}. "
     "Kontrollera att kanalen finns kvar och att boten är med i den."
 )
+# The channel is gone for the bot and its group was let go (models.groups.release_channel).
+FAILURE_RELEASED = (
+    "{what} till {target} kunde inte levereras: {reason}. {group} är därför inte längre"
+    " kopplad till kanalen och får inga fler veckobrev eller påminnelser där. Skriv"
+    " `/atgard koppla {group}` i den kanal gruppen arbetar i nu."
+)
 KIND_NAMES = {
     Kind.MEETING: "Mötespåminnelsen",
     Kind.DIGEST: "Veckobrevet",
@@ -387,19 +393,16 @@ def _failure(session: Session, r: Reminder, now: datetime, settings: Settings) -
         return None
     what = KIND_NAMES.get(failed.kind, failed.kind)  # type: ignore[call-overload]
     extra = f" ({occurrence_label(failed.occurrence)})" if failed.occurrence else ""
-    return Reply(
-        title=FAILURE_TITLE,
-        sections=[
-            Section(
-                text=FAILURE_TEXT.format(
-                    what=what + extra,
-                    target=f"#{failed.channel_id}"
-                    if failed.channel_id
-                    else mention(failed.user_id or "?"),
-                    reason=short(failed.last_error, 120) or "okänt fel",
-                    attempts=failed.attempts,
-                )
-            )
-        ],
-        visibility=Visibility.CHANNEL,
+    fields = {
+        "what": what + extra,
+        "target": f"#{failed.channel_id}" if failed.channel_id else mention(failed.user_id or "?"),
+        "reason": short(failed.last_error, 120) or "okänt fel",
+        "attempts": failed.attempts,
+    }
+    group = session.get(Group, failed.group_id) if failed.group_id and failed.channel_id else None
+    text = (
+        FAILURE_RELEASED.format(group=group.name, **fields)
+        if group is not None and group.channel_id is None
+        else FAILURE_TEXT.format(**fields)
     )
+    return Reply(title=FAILURE_TITLE, sections=[Section(text=text)], visibility=Visibility.CHANNEL)

@@ -100,6 +100,7 @@ from sqlmodel import Session, col, select
 from bot.config import Settings
 from bot.db import SessionFactory
 from models import access, audit
+from models.groups import release_channel
 from models.notify import AccessLost, DeliveryFailed, Notifier
 from models.replies import Reply
 from models.tables import Group, Plan, Reminder
@@ -822,6 +823,7 @@ def _deliver(
             permanent=e.permanent,
             result=result,
             settings=settings,
+            channel_gone=e.conversation_gone and c.channel_id is not None,
         )
         return None
     except Exception as e:  # a bug or an outage must not stop the other reminders
@@ -877,6 +879,7 @@ def _failed_attempt(
     permanent: bool,
     result: ScanResult,
     settings: Settings,
+    channel_gone: bool = False,
 ) -> None:
     give_up = permanent or c.attempts >= MAX_ATTEMPTS
     with session_factory.begin() as s:
@@ -892,6 +895,17 @@ def _failed_attempt(
         if n != 1:
             return
         if give_up:
+            if channel_gone:
+                # Every later digest and reminder there would fail the same way, and report
+                # it to the coordinators each time: the channel's groups let it go at once
+                # (the failure report says so, and how to bind a new channel).
+                release_channel(
+                    session=s,
+                    platform=c.platform,
+                    channel_id=c.channel_id,  # type: ignore[arg-type]
+                    reason=reason,
+                    now=now,
+                )
             _record_failure(s, c.id, now, reason, settings.admin_user_ids)
             result.failed.append(c.key)
         else:

@@ -63,6 +63,10 @@ PERMANENT_ERRORS = ACCESS_ERRORS | frozenset(
         "invalid_arguments",
     }
 )
+# The conversation is gone for the bot: archived, deleted, or a private channel it was removed
+# from (Slack says channel_not_found for a channel it cannot see). Not not_in_channel: inviting
+# the bot mends that.
+CONVERSATION_GONE = frozenset({"channel_not_found", "is_archived"})
 # What the codes people may see in a failure report mean ("… kunde inte levereras efter 5
 # försök: kanalen är arkiverad (is_archived)"); the code stays beside it for support.
 ERROR_TEXTS = {
@@ -228,7 +232,10 @@ class SlackNotifier:
                 "Slack %s failed: %s (%s)", method, code, "permanent" if permanent else "transient"
             )
             raise DeliveryFailed(
-                code, permanent=permanent, explanation=ERROR_TEXTS.get(code)
+                code,
+                permanent=permanent,
+                explanation=ERROR_TEXTS.get(code),
+                conversation_gone=code in CONVERSATION_GONE,
             ) from e
         except (
             OSError,

@@ -92,6 +92,9 @@ def test_permanent_errors(notifier, fake_slack, error) -> None:  # type: ignore[
     # People read the failure report: the code comes with what it means.
     assert exc.value.described == f"{ERROR_TEXTS[error]} ({error})"
     assert len(fake_slack.of("chat.postMessage")) == 1
+    # Archived or not to be found: the channel is gone for the bot (its group is let go).
+    # Not in it: inviting the bot mends that.
+    assert exc.value.conversation_gone is (error != "not_in_channel")
 
 
 @pytest.mark.parametrize(
