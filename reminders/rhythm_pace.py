@@ -114,9 +114,15 @@ def pace(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = Fals
     return Pace.UNKNOWN
 
 
+# How a pace reads in a line: "3 av 8 genomförda, efter takten", not a bare "efter". Pace's
+# values stay as they are: snapshots and the JSON export carry them as keys.
+_PACE_WORDS: dict[Pace, str] = {Pace.AHEAD: "före takten", Pace.BEHIND: "efter takten"}
+
+
 def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = False) -> str:
-    """One Swedish line, e.g. "3 av 8 genomförda, i fas"."""
-    p = pace(rhythm, done_count, on, year, done)
+    """One Swedish line, e.g. "3 av 8 genomförda, i fas" or "1 av 8 genomförda, efter takten"."""
+    status = pace(rhythm, done_count, on, year, done)
+    p = _PACE_WORDS.get(status, status.value)
     if rhythm.kind is RhythmKind.RECURRING and rhythm.per_year:
         text = f"{done_count} av {_fmt_number(rhythm.per_year)} genomförda, {p}"
         return text + " (vid behov)" if rhythm.as_needed else text
