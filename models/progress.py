@@ -24,18 +24,21 @@ class Standing(StrEnum):
     NOT_ASSESSED = "ej bedömd"
 
 
-# The plural of each bucket's word, for counts: "1 klar", "3 klara", "2 ej bedömda".
-STANDING_PLURAL: dict[Standing, str] = {
-    Standing.DONE: "klara",
-    Standing.ON_TRACK: "i fas",
-    Standing.BEHIND: "efter",
-    Standing.NOT_ASSESSED: "ej bedömda",
+# Each bucket's words after a count, singular and plural: "1 klar", "3 klara", "2 ej bedömda",
+# "3 ligger efter" (a bare "3 efter" reads oddly). The values above stay the keys that
+# snapshots, exports and charts use.
+STANDING_WORDS: dict[Standing, tuple[str, str]] = {
+    Standing.DONE: ("klar", "klara"),
+    Standing.ON_TRACK: ("i fas", "i fas"),
+    Standing.BEHIND: ("ligger efter", "ligger efter"),
+    Standing.NOT_ASSESSED: ("ej bedömd", "ej bedömda"),
 }
 
 
 def standing_count(standing: Standing, n: int) -> str:
-    """A bucket's count in the right number: "1 klar", "0 klara", "4 ej bedömda"."""
-    return counted(n, standing.value, STANDING_PLURAL[standing])
+    """A bucket's count in the right number: "1 klar", "0 klara", "3 ligger efter"."""
+    singular, plural = STANDING_WORDS[standing]
+    return counted(n, singular, plural)
 
 
 @dataclass

@@ -34,7 +34,7 @@ VERDICT_LIGHTS: dict[str, str] = {
 STANDING_LABELS: dict[str, str] = {
     "klar": "Klar",
     "i fas": "I fas",
-    "efter": "Efter",
+    "efter": "Ligger efter",
     "ej bedömd": "Ej bedömd",
 }
 # Opening sentence that makes reports.verdicts.derive_verdict read the verdict back.
@@ -70,7 +70,7 @@ SUMMARY_HEADERS = (
     "Pågående",
     "Ej bedömd",
 )
-STANDING_HEADERS = ("Prioriterat område", "Klar", "I fas", "Efter", "Ej bedömd")
+STANDING_HEADERS = ("Prioriterat område", "Klar", "I fas", "Ligger efter", "Ej bedömd")
 TOTAL_LABEL = "Totalt"
 
 

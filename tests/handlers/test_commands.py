@@ -435,7 +435,7 @@ def test_every_change_is_audited_at_the_bots_clock(make_ctx, imported_plan, cloc
 
 def test_status_counts_are_in_the_right_number(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
     before = execute(make_ctx(), "status").plain()
-    assert "✅ 0 klara · 🟢 1 i fas · 🔴 3 efter · ⚪ 12 ej bedömda" in before
+    assert "✅ 0 klara · 🟢 1 i fas · 🔴 3 ligger efter · ⚪ 12 ej bedömda" in before
     execute(make_ctx(), "uppfolj 5.1 uppfyllt: Strukturen används i båda organisationerna.")
     area = execute(make_ctx(), "status").sections[-1]
     assert area.heading == "5. Kriminella miljöer och livsstilar"

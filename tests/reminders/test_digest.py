@@ -69,7 +69,7 @@ def test_digest_content(session_factory, bound: Bound) -> None:
     assert progress.startswith("Hela planen: ▱▱▱▱▱▱▱▱▱▱ 0 av 16 klara")
     assert "1. Unga i riskzon för destruktivt beteende" in progress
     assert "3. Systemhotande brottslighet\ninga åtgärder" in progress
-    assert "0 av 5 klara · 1 i fas · 1 efter · 3 ej bedömda" in progress
+    assert "0 av 5 klara · 1 i fas · 1 ligger efter · 3 ej bedömda" in progress
     # SSP's own measure first; 1.2 (linjearbete) has a T1 follow-up: not listed.
     needs_lines = needs.splitlines()
     assert needs_lines[0].startswith("🔴 1.3 SSP:")

@@ -453,7 +453,8 @@ def test_pace_other_kinds() -> None:
 def test_pace_text() -> None:
     on = date(2025, 4, 30)
     assert pace_text(rec(8.0), 3, on, 2025) == "3 av 8 genomförda, i fas"
-    assert pace_text(rec(8.0), 1, on, 2025) == "1 av 8 genomförda, efter"
+    assert pace_text(rec(8.0), 1, on, 2025) == "1 av 8 genomförda, efter takten"
+    assert pace_text(rec(8.0), 6, on, 2025) == "6 av 8 genomförda, före takten"
     assert pace_text(rec(2.0, as_needed=True), 0, on, 2025) == (
         "0 av 2 genomförda, i fas (vid behov)"
     )

@@ -322,7 +322,7 @@ def test_nothing_is_expected_outside_a_window_of_weeks() -> None:
     assert expected_by(r, date(2025, 8, 17), 2025) == 0
     assert pace(r, 0, date(2025, 8, 17), 2025) is Pace.ON_TRACK
     assert expected_by(r, date(2025, 12, 14), 2025) == pytest.approx(17)
-    assert pace_text(r, 0, date(2025, 10, 1), 2025) == "0 av 17 genomförda, efter"
+    assert pace_text(r, 0, date(2025, 10, 1), 2025) == "0 av 17 genomförda, efter takten"
 
 
 def test_nothing_more_is_expected_in_the_christmas_break_or_the_other_holidays() -> None:

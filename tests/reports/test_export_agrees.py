@@ -21,7 +21,7 @@ import openpyxl
 from bot.db import SessionFactory
 from handlers.export import export_reply
 from handlers.router import execute
-from models.progress import STANDING_PLURAL, Standing
+from models.progress import STANDING_WORDS, Standing
 from models.replies import Reply
 from models.tables import Plan
 from reports.export_texts import STANDING_LABELS
@@ -33,7 +33,7 @@ from tests.reports.test_export_as_of import import_file, plan_with_new_row
 Counts = dict[str, tuple[int, ...]]  # area name (or "Totalt") -> one count per STANDINGS
 # A count and its standing in either number ("1 klar", "3 klara", "2 ej bedömda"); not the
 # progress bar's "0/3 klara".
-_WORDS = {word: s.value for s in Standing for word in (s.value, STANDING_PLURAL[s])}
+_WORDS = {word: s.value for s in Standing for word in STANDING_WORDS[s]}
 _STATUS_BIT = re.compile(
     r"(?<![/\d])(\d+) ("
     + "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))

@@ -1,0 +1,134 @@
+"""Pace: how a measure is doing against its rhythm on a given day."""
+
+from __future__ import annotations
+
+import bisect
+import calendar as _calendar
+import math
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.textsafety import counted
+from reminders.rhythm_labels import _fmt_number
+from reminders.rhythm_model import Rhythm, RhythmKind
+
+
+def _year_fraction(on: date, year: int) -> float:
+    if on.year < year:
+        return 0.0
+    if on.year > year:
+        return 1.0
+    days = 366 if _calendar.isleap(year) else 365
+    return ((on - date(year, 1, 1)).days + 1) / days
+
+
+@lru_cache(maxsize=256)
+def _running_days(rhythm: Rhythm, year: int) -> tuple[int, ...]:
+    """The days of `year` the rhythm runs, as ordinals in order. Kept: every listing, digest
+    and scan asks each measure's pace, and a plan repeats the same few rhythms."""
+    off = {
+        (a + timedelta(days=i)).toordinal()
+        for a, b in rhythm.breaks(year)
+        for i in range((b - a).days + 1)
+    }
+    first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    return tuple(d for d in range(first, last + 1) if d not in off)
+
+
+def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
+    """The part of the time a rhythm runs in `year` that has passed by `on` (inclusive).
+
+    Each month weighs what the rhythm runs of it; inside a month only the days outside the
+    break count ("utom sommaren": 1-15 June and 17-31 August), so nothing more is expected
+    on any day of the break."""
+    if on.year != year:
+        return 0.0 if on.year < year else 1.0
+    if rhythm.holidays or rhythm.weeks:  # these fall anywhere in a month: count its days
+        running = _running_days(rhythm, year)
+        return bisect.bisect_right(running, on.toordinal()) / len(running) if running else 1.0
+    active = rhythm.active
+    passed = sum(active[: on.month - 1])
+    share = active[on.month - 1]
+    if share > 0:
+        days = range(1, _calendar.monthrange(year, on.month)[1] + 1)
+        off = [(a, b) for a, b in rhythm.breaks(year) if a.month <= on.month <= b.month]
+        running = [d for d in days if not any(a <= date(year, on.month, d) <= b for a, b in off)]
+        if running:
+            passed += share * sum(1 for d in running if d <= on.day) / len(running)
+    return passed / sum(active)
+
+
+def expected_by(rhythm: Rhythm, on: date, year: int) -> float:
+    """Occurrences a RECURRING rhythm should have reached by `on` (inclusive); 0 otherwise.
+    A rhythm with a break expects nothing more during it."""
+    if rhythm.kind is not RhythmKind.RECURRING or not rhythm.per_year:
+        return 0.0
+    if rhythm.active:
+        value = rhythm.per_year * _active_fraction(on, year, rhythm)
+    else:
+        value = rhythm.per_year * _year_fraction(on, year)
+    return min(max(value, 0.0), rhythm.per_year)
+
+
+class Pace(StrEnum):
+    """How a measure is doing against its rhythm."""
+
+    AHEAD = "före"
+    ON_TRACK = "i fas"
+    BEHIND = "efter"
+    DONE = "klar"
+    OVERDUE = "försenad"
+    NOT_DUE = "ej förfallen"
+    ONGOING = "pågående"
+    UNKNOWN = "okänd"
+
+
+def pace(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = False) -> Pace:
+    """Compare progress with the rhythm.
+
+    `done=True` (the measure is marked finished) always gives DONE. RECURRING:
+    DONE once `done_count` reaches `per_year`; BEHIND if `done_count < floor(expected)`
+    (the occurrence that is only partly due is slack); AHEAD if
+    `done_count > ceil(expected)`; else ON_TRACK. "Vid behov" measures are never BEHIND.
+    ONE_OFF: OVERDUE after the deadline, else NOT_DUE.
+    """
+    if done:
+        return Pace.DONE
+    if rhythm.kind is RhythmKind.RECURRING and rhythm.per_year:
+        if done_count >= rhythm.per_year:
+            return Pace.DONE
+        expected = expected_by(rhythm, on, year)
+        # Tolerance so that 7.9999999 counts as 8.
+        if done_count < math.floor(expected + 1e-9):
+            return Pace.ON_TRACK if rhythm.as_needed else Pace.BEHIND
+        if done_count > math.ceil(expected - 1e-9):
+            return Pace.AHEAD
+        return Pace.ON_TRACK
+    if rhythm.kind is RhythmKind.ONE_OFF:
+        if rhythm.deadline is not None and on > rhythm.deadline:
+            return Pace.OVERDUE
+        return Pace.NOT_DUE
+    if rhythm.kind is RhythmKind.ONGOING:
+        return Pace.ONGOING
+    return Pace.UNKNOWN
+
+
+# How a pace reads in a line: "3 av 8 genomförda, efter takten", not a bare "efter". Pace's
+# values stay as they are: snapshots and the JSON export carry them as keys.
+_PACE_WORDS: dict[Pace, str] = {Pace.AHEAD: "före takten", Pace.BEHIND: "efter takten"}
+
+
+def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = False) -> str:
+    """One Swedish line, e.g. "3 av 8 genomförda, i fas" or "1 av 8 genomförda, efter takten"."""
+    status = pace(rhythm, done_count, on, year, done)
+    p = _PACE_WORDS.get(status, status.value)
+    if rhythm.kind is RhythmKind.RECURRING and rhythm.per_year:
+        text = f"{done_count} av {_fmt_number(rhythm.per_year)} genomförda, {p}"
+        return text + " (vid behov)" if rhythm.as_needed else text
+    if rhythm.kind is RhythmKind.ONE_OFF and rhythm.deadline is not None:
+        return f"{rhythm.label()}, {p}"
+    if rhythm.kind is RhythmKind.ONGOING:
+        done_text = counted(done_count, "genomförd", "genomförda")
+        return f"{rhythm.label()}, {p}" + (f", {done_text}" if done_count else "")
+    return f"Okänd rytm, {p}: en samordnare behöver ange rytmen med /atgard rytm"
