@@ -69,6 +69,12 @@ _SIDE_SHEETS = (
     "kontaktlista",
     "sammanstallning",
     "sammanfattning",
+    "summering",
+    "sammandrag",
+    "dashboard",
+    "statusoversikt",
+    "diagram",
+    "statistik",
     "analys",
     "oversikt",
     "ordlista",
@@ -83,7 +89,7 @@ _SIDE_SHEETS = (
 _GENERIC_SHEET = re.compile(r"^(?:blad|sheet|ark|flik|tabell|plan)\s*\d*$")
 
 PERSONAL_NUMBER_IN_NAME = (
-    'Flik "{sheet}": områdets namn innehöll ett personnummer. Numret lästes inte in'
+    "Flik ”{sheet}”: områdets namn innehöll ett personnummer. Numret lästes inte in"
     " (boten sparar aldrig personnummer); ta bort det ur filen."
 )
 
@@ -161,7 +167,7 @@ def _areas_by_refs(rows: list[ParsedRow]) -> list[tuple[int, list[ParsedRow]]] |
 def _split_warning(sheet: str, numbers: list[int]) -> str:
     areas = ", ".join(f"Område {n}" for n in numbers)
     return (
-        f'Fliken "{sheet}" namnger inga prioriterade områden. Åtgärderna delades in efter sina '
+        f"Fliken ”{sheet}” namnger inga prioriterade områden. Åtgärderna delades in efter sina "
         f"nummer i {areas}, så att de behåller sina nummer. Lägg gärna till en kolumn "
         "Prioriterat område i filen och läs in den igen."
     )
@@ -224,7 +230,7 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
         for c in found:
             if c not in visible:
                 warnings_out.append(
-                    f'Fliken "{mask(c.ws.title)}" är dold och lästes inte in. '
+                    f"Fliken ”{mask(c.ws.title)}” är dold och lästes inte in. "
                     "Visa fliken i Excel och läs in filen igen om den hör till planen."
                 )
         found = visible
@@ -232,11 +238,44 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
     for c in found:
         if main and _is_follow_up_sheet(c.ws.title):
             warnings_out.append(
-                f'Fliken "{mask(c.ws.title)}" lästes inte in: uppföljningen läses från planens egna '
+                f"Fliken ”{mask(c.ws.title)}” lästes inte in: uppföljningen läses från planens egna "
                 "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
                 "eller med /atgard uppfolj."
             )
     return main or found
+
+
+def _measure_texts(cand: _Candidate) -> list[str]:
+    """The folded measure texts of a sheet's rows, read on their own."""
+    result = SheetReader(cand.facts, cand.header, sheet_is_area=True).read()
+    return [fold(row.measure) for block in result.blocks for row in block.rows if row.measure]
+
+
+def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> list[_Candidate]:
+    """Leave out a sheet that only repeats another sheet's measures: a status overview or a
+    summary ("Statusrapport", "Rapport T1") listing the plan's measures again with fewer of
+    the plan's columns, often by formulas. Read as well, every measure would be in the plan
+    twice. Sheets of the same columns are areas, even where two name a measure alike."""
+    if len(found) < 2:
+        return found
+    texts = [set(_measure_texts(c)) for c in found]
+    dropped: set[int] = set()
+    for i, cand in enumerate(found):
+        mine = texts[i]
+        if len(mine) < 2:
+            continue
+        for j, other in enumerate(found):
+            if j == i or j in dropped or not mine <= texts[j]:
+                continue
+            if other.header.score > cand.header.score:
+                dropped.add(i)
+                warnings_out.append(
+                    f"Fliken ”{mask(cand.ws.title)}” upprepar åtgärder från fliken "
+                    f"”{mask(other.ws.title)}” och lästes inte in, så att ingen åtgärd blir "
+                    "dubbel."
+                )
+                break
+    return [c for i, c in enumerate(found) if i not in dropped]
 
 
 def _sheet_year(title: str) -> int | None:
@@ -261,7 +300,7 @@ def _one_years_sheets(
             kept.append(c)
             continue
         warnings_out.append(
-            f'Fliken "{mask(c.ws.title)}" är planen för {y} och lästes inte in, eftersom '
+            f"Fliken ”{mask(c.ws.title)}” är planen för {y} och lästes inte in, eftersom "
             f"filen också har planen för {chosen}. Ange --year {y} för att läsa in den i "
             "stället."
         )
@@ -285,7 +324,7 @@ def _number_areas(
                 number += 1
             if hint is not None:
                 warnings_out.append(
-                    f'Flik "{sheet}": området "{name}" har samma nummer ({hint}) som ett '
+                    f"Flik ”{sheet}”: området ”{name}” har samma nummer ({hint}) som ett "
                     f"tidigare område och fick nummer {number}."
                 )
         used.add(number)
@@ -320,6 +359,7 @@ def _parse_workbook(
     candidates, sheets_year = _one_years_sheets(
         _plan_sheets(wb, warnings_out), wanted_year, warnings_out
     )
+    candidates = _drop_repeated_sheets(candidates, warnings_out)
     if not candidates:
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "

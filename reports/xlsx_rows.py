@@ -15,7 +15,7 @@ from models.personal_data import mask
 from reports.parsed import ParsedFollowUp, ParsedRow
 from reports.verdicts import derive_verdict
 from reports.xlsx_colours import traffic_light
-from reports.xlsx_layout import Header
+from reports.xlsx_layout import Header, is_tick
 from reports.xlsx_sheet import SheetFacts
 from reports.xlsx_text import cell_text, fold, is_area_label, is_instruction_text, split_numbered
 from reports.xlsx_vocabulary import is_known_area, match_header
@@ -199,7 +199,7 @@ class SheetReader:
         return self.blocks[self.current]
 
     def _warn(self, r: int, text: str) -> None:
-        self.warnings.append(mask(f'Flik "{self.title}", rad {r}: {text}'))
+        self.warnings.append(mask(f"Flik ”{self.title}”, rad {r}: {text}"))
 
     # ---- areas
 
@@ -350,7 +350,7 @@ class SheetReader:
             self._heading(r, text, plain=not explicit)
             return True
         if not self._followed_by_measures(index):
-            self._warn(r, f'"{text}" stod ensam på raden utan åtgärder under och lästes inte in.')
+            self._warn(r, f"”{text}” stod ensam på raden utan åtgärder under och lästes inte in.")
             return True
         if _heading_like(text) and (self.sections or not self.measure_rows_seen):
             self._heading(r, text, plain=True)
@@ -426,7 +426,10 @@ class SheetReader:
             filled = [
                 (c, text)
                 for c in range(1, self.facts.max_col + 1)
-                if (r, c) in self.grid and (text := cell_text(self.grid[(r, c)]))
+                if (r, c) in self.grid
+                and (text := cell_text(self.grid[(r, c)]))
+                # An unticked box is nothing written yet (a template's rows come with them).
+                and not (c in self.header.checks and is_tick(self.grid[(r, c)]) is False)
             ]
             if not filled:
                 # Cells filled only by a merged range above do not make a row.
@@ -495,6 +498,9 @@ class SheetReader:
         the light it shows."""
         if (light := self.facts.lights.get((r, c))) is not None:
             return light
+        if c in self.header.checks:
+            value = self.grid.get((r, c), self.facts.merges.fill.get((r, c)))
+            return self.header.checks[c] if is_tick(value) else None
         text = self._value(r, c)
         if text is not None:
             return text
@@ -570,7 +576,7 @@ class SheetReader:
             elif not self.below_header:
                 self._warn(
                     r,
-                    f'raden liknar mallens instruktionstext ("{_shorten(worded[0])}") och lästes'
+                    f"raden liknar mallens instruktionstext (”{_shorten(worded[0])}”) och lästes"
                     " inte in. Är raden en åtgärd: skriv om början av texten och läs in filen"
                     " igen.",
                 )
@@ -638,6 +644,6 @@ class SheetReader:
                 # A lone line with no measures below (a note, a date): not an area.
                 self._warn(
                     block.heading_row or 0,
-                    f'"{block.name}" stod ensam på raden utan åtgärder under och lästes inte in.',
+                    f"”{block.name}” stod ensam på raden utan åtgärder under och lästes inte in.",
                 )
         return SheetResult(sheet=self.title, blocks=kept, warnings=self.warnings)
