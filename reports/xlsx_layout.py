@@ -94,6 +94,7 @@ def _header_from_cells(
     multi: dict[str, list[tuple[int, int]]] = {}
     unknown: list[tuple[int, str]] = []
     ignored: set[int] = set()
+    cells = _comments_on_status(cells)
     for col, text, match in cells:
         if match is None:
             unknown.append((col, text))
@@ -151,6 +152,31 @@ def _header_from_cells(
         ignored=ignored,
         checks={c: word for c, word in (checks or {}).items() if c in repeated},
     )
+
+
+_COMMENT_STARTS = [["kommentar"], ["kommentarer"], ["comment"], ["comments"]]
+
+
+def _comments_on_status(
+    cells: list[tuple[int, str, tuple[str, int] | None]],
+) -> list[tuple[int, str, tuple[str, int] | None]]:
+    """A comment column that explains a status is the follow-up's text: "Kommentar T1"
+    beside "Status T1" (a period's comment), and "Kommentar" right of a status column
+    where the plan has no follow-up column ("Status | Kommentar": why it is yellow).
+    Elsewhere "Kommentar" is a note on the measure, left out."""
+    status = {col for col, _, m in cells if m is not None and m[0] == "status"}
+    if not status:
+        return cells
+    has_follow_up = any(m is not None and m[0] == "follow_up" for _, _, m in cells)
+    out = []
+    for col, text, match in cells:
+        words = fold(text).split()
+        comment = match is not None and match[0] == "ignore" and words[:1] in _COMMENT_STARTS
+        explains = label_tertial(text) is not None or (not has_follow_up and col - 1 in status)
+        if comment and explains:
+            match = ("follow_up", 0)
+        out.append((col, text, match))
+    return out
 
 
 # Fields whose second column says more about the same thing; an area or a number is one.

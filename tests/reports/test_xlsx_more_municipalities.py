@@ -53,6 +53,13 @@ def test_lerum_an_excel_table_after_an_instruction_sheet(tmp_path: Path) -> None
     )
     assert second.when == "2026-10-31"  # a real Excel date
     assert [v for *_, v in _status(plan)] == ["pagaende", "ej_uppfyllt", "uppfyllt", "uppfyllt"]
+    # The comment right of the status says why: it is the follow-up's text.
+    assert [r.follow_up for r in _rows(plan)] == [
+        "Vårens vandring är gjord.",
+        "Ej påbörjad",
+        "Klar",
+        "Genomförd",
+    ]
     assert plan.warnings == []
 
 
@@ -279,9 +286,15 @@ def test_headers_in_english_or_in_both_languages(tmp_path: Path, header: list[st
         ("Completed", "uppfyllt"),
         ("Not started", "ej_uppfyllt"),
         ("Avklarad", "uppfyllt"),
+        ("Ej klar", "ej_uppfyllt"),
+        ("Pausad", "ej_uppfyllt"),
+        ("Genomförd delvis", "delvis"),
+        ("Klar delvis", "delvis"),
+        ("Löpande", "pagaende"),
+        ("Genomförs", "pagaende"),
     ],
 )
-def test_status_words_of_a_bilingual_plan(tmp_path: Path, word: str, verdict: str) -> None:
+def test_status_words_of_other_plans(tmp_path: Path, word: str, verdict: str) -> None:
     rows = [[*BASE, "Status"], [*ROW, word]]
     (row,) = _rows(read_plan(write_workbook(tmp_path / "s.xlsx", [Sheet("1. Platser", rows)])))
     assert (row.follow_up, row.verdict) == (word, verdict)
@@ -294,3 +307,26 @@ def test_an_overview_sheet_of_the_same_columns_is_an_area_not_a_copy(tmp_path: P
         write_workbook(tmp_path / "x.xlsx", [Sheet("1. Centrum", rows), Sheet("2. Gråbo", rows)])
     )
     assert [len(a.rows) for a in plan.areas] == [2, 2] and plan.warnings == []
+
+
+def test_a_comment_beside_each_tertials_status_is_its_follow_up(tmp_path: Path) -> None:
+    rows = [
+        ["Kommun:", "Ale"],
+        [],
+        [*BASE, "Status T1", "Kommentar T1", "Status T2", "Kommentar T2", "Kommentar"],
+        [*ROW, "Grön", "Bra start.", "Gul", "Några hoppade av.", "Ring Anna"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Unga", rows)]))
+    (row,) = _rows(plan)
+    assert [(f.tertial, f.text, f.verdict) for f in row.follow_ups] == [
+        (1, "Bra start.", "uppfyllt"),
+        (2, "Några hoppade av.", "delvis"),
+    ]
+    assert (row.follow_up, row.verdict) == ("Några hoppade av.", "delvis")
+    assert plan.district == "Ale"
+
+
+def test_a_comment_away_from_the_status_is_a_note(tmp_path: Path) -> None:
+    rows = [[*BASE, "Kommentar", "Status"], [*ROW, "Ring Anna", "Pågår"]]
+    (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Unga", rows)])))
+    assert (row.follow_up, row.verdict) == ("Pågår", "pagaende")
