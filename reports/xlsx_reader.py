@@ -30,7 +30,7 @@ from reports.xlsx_layout import Header, SheetHints, find_header
 from reports.xlsx_lost import lost_cell_warnings
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
-from reports.xlsx_rows import SheetReader
+from reports.xlsx_rows import SheetReader, SheetResult, partial_row_warnings, unused_fields
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
 
@@ -352,6 +352,18 @@ def _join_same_areas(
     return joined
 
 
+def _read_sheet(cand: _Candidate, sheets: int) -> SheetResult:
+    """The areas and rows of one of the plan's `sheets` sheets."""
+    title = sheet_label(cand.ws.title)
+    sheet_number = split_numbered(title)[0]
+    sheet_is_area = sheets > 1 or cand.header.area_name is not None or sheet_number is not None
+    # One of several sheets named "Blad2" or "Område 2": a heading above its table names
+    # the area. (Above the only sheet's table, a heading names the plan as often.)
+    untitled = bare_number(title) is not None or (sheets > 1 and _is_generic_sheet_name(title))
+    reader = SheetReader(cand.facts, cand.header, sheet_is_area=sheet_is_area, untitled=untitled)
+    return reader.read()
+
+
 def _parse_workbook(
     wb: Any, path: Path, wanted_year: int | None, uncached: dict[str, list[str]]
 ) -> ParsedPlan:
@@ -368,22 +380,12 @@ def _parse_workbook(
 
     entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
     sheets_naming_areas: set[str] = set()
-    for cand in candidates:
+    results = [_read_sheet(cand, len(candidates)) for cand in candidates]
+    unused = unused_fields(results)
+    for cand, result in zip(candidates, results, strict=True):
         title = sheet_label(cand.ws.title)
         sheet_number, stripped_title = split_numbered(title)
-        sheet_is_area = (
-            len(candidates) > 1 or cand.header.area_name is not None or sheet_number is not None
-        )
-        # One of several sheets named "Blad2" or "Område 2": a heading above its table names
-        # the area. (Above the only sheet's table, a heading names the plan as often.)
-        untitled = bare_number(title) is not None or (
-            len(candidates) > 1 and _is_generic_sheet_name(title)
-        )
-        reader = SheetReader(
-            cand.facts, cand.header, sheet_is_area=sheet_is_area, untitled=untitled
-        )
-        result = reader.read()
-        warnings_out.extend(result.warnings)
+        warnings_out.extend(partial_row_warnings(result, unused))
         warnings_out.extend(
             lost_cell_warnings(
                 cand.facts, cand.header, result.blocks, uncached.get(cand.ws.title, [])

@@ -151,9 +151,51 @@ class Block:
 
 @dataclass
 class SheetResult:
+    """A sheet's areas and warnings. The warnings of rows that lack a required field are
+    worded by `partial_row_warnings` once every sheet is read: until then `partial` holds
+    (index of its empty place in `warnings`, row)."""
+
     sheet: str
     blocks: list[Block]
     warnings: list[str]
+    partial: list[tuple[int, ParsedRow]] = field(default_factory=list)
+    required: tuple[str, ...] = ()
+
+
+def unused_fields(results: list[SheetResult]) -> set[str]:
+    """The problem or cause column the plan leaves empty on every row of every sheet that
+    has it: a template's column the plan does not use, or a report exported from a plan
+    without it. Its emptiness is no partial row (with one row only, it may be)."""
+    unused: set[str] = set()
+    for key in ("problem", "cause"):
+        rows = [
+            row
+            for result in results
+            if key in result.required
+            for block in result.blocks
+            for row in block.rows
+        ]
+        if len(rows) > 1 and not any(getattr(row, key) for row in rows):
+            unused.add(key)
+    return unused
+
+
+def partial_row_warnings(result: SheetResult, unused: set[str]) -> list[str]:
+    """The sheet's warnings with "raden saknar …" worded for its partial rows, leaving out
+    the `unused` fields (and a row that lacks nothing else)."""
+    skip = {LABELS[key] for key in unused}
+    worded = list(result.warnings)
+    dropped: set[int] = set()
+    for index, row in result.partial:
+        row.missing = [label for label in row.missing if label not in skip]
+        if not row.missing:
+            dropped.add(index)
+            continue
+        worded[index] = mask(
+            f"Flik ”{result.sheet}”, rad {row.row}: raden saknar {join_sv(row.missing)} och "
+            "lästes in så långt den räcker."
+        )
+    return [w for i, w in enumerate(worded) if i not in dropped]
 
 
 class SheetReader:
@@ -176,6 +218,9 @@ class SheetReader:
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
         self.warnings: list[str] = []
+        # Rows that lack a required field: (index of their warning, row), worded at the end,
+        # when it is known which columns the sheet leaves empty throughout.
+        self.partial: list[tuple[int, ParsedRow]] = []
         self.problem_heading: str | None = None
         self.measure_rows_seen = False
         # Guidance stands right below a header (or an area's heading): there it is left out
@@ -596,26 +641,27 @@ class SheetReader:
             values["problem"] = self.problem_heading
         missing = [LABELS[k] for k in self.required if not values[k]]
         if missing:
-            self._warn(r, f"raden saknar {join_sv(missing)} och lästes in så långt den räcker.")
+            self.warnings.append("")  # worded in _finish
         self.measure_rows_seen = True
         self.below_header = False
-        self.block.rows.append(
-            ParsedRow(
-                sheet=self.title,
-                row=r,
-                problem=values["problem"],
-                cause=values["cause"],
-                measure=values["measure"],
-                goal=values["goal"],
-                when=values["when"],
-                responsible=values["responsible"],
-                follow_up=values["follow_up"],
-                verdict=verdict,
-                missing=missing,
-                ref=self._ref(r),
-                follow_ups=follow_ups,
-            )
+        row = ParsedRow(
+            sheet=self.title,
+            row=r,
+            problem=values["problem"],
+            cause=values["cause"],
+            measure=values["measure"],
+            goal=values["goal"],
+            when=values["when"],
+            responsible=values["responsible"],
+            follow_up=values["follow_up"],
+            verdict=verdict,
+            missing=missing,
+            ref=self._ref(r),
+            follow_ups=follow_ups,
         )
+        if missing:
+            self.partial.append((len(self.warnings) - 1, row))
+        self.block.rows.append(row)
 
     def _ref(self, r: int) -> str | None:
         c = self.header.columns.get("ref")
@@ -646,4 +692,10 @@ class SheetReader:
                     block.heading_row or 0,
                     f"”{block.name}” stod ensam på raden utan åtgärder under och lästes inte in.",
                 )
-        return SheetResult(sheet=self.title, blocks=kept, warnings=self.warnings)
+        return SheetResult(
+            sheet=self.title,
+            blocks=kept,
+            warnings=self.warnings,
+            partial=self.partial,
+            required=tuple(self.required),
+        )

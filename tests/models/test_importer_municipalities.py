@@ -203,3 +203,28 @@ def test_each_template_imports_once_and_its_reports_agree(
     )
     again = _import(session_factory, path, district)
     assert (again.created, again.updated, again.follow_ups) == (0, 0, 0)
+
+
+def test_the_report_of_a_plan_without_problem_or_cause_reads_back_without_warnings(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """The city's layout has Problemområde and Orsak; a plan that has neither leaves them
+    empty on every row of its report, which is no partial row: re-importing the report
+    (the follow-ups edited in Excel) warns of nothing and changes nothing."""
+    _import(session_factory, books.sodertalje_bilingual_macro_workbook(tmp_path / "s.xlsm"), "S")
+    with session_factory.begin() as s:
+        plan = s.exec(select(Plan)).one()
+        content = export_plan(
+            session=s, plan=plan, period="2026-T1", fmt="xlsx", today=REPORTED
+        ).content
+    report = tmp_path / "rapport.xlsx"
+    report.write_bytes(content)
+    parsed = read_plan(report)
+    assert parsed.warnings == []
+    assert [r.missing for a in parsed.areas for r in a.rows] == [[], [], []]
+    with session_factory.begin() as s:
+        again = apply_plan(
+            session=s, parsed=parsed, district="S", year=2026, actor=ACTOR, today=REPORTED
+        )
+    assert (again.created, again.updated, again.unchanged, again.follow_ups) == (0, 0, 3, 0)
+    assert again.warnings == []

@@ -330,3 +330,20 @@ def test_a_comment_away_from_the_status_is_a_note(tmp_path: Path) -> None:
     rows = [[*BASE, "Kommentar", "Status"], [*ROW, "Ring Anna", "Pågår"]]
     (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Unga", rows)])))
     assert (row.follow_up, row.verdict) == ("Pågår", "pagaende")
+
+
+def test_a_cause_column_the_plan_never_fills_is_no_partial_row(tmp_path: Path) -> None:
+    rows = [["Orsak", *BASE], [None, *ROW], [None, "Klottersanering", "Linjearbete", "TK"]]
+    other = [["Orsak", *BASE], [None, "SSP-möten", "8 ggr/år", "Prev"]]
+    plan = read_plan(
+        write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows), Sheet("2. Unga", other)])
+    )
+    assert [r.missing for r in _rows(plan)] == [[], [], []] and plan.warnings == []
+
+
+def test_an_empty_cause_among_filled_ones_is_still_reported(tmp_path: Path) -> None:
+    rows = [["Orsak", *BASE], ["Mörker", *ROW], [None, "Klottersanering", "Linjearbete", "TK"]]
+    plan = read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)]))
+    assert plan.warnings == [
+        "Flik ”1. Platser”, rad 3: raden saknar Orsak och lästes in så långt den räcker."
+    ]
