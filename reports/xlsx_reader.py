@@ -85,6 +85,17 @@ _SIDE_SHEETS = (
     "data",
     "exempel",
     "mall",
+    # A read-me first: "Läs mig först", "Så fyller du i planen", "Hjälp".
+    "las mig",
+    "lasmig",
+    "readme",
+    "read me",
+    "hjalp",
+    "guide",
+    "vagledning",
+    "sa fyller du i",
+    "sa har fyller du i",
+    "om mallen",
 )
 _GENERIC_SHEET = re.compile(r"^(?:blad|sheet|ark|flik|tabell|plan)\s*\d*$")
 

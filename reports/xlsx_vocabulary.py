@@ -223,6 +223,13 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "huvudansvar",
             "huvudman",
             "ansvarsfordelning",
+            # Each party's part in a column of its own (a medborgarlöfte's two columns).
+            "kommunens ansvar",
+            "polisens ansvar",
+            "kommunens atagande",
+            "kommunens ataganden",
+            "polisens atagande",
+            "polisens ataganden",
             "utforare",
             "aktor",
             "aktorer",
@@ -477,10 +484,38 @@ def label_tertial(text: str) -> int | None:
         return min(int(m.group(1)), 3)
     if m := _ISO_DATE.search(folded):
         return (int(m.group(1)) - 1) // 4 + 1
+    if months := _MONTH.findall(folded):
+        # A span ("jan–apr", "maj–aug", "jan–aug" for the interim report) ends in its tertial.
+        return (_MONTHS[months[-1]] - 1) // 4 + 1
     for tertial, pattern in _TERTIAL_WORDS:
         if pattern.search(folded):
             return tertial
     return None
+
+
+# Month names and their abbreviations, as column labels write them ("Status jan–apr").
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb"),
+            ("mars", "mar"),
+            ("april", "apr"),
+            ("maj",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("augusti", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
 
 
 # The city's own area names: a lone cell with one of them is an area heading.

@@ -347,3 +347,41 @@ def test_an_empty_cause_among_filled_ones_is_still_reported(tmp_path: Path) -> N
     assert plan.warnings == [
         "Flik ”1. Platser”, rad 3: raden saknar Orsak och lästes in så långt den räcker."
     ]
+
+
+def test_a_read_me_sheet_with_an_example_table_is_no_area(tmp_path: Path) -> None:
+    readme = [
+        ["Så fyller du i planen"],
+        ["Exempel på en ifylld rad:"],
+        BASE,
+        ["Exempel: Trygghetsvandring i centrum", "2 ggr/år", "Trygghetssamordnare"],
+    ]
+    plan = read_plan(
+        write_workbook(
+            tmp_path / "x.xlsx",
+            [Sheet("Läs mig först", readme), Sheet("Unga", [BASE, ROW])],
+        )
+    )
+    assert _areas(plan) == [(1, "Unga", ["Trygghetsvandring"])] and plan.warnings == []
+
+
+def test_each_partys_responsibility_in_a_column_of_its_own(tmp_path: Path) -> None:
+    rows = [
+        ["Åtgärd", "Kommunens åtagande", "Polisens åtagande", "När"],
+        ["Trygghetsvandring", "Trygghetssamordnaren kallar", "Kommunpolisen deltar", "2 ggr/år"],
+    ]
+    (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)])))
+    assert row.responsible == "Trygghetssamordnaren kallar\nKommunpolisen deltar"
+    assert row.when == "2 ggr/år"
+
+
+def test_status_columns_named_by_the_months_they_cover(tmp_path: Path) -> None:
+    rows = [
+        [*BASE, "Status jan–apr", "Status maj–aug", "Status sep–dec"],
+        [*ROW, "Pågår", "Klar", None],
+    ]
+    (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)])))
+    assert [(f.tertial, f.text, f.verdict) for f in row.follow_ups] == [
+        (1, "Pågår", "pagaende"),
+        (2, "Klar", "uppfyllt"),
+    ]
