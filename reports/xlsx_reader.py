@@ -278,7 +278,9 @@ def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> l
         for j, other in enumerate(found):
             if j == i or j in dropped or not mine <= texts[j]:
                 continue
-            if other.header.score > cand.header.score:
+            # The plan's own columns (Orsak, När, Vem …), not the status columns a report
+            # may have more of.
+            if len(other.header.columns) > len(cand.header.columns):
                 dropped.add(i)
                 warnings_out.append(
                     f"Fliken ”{mask(cand.ws.title)}” upprepar åtgärder från fliken "

@@ -246,6 +246,7 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "samverkanspart",
             "samverkansparter",
             "samverkanspartner",
+            "samverkanspartners",
             "involverade aktorer",
             "involverade parter",
             "medverkande",

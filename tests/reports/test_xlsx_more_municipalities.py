@@ -385,3 +385,29 @@ def test_status_columns_named_by_the_months_they_cover(tmp_path: Path) -> None:
         (1, "Pågår", "pagaende"),
         (2, "Klar", "uppfyllt"),
     ]
+
+
+def test_a_status_report_with_more_status_columns_than_the_plan_is_the_copy(
+    tmp_path: Path,
+) -> None:
+    plan_rows = [
+        ["Orsak", *BASE],
+        ["Mörker", *ROW],
+        ["Klotter", "Klottersanering", "Löpande", "TK"],
+    ]
+    report = [
+        ["Åtgärd", "Status T1", "Kommentar T1", "Status T2", "Kommentar T2"],
+        ["Trygghetsvandring", "Grön", "En vandring.", None, None],
+        ["Klottersanering", "Gul", "Eftersläp.", None, None],
+    ]
+    plan = read_plan(
+        write_workbook(
+            tmp_path / "x.xlsx", [Sheet("Åtgärdsplan", plan_rows), Sheet("Rapport T1", report)]
+        )
+    )
+    assert [(r.cause, r.measure, r.when) for r in _rows(plan)] == [
+        ("Mörker", "Trygghetsvandring", "2 ggr/år"),
+        ("Klotter", "Klottersanering", "Löpande"),
+    ]
+    (warning,) = plan.warnings
+    assert warning.startswith("Fliken ”Rapport T1” upprepar åtgärder från fliken ”Åtgärdsplan”")
