@@ -16,6 +16,7 @@ from reports.xlsx_vocabulary import (
     FIELDS_MULTI,
     is_known_area,
     is_period_label,
+    is_unnamed_column,
     label_tertial,
     match_header,
     names_a_period,
@@ -128,7 +129,9 @@ def _header_from_cells(
         leftmost = col < min(known)
         if (leftmost or (len(unknown) == 1 and _names_the_area(text, hints))) and len(text) <= 200:
             columns["problem"] = col
-            area_name = text
+            # A column Excel named for want of a header ("Kolumn1") keeps its cells, as
+            # the problem, but its name is no area's.
+            area_name = None if is_unnamed_column(text) else text
     first = min([*known, *(c for c, _ in unknown)], default=1)
     if area_name is not None:
         first = min(first, columns["problem"])

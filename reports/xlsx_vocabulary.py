@@ -409,11 +409,6 @@ def match_header(text: str, *, exact: bool = False) -> tuple[str, int] | None:
     return None
 
 
-# The names Excel gives the columns of a table whose header cell was left empty
-# ("Kolumn1", "Column2"): no field, and never an area's name.
-_UNNAMED_COLUMN = re.compile(r"^(?:kolumn|column|spalte|colonne)\s?\d{1,3}$")
-
-
 def _match_one(text: str, *, exact: bool) -> tuple[str, int] | None:
     if text.strip() in ("#", "№"):
         return "ref", 0  # folds to nothing
@@ -422,8 +417,6 @@ def _match_one(text: str, *, exact: bool) -> tuple[str, int] | None:
     stripped = _LEADING_NUMBER.sub("", folded, count=1) if " " in folded else folded
     if not stripped:
         return None
-    if _UNNAMED_COLUMN.match(folded):
-        return "ignore", 0
     if stripped in _EXACT_ONLY:
         return _EXACT_ONLY[stripped], 0
     best: tuple[int, str, int] | None = None  # (phrase length, field, rank)
@@ -436,6 +429,15 @@ def _match_one(text: str, *, exact: bool) -> tuple[str, int] | None:
     if best is None:
         return None
     return best[1], best[2]
+
+
+# The names Excel gives the columns of a table whose header cell was left empty
+# ("Kolumn1", "Column2"): they name no field, and never an area.
+_UNNAMED_COLUMN = re.compile(r"^(?:kolumn|column|spalte|colonne)\s?\d{1,3}$")
+
+
+def is_unnamed_column(text: str) -> bool:
+    return bool(_UNNAMED_COLUMN.match(fold(text)))
 
 
 def is_period_label(text: str) -> bool:

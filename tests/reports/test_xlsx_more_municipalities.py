@@ -411,3 +411,11 @@ def test_a_status_report_with_more_status_columns_than_the_plan_is_the_copy(
     ]
     (warning,) = plan.warnings
     assert warning.startswith("Fliken ”Rapport T1” upprepar åtgärder från fliken ”Åtgärdsplan”")
+
+
+def test_an_unnamed_table_column_keeps_its_cells_but_names_no_area(tmp_path: Path) -> None:
+    rows = [["Kolumn1", *BASE], ["Mörka stråk", *ROW], ["Klotter", "Sanering", "Löpande", "TK"]]
+    plan = read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("Otrygga platser", rows)]))
+    assert _areas(plan) == [(1, "Otrygga platser", ["Trygghetsvandring", "Sanering"])]
+    assert [r.problem for r in _rows(plan)] == ["Mörka stråk", "Klotter"]
+    assert plan.warnings == []
