@@ -26,7 +26,7 @@ _NEG = re.compile(
     # A status drop-down's words for work stopped ("Avbruten", "Inställd").
     r"|^(?:status\s+)?(?:avbruten|avbrutet|avbrutna|installd|installt|installda)$"
     # The same words in a plan written in English as well ("Red", "Not started").
-    r"|^(?:status\s+)?(?:red|not started|cancelled|canceled|off track)$"
+    r"|^(?:status\s+)?(?:red|not started|not done|cancelled|canceled|off track)$"
     # "Ej klar" beside "Klar" in a drop-down; work stopped or paused.
     r"|^(?:status\s+)?(?:ej|inte)\s+(?:klar|klart|fardig|fardigt|avslutad|avslutat)$"
     r"|^(?:status\s+)?(?:stoppad|stoppat|pausad|pausat)$"

@@ -419,3 +419,15 @@ def test_an_unnamed_table_column_keeps_its_cells_but_names_no_area(tmp_path: Pat
     assert _areas(plan) == [(1, "Otrygga platser", ["Trygghetsvandring", "Sanering"])]
     assert [r.problem for r in _rows(plan)] == ["Mörka stråk", "Klotter"]
     assert plan.warnings == []
+
+
+@pytest.mark.parametrize(
+    "when_to_follow_up",
+    ["Tidpunkt för uppföljning", "Uppföljningsdatum", "När ska åtgärden följas upp?"],
+)
+def test_when_a_measure_is_followed_up_is_neither_its_when_nor_a_follow_up(
+    tmp_path: Path, when_to_follow_up: str
+) -> None:
+    rows = [[*BASE, when_to_follow_up], [*ROW, "2026-04-30"]]
+    (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)])))
+    assert (row.when, row.follow_up) == ("2 ggr/år", None)
