@@ -37,7 +37,8 @@ FIELDS = tuple(LABELS)
 # "1.3", "A3", "12", "2.1.1)": a number a template puts on rows before they are filled in.
 _REF_LIKE = re.compile(r"^[A-Za-zÅÄÖåäö]{0,3}\s?\d{1,3}(?:[.:,]\d{1,3}){0,3}[.)]?$")
 # The label of a total row ("Summa", "Totalt", "Antal åtgärder: 4", "S:a"); folded text.
-_TOTAL = re.compile(r"^(?:summa|s a|totalt?|antal|sammanlagt|sammantaget)\b")
+# "Varav klara: 1" and "Andel genomförda: 50 %" count the measures above by their status.
+_TOTAL = re.compile(r"^(?:summa|s a|totalt?|antal|sammanlagt|sammantaget|varav|andel)\b")
 # All a total's label says besides that: what it counts and where ("Totalt antal åtgärder
 # i området: 4"). Any other word makes the cell a text ("Antal rån ökar", "Totalt 4
 # trygghetsvandringar"): a measure's cell, not a count.
@@ -67,6 +68,24 @@ _TOTAL_WORDS = frozenset(
         "omradet",
         "omraden",
         "planen",
+        "varav",
+        "andel",
+        "procent",
+        "dessa",
+        # What a count by status counts.
+        "klar",
+        "klara",
+        "genomford",
+        "genomforda",
+        "pagaende",
+        "paborjade",
+        "ej",
+        "uppfyllda",
+        "delvis",
+        "grona",
+        "gula",
+        "roda",
+        "status",
     ]
 )
 # Title-block lines that name the plan or its municipality, never an area.

@@ -431,3 +431,25 @@ def test_when_a_measure_is_followed_up_is_neither_its_when_nor_a_follow_up(
     rows = [[*BASE, when_to_follow_up], [*ROW, "2026-04-30"]]
     (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)])))
     assert (row.when, row.follow_up) == ("2 ggr/år", None)
+
+
+def test_counts_by_status_below_the_measures_are_no_measures(tmp_path: Path) -> None:
+    rows = [
+        [*BASE, "Status"],
+        [*ROW, "Klar"],
+        ["Klottersanering", "Linjearbete", "TK", "Pågår"],
+        [],
+        ["Antal åtgärder:", 2],
+        ["Varav klara:", 1],
+        ["Andel genomförda", "50 %"],
+        ["Antal klara", None, None, 1],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)]))
+    assert [r.measure for r in _rows(plan)] == ["Trygghetsvandring", "Klottersanering"]
+    assert plan.warnings == []
+
+
+def test_a_measure_that_begins_like_a_count_is_read(tmp_path: Path) -> None:
+    rows = [[*BASE, "Status"], ["Andel unga med sommarjobb ska öka", "Under 2026", "AMF", None]]
+    (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Unga", rows)])))
+    assert row.measure == "Andel unga med sommarjobb ska öka"
