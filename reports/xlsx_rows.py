@@ -279,6 +279,12 @@ class SheetReader:
                 number, name = split_numbered(texts[0])
                 self.blocks[0].name, self.blocks[0].number = name, number
                 return
+            # "Prioriterat område: | Unga i riskzon": the label and the name in two cells.
+            label = match_header(texts[0], exact=True) if len(texts) == 2 else None
+            if label is not None and label[0] == "area" and _heading_like(texts[1]):
+                number, name = split_numbered(texts[1])
+                self.blocks[0].name, self.blocks[0].number = name, number
+                return
         if self.untitled and (title := self._title_above_header()) is not None:
             self.blocks[0].name = title
 

@@ -453,3 +453,24 @@ def test_a_measure_that_begins_like_a_count_is_read(tmp_path: Path) -> None:
     rows = [[*BASE, "Status"], ["Andel unga med sommarjobb ska öka", "Under 2026", "AMF", None]]
     (row,) = _rows(read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Unga", rows)])))
     assert row.measure == "Andel unga med sommarjobb ska öka"
+
+
+@pytest.mark.parametrize("label", ["Prioriterat område:", "Fokusområde", "Område:"])
+def test_the_area_labelled_in_two_cells_above_the_header(tmp_path: Path, label: str) -> None:
+    def area_sheet(title: str, name: str, row: list[Any]) -> Sheet:
+        return Sheet(title, [["Kommun:", "Ale"], [label, name], [], BASE, row])
+
+    plan = read_plan(
+        write_workbook(
+            tmp_path / "x.xlsx",
+            [
+                area_sheet("Blad1", "Unga i riskzon", ROW),
+                area_sheet("Blad2", "Trygghet i centrum", ["Belysning", "Q2", "TK"]),
+            ],
+        )
+    )
+    assert _areas(plan) == [
+        (1, "Unga i riskzon", ["Trygghetsvandring"]),
+        (2, "Trygghet i centrum", ["Belysning"]),
+    ]
+    assert plan.district == "Ale" and plan.warnings == []
