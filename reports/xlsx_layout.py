@@ -288,7 +288,8 @@ def _holds_marks(grid: Grid, r: int, c: int) -> bool:
 
 
 # A header that asks whether the measure is done ("Klar", "Genomförd (ja/nej)", "Klart?",
-# "Done"), folded; and the words that may follow it, telling how to answer.
+# "Done") or started ("Påbörjad"), folded -> the status a tick means; and the words that
+# may follow it, telling how to answer.
 _DONE_HEADERS = {
     "klar": "Klar",
     "klart": "Klart",
@@ -304,6 +305,11 @@ _DONE_HEADERS = {
     "fardigt": "Klart",
     "done": "Klar",
     "completed": "Klar",
+    # Started, not done: a tick is work in progress.
+    "paborjad": "Påbörjad",
+    "paborjat": "Påbörjat",
+    "startad": "Startad",
+    "startat": "Startat",
 }
 _ANSWER_WORDS = frozenset({"ja", "nej", "x", "kryss", "kryssa", "markera", "bocka", "yes", "no"})
 # What a ticked and an unticked box read as (`cell_text`: TRUE is "Ja"), folded.

@@ -203,6 +203,19 @@ def test_a_ticked_box_is_the_measure_done(
     ]
 
 
+def test_a_ticked_started_box_is_work_in_progress(tmp_path: Path) -> None:
+    rows = [
+        [*BASE, "Påbörjad (ja/nej)"],
+        [*ROW, "Ja"],
+        ["Klottersanering", "Linjearbete", "TK", "Nej"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "x.xlsx", [Sheet("1. Platser", rows)]))
+    assert _status(plan) == [
+        ("Trygghetsvandring", "Påbörjad", "pagaende"),
+        ("Klottersanering", None, "ej_bedomd"),
+    ]
+
+
 def test_a_ticked_box_beside_a_follow_up_text_gives_the_text_its_verdict(tmp_path: Path) -> None:
     rows = [
         [*BASE, "Uppföljning", "Klar"],
