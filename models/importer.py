@@ -72,7 +72,7 @@ def _values(row: ParsedRow) -> dict[str, str | None]:
 
 
 PERSONAL_NUMBER_WARNING = (
-    'Flik "{sheet}", rad {row}: en cell innehöll ett personnummer. Numret lästes inte in'
+    "Flik ”{sheet}”, rad {row}: en cell innehöll ett personnummer. Numret lästes inte in"
     " (boten sparar aldrig personnummer); ta bort det ur filen."
 )
 _TEXT_FIELDS = ("problem", "cause", "measure", "goal", "when", "responsible", "follow_up")

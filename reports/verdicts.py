@@ -25,6 +25,11 @@ _NEG = re.compile(
     r"|^(?:status\s+)?(?:rod|rott)\b"
     # A status drop-down's words for work stopped ("Avbruten", "Inställd").
     r"|^(?:status\s+)?(?:avbruten|avbrutet|avbrutna|installd|installt|installda)$"
+    # The same words in a plan written in English as well ("Red", "Not started").
+    r"|^(?:status\s+)?(?:red|not started|not done|cancelled|canceled|off track)$"
+    # "Ej klar" beside "Klar" in a drop-down; work stopped or paused.
+    r"|^(?:status\s+)?(?:ej|inte)\s+(?:klar|klart|fardig|fardigt|avslutad|avslutat)$"
+    r"|^(?:status\s+)?(?:stoppad|stoppat|pausad|pausat)$"
 )
 _PARTIAL = re.compile(
     rf"\b(?:delvis|(?:inte|ej)\s+helt|till\s+viss\s+del|till\s+stor\s+del)\s+{_VERBS}\b"
@@ -32,6 +37,9 @@ _PARTIAL = re.compile(
     r"|^(?:status\s+)?(?:delvis|gul|gult)\b"
     # "Försenad": the amber light of a status drop-down (grön / gul / röd).
     r"|^(?:status\s+)?(?:forsenad|forsenat|forsenade)$"
+    r"|^(?:status\s+)?(?:amber|yellow|delayed|at risk|partially completed|partially done)$"
+    # The word before "delvis": "Genomförd delvis", "Klar delvis".
+    rf"|^(?:status\s+)?(?:klar|klart|{_VERBS})\s+delvis$"
 )
 _POS = re.compile(
     r"\b(?:uppfyllt|uppfylld|uppfyllda|uppfyllts|uppnatt|uppnadd|uppnadda|uppnatts)\b"
@@ -43,12 +51,16 @@ _POS = re.compile(
     # A status column's one word ("Genomförd", "Avslutad"); in prose "har genomförts" says
     # what was done, not whether the goal was met, so only a cell that is just the word.
     r"|^(?:status\s+)?(?:genomfort|genomford|genomforda|utfort|utford|slutfort|slutford"
-    r"|avslutad|avslutat|fardig|fardigt)(?:\s+enligt\s+plan)?$"
+    r"|avslutad|avslutat|avklarad|avklarat|fardig|fardigt)(?:\s+enligt\s+plan)?$"
+    r"|^(?:status\s+)?(?:green|done|completed|complete|achieved)$"
 )
 _ONGOING = re.compile(
     r"\b(?:pagar|pagaende|fortsatter|fortgar|fortloper|paborjat|paborjats|under arbete"
     r"|under uppbyggnad)\b"
     r"|^(?:status\s+)?(?:paborjad|startad|startat|enligt plan|pa gang|i gang|igang)$"
+    r"|^(?:status\s+)?(?:on track|in progress|ongoing|started)$"
+    # A status cell saying the work goes on ("Löpande", "Genomförs"), not a verdict.
+    r"|^(?:status\s+)?(?:lopande|kontinuerligt|fortlopande|fortgaende|genomfors|utfors)$"
 )
 # Traffic-light emoji Brå's template suggests; checked on the raw text.
 _EMOJI = {"🔴": "ej_uppfyllt", "🟡": "delvis", "🟠": "delvis", "🟢": "uppfyllt"}

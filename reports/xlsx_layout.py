@@ -16,6 +16,7 @@ from reports.xlsx_vocabulary import (
     FIELDS_MULTI,
     is_known_area,
     is_period_label,
+    is_unnamed_column,
     label_tertial,
     match_header,
     names_a_period,
@@ -43,6 +44,9 @@ class Header:
     # Further columns of a single field, whose text is added to the chosen column's
     # ("Tidsplan" and "Frekvens"; "Aktivitet" and its "Beskrivning"), left first.
     extra: dict[str, list[int]] = field(default_factory=dict)
+    # Status columns ticked off rather than worded ("Klar" holding TRUE/FALSE, "x" or
+    # "Ja/Nej"): column -> the status a tick means ("Klar", "Genomförd").
+    checks: dict[int, str] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -78,6 +82,7 @@ def _header_from_cells(
     row: int,
     hints: SheetHints,
     uppers: dict[int, str] | None = None,
+    checks: dict[int, str] | None = None,
 ) -> Header | None:
     """Build a header from (column, text, match) triples; None unless it looks like a plan.
 
@@ -90,6 +95,7 @@ def _header_from_cells(
     multi: dict[str, list[tuple[int, int]]] = {}
     unknown: list[tuple[int, str]] = []
     ignored: set[int] = set()
+    cells = _comments_on_status(cells)
     for col, text, match in cells:
         if match is None:
             unknown.append((col, text))
@@ -123,7 +129,9 @@ def _header_from_cells(
         leftmost = col < min(known)
         if (leftmost or (len(unknown) == 1 and _names_the_area(text, hints))) and len(text) <= 200:
             columns["problem"] = col
-            area_name = text
+            # A column Excel named for want of a header ("Kolumn1") keeps its cells, as
+            # the problem, but its name is no area's.
+            area_name = None if is_unnamed_column(text) else text
     first = min([*known, *(c for c, _ in unknown)], default=1)
     if area_name is not None:
         first = min(first, columns["problem"])
@@ -145,7 +153,33 @@ def _header_from_cells(
         labels={col: fold(text) for col, text in texts.items()},
         tertials=tertials,
         ignored=ignored,
+        checks={c: word for c, word in (checks or {}).items() if c in repeated},
     )
+
+
+_COMMENT_STARTS = [["kommentar"], ["kommentarer"], ["comment"], ["comments"]]
+
+
+def _comments_on_status(
+    cells: list[tuple[int, str, tuple[str, int] | None]],
+) -> list[tuple[int, str, tuple[str, int] | None]]:
+    """A comment column that explains a status is the follow-up's text: "Kommentar T1"
+    beside "Status T1" (a period's comment), and "Kommentar" right of a status column
+    where the plan has no follow-up column ("Status | Kommentar": why it is yellow).
+    Elsewhere "Kommentar" is a note on the measure, left out."""
+    status = {col for col, _, m in cells if m is not None and m[0] == "status"}
+    if not status:
+        return cells
+    has_follow_up = any(m is not None and m[0] == "follow_up" for _, _, m in cells)
+    out = []
+    for col, text, match in cells:
+        words = fold(text).split()
+        comment = match is not None and match[0] == "ignore" and words[:1] in _COMMENT_STARTS
+        explains = label_tertial(text) is not None or (not has_follow_up and col - 1 in status)
+        if comment and explains:
+            match = ("follow_up", 0)
+        out.append((col, text, match))
+    return out
 
 
 # Fields whose second column says more about the same thing; an area or a number is one.
@@ -188,6 +222,7 @@ def _build(
     "T1 | T2 | T3"), whose field a sub-header takes when it names none of its own.
     """
     cells: list[tuple[int, str, tuple[str, int] | None]] = []
+    checks: dict[int, str] = {}  # column -> the status a tick in it means
     uppers: dict[int, str] = {}  # column -> the text of the upper half over it
     group: str | None = None  # the last upper cell seen to the left, for period labels
     labels = {c: text for c in range(1, max_col + 1) if (text := _label(grid, r, c))}
@@ -211,6 +246,8 @@ def _build(
         if with_top and (upper := top or _label(spans, r - 1, c)):
             uppers[c] = upper
         match = match_header(bottom)
+        if (word := _check_word(bottom, match)) is not None and _holds_checks(grid, r, c):
+            match, checks[c] = ("status", 0), word
         # The table's first column is never under a group: a title merged across the top
         # ("Uppföljning av planen 2025") must not turn the area-name header into a field.
         if with_top and c > first and (match is None or match[0] == "ignore"):
@@ -228,7 +265,7 @@ def _build(
             # header: the follow-up written at each reporting time.
             match = ("follow_up", 0)
         cells.append((c, bottom, match))
-    return _header_from_cells(cells, r, hints, uppers)
+    return _header_from_cells(cells, r, hints, uppers, checks)
 
 
 # How far below a header to look at what a column holds.
@@ -248,6 +285,77 @@ def _holds_marks(grid: Grid, r: int, c: int) -> bool:
         if text and text.strip().lower() in _TICKS:
             return True
     return False
+
+
+# A header that asks whether the measure is done ("Klar", "Genomförd (ja/nej)", "Klart?",
+# "Done") or started ("Påbörjad"), folded -> the status a tick means; and the words that
+# may follow it, telling how to answer.
+_DONE_HEADERS = {
+    "klar": "Klar",
+    "klart": "Klart",
+    "avklarad": "Avklarad",
+    "avklarat": "Avklarat",
+    "genomford": "Genomförd",
+    "genomfort": "Genomfört",
+    "utford": "Utförd",
+    "utfort": "Utfört",
+    "slutford": "Slutförd",
+    "slutfort": "Slutfört",
+    "fardig": "Klar",
+    "fardigt": "Klart",
+    "done": "Klar",
+    "completed": "Klar",
+    # Started, not done: a tick is work in progress.
+    "paborjad": "Påbörjad",
+    "paborjat": "Påbörjat",
+    "startad": "Startad",
+    "startat": "Startat",
+}
+_ANSWER_WORDS = frozenset({"ja", "nej", "x", "kryss", "kryssa", "markera", "bocka", "yes", "no"})
+# What a ticked and an unticked box read as (`cell_text`: TRUE is "Ja"), folded.
+# Not 1 and 0: a status column holds numbers under an icon set of traffic lights.
+TICKED = frozenset({"ja", "x", "sant", "true", "yes", "✓", "✔", "☑", "☒", "✅"})
+UNTICKED = frozenset({"nej", "falskt", "false", "no", "☐"})
+
+
+def _check_word(text: str, match: tuple[str, int] | None) -> str | None:
+    """The status a tick means when the header asks whether the measure is done ("Klar",
+    "Genomförd (ja/nej)"), or is a status column (which then only holds ticks)."""
+    if match is not None and match[0] == "status":
+        return "Klar"
+    words = fold(text).split()
+    if words and words[0] in _DONE_HEADERS and _ANSWER_WORDS.issuperset(words[1:]):
+        return _DONE_HEADERS[words[0]]
+    return None
+
+
+def is_tick(value: Any) -> bool | None:
+    """True for a ticked box (TRUE, "x", "Ja", "✓"), False for an unticked one, else None."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value)
+    if text is None:
+        return None
+    folded = text.strip().casefold()
+    if folded in TICKED:
+        return True
+    if folded in UNTICKED:
+        return False
+    return None
+
+
+def _holds_checks(grid: Grid, r: int, c: int) -> bool:
+    """True when the cells below (r, c) are ticked or unticked boxes only (TRUE/FALSE,
+    "x", "Ja"/"Nej"): a done-mark, not a date ("Klart 2025-06-30") or a text."""
+    seen = False
+    for row in range(r + 1, r + 1 + _SAMPLE_ROWS):
+        value = grid.get((row, c))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if is_tick(value) is None:
+            return False
+        seen = True
+    return seen
 
 
 def _spans_right(spans: Grid, r: int, c: int) -> bool:

@@ -50,7 +50,7 @@ def lost_cell_warnings(
             "tomma celler"
         )
         warnings.append(
-            f'Flik "{sheet}": {what} (filen är inte sparad i Excel eller LibreOffice). '
+            f"Flik ”{sheet}”: {what} (filen är inte sparad i Excel eller LibreOffice). "
             "Öppna filen i Excel eller LibreOffice, spara den och läs in den igen."
         )
     failed = sorted(
@@ -62,7 +62,7 @@ def lost_cell_warnings(
         cells = [f"{get_column_letter(c)}{r}" for r, c, _ in failed]
         errors = ", ".join(dict.fromkeys(error for *_, error in failed))
         warnings.append(
-            f'Flik "{sheet}": {_listed(cells)} visar ett formelfel ({errors}) och lästes som '
+            f"Flik ”{sheet}”: {_listed(cells)} visar ett formelfel ({errors}) och lästes som "
             f"{'en tom cell' if len(cells) == 1 else 'tomma celler'}. Rätta "
             f"{'formeln' if len(cells) == 1 else 'formlerna'} i Excel och läs in filen igen."
         )

@@ -104,7 +104,9 @@ _MUNICIPALITY = re.compile(
 )
 _REGION = re.compile(r"\bRegion\s+([A-ZÅÄÖ]\w+)")
 _TITLE_WORDS = re.compile(
-    r"(?i)\b(?:åtgärdsplan(?:en)?|handlingsplan(?:en)?|aktivitetsplan(?:en)?|plan|för|i|och"
+    r"(?i)\b(?:åtgärdsplan(?:en)?|handlingsplan(?:en)?|aktivitetsplan(?:en)?|trygghetsplan(?:en)?"
+    # A sheet named after what it lists ("Åtgärder 2026", "Insatser 2026") names no place.
+    r"|åtgärder(?:na)?|åtgärd|insatser(?:na)?|aktiviteter(?:na)?|action|actions|plan|för|i|och"
     r"|brottsförebyggande|trygghetsskapande|arbete(?:t)?|stadsdelsområde|stadsdelsförvaltning"
     r"|stadsdelsnämnd|sdf|sdo|kommun|stad)\b"
 )

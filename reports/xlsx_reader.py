@@ -30,7 +30,7 @@ from reports.xlsx_layout import Header, SheetHints, find_header
 from reports.xlsx_lost import lost_cell_warnings
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
-from reports.xlsx_rows import SheetReader
+from reports.xlsx_rows import SheetReader, SheetResult, partial_row_warnings, unused_fields
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
 
@@ -69,6 +69,12 @@ _SIDE_SHEETS = (
     "kontaktlista",
     "sammanstallning",
     "sammanfattning",
+    "summering",
+    "sammandrag",
+    "dashboard",
+    "statusoversikt",
+    "diagram",
+    "statistik",
     "analys",
     "oversikt",
     "ordlista",
@@ -79,11 +85,22 @@ _SIDE_SHEETS = (
     "data",
     "exempel",
     "mall",
+    # A read-me first: "Läs mig först", "Så fyller du i planen", "Hjälp".
+    "las mig",
+    "lasmig",
+    "readme",
+    "read me",
+    "hjalp",
+    "guide",
+    "vagledning",
+    "sa fyller du i",
+    "sa har fyller du i",
+    "om mallen",
 )
 _GENERIC_SHEET = re.compile(r"^(?:blad|sheet|ark|flik|tabell|plan)\s*\d*$")
 
 PERSONAL_NUMBER_IN_NAME = (
-    'Flik "{sheet}": områdets namn innehöll ett personnummer. Numret lästes inte in'
+    "Flik ”{sheet}”: områdets namn innehöll ett personnummer. Numret lästes inte in"
     " (boten sparar aldrig personnummer); ta bort det ur filen."
 )
 
@@ -161,7 +178,7 @@ def _areas_by_refs(rows: list[ParsedRow]) -> list[tuple[int, list[ParsedRow]]] |
 def _split_warning(sheet: str, numbers: list[int]) -> str:
     areas = ", ".join(f"Område {n}" for n in numbers)
     return (
-        f'Fliken "{sheet}" namnger inga prioriterade områden. Åtgärderna delades in efter sina '
+        f"Fliken ”{sheet}” namnger inga prioriterade områden. Åtgärderna delades in efter sina "
         f"nummer i {areas}, så att de behåller sina nummer. Lägg gärna till en kolumn "
         "Prioriterat område i filen och läs in den igen."
     )
@@ -224,7 +241,7 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
         for c in found:
             if c not in visible:
                 warnings_out.append(
-                    f'Fliken "{mask(c.ws.title)}" är dold och lästes inte in. '
+                    f"Fliken ”{mask(c.ws.title)}” är dold och lästes inte in. "
                     "Visa fliken i Excel och läs in filen igen om den hör till planen."
                 )
         found = visible
@@ -232,11 +249,46 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
     for c in found:
         if main and _is_follow_up_sheet(c.ws.title):
             warnings_out.append(
-                f'Fliken "{mask(c.ws.title)}" lästes inte in: uppföljningen läses från planens egna '
+                f"Fliken ”{mask(c.ws.title)}” lästes inte in: uppföljningen läses från planens egna "
                 "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
                 "eller med /atgard uppfolj."
             )
     return main or found
+
+
+def _measure_texts(cand: _Candidate) -> list[str]:
+    """The folded measure texts of a sheet's rows, read on their own."""
+    result = SheetReader(cand.facts, cand.header, sheet_is_area=True).read()
+    return [fold(row.measure) for block in result.blocks for row in block.rows if row.measure]
+
+
+def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> list[_Candidate]:
+    """Leave out a sheet that only repeats another sheet's measures: a status overview or a
+    summary ("Statusrapport", "Rapport T1") listing the plan's measures again with fewer of
+    the plan's columns, often by formulas. Read as well, every measure would be in the plan
+    twice. Sheets of the same columns are areas, even where two name a measure alike."""
+    if len(found) < 2:
+        return found
+    texts = [set(_measure_texts(c)) for c in found]
+    dropped: set[int] = set()
+    for i, cand in enumerate(found):
+        mine = texts[i]
+        if len(mine) < 2:
+            continue
+        for j, other in enumerate(found):
+            if j == i or j in dropped or not mine <= texts[j]:
+                continue
+            # The plan's own columns (Orsak, När, Vem …), not the status columns a report
+            # may have more of.
+            if len(other.header.columns) > len(cand.header.columns):
+                dropped.add(i)
+                warnings_out.append(
+                    f"Fliken ”{mask(cand.ws.title)}” upprepar åtgärder från fliken "
+                    f"”{mask(other.ws.title)}” och lästes inte in, så att ingen åtgärd blir "
+                    "dubbel."
+                )
+                break
+    return [c for i, c in enumerate(found) if i not in dropped]
 
 
 def _sheet_year(title: str) -> int | None:
@@ -261,7 +313,7 @@ def _one_years_sheets(
             kept.append(c)
             continue
         warnings_out.append(
-            f'Fliken "{mask(c.ws.title)}" är planen för {y} och lästes inte in, eftersom '
+            f"Fliken ”{mask(c.ws.title)}” är planen för {y} och lästes inte in, eftersom "
             f"filen också har planen för {chosen}. Ange --year {y} för att läsa in den i "
             "stället."
         )
@@ -285,7 +337,7 @@ def _number_areas(
                 number += 1
             if hint is not None:
                 warnings_out.append(
-                    f'Flik "{sheet}": området "{name}" har samma nummer ({hint}) som ett '
+                    f"Flik ”{sheet}”: området ”{name}” har samma nummer ({hint}) som ett "
                     f"tidigare område och fick nummer {number}."
                 )
         used.add(number)
@@ -313,6 +365,18 @@ def _join_same_areas(
     return joined
 
 
+def _read_sheet(cand: _Candidate, sheets: int) -> SheetResult:
+    """The areas and rows of one of the plan's `sheets` sheets."""
+    title = sheet_label(cand.ws.title)
+    sheet_number = split_numbered(title)[0]
+    sheet_is_area = sheets > 1 or cand.header.area_name is not None or sheet_number is not None
+    # One of several sheets named "Blad2" or "Område 2": a heading above its table names
+    # the area. (Above the only sheet's table, a heading names the plan as often.)
+    untitled = bare_number(title) is not None or (sheets > 1 and _is_generic_sheet_name(title))
+    reader = SheetReader(cand.facts, cand.header, sheet_is_area=sheet_is_area, untitled=untitled)
+    return reader.read()
+
+
 def _parse_workbook(
     wb: Any, path: Path, wanted_year: int | None, uncached: dict[str, list[str]]
 ) -> ParsedPlan:
@@ -320,6 +384,7 @@ def _parse_workbook(
     candidates, sheets_year = _one_years_sheets(
         _plan_sheets(wb, warnings_out), wanted_year, warnings_out
     )
+    candidates = _drop_repeated_sheets(candidates, warnings_out)
     if not candidates:
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
@@ -328,22 +393,12 @@ def _parse_workbook(
 
     entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
     sheets_naming_areas: set[str] = set()
-    for cand in candidates:
+    results = [_read_sheet(cand, len(candidates)) for cand in candidates]
+    unused = unused_fields(results)
+    for cand, result in zip(candidates, results, strict=True):
         title = sheet_label(cand.ws.title)
         sheet_number, stripped_title = split_numbered(title)
-        sheet_is_area = (
-            len(candidates) > 1 or cand.header.area_name is not None or sheet_number is not None
-        )
-        # One of several sheets named "Blad2" or "Område 2": a heading above its table names
-        # the area. (Above the only sheet's table, a heading names the plan as often.)
-        untitled = bare_number(title) is not None or (
-            len(candidates) > 1 and _is_generic_sheet_name(title)
-        )
-        reader = SheetReader(
-            cand.facts, cand.header, sheet_is_area=sheet_is_area, untitled=untitled
-        )
-        result = reader.read()
-        warnings_out.extend(result.warnings)
+        warnings_out.extend(partial_row_warnings(result, unused))
         warnings_out.extend(
             lost_cell_warnings(
                 cand.facts, cand.header, result.blocks, uncached.get(cand.ws.title, [])

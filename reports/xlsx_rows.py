@@ -15,7 +15,7 @@ from models.personal_data import mask
 from reports.parsed import ParsedFollowUp, ParsedRow
 from reports.verdicts import derive_verdict
 from reports.xlsx_colours import traffic_light
-from reports.xlsx_layout import Header
+from reports.xlsx_layout import Header, is_tick
 from reports.xlsx_sheet import SheetFacts
 from reports.xlsx_text import cell_text, fold, is_area_label, is_instruction_text, split_numbered
 from reports.xlsx_vocabulary import is_known_area, match_header
@@ -37,7 +37,8 @@ FIELDS = tuple(LABELS)
 # "1.3", "A3", "12", "2.1.1)": a number a template puts on rows before they are filled in.
 _REF_LIKE = re.compile(r"^[A-Za-zÅÄÖåäö]{0,3}\s?\d{1,3}(?:[.:,]\d{1,3}){0,3}[.)]?$")
 # The label of a total row ("Summa", "Totalt", "Antal åtgärder: 4", "S:a"); folded text.
-_TOTAL = re.compile(r"^(?:summa|s a|totalt?|antal|sammanlagt|sammantaget)\b")
+# "Varav klara: 1" and "Andel genomförda: 50 %" count the measures above by their status.
+_TOTAL = re.compile(r"^(?:summa|s a|totalt?|antal|sammanlagt|sammantaget|varav|andel)\b")
 # All a total's label says besides that: what it counts and where ("Totalt antal åtgärder
 # i området: 4"). Any other word makes the cell a text ("Antal rån ökar", "Totalt 4
 # trygghetsvandringar"): a measure's cell, not a count.
@@ -67,6 +68,24 @@ _TOTAL_WORDS = frozenset(
         "omradet",
         "omraden",
         "planen",
+        "varav",
+        "andel",
+        "procent",
+        "dessa",
+        # What a count by status counts.
+        "klar",
+        "klara",
+        "genomford",
+        "genomforda",
+        "pagaende",
+        "paborjade",
+        "ej",
+        "uppfyllda",
+        "delvis",
+        "grona",
+        "gula",
+        "roda",
+        "status",
     ]
 )
 # Title-block lines that name the plan or its municipality, never an area.
@@ -151,9 +170,51 @@ class Block:
 
 @dataclass
 class SheetResult:
+    """A sheet's areas and warnings. The warnings of rows that lack a required field are
+    worded by `partial_row_warnings` once every sheet is read: until then `partial` holds
+    (index of its empty place in `warnings`, row)."""
+
     sheet: str
     blocks: list[Block]
     warnings: list[str]
+    partial: list[tuple[int, ParsedRow]] = field(default_factory=list)
+    required: tuple[str, ...] = ()
+
+
+def unused_fields(results: list[SheetResult]) -> set[str]:
+    """The problem or cause column the plan leaves empty on every row of every sheet that
+    has it: a template's column the plan does not use, or a report exported from a plan
+    without it. Its emptiness is no partial row (with one row only, it may be)."""
+    unused: set[str] = set()
+    for key in ("problem", "cause"):
+        rows = [
+            row
+            for result in results
+            if key in result.required
+            for block in result.blocks
+            for row in block.rows
+        ]
+        if len(rows) > 1 and not any(getattr(row, key) for row in rows):
+            unused.add(key)
+    return unused
+
+
+def partial_row_warnings(result: SheetResult, unused: set[str]) -> list[str]:
+    """The sheet's warnings with "raden saknar …" worded for its partial rows, leaving out
+    the `unused` fields (and a row that lacks nothing else)."""
+    skip = {LABELS[key] for key in unused}
+    worded = list(result.warnings)
+    dropped: set[int] = set()
+    for index, row in result.partial:
+        row.missing = [label for label in row.missing if label not in skip]
+        if not row.missing:
+            dropped.add(index)
+            continue
+        worded[index] = mask(
+            f"Flik ”{result.sheet}”, rad {row.row}: raden saknar {join_sv(row.missing)} och "
+            "lästes in så långt den räcker."
+        )
+    return [w for i, w in enumerate(worded) if i not in dropped]
 
 
 class SheetReader:
@@ -176,6 +237,9 @@ class SheetReader:
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
         self.warnings: list[str] = []
+        # Rows that lack a required field: (index of their warning, row), worded at the end,
+        # when it is known which columns the sheet leaves empty throughout.
+        self.partial: list[tuple[int, ParsedRow]] = []
         self.problem_heading: str | None = None
         self.measure_rows_seen = False
         # Guidance stands right below a header (or an area's heading): there it is left out
@@ -199,7 +263,7 @@ class SheetReader:
         return self.blocks[self.current]
 
     def _warn(self, r: int, text: str) -> None:
-        self.warnings.append(mask(f'Flik "{self.title}", rad {r}: {text}'))
+        self.warnings.append(mask(f"Flik ”{self.title}”, rad {r}: {text}"))
 
     # ---- areas
 
@@ -213,6 +277,12 @@ class SheetReader:
             ]
             if len(texts) == 1 and (is_area_label(texts[0]) or is_known_area(texts[0])):
                 number, name = split_numbered(texts[0])
+                self.blocks[0].name, self.blocks[0].number = name, number
+                return
+            # "Prioriterat område: | Unga i riskzon": the label and the name in two cells.
+            label = match_header(texts[0], exact=True) if len(texts) == 2 else None
+            if label is not None and label[0] == "area" and _heading_like(texts[1]):
+                number, name = split_numbered(texts[1])
                 self.blocks[0].name, self.blocks[0].number = name, number
                 return
         if self.untitled and (title := self._title_above_header()) is not None:
@@ -350,7 +420,7 @@ class SheetReader:
             self._heading(r, text, plain=not explicit)
             return True
         if not self._followed_by_measures(index):
-            self._warn(r, f'"{text}" stod ensam på raden utan åtgärder under och lästes inte in.')
+            self._warn(r, f"”{text}” stod ensam på raden utan åtgärder under och lästes inte in.")
             return True
         if _heading_like(text) and (self.sections or not self.measure_rows_seen):
             self._heading(r, text, plain=True)
@@ -426,7 +496,10 @@ class SheetReader:
             filled = [
                 (c, text)
                 for c in range(1, self.facts.max_col + 1)
-                if (r, c) in self.grid and (text := cell_text(self.grid[(r, c)]))
+                if (r, c) in self.grid
+                and (text := cell_text(self.grid[(r, c)]))
+                # An unticked box is nothing written yet (a template's rows come with them).
+                and not (c in self.header.checks and is_tick(self.grid[(r, c)]) is False)
             ]
             if not filled:
                 # Cells filled only by a merged range above do not make a row.
@@ -495,6 +568,9 @@ class SheetReader:
         the light it shows."""
         if (light := self.facts.lights.get((r, c))) is not None:
             return light
+        if c in self.header.checks:
+            value = self.grid.get((r, c), self.facts.merges.fill.get((r, c)))
+            return self.header.checks[c] if is_tick(value) else None
         text = self._value(r, c)
         if text is not None:
             return text
@@ -570,7 +646,7 @@ class SheetReader:
             elif not self.below_header:
                 self._warn(
                     r,
-                    f'raden liknar mallens instruktionstext ("{_shorten(worded[0])}") och lästes'
+                    f"raden liknar mallens instruktionstext (”{_shorten(worded[0])}”) och lästes"
                     " inte in. Är raden en åtgärd: skriv om början av texten och läs in filen"
                     " igen.",
                 )
@@ -590,26 +666,27 @@ class SheetReader:
             values["problem"] = self.problem_heading
         missing = [LABELS[k] for k in self.required if not values[k]]
         if missing:
-            self._warn(r, f"raden saknar {join_sv(missing)} och lästes in så långt den räcker.")
+            self.warnings.append("")  # worded in _finish
         self.measure_rows_seen = True
         self.below_header = False
-        self.block.rows.append(
-            ParsedRow(
-                sheet=self.title,
-                row=r,
-                problem=values["problem"],
-                cause=values["cause"],
-                measure=values["measure"],
-                goal=values["goal"],
-                when=values["when"],
-                responsible=values["responsible"],
-                follow_up=values["follow_up"],
-                verdict=verdict,
-                missing=missing,
-                ref=self._ref(r),
-                follow_ups=follow_ups,
-            )
+        row = ParsedRow(
+            sheet=self.title,
+            row=r,
+            problem=values["problem"],
+            cause=values["cause"],
+            measure=values["measure"],
+            goal=values["goal"],
+            when=values["when"],
+            responsible=values["responsible"],
+            follow_up=values["follow_up"],
+            verdict=verdict,
+            missing=missing,
+            ref=self._ref(r),
+            follow_ups=follow_ups,
         )
+        if missing:
+            self.partial.append((len(self.warnings) - 1, row))
+        self.block.rows.append(row)
 
     def _ref(self, r: int) -> str | None:
         c = self.header.columns.get("ref")
@@ -638,6 +715,12 @@ class SheetReader:
                 # A lone line with no measures below (a note, a date): not an area.
                 self._warn(
                     block.heading_row or 0,
-                    f'"{block.name}" stod ensam på raden utan åtgärder under och lästes inte in.',
+                    f"”{block.name}” stod ensam på raden utan åtgärder under och lästes inte in.",
                 )
-        return SheetResult(sheet=self.title, blocks=kept, warnings=self.warnings)
+        return SheetResult(
+            sheet=self.title,
+            blocks=kept,
+            warnings=self.warnings,
+            partial=self.partial,
+            required=tuple(self.required),
+        )

@@ -36,6 +36,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "malomraden",
             "prioritering",
             "prioriteringar",
+            # English, in plans written for both languages ("Focus area / Fokusområde").
+            "area",
+            "focus area",
+            "priority area",
         ),
     ),
     "problem": (
@@ -61,6 +65,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "brottstyper",
             "brottsomrade",
             "brottsomraden",
+            "issue",
+            "challenge",
         ),
     ),
     "cause": (
@@ -78,6 +84,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "riskfaktor",
             "riskfaktorer",
             "risk och skyddsfaktorer",
+            "cause",
+            "causes",
+            "root cause",
+            "root causes",
         ),
     ),
     "measure": (
@@ -101,6 +111,12 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "atgardens namn",
             "insatsen",
             "insatsens namn",
+            "action",
+            "actions",
+            "measure",
+            "measures",
+            "intervention",
+            "interventions",
         ),
         (
             "aktivitet",
@@ -109,6 +125,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "aktivitetsbeskrivning",
             "aktiviteten",
             "aktivitetens namn",
+            "activity",
+            "activities",
         ),
         # How it is done: with a column saying what, part of the measure (the template's
         # Åtgärd cell asks for both: "vad som ska göras och hur det ska utföras").
@@ -121,6 +139,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "hur ska det utforas",
             "genomforande",
             "tillvagagangssatt",
+            "description",
+            "how",
         ),
     ),
     "goal": (
@@ -135,6 +155,11 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "malbild",
             "malformulering",
             "malsattningar",
+            "goal",
+            "goals",
+            "objective",
+            "objectives",
+            "target",
         ),
         (
             "forvantat resultat",
@@ -144,6 +169,10 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "onskat resultat",
             "onskad effekt",
             "forvantat utfall",
+            "expected outcome",
+            "expected outcomes",
+            "expected result",
+            "expected results",
         ),
         ("indikator", "indikatorer", "matetal", "nyckeltal", "resultatmatt", "matbart mal"),
         ("syfte",),
@@ -171,6 +200,15 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "tidsplanering",
             "tidplanering",
             "tidsangivelse",
+            # "Hur ofta?" beside "Vad?" and "Vem?": the rhythm, not how it is done.
+            "hur ofta",
+            "when",
+            "due date",
+            "timeline",
+            "timeframe",
+            "time frame",
+            "frequency",
+            "end date",
         ),
     ),
     "responsible": (
@@ -185,6 +223,13 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "huvudansvar",
             "huvudman",
             "ansvarsfordelning",
+            # Each party's part in a column of its own (a medborgarlöfte's two columns).
+            "kommunens ansvar",
+            "polisens ansvar",
+            "kommunens atagande",
+            "kommunens ataganden",
+            "polisens atagande",
+            "polisens ataganden",
             "utforare",
             "aktor",
             "aktorer",
@@ -192,16 +237,23 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "agare",
             "atgardsagare",
             "processagare",
+            "owner",
+            "responsible",
+            "lead",
+            "who",
         ),
         (
             "samverkanspart",
             "samverkansparter",
             "samverkanspartner",
+            "samverkanspartners",
             "involverade aktorer",
             "involverade parter",
             "medverkande",
             "deltagande aktorer",
             "deltagande parter",
+            "partner",
+            "partners",
         ),
     ),
     "follow_up": (
@@ -229,6 +281,16 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "aterkoppling",
             "utvardering",
             "uppnatt resultat",
+            # The question a plan asks at follow-up time: "Hur gick det?", "Vad har gjorts?"
+            "hur gick det",
+            "hur har det gatt",
+            "vad har gjorts",
+            "vad har genomforts",
+            "vad har hant",
+            "follow up",
+            "followup",
+            "progress",
+            "progress update",
         ),
     ),
     "status": (
@@ -240,6 +302,8 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "maluppfyllnad",
             "trafikljus",
             "lage",
+            "rag",
+            "rag status",
         ),
     ),
     # The plan's own number for a measure ("1.1", "A3").
@@ -296,6 +360,19 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "hur foljs",
             "hur mats",
             "datum for uppfoljning",
+            # When the measure is to be followed up, not when it is done.
+            "tidpunkt for uppfoljning",
+            "tid for uppfoljning",
+            "tidsplan for uppfoljning",
+            "nar sker uppfoljning",
+            "nar ska atgarden foljas upp",
+            "uppfoljningsdatum",
+            "uppfoljningstillfalle",
+            "uppfoljningstillfallen",
+            "comment",
+            "comments",
+            "notes",
+            "target group",
         ),
     ),
 }
@@ -329,7 +406,19 @@ def match_header(text: str, *, exact: bool = False) -> tuple[str, int] | None:
     "1. Problem", "Orsak (varför?)", "ÅTGÄRD:" and "Åtgärd\\n(vad ska göras?)" all match.
     `exact`: only the phrase itself, numbered or not ("2. Orsaker", "ÅTGÄRD:"), never one
     followed by more words, which is how a measure's text may begin ("Insatser i skolan").
+    A header in two languages or with two names ("Action / Åtgärd", "Owner / Ansvarig")
+    matches by the first of its names that is known.
     """
+    found = _match_one(text, exact=exact)
+    if found is not None or "/" not in text:
+        return found
+    for part in text.split("/"):
+        if part.strip() and (found := _match_one(part, exact=exact)) is not None:
+            return found
+    return None
+
+
+def _match_one(text: str, *, exact: bool) -> tuple[str, int] | None:
     if text.strip() in ("#", "№"):
         return "ref", 0  # folds to nothing
     folded = fold(_FOOTNOTE_MARK.sub(" ", text))
@@ -349,6 +438,15 @@ def match_header(text: str, *, exact: bool = False) -> tuple[str, int] | None:
     if best is None:
         return None
     return best[1], best[2]
+
+
+# The names Excel gives the columns of a table whose header cell was left empty
+# ("Kolumn1", "Column2"): they name no field, and never an area.
+_UNNAMED_COLUMN = re.compile(r"^(?:kolumn|column|spalte|colonne)\s?\d{1,3}$")
+
+
+def is_unnamed_column(text: str) -> bool:
+    return bool(_UNNAMED_COLUMN.match(fold(text)))
 
 
 def is_period_label(text: str) -> bool:
@@ -398,10 +496,38 @@ def label_tertial(text: str) -> int | None:
         return min(int(m.group(1)), 3)
     if m := _ISO_DATE.search(folded):
         return (int(m.group(1)) - 1) // 4 + 1
+    if months := _MONTH.findall(folded):
+        # A span ("jan–apr", "maj–aug", "jan–aug" for the interim report) ends in its tertial.
+        return (_MONTHS[months[-1]] - 1) // 4 + 1
     for tertial, pattern in _TERTIAL_WORDS:
         if pattern.search(folded):
             return tertial
     return None
+
+
+# Month names and their abbreviations, as column labels write them ("Status jan–apr").
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb"),
+            ("mars", "mar"),
+            ("april", "apr"),
+            ("maj",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("augusti", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
 
 
 # The city's own area names: a lone cell with one of them is an area heading.

@@ -59,7 +59,7 @@ def test_import_then_list_json(cli_db: str) -> None:
     out = run(cli_db, "import", str(plan_file()), "--district", "Kungsholmen", "--year", "2025")
     assert out.returncode == 0, out.stderr
     assert "16 åtgärder (16 nya" in out.stdout
-    assert 'Flik "5. Kriminella miljöer och livss", rad 4' in out.stderr
+    assert "Flik ”5. Kriminella miljöer och livss”, rad 4" in out.stderr
     listed = run(cli_db, "list", "--json")
     rows = json.loads(listed.stdout)
     assert len(rows) == 16
@@ -165,7 +165,7 @@ def test_import_year_picks_the_sheet_of_that_years_plan(cli_db: str, tmp_path: P
     out = run(cli_db, "import", str(path), "--district", "Järva", "--year", "2024")
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Åtgärdsplan 2024, Järva: 1 åtgärd (1 ny,")
-    assert 'Fliken "Åtgärdsplan 2025" är planen för 2025' in out.stderr
+    assert "Fliken ”Åtgärdsplan 2025” är planen för 2025" in out.stderr
     rows = json.loads(run(cli_db, "list", "--json").stdout)
     assert [r["measure"] for r in rows] == ["Pilotprojekt med ANDTS-coach"]
 
@@ -185,7 +185,7 @@ def test_a_workbook_saved_by_libreoffice_imports(cli_db: str) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Åtgärdsplan 2025, Nässjö: 4 åtgärder (4 nya")
     assert out.stderr.splitlines() == [
-        'Varning: Flik "Åtgärder 2025", rad 6: raden är dold och lästes inte in. Visa raden i '
+        "Varning: Flik ”Åtgärder 2025”, rad 6: raden är dold och lästes inte in. Visa raden i "
         "Excel och läs in filen igen om den hör till planen."
     ]
     rows = json.loads(run(cli_db, "list", "--json").stdout)

@@ -276,7 +276,7 @@ def test_merged_cells_and_hidden_rows_end_to_end(
     result = _import(session_factory, write_workbook(tmp_path / "m.xlsx", [sheet]))
     assert result.created == 3
     assert result.warnings == [
-        'Flik "4. Brottsoffer", rad 4: raden är dold och lästes inte in. Visa raden i Excel och '
+        "Flik ”4. Brottsoffer”, rad 4: raden är dold och lästes inte in. Visa raden i Excel och "
         "läs in filen igen om den hör till planen."
     ]
     with session_factory.begin() as s:
@@ -302,7 +302,7 @@ def test_personal_numbers_in_merged_and_tertial_cells_are_never_stored(
     sheet = Sheet("1. Unga", rows, merges=["A2:A3"])
     result = _import(session_factory, write_workbook(tmp_path / "p.xlsx", [sheet]))
     warned = [w for w in result.warnings if "personnummer" in w]
-    assert [w.split(":")[0] for w in warned] == ['Flik "1. Unga", rad 2', 'Flik "1. Unga", rad 3']
+    assert [w.split(":")[0] for w in warned] == ["Flik ”1. Unga”, rad 2", "Flik ”1. Unga”, rad 3"]
     with session_factory.begin() as s:
         stored = [m.cause or "" for m in s.exec(select(Measure))]
         stored += [f.text for f in s.exec(select(FollowUp))]

@@ -518,7 +518,7 @@ def test_hidden_rows_are_left_out_with_a_warning(tmp_path: Path) -> None:
     plan = read_plan(write_workbook(tmp_path / "h.xlsx", [sheet]))
     assert [r.measure for r in _rows(plan)] == ["SSP-möten", "Skolbesök"]
     assert plan.warnings == [
-        'Flik "1. Unga", rad 4: raden är dold och lästes inte in. Visa raden i Excel och '
+        "Flik ”1. Unga”, rad 4: raden är dold och lästes inte in. Visa raden i Excel och "
         "läs in filen igen om den hör till planen."
     ]
 
@@ -572,7 +572,7 @@ def test_a_lone_first_cell_after_measures_is_a_partial_row(tmp_path: Path) -> No
     assert _areas(plan) == [(1, "Åtgärder", 3)]
     assert _rows(plan)[1].cause == "Klotter" and _rows(plan)[1].missing == ["Åtgärd"]
     assert plan.warnings == [
-        'Flik "Blad1", rad 3: raden saknar Åtgärd och lästes in så långt den räcker.'
+        "Flik ”Blad1”, rad 3: raden saknar Åtgärd och lästes in så långt den räcker."
     ]
 
 

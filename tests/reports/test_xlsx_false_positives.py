@@ -43,8 +43,8 @@ def test_italic_measure_rows_below_the_italic_guidance_row_are_reported(tmp_path
     plan = _read(tmp_path, rows, italic_rows={2, 3, 4})
     assert _measures(plan) == []
     assert [w.split(":")[0] for w in plan.warnings] == [
-        'Flik "1. Unga", rad 3',
-        'Flik "1. Unga", rad 4',
+        "Flik ”1. Unga”, rad 3",
+        "Flik ”1. Unga”, rad 4",
     ]
     assert all("kursiv" in w and "ta bort kursiveringen" in w for w in plan.warnings)
     plan = _read(tmp_path, rows, italic_rows={2})
@@ -80,8 +80,8 @@ def test_a_row_like_guidance_among_the_measures_is_reported(tmp_path: Path) -> N
     plan = _read(tmp_path, rows)
     assert _measures(plan) == [(2, "SSP-möten")]
     assert len(plan.warnings) == 2
-    assert plan.warnings[0].startswith('Flik "1. Unga", rad 3: ')
-    assert plan.warnings[1].startswith('Flik "1. Unga", rad 4: ')
+    assert plan.warnings[0].startswith("Flik ”1. Unga”, rad 3: ")
+    assert plan.warnings[1].startswith("Flik ”1. Unga”, rad 4: ")
     assert all("instruktion" in w and "lästes inte in" in w for w in plan.warnings)
     assert "Välj ut tre platser" in plan.warnings[1]
 
@@ -116,7 +116,7 @@ def test_a_partial_row_that_begins_like_a_total_is_read(tmp_path: Path, row: lis
     plan = _read(tmp_path, rows)
     assert len(_measures(plan)) == 2
     (warning,) = plan.warnings
-    assert warning.startswith('Flik "1. Unga", rad 3: raden saknar ')
+    assert warning.startswith("Flik ”1. Unga”, rad 3: raden saknar ")
 
 
 # --------------------------------------------------------------------------- repeated headers

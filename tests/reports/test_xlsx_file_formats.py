@@ -93,7 +93,7 @@ def test_formulas_that_failed_are_named(tmp_path: Path) -> None:
         ("Belysning", "Trafikkontoret"),
     ]
     assert plan.warnings[-1] == (
-        'Flik "Åtgärdsplan 2026": F2 och D3 visar ett formelfel (#N/A, #REF!) och lästes som '
+        "Flik ”Åtgärdsplan 2026”: F2 och D3 visar ett formelfel (#N/A, #REF!) och lästes som "
         "tomma celler. Rätta formlerna i Excel och läs in filen igen."
     )
 
@@ -186,7 +186,7 @@ def test_formulas_saved_without_their_result_are_named(tmp_path: Path) -> None:
         ("Belysning", "Trafikkontoret", None),
     ]
     assert plan.warnings[-1] == (
-        'Flik "Åtgärdsplan 2026": formlerna i D3, F3 och G4 är sparade utan sitt resultat och '
+        "Flik ”Åtgärdsplan 2026”: formlerna i D3, F3 och G4 är sparade utan sitt resultat och "
         "lästes som tomma celler (filen är inte sparad i Excel eller LibreOffice). Öppna filen "
         "i Excel eller LibreOffice, spara den och läs in den igen."
     )

@@ -400,9 +400,9 @@ def test_side_sheets_and_hidden_sheets_are_ignored(tmp_path: Path) -> None:
     plan = read_plan(write_workbook(tmp_path / "flikar.xlsx", sheets))
     assert [(a.sheet, len(a.rows)) for a in plan.areas] == [("1. Unga", 1)]
     assert plan.warnings == [
-        'Fliken "Gammal plan" är dold och lästes inte in. '
+        "Fliken ”Gammal plan” är dold och lästes inte in. "
         "Visa fliken i Excel och läs in filen igen om den hör till planen.",
-        'Fliken "Listor" är dold och lästes inte in. '
+        "Fliken ”Listor” är dold och lästes inte in. "
         "Visa fliken i Excel och läs in filen igen om den hör till planen.",
     ]
 
@@ -417,7 +417,7 @@ def test_separate_follow_up_sheet_is_not_read_twice(tmp_path: Path) -> None:
     ]
     plan = read_plan(write_workbook(tmp_path / "u.xlsx", sheets))
     assert _areas(plan) == [(1, "Unga", 1)]
-    assert len(plan.warnings) == 1 and 'Fliken "Uppföljning T1" lästes inte in' in plan.warnings[0]
+    assert len(plan.warnings) == 1 and "Fliken ”Uppföljning T1” lästes inte in" in plan.warnings[0]
 
 
 def test_only_hidden_plan_sheets_are_still_read(tmp_path: Path) -> None:
@@ -441,7 +441,7 @@ def test_duplicate_sheet_numbers_get_distinct_area_numbers(tmp_path: Path) -> No
         (3, "Brottsoffer"),
     ]
     assert plan.warnings == [
-        'Flik "1. Platser": området "Platser" har samma nummer (1) som ett tidigare område '
+        "Flik ”1. Platser”: området ”Platser” har samma nummer (1) som ett tidigare område "
         "och fick nummer 2."
     ]
 

@@ -372,7 +372,7 @@ def test_last_years_plan_on_its_own_sheet_is_left_out(tmp_path: Path) -> None:
     assert plan.year == 2025
     assert [r.measure for r in _rows(plan)] == ["Utvärderingsmodell för MVP", "Trygghetsvandringar"]
     (warning,) = plan.warnings
-    assert warning.startswith('Fliken "Åtgärdsplan 2024" är planen för 2024 och lästes inte in')
+    assert warning.startswith("Fliken ”Åtgärdsplan 2024” är planen för 2024 och lästes inte in")
 
     older = read_plan(path, year=2024)
     assert older.year == 2024

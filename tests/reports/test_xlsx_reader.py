@@ -60,7 +60,7 @@ def test_fixture_kungsholmen_2025() -> None:
     assert "Analys" not in sheets and "Instruktion" not in sheets
 
     assert len(plan.warnings) == 1
-    assert '"5. Kriminella miljöer och livss' in plan.warnings[0]
+    assert "”5. Kriminella miljöer och livss" in plan.warnings[0]
     assert "rad 4" in plan.warnings[0]
 
     partial = plan.areas[4].rows[1]
@@ -104,7 +104,7 @@ def test_small_2025_plan_covers_fixture_ground() -> None:
     assert (plan.year, plan.district) == (2025, "Kungsholmen")
 
     assert plan.warnings == [
-        'Flik "1. Unga i riskzon för destrukti", rad 5: raden saknar Problemområde, Orsak '
+        "Flik ”1. Unga i riskzon för destrukti”, rad 5: raden saknar Problemområde, Orsak "
         "och Åtgärd och lästes in så långt den räcker."
     ]
     unga = plan.areas[0].rows
@@ -229,7 +229,7 @@ def test_partial_row_without_cause_column_only_needs_measure(tmp_path: Path) -> 
     plan = read_plan(path)
     assert plan.areas[0].rows[0].missing == ["Åtgärd"]
     assert plan.warnings == [
-        'Flik "Blad", rad 2: raden saknar Åtgärd och lästes in så långt den räcker.'
+        "Flik ”Blad”, rad 2: raden saknar Åtgärd och lästes in så långt den räcker."
     ]
 
 
