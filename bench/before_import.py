@@ -97,7 +97,7 @@ def new_refs_before(
         taken.add(ref)
         if own_ref(row.ref, area_number) is not None:
             warnings.append(
-                f'Flik "{row.sheet}", rad {row.row}: numret {row.ref} har redan en annan åtgärd, '
+                f"Flik ”{row.sheet}”, rad {row.row}: numret {row.ref} har redan en annan åtgärd, "
                 f"så den nya åtgärden fick referensen {ref}."
             )
     return [r for r in refs if r is not None]

@@ -116,7 +116,7 @@ def resolve_areas(
             # An area the file no longer has, whose number the file gives another area.
             spare += 1
             warnings.append(
-                f'Området "{area.name}" finns inte längre i filen och har nu nummer {spare}, '
+                f"Området ”{area.name}” finns inte längre i filen och har nu nummer {spare}, "
                 f"eftersom filen använder nummer {area.number} för ett annat område. Det ligger "
                 "kvar med sina åtgärder; be en samordnare ta bort det om det ska bort."
             )
@@ -127,7 +127,7 @@ def resolve_areas(
         refs = [m.ref for m in measures_by_area.get(area.id or 0, [])]
         if refs:
             warnings.append(
-                f'Området "{parsed_area.name}" har nummer {parsed_area.number} i filen (förut '
+                f"Området ”{parsed_area.name}” har nummer {parsed_area.number} i filen (förut "
                 f"{area.number}). Dess åtgärder behåller sina referenser, till exempel "
                 f"{min(refs, key=ref_number)}, så att uppföljningar och meddelanden om dem "
                 "fortfarande stämmer."
@@ -304,7 +304,7 @@ def new_refs(
             highest = max(highest, ref_number(ref))
         if own_ref(row.ref, area_number) is not None:
             warnings.append(
-                f'Flik "{row.sheet}", rad {row.row}: numret {row.ref} har redan en annan åtgärd, '
+                f"Flik ”{row.sheet}”, rad {row.row}: numret {row.ref} har redan en annan åtgärd, "
                 f"så den nya åtgärden fick referensen {ref}."
             )
     return [r for r in refs if r is not None]

@@ -256,7 +256,7 @@ def test_a_number_used_twice_in_the_file(session_factory: SessionFactory, tmp_pa
     result = _import(session_factory, _numbered_plan(tmp_path / "d.xlsx", rows))
     assert sorted(_measures(session_factory)) == ["1.1", "1.2"]
     (warning,) = result.warnings
-    assert 'Flik "Åtgärder", rad 3' in warning and "1.1" in warning and "1.2" in warning
+    assert "Flik ”Åtgärder”, rad 3" in warning and "1.1" in warning and "1.2" in warning
 
 
 # --------------------------------------------------------------------------- cells

@@ -271,7 +271,7 @@ def test_a_new_area_in_the_place_of_a_removed_one_takes_none_of_its_follow_ups(
     after = _by_text(session_factory)
     assert after["SSP-möten"] == ("1.1", "Unga", ["Åtta möten hölls."])
     assert after["Utbildning"][1:] == ("Våld i nära relation", [])
-    assert any('Området "Unga" finns inte längre' in w for w in result.warnings)
+    assert any("Området ”Unga” finns inte längre" in w for w in result.warnings)
     assert any("1.1 finns inte längre" in w for w in result.warnings)
 
 
