@@ -55,16 +55,23 @@ _FREQ_RE = re.compile(
     r"(?:\s*/\s*|\s+(?:per|i|om|varje|under)\s+)"
     rf"{_PERIOD}"
 )
+# A day of the week, or the weekend: once a week ("varje fredag", "fredagskvällar", "helger").
+_WEEKDAY = r"(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)"
+_WEEKLY_DAY = rf"(?:{_WEEKDAY}|helg|veckoslut)"
 _INTERVAL_RE = re.compile(
     r"\b(?:var|vart)\s*(?P<ord>annan|annat|andra|tredje|fjarde|femte|sjatte|sjunde|attonde"
     r"|nionde|tionde|\d{1,2}\s*:?\s*[ea]?)\s+"
-    r"(?P<period>vecka|manad|ar|dag|termin|kvartal)\b"
+    rf"(?P<period>vecka|manad|ar|dag|termin|kvartal|{_WEEKLY_DAY})\b"
 )
 _ADVERBS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p), f)
     for p, f in (
         (r"\b(?:dagligen|dagliga?|varje\s+dag|vardagligen)\b", math.inf),
         (r"\b(?:veckovis|varje\s+vecka|en\s+gang\s+i\s+veckan)\b", 52),
+        # "varje fredag", "fredagar", "fredagskvällarna", "helger", "varje veckoslut"
+        (rf"\b(?:varje|varenda)\s+{_WEEKLY_DAY}\b", 52),
+        (rf"\b{_WEEKDAY}(?:s(?:kvall|morgn|eftermidd))?ar(?:na)?\b", 52),
+        (r"\b(?:helger(?:na)?|veckosluten)\b", 52),
         (r"\b(?:manadsvis|manatligen|varje\s+manad)\b", 12),
         (r"\b(?:kvartalsvis|varje\s+kvartal)\b", 4),
         (r"\b(?:tertialvis|varje\s+tertial)\b", 3),
@@ -108,8 +115,10 @@ def _freq_matches(low: str) -> list[_Freq]:
     for m in _INTERVAL_RE.finditer(low):
         ordinal = m.group("ord").replace(":", "").replace(" ", "").rstrip("ea")
         every = _ORDINALS.get(m.group("ord")) or (int(ordinal) if ordinal.isdigit() else 0)
-        if every > 0 and _PERIOD_FACTORS[m.group("period")] / every >= _MIN_PER_YEAR:
-            per_year = _PERIOD_FACTORS[m.group("period")] / every
+        # A day of the week ("varannan fredag") is a week's worth of them.
+        factor = _PERIOD_FACTORS.get(m.group("period"), 52)
+        if every > 0 and factor / every >= _MIN_PER_YEAR:
+            per_year = factor / every
             found.append(_Freq(per_year, m.start(), m.end(), fine=per_year >= 12))
     for pattern, per_year in _ADVERBS:
         for m in pattern.finditer(low):

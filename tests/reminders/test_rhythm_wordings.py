@@ -58,6 +58,15 @@ class Want:
 
 
 RECURRING_TABLE: list[tuple[str, Want]] = [
+    # A day of the week, or the weekend: once a week (night walks, youth centre evenings).
+    ("Varje fredag", Want(K.RECURRING, 52, label="1 gång/vecka")),
+    ("Fredagar", Want(K.RECURRING, 52)),
+    ("Nattvandring fredagar och lördagar", Want(K.RECURRING, 52)),
+    ("Fredagskvällarna", Want(K.RECURRING, 52)),
+    ("Varje helg", Want(K.RECURRING, 52)),
+    ("Helger", Want(K.RECURRING, 52)),
+    ("varannan fredag", Want(K.RECURRING, 26, label="Varannan vecka")),
+    ("varje fredag utom juli", Want(K.RECURRING, 48, 52, "1 gång/vecka utom juli", JULY)),
     # Once a school year.
     ("läsårsvis", Want(K.RECURRING, 1, label="1 gång/år")),
     ("Varje läsår", Want(K.RECURRING, 1)),
