@@ -576,8 +576,8 @@ def _reimport_cell(r: dict[str, Any] | None) -> str:
     created, updated, unchanged, _warnings = r["outcome"]
     same = "same outcome" if r["identical"] else "OUTCOMES DIFFER"
     return (
-        f"{r['before_s']:.2f} → {r['after_s']:.2f} s for {r['rows']:,} rows"
-        f" (reading the file {r['read_s']:.2f} s more; {unchanged:,} unchanged, {created} new,"
+        f"{r['before_s']:.2f} → {r['after_s']:.2f} s for {r['rows']:,} rows, plus"
+        f" {r['read_s']:.2f} s reading the file ({unchanged:,} unchanged, {created} new,"
         f" {updated} changed; {same})"
     )
 
@@ -639,7 +639,10 @@ ratios from the same rounds.
   highest number is kept instead of searched for each new row. Same outcome (tests compare
   with the old matcher, bench/before_import.py, on randomized edits and through real files);
   matching alone, interleaved runs: 0.36 → 0.02 s at 1,000 rows, 6.4 → 0.08 s at 4,000.
-  Section 2 has the largest plan's own export imported again, before and after, in this run.
+  Section 2 has the largest plan's own export imported again, before and after, in this run:
+  there every row finds its measure by its exact texts in order, the matcher's easiest case,
+  so the gain is small; edited, moved and renumbered rows are where the old matcher's time
+  went.
 
 ### The round before (up to f826dee)
 
@@ -730,8 +733,8 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
 
 ### Missed, and why
 
-* **PostgreSQL `lista`: 48–57 % of the bare app over four full runs of the fourth round, 49–50 % in
-  this session's two (target 60 %).** What is left beyond Bolt is the
+* **PostgreSQL `lista`: 48–57 % of the bare app over four full runs of the fourth round, 49–54 % in
+  the three since (target 60 %; this file's run in the Targets table).** What is left beyond Bolt is the
   one-row head query: a round trip whose server side runs on the same two cores (about 0.1 ms
   of the database's CPU per request, beside ours). The only way to skip it is to learn of
   changes without asking: LISTEN/NOTIFY would tell each process about a commit a moment after
