@@ -99,3 +99,28 @@ def test_a_busy_pool_sends_lista_to_the_worker_within_slacks_deadline(
     # The worker gets its connection once they are back, and answers via response_url.
     slack.settle()
     assert "Åtgärdsplan 2025" in all_text(slack.fake.wait_for(("response_url",), 1)[-1].body)
+
+
+def test_a_direct_message_lista_in_a_workspace_of_two_districts_is_the_askers(
+    slack, session_factory, imported_plan
+) -> None:  # type: ignore[no-untyped-def]
+    """Where the plan depends on who asks, no answer is shared between askers: each `lista`
+    in a direct message shows the asker's own district's plan, every time."""
+    from datetime import date
+
+    from models.measures import get_measure
+    from models.tables import Assignment
+    from tests.conftest import import_example_plan
+
+    with session_factory.begin() as s:
+        other = import_example_plan(s, district="Spånga Tensta", year=2025, today=date(2025, 4, 22))
+        for plan_id, user in ((imported_plan.id, "UKUNG"), (other.id, "USPANGA")):
+            measure = get_measure(session=s, plan_id=plan_id, ref="1.3")
+            s.add(Assignment(measure_id=measure.id, user_id=user))  # type: ignore[arg-type]
+    for _ in range(2):  # the second time an answer is already made
+        for user, district in (("UKUNG", "Kungsholmen"), ("USPANGA", "Spånga Tensta")):
+            resp = slack.command("lista alla", user=user, channel=f"D{user}")
+            text = all_text(json.loads(resp.body))
+            assert f"Åtgärdsplan 2025, {district}" in text, (user, text)
+    resp = slack.command("lista alla", user="UNEW", channel="DUNEW")
+    assert "flera stadsdelar eller kommuner" in all_text(json.loads(resp.body))
