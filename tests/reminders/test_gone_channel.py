@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import select
 
 from models.notify import DeliveryFailed
@@ -24,13 +25,21 @@ def _gone(reason: str = "is_archived") -> DeliveryFailed:
     )
 
 
-def test_the_channels_group_is_let_go_once_and_nothing_more_is_sent_there(
-    session_factory, settings, notifier, bound
-) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def planned(session_factory, settings, bound):  # type: ignore[no-untyped-def]
+    """SSP's meeting on 2025-04-23 and the reminders planned on 2025-04-10; the settings with a
+    coordinator to report to."""
     settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
     plan_meeting(session_factory, bound.ssp, MEETING, "09:30")
     with session_factory.begin() as s:
         plan_reminders(session=s, now=utc(2025, 4, 10, 8, 0), settings=settings)
+    return settings
+
+
+def test_the_channels_group_is_let_go_once_and_nothing_more_is_sent_there(
+    session_factory, planned, notifier, bound
+) -> None:  # type: ignore[no-untyped-def]
+    settings = planned
     waiting = [r for r in rows(session_factory) if r.channel_id == "CSSP" and r.due_at > DUE]
     assert waiting  # later messages for the channel (the weekly digests)
     notifier.fail["#CSSP"] = _gone()
@@ -71,13 +80,10 @@ def test_the_channels_group_is_let_go_once_and_nothing_more_is_sent_there(
 
 
 def test_a_failure_that_can_be_mended_keeps_the_binding(
-    session_factory, settings, notifier, bound
+    session_factory, planned, notifier, bound
 ) -> None:  # type: ignore[no-untyped-def]
     """not_in_channel: inviting the bot mends it. The report says so; the group stays bound."""
-    settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
-    plan_meeting(session_factory, bound.ssp, MEETING, "09:30")
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 4, 10, 8, 0), settings=settings)
+    settings = planned
     notifier.fail["#CSSP"] = DeliveryFailed(
         "not_in_channel", permanent=True, explanation="boten är inte med i kanalen"
     )

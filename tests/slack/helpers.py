@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.db import SessionFactory
+from models.replies import ActionId
 from tests.slack.fake_slack import Call
 
 
@@ -71,3 +72,36 @@ def rows(session_factory: SessionFactory, table: Any) -> list[Any]:
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
     return json.loads(view["private_metadata"])
+
+
+def slack_user(user_id: str = "U1") -> dict[str, Any]:
+    """The `user` of an interactivity payload, as Slack sends it."""
+    return {"id": user_id, "username": "kim", "name": "kim", "team_id": "T1"}
+
+
+# The "Visa" button of a measure card in a block_actions payload (Slack's documented shape).
+SHOW_BUTTON_ACTION: dict[str, Any] = {
+    "action_id": ActionId.SHOW_MEASURE.value,
+    "block_id": "m1.3",
+    "text": {"type": "plain_text", "text": "Visa", "emoji": True},
+    "value": "1.3",
+    "type": "button",
+    "action_ts": "1548426417.840180",
+}
+
+
+def show_button_press(trigger_id: str, **where: Any) -> dict[str, Any]:
+    """A press on a measure card's "Visa" button; `where` adds the surface it came from
+    (container, channel, message, view, state, response_url)."""
+    return {
+        "type": "block_actions",
+        "user": slack_user(),
+        "api_app_id": "A1",
+        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+        "trigger_id": trigger_id,
+        "team": {"id": "T1", "domain": "kungsholmen"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "actions": [dict(SHOW_BUTTON_ACTION)],
+        **where,
+    }

@@ -17,10 +17,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from models import access
-from models.replies import ActionId
 from models.tables import Assignment, FollowUp, Meeting, MeetingMeasure
 from tests.slack.conftest import BOT_ID, NOT_GRID, SIGNING_SECRET, signed_headers, view_submission
-from tests.slack.helpers import all_text, rows, slash_command_fields
+from tests.slack.helpers import all_text, rows, show_button_press, slack_user, slash_command_fields
 from tests.slack.test_server import http, served  # noqa: F401 - the fixture
 
 FORM, JSON = "application/x-www-form-urlencoded", "application/json"
@@ -77,31 +76,8 @@ class Poster:
         return self.post(json.dumps(body), JSON, **headers)
 
 
-def _user(user_id: str = "U1") -> dict[str, Any]:
-    return {"id": user_id, "username": "kim", "name": "kim", "team_id": "T1"}
-
-
 def _press(n: int, **where: Any) -> dict[str, Any]:
-    return {
-        "type": "block_actions",
-        "user": _user(),
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": f"1.2.srvpress{n}",
-        "team": {"id": "T1", "domain": "kungsholmen"},
-        **NOT_GRID,
-        "actions": [
-            {
-                "action_id": ActionId.SHOW_MEASURE.value,
-                "block_id": "m1.3",
-                "text": {"type": "plain_text", "text": "Visa", "emoji": True},
-                "value": "1.3",
-                "type": "button",
-                "action_ts": "1548426417.840180",
-            }
-        ],
-        **where,
-    }
+    return show_button_press(f"1.2.srvpress{n}", **where)
 
 
 def _view(view_type: str, view_id: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +187,7 @@ def test_commands_buttons_and_forms_over_http(  # type: ignore[no-untyped-def]
     closed = {
         "type": "view_closed",
         "team": {"id": "T1", "domain": "kungsholmen"},
-        "user": _user(),
+        "user": slack_user(),
         "api_app_id": "A1",
         "token": "legacy",
         **NOT_GRID,
@@ -224,7 +200,7 @@ def test_commands_buttons_and_forms_over_http(  # type: ignore[no-untyped-def]
         "token": "legacy",
         "action_ts": "1581106241.371594",
         "team": {"id": "T1", "domain": "kungsholmen"},
-        "user": _user(),
+        "user": slack_user(),
         "callback_id": "ny_uppfoljning",
         "trigger_id": "944799105734.773906753841.srvshortcut",
         **NOT_GRID,

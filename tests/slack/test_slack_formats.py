@@ -31,7 +31,13 @@ from tests.slack.conftest import (
     SlackDriver,
     TrackingExecutor,
 )
-from tests.slack.helpers import all_text, rows, slash_command_fields
+from tests.slack.helpers import (
+    all_text,
+    rows,
+    show_button_press,
+    slack_user,
+    slash_command_fields,
+)
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -372,27 +378,17 @@ def test_retried_command_through_the_server_stores_once(
 
 
 # ------------------------------------------------------------------ interactivity
-def _user() -> dict[str, Any]:
-    return {"id": "U1", "username": "kim", "name": "kim", "team_id": "T1"}
-
-
 def test_block_actions_in_the_documented_payload(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
-    payload = {
-        "type": "block_actions",
-        "user": _user(),
-        "api_app_id": "A1",
-        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
-        "container": {
+    payload = show_button_press(
+        "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
+        container={
             "type": "message",
             "message_ts": "1548261231.000200",
             "channel_id": "C1",
             "is_ephemeral": False,
         },
-        "trigger_id": "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
-        "team": {"id": "T1", "domain": "kungsholmen"},
-        **NOT_GRID,
-        "channel": {"id": "C1", "name": "trygghet"},
-        "message": {
+        channel={"id": "C1", "name": "trygghet"},
+        message={
             "type": "message",
             "user": BOT_USER,
             "bot_id": BOT_ID,
@@ -400,19 +396,9 @@ def test_block_actions_in_the_documented_payload(slack, imported_plan) -> None: 
             "text": "Åtgärdsplan 2025",
             "blocks": [],
         },
-        "state": {"values": {}},
-        "response_url": slack.fake.response_url("blockact"),
-        "actions": [
-            {
-                "action_id": ActionId.SHOW_MEASURE.value,
-                "block_id": "m1.3",
-                "text": {"type": "plain_text", "text": "Visa", "emoji": True},
-                "value": "1.3",
-                "type": "button",
-                "action_ts": "1548426417.840180",
-            }
-        ],
-    }
+        state={"values": {}},
+        response_url=slack.fake.response_url("blockact"),
+    )
     resp = slack.http(interactivity(payload), FORM)
     assert (resp.status, resp.body) == (200, "")
     assert "Åtgärd 1.3" in all_text(slack.last("response_url").body)
@@ -422,7 +408,7 @@ def test_link_button_is_acked(slack, imported_plan) -> None:  # type: ignore[no-
     """Slack sends block_actions for URL buttons too; the user sees an error unless acked."""
     payload = {
         "type": "block_actions",
-        "user": _user(),
+        "user": slack_user(),
         "api_app_id": "A1",
         "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
         "container": {"type": "view", "view_id": "VHOME"},
@@ -453,7 +439,7 @@ def test_view_submission_in_the_documented_payload(slack, imported_plan, session
     payload = {
         "type": "view_submission",
         "team": {"id": "T1", "domain": "kungsholmen"},
-        "user": _user(),
+        "user": slack_user(),
         "api_app_id": "A1",
         "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
         "trigger_id": "12466734323.1395872398.e1f8e7c8b",
@@ -484,7 +470,7 @@ def test_view_submission_in_the_documented_payload(slack, imported_plan, session
         {
             "type": "view_closed",
             "team": {"id": "T1", "domain": "kungsholmen"},
-            "user": _user(),
+            "user": slack_user(),
             "api_app_id": "A1",
             "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
             **NOT_GRID,
@@ -508,7 +494,7 @@ def test_view_submission_in_the_documented_payload(slack, imported_plan, session
             "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
             "action_ts": "1581106241.371594",
             "team": {"id": "T1", "domain": "kungsholmen"},
-            "user": _user(),
+            "user": slack_user(),
             **NOT_GRID,
             "callback_id": "skriv_uppfoljning",
             "trigger_id": "944799105734.773906753841.38b5894552bdd4a780554ee59d1f3bbb",
@@ -518,7 +504,7 @@ def test_view_submission_in_the_documented_payload(slack, imported_plan, session
             "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
             "action_ts": "1583637157.207593",
             "team": {"id": "T1", "domain": "kungsholmen"},
-            "user": _user(),
+            "user": slack_user(),
             **NOT_GRID,
             "channel": {"id": "C1", "name": "trygghet"},
             "callback_id": "spara_som_uppfoljning",
@@ -543,7 +529,7 @@ def test_interactions_the_bot_has_no_use_for_are_acked(
 def test_block_suggestion_gets_an_empty_list(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
     payload = {
         "type": "block_suggestion",
-        "user": _user(),
+        "user": slack_user(),
         "container": {"type": "view", "view_id": "V1"},
         "api_app_id": "A1",
         "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
@@ -571,7 +557,7 @@ def _bodies(slack: SlackDriver) -> dict[str, tuple[str, str]]:
     }
     action = {
         "type": "block_actions",
-        "user": _user(),
+        "user": slack_user(),
         "team": {"id": "T1"},
         "trigger_id": "t",
         "channel": {"id": "C1"},

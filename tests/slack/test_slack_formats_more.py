@@ -15,12 +15,8 @@ from bot.slack.render import form_values
 from models.replies import ActionId
 from models.tables import Assignment, FollowUp, Group
 from tests.slack.conftest import BOT_ID, NOT_GRID, state_values
-from tests.slack.helpers import all_text, rows
+from tests.slack.helpers import all_text, rows, show_button_press, slack_user
 from tests.slack.test_slack_formats import FORM, command_form, interactivity, private_answer
-
-
-def _user(user_id: str = "U1") -> dict[str, Any]:
-    return {"id": user_id, "username": "kim", "name": "kim", "team_id": "T1"}
 
 
 # ------------------------------------------------------------------ slash command text
@@ -130,7 +126,7 @@ def test_event_with_a_charset_in_its_content_type(slack, imported_plan) -> None:
     assert (resp.status, resp.json()) == (200, {"challenge": "abc"})
     action = {
         "type": "block_actions",
-        "user": _user(),
+        "user": slack_user(),
         "team": {"id": "T1", "domain": "kungsholmen"},
         **NOT_GRID,
         "trigger_id": "1.2.charset",
@@ -168,26 +164,7 @@ def test_app_home_opened_by_a_returning_user_carries_the_view(slack, imported_pl
 # ------------------------------------------------------------------ block_actions
 def _press(slack, **where: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     slack.n += 1
-    return {
-        "type": "block_actions",
-        "user": _user(),
-        "api_app_id": "A1",
-        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
-        "trigger_id": f"1.2.press{slack.n}",
-        "team": {"id": "T1", "domain": "kungsholmen"},
-        **NOT_GRID,
-        "actions": [
-            {
-                "action_id": ActionId.SHOW_MEASURE.value,
-                "block_id": "m1.3",
-                "text": {"type": "plain_text", "text": "Visa", "emoji": True},
-                "value": "1.3",
-                "type": "button",
-                "action_ts": "1548426417.840180",
-            }
-        ],
-        **where,
-    }
+    return show_button_press(f"1.2.press{slack.n}", **where)
 
 
 def test_button_on_an_ephemeral_message(slack, imported_plan) -> None:  # type: ignore[no-untyped-def]
@@ -240,7 +217,7 @@ def test_button_from_an_enterprise_grid_workspace(slack, imported_plan) -> None:
         slack,
         enterprise={"id": "E0KSTHLM", "name": "Stockholms stad"},
         is_enterprise_install=True,
-        user=_user("W012A3CDE"),
+        user=slack_user("W012A3CDE"),
         container={
             "type": "message",
             "message_ts": "1.4",
@@ -269,7 +246,7 @@ def test_follow_up_with_nothing_chosen_and_nothing_typed(
     payload = {
         "type": "view_submission",
         "team": {"id": "T1", "domain": "kungsholmen"},
-        "user": _user(),
+        "user": slack_user(),
         "api_app_id": "A1",
         "trigger_id": "1.2.null",
         **NOT_GRID,
@@ -345,7 +322,7 @@ def test_a_follow_up_written_in_a_rich_text_input_is_stored(
     payload = {
         "type": "view_submission",
         "team": {"id": "T1", "domain": "kungsholmen"},
-        "user": _user(),
+        "user": slack_user(),
         "api_app_id": "A1",
         "trigger_id": "1.2.rich",
         **NOT_GRID,
