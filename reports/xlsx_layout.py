@@ -178,12 +178,19 @@ def _column_years(
     years: dict[int, int] = {}
     names: dict[int, str] = {}
     for c in repeated:
-        if (year := label_year(texts[c])) is not None:
-            years[c], names[c] = year, texts[c]
-            continue
         upper = uppers.get(c, "")
         above = match_header(upper) if upper else None
-        if above and above[0] in FIELDS_MULTI and (year := label_year(upper)) is not None:
+        grouped = above is not None and above[0] in FIELDS_MULTI
+        # A sub-header ("2025", "T1 2025") is named with its group ("Uppföljning: 2025").
+        own = match_header(texts[c])
+        name = (
+            f"{upper}: {texts[c]}"
+            if grouped and (own is None or own[0] not in FIELDS_MULTI)
+            else texts[c]
+        )
+        if (year := label_year(texts[c])) is not None:
+            years[c], names[c] = year, name
+        elif grouped and (year := label_year(upper)) is not None:
             years[c], names[c] = year, f"{upper}: {texts[c]}"
     return years, names
 
