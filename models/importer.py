@@ -123,6 +123,29 @@ def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str |
     return []
 
 
+def _drop_other_years(parsed: ParsedPlan, year: int, warnings: list[str]) -> None:
+    """Leave out follow-ups read from columns named by another year than the plan's
+    ("Uppföljning 2025" in a plan imported for 2026): last year's text is not this year's
+    follow-up. The reader leaves such columns out when it knows the year; this covers a
+    plan imported for a year the file itself does not give."""
+    dropped: dict[tuple[str, int], int] = defaultdict(int)  # (sheet, year) -> rows
+    for area in parsed.areas:
+        for row in area.rows:
+            other = [f.year for f in row.follow_ups if f.year is not None and f.year != year]
+            if not other:
+                continue
+            row.follow_ups = [f for f in row.follow_ups if f.year in (None, year)]
+            if not row.follow_ups:
+                row.follow_up = None  # its only text was another year's: none is kept
+            for other_year in other:
+                dropped[(row.sheet, other_year)] += 1
+    for (sheet, other_year), count in sorted(dropped.items()):
+        warnings.append(
+            f"Flik ”{sheet}”: {counted(count, 'uppföljning', 'uppföljningar')} från kolumner "
+            f"för {other_year} lästes inte in, eftersom planen läses in för {year}."
+        )
+
+
 def _get_or_create_plan(session: Session, district: str, year: int, actor: Actor | None) -> Plan:
     plan = session.exec(select(Plan).where(Plan.district == district, Plan.year == year)).first()
     if plan is not None:
@@ -181,6 +204,7 @@ def apply_plan(
 ) -> ImportResult:
     plan = _get_or_create_plan(session, district, year, actor)
     result = ImportResult(plan=plan, warnings=list(parsed.warnings))
+    _drop_other_years(parsed, year, result.warnings)
     for parsed_area in parsed.areas:
         for row in parsed_area.rows:
             if _strip_personal_numbers(row):

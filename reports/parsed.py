@@ -32,6 +32,8 @@ class ParsedFollowUp:
     tertial: int | None  # 1-3 from the column's label ("T2", "Augusti"), None for one column
     text: str
     verdict: str  # from the status column of the same tertial, else from the text
+    # The year the column's label names ("Uppföljning 2026"), None when it names none.
+    year: int | None = None
 
 
 @dataclass

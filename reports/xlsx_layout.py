@@ -18,6 +18,7 @@ from reports.xlsx_vocabulary import (
     is_period_label,
     is_unnamed_column,
     label_tertial,
+    label_year,
     match_header,
     names_a_period,
 )
@@ -47,6 +48,13 @@ class Header:
     # Status columns ticked off rather than worded ("Klar" holding TRUE/FALSE, "x" or
     # "Ja/Nej"): column -> the status a tick means ("Klar", "Genomförd").
     checks: dict[int, str] = field(default_factory=dict)
+    # Follow-up and status columns named by a year ("Uppföljning 2025", "T1" under
+    # "Status 2026"): column -> that year; and their names as the plan writes them.
+    years: dict[int, int] = field(default_factory=dict)
+    year_names: dict[int, str] = field(default_factory=dict)
+    # The partners' column beside the responsible one ("Samverkanspart" beside
+    # "Huvudansvarig"): added to the measure's Vem text after the responsible party.
+    partners: list[int] = field(default_factory=list)
 
     @property
     def score(self) -> int:
@@ -143,6 +151,7 @@ def _header_from_cells(
         for c in repeated
         if (t := label_tertial(texts[c]) or label_tertial(uppers.get(c, ""))) is not None
     }
+    years, year_names = _column_years(repeated, texts, uppers)
     return Header(
         extra=_extra_columns(best, seen),
         row=row,
@@ -154,7 +163,48 @@ def _header_from_cells(
         tertials=tertials,
         ignored=ignored,
         checks={c: word for c, word in (checks or {}).items() if c in repeated},
+        years=years,
+        year_names=year_names,
+        partners=_partner_columns(best, seen),
     )
+
+
+def _column_years(
+    repeated: list[int], texts: dict[int, str], uppers: dict[int, str]
+) -> tuple[dict[int, int], dict[int, str]]:
+    """The year each follow-up or status column is named by, in its own label or in the
+    follow-up group header above it ("Uppföljning 2025" over "T1 | T2 | T3"); a title
+    above the table names no column's year. Also the columns' names for warnings."""
+    years: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for c in repeated:
+        upper = uppers.get(c, "")
+        above = match_header(upper) if upper else None
+        grouped = above is not None and above[0] in FIELDS_MULTI
+        # A sub-header ("2025", "T1 2025") is named with its group ("Uppföljning: 2025").
+        own = match_header(texts[c])
+        name = (
+            f"{upper}: {texts[c]}"
+            if grouped and (own is None or own[0] not in FIELDS_MULTI)
+            else texts[c]
+        )
+        if (year := label_year(texts[c])) is not None:
+            years[c], names[c] = year, name
+        elif grouped and (year := label_year(upper)) is not None:
+            years[c], names[c] = year, f"{upper}: {texts[c]}"
+    return years, names
+
+
+def _partner_columns(
+    best: dict[str, tuple[bool, int, int]], seen: dict[str, list[tuple[bool, int, int]]]
+) -> list[int]:
+    """Visible partner columns ("Samverkanspart", rank 1 of the responsible field) beside
+    a responsible column of rank 0 ("Huvudansvarig"). Without one they are the Vem column
+    themselves, as before."""
+    chosen = best.get("responsible")
+    if chosen is None or chosen[0] or chosen[1] != 0:
+        return []
+    return sorted(c for hidden, rank, c in seen["responsible"] if rank == 1 and not hidden)
 
 
 _COMMENT_STARTS = [["kommentar"], ["kommentarer"], ["comment"], ["comments"]]
@@ -260,6 +310,7 @@ def _build(
                 above = match_header(group)
                 if above and above[0] in FIELDS_MULTI:
                     match = above  # "Uppföljning" written once above "Tertial 1 | Tertial 2"
+                    uppers.setdefault(c, group)  # its year, if it names one, is theirs
         if match is None and names_a_period(bottom) and not _holds_marks(grid, r, c):
             # "April | Augusti | December" or "Delår 1 | Delår 2 | Helår" with no group
             # header: the follow-up written at each reporting time.
@@ -387,6 +438,12 @@ def find_header(
         double = _build(grid, spans, r, max_col, hints, with_top=True) if r > 1 else None
         header = single
         if double and (single is None or double.score > single.score):
+            header = double
+        elif (
+            double and single and double.score == single.score and double.years and not single.years
+        ):
+            # "T1 | T2 | T3" reads alone as well, but the group header above names their
+            # year ("Uppföljning 2025"): last year's tertials must not read as this year's.
             header = double
         if header is None:
             continue

@@ -33,6 +33,7 @@ from reports.xlsx_open import load_workbook
 from reports.xlsx_rows import SheetReader, SheetResult, partial_row_warnings, unused_fields
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
+from reports.xlsx_years import keep_plan_year
 
 log = logging.getLogger(__name__)
 
@@ -390,6 +391,15 @@ def _parse_workbook(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
             "(ingen rubrikrad med Åtgärd och Orsak, När eller Vem hittades)."
         )
+
+    # The year whose follow-up columns are the plan's: the one asked for, the sheets', or
+    # the one the title, the title block or the file's name gives.
+    columns_year = wanted_year or sheets_year
+    if columns_year is None:
+        columns_year = plan_metadata(wb, path, [sheet_label(ws.title) for ws in wb.worksheets])[1]
+    for cand in candidates:
+        cand.header, dropped = keep_plan_year(cand.header, columns_year, mask(cand.ws.title))
+        warnings_out.extend(dropped)
 
     entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
     sheets_naming_areas: set[str] = set()

@@ -528,6 +528,8 @@ class SheetReader:
             text = self._value(r, c)
             if text and text not in texts:
                 texts.append(text)
+        if key == "responsible":
+            return self._with_partners(r, "\n".join(texts) if texts else None)
         if not texts:
             return None
         if key == "measure" and len(texts) > 1 and _heading_like(texts[0]):
@@ -535,6 +537,22 @@ class SheetReader:
             # way the city's template writes both in one cell ("SSP: Nätverksmöten …").
             return f"{texts[0].rstrip(':')}: " + "\n".join(texts[1:])
         return "\n".join(texts)
+
+    def _with_partners(self, r: int, responsible: str | None) -> str | None:
+        """The Vem text with the partners beside it: "Socialtjänsten. Samverkan: polisen,
+        skolan". The plan's own responsible party first; the partners are who the measure
+        is done with, and dropping them would lose what the plan says."""
+        partners: list[str] = []
+        for c in self.header.partners:
+            text = self._value(r, c)
+            if text and text not in partners and text != responsible:
+                partners.append(text)
+        if not partners:
+            return responsible
+        joined = ", ".join(" ".join(p.split()) for p in partners)
+        if not responsible:
+            return f"Samverkan: {joined}"
+        return f"{responsible.rstrip().rstrip('.')}. Samverkan: {joined}"
 
     def _own(self, r: int) -> tuple[dict[str, str], dict[str, int]]:
         """The row's own texts per single field, and the latest follow-up and status."""
@@ -604,11 +622,15 @@ class SheetReader:
         if not cells:
             return [], None, verdict
         dated = [(c, text) for c, text in cells if c in tertials]
+        years = self.header.years
         if not dated:
-            return [ParsedFollowUp(None, latest_text or "", verdict)], latest_text, verdict
+            c = (texts or statuses)[-1][0]
+            entry = ParsedFollowUp(None, latest_text or "", verdict, years.get(c))
+            return [entry], latest_text, verdict
         by_tertial: dict[int, str] = {}
+        year_of: dict[int, int | None] = {}
         for c, text in dated:  # left to right: the rightmost text of a tertial wins
-            by_tertial[tertials[c]] = text
+            by_tertial[tertials[c]], year_of[tertials[c]] = text, years.get(c)
         status_of = {tertials[c]: text for c, text in statuses if c in tertials}
         undated = [text for c, text in statuses if c not in tertials]
         entries = []
@@ -618,12 +640,14 @@ class SheetReader:
                 own_verdict = derive_verdict(undated[-1])  # one Status column: the latest
             if own_verdict == "ej_bedomd":
                 own_verdict = derive_verdict(by_tertial[tertial])
-            entries.append(ParsedFollowUp(tertial, by_tertial[tertial], own_verdict))
+            entries.append(
+                ParsedFollowUp(tertial, by_tertial[tertial], own_verdict, year_of[tertial])
+            )
         # A column of no tertial right of the tertials' ("Kommentar" under "Uppföljning",
         # "Resultat") is the latest word; one left of them is an old one ("Uppföljning 2024").
         c, text = cells[-1]
         if c not in tertials and c > max(dated)[0]:
-            entries.append(ParsedFollowUp(None, text, verdict))
+            entries.append(ParsedFollowUp(None, text, verdict, years.get(c)))
         return entries, latest_text, entries[-1].verdict
 
     def _read_row(self, r: int) -> None:

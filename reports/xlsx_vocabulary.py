@@ -505,6 +505,17 @@ def label_tertial(text: str) -> int | None:
     return None
 
 
+_LABEL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def label_year(text: str) -> int | None:
+    """The one year a follow-up or status column's label names ("Uppföljning 2025",
+    "Status T1 2026", "Uppföljning per 2025-08-31"), or None: no year, or a span of years
+    ("Status 2025–2027"), which is the plan's period rather than one year's follow-up."""
+    years = {int(y) for y in _LABEL_YEAR.findall(text)}
+    return years.pop() if len(years) == 1 else None
+
+
 # Month names and their abbreviations, as column labels write them ("Status jan–apr").
 _MONTHS = {
     name: number

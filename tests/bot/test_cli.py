@@ -170,6 +170,29 @@ def test_import_year_picks_the_sheet_of_that_years_plan(cli_db: str, tmp_path: P
     assert [r["measure"] for r in rows] == ["Pilotprojekt med ANDTS-coach"]
 
 
+def test_import_year_reads_only_that_years_follow_up_columns(cli_db: str, tmp_path: Path) -> None:
+    from tests.reports.make_workbooks import Sheet, write_workbook
+
+    rows = [
+        ["Orsak", "Åtgärd", "Vem", "Status 2025", "Uppföljning 2025", "Status 2026"],
+        ["Mörker", "Belysning", "TK", "Klar", "Lamporna är uppsatta.", None],
+        ["Klotter", "Sanering", "SDF", "Pågår", "Avtal på gång.", "Ej påbörjad"],
+    ]
+    path = write_workbook(tmp_path / "plan.xlsx", [Sheet("1. Platser", rows)])
+    out = run(cli_db, "import", str(path), "--district", "Nässjö", "--year", "2026")
+    assert out.returncode == 0, out.stderr
+    assert (
+        "Varning: Flik ”1. Platser”: kolumnerna ”Status 2025” (D) och ”Uppföljning 2025” (E)"
+        " gäller 2025, inte planens år (2026)"
+    ) in out.stderr
+    rows_out = json.loads(run(cli_db, "list", "--json").stdout)
+    # Last year's "Klar" is not this year's verdict; this year's status is read.
+    assert [(r["measure"], r["verdict"], r["follow_up"]) for r in rows_out] == [
+        ("Belysning", "ej_bedomd", None),
+        ("Sanering", "ej_uppfyllt", "Ej påbörjad"),
+    ]
+
+
 def test_import_of_a_workbook_without_a_plan_fails_in_swedish(cli_db: str, tmp_path: Path) -> None:
     from tests.reports.make_workbooks import Sheet, write_workbook
 

@@ -265,7 +265,7 @@ def test_activity_expected_result_and_indicator(tmp_path: Path) -> None:
     assert (r.measure, r.goal, r.responsible, r.when) == (
         "Nattvandring",
         "Färre bråk",
-        "Fritid",
+        "Fritid. Samverkan: Polisen",
         "Fredagar",
     )
     assert r.problem is None and r.missing == []

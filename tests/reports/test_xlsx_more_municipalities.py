@@ -49,8 +49,10 @@ def test_lerum_an_excel_table_after_an_instruction_sheet(tmp_path: Path) -> None
     assert (first.goal, first.when, first.responsible) == (
         "Fler boende känner sig trygga",
         "2 ggr/år",
-        "Trygghetssamordnare",  # Huvudansvarig, not the partners beside it
+        # Huvudansvarig first, the partners beside it after: both are the plan's Vem.
+        "Trygghetssamordnare. Samverkan: Polisen, bostadsbolaget",
     )
+    assert second.responsible == "Samhällsbyggnad"  # no partner: the responsible alone
     assert second.when == "2026-10-31"  # a real Excel date
     assert [v for *_, v in _status(plan)] == ["pagaende", "ej_uppfyllt", "uppfyllt", "uppfyllt"]
     # The comment right of the status says why: it is the follow-up's text.

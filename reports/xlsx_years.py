@@ -1,0 +1,66 @@
+"""Follow-up columns of several years on one plan sheet: only the plan's year is read.
+
+A plan kept from year to year grows a follow-up column per year ("Uppföljning 2025 |
+Uppföljning 2026", "Status T1 2025 … Status T3 2025 | Status T1 2026"). Read as one
+plan's columns, last year's text would become this year's follow-up (the rightmost filled
+column wins) and last year's T2 and T3 this year's. The columns named by another year are
+left out, with a warning naming them; columns with no year stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from openpyxl.utils.cell import get_column_letter
+
+from models.personal_data import mask
+from reports.xlsx_layout import Header
+
+
+def _named(header: Header, cols: list[int]) -> str:
+    names = [f"”{header.year_names[c]}” ({get_column_letter(c)})" for c in cols]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+    return f"kolumnen {listed}" if len(names) == 1 else f"kolumnerna {listed}"
+
+
+def keep_plan_year(header: Header, year: int | None, sheet: str) -> tuple[Header, list[str]]:
+    """The header without the follow-up and status columns of another year than `year`,
+    and the Swedish warning that says so. `year` None (the file does not say): the latest
+    year the columns name, when they name more than one."""
+    years = {c: y for c, y in header.years.items() if any(c in v for v in header.multi.values())}
+    inferred = year is None
+    if year is None:
+        named = set(years.values())
+        if len(named) < 2:
+            return header, []
+        year = max(named)
+    other = sorted(c for c, y in years.items() if y != year)
+    if not other:
+        return header, []
+    dropped = set(other)
+    kept = replace(
+        header,
+        multi={key: [c for c in cols if c not in dropped] for key, cols in header.multi.items()},
+        tertials={c: t for c, t in header.tertials.items() if c not in dropped},
+        checks={c: w for c, w in header.checks.items() if c not in dropped},
+        ignored=header.ignored | dropped,
+    )
+    what = _named(header, other)
+    other_years = sorted({years[c] for c in other})
+    if inferred:
+        warning = (
+            f"Flik ”{sheet}”: filen anger inte planens år, så uppföljningen lästes från "
+            f"kolumnerna för det senaste året, {year}. {what[0].upper()}{what[1:]} lästes inte "
+            "in. Ange planens år med --year om planen gäller ett annat år."
+        )
+    else:
+        which = (
+            f"{other_years[0]}, inte planens år ({year}),"
+            if len(other_years) == 1
+            else f"andra år än planens ({year})"
+        )
+        warning = (
+            f"Flik ”{sheet}”: {what} gäller {which} och lästes inte in som uppföljning för "
+            f"{year}. Bara kolumner för {year} och kolumner utan år läses in."
+        )
+    return kept, [mask(warning)]
