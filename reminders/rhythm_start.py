@@ -18,9 +18,12 @@ from reminders.rhythm_deadlines import _YEAR_RE, _deadline_candidates
 _START_RE = re.compile(
     r"(?<![\w.])(?:fran\s+och\s+med|fr\s*\.?\s*o\s*\.?\s*m\b\.?|f\.o\.m\.?|fom|fran"
     r"|(?:med\s+)?(?:upp)?start(?:ar|as|a|ade|at)?|paborja(?:s|r|d|t)?|borja(?:r|s)?"
-    r"|inleds)(?!\w)"
-    r"(?:\s+(?:i|under|den|pa|vid|med|runt|kring)\b)*\s*"
+    r"|inleds)(?!\w)\s*:?"
+    r"(?:\s*\b(?:i|under|den|pa|vid|med|runt|kring)\b)*\s*"
 )
+# An end right after the start makes a window ("från v. 34 till v. 50"): the deadline and
+# break readers know those.
+_UNTIL_RE = re.compile(r"\s*(?:-|till|t\.?\s*o\.?\s*m\b\.?|tom|fram\s+till)\s*\S")
 # Where the start's date words end at the latest: "Start 2025-03-01, klart 2025-06-30".
 _STOP_RE = re.compile(
     r"[,;:()]|\s(?:och|samt|till|tom|t\.o\.m|klart?|senast|men|dock|darefter|sedan|eller)\b"
@@ -44,6 +47,9 @@ def _start_of(low: str, year: int) -> _Start | None:
         # Only the words right after the marker: padded so positions stay the text's.
         segment = " " * m.end() + low[m.end() : stop.start() if stop else len(low)]
         found = [d for d in _deadline_candidates(segment, text_year) if d.pos == m.end()]
-        if found and not found[0].window and found[0].begins is not None:
-            return _Start(found[0].begins, m.start(), found[0].end)
+        if not found or found[0].window or found[0].begins is None:
+            continue
+        if _UNTIL_RE.match(low, found[0].end):
+            continue
+        return _Start(found[0].begins, m.start(), found[0].end)
     return None

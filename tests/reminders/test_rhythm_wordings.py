@@ -246,7 +246,26 @@ START_TABLE: list[tuple[str, Want]] = [
     ),
     ("Varannan vecka från 15 augusti", Want(K.RECURRING, 10, 26, start=date(2025, 8, 15))),
     ("1 gång/vecka (från v. 34)", Want(K.RECURRING, 19, 52, start=date(2025, 8, 18))),
-    # A start and an end: a window, due at its end.
+    ("Start: mars", Want(K.ONGOING, start=date(2025, 3, 1))),
+    (
+        "Uppstart i mars, därefter 1 gång/månad",
+        Want(K.RECURRING, 10, 12, "1 gång/månad från 2025-03-01", start=date(2025, 3, 1)),
+    ),
+    (
+        "4 ggr/år (start Q2)",
+        Want(K.RECURRING, 4, None, "4 ggr/år från 2025-04-01", start=date(2025, 4, 1)),
+    ),
+    # A start meeting is an event, not a start.
+    ("Startmöte i mars", Want(K.ONE_OFF, deadline=date(2025, 3, 31), start=date(2025, 3, 1))),
+    # A start and an end: a window, due at its end, or the weeks a rhythm runs in.
+    (
+        "Varje vecka från och med v. 34 till v. 50",
+        Want(K.RECURRING, 17, 52, "1 gång/vecka v. 34–50", weeks=((51, 33),)),
+    ),
+    (
+        "Från 2025-03-01 till 2025-06-30",
+        Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 3, 1)),
+    ),
     (
         "Start 2025-03-01, klart 2025-06-30",
         Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 3, 1)),
