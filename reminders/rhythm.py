@@ -11,8 +11,8 @@ cannot read becomes `RhythmKind.UNKNOWN` so a person can set the rhythm by hand 
 This module is the public entry point; the reading is split over modules it alone uses:
 rhythm_text (folding, numbers, months), rhythm_frequency (counts and ongoing work),
 rhythm_occasions (named occasions), rhythm_deadlines (one-off deadlines), rhythm_start
-(when work starts), rhythm_breaks (breaks and windows of weeks), rhythm_labels, rhythm_model (the Rhythm type) and
-rhythm_pace (pace against the rhythm).
+(when work starts), rhythm_breaks (breaks and windows of weeks), rhythm_labels,
+rhythm_model (the Rhythm type) and rhythm_pace (pace against the rhythm).
 """
 
 from __future__ import annotations
