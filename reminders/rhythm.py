@@ -10,14 +10,16 @@ cannot read becomes `RhythmKind.UNKNOWN` so a person can set the rhythm by hand 
 
 This module is the public entry point; the reading is split over modules it alone uses:
 rhythm_text (folding, numbers, months), rhythm_frequency (counts and ongoing work),
-rhythm_occasions (named occasions), rhythm_deadlines (one-off deadlines), rhythm_breaks
-(breaks and windows of weeks), rhythm_labels, rhythm_model (the Rhythm type) and
-rhythm_pace (pace against the rhythm).
+rhythm_occasions (named occasions), rhythm_deadlines (one-off deadlines), rhythm_start
+(when work starts), rhythm_breaks (breaks and windows of weeks), rhythm_labels,
+rhythm_model (the Rhythm type) and rhythm_pace (pace against the rhythm).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 
 from models.errors import ParseError
 from reminders.rhythm_breaks import (
@@ -41,7 +43,8 @@ from reminders.rhythm_frequency import (
 )
 from reminders.rhythm_model import Rhythm, RhythmKind
 from reminders.rhythm_occasions import _occasions
-from reminders.rhythm_pace import Pace, expected_by, pace, pace_text
+from reminders.rhythm_pace import Pace, _share_before_start, expected_by, pace, pace_text
+from reminders.rhythm_start import _start_of
 from reminders.rhythm_text import _blank_tags, _fold, _squash
 
 __all__ = [
@@ -63,9 +66,12 @@ _INSTRUCTION_RE = re.compile(r"^\s*ange\s+tid\b")
 _TRAILING_JOIN_RE = re.compile(r"[\s,;]*(?:\b(?:och|samt|respektive)\b)?[\s,;.]*$")
 
 
-def _parse_core(low: str, year: int, pause: _Break = _NO_BREAK) -> Rhythm | None:
+def _parse_core(
+    low: str, year: int, pause: _Break = _NO_BREAK, start: date | None = None
+) -> Rhythm | None:
     """Read a kind from folded text (no notes, no raw); None when nothing is recognised.
-    `pause`: the text's break (_pause), for a recurring rhythm."""
+    `pause`: the text's break (_pause), for a recurring rhythm; `start`: the day the work
+    starts (_start_of), already cut from `low`."""
     as_needed = _AS_NEEDED_RE.search(low) is not None
     ongoing = _ONGOING_RE.search(low)
     freqs = _freq_matches(low) or [
@@ -78,33 +84,42 @@ def _parse_core(low: str, year: int, pause: _Break = _NO_BREAK) -> Rhythm | None
     if freqs:
         f = freqs[0]
         if f.per_year >= _ONGOING_PER_YEAR:
-            return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
+            return Rhythm(RhythmKind.ONGOING, start=start, as_needed=as_needed)
         minimum = f.minimum or _MIN_RE.search(low) is not None
         active, said, holidays, weeks = pause.active, pause.said, pause.holidays, pause.weeks
-        scaled = bool(active) and f.fine
         share = (
             _running_share(active, holidays, weeks, year) if holidays or weeks else _share(active)
         )
-        return Rhythm(
+        rhythm = Rhythm(
             RhythmKind.RECURRING,
-            # "Varje vecka utom sommaren": 43 meetings, not 43,33.
-            per_year=float(max(1, round(f.per_year * share))) if scaled else f.per_year,
+            per_year=f.per_year,
             as_needed=as_needed,
             minimum=minimum,
             active=active,
             pause=said,
-            rate=f.per_year if scaled else None,
             holidays=holidays,
             weeks=weeks,
+            start=start,
         )
+        # A count per month or week runs only while the rhythm runs: after its break and
+        # its start ("2 ggr/mån från och med mars": 20 this year). A count per year stays.
+        left = share * (1.0 - _share_before_start(rhythm, year))
+        if f.fine and (active or left < 1.0):
+            # "Varje vecka utom sommaren": 43 meetings, not 43,33.
+            per_year = float(max(1, round(f.per_year * left)))
+            return replace(rhythm, per_year=per_year, rate=f.per_year)
+        return rhythm
     deadlines = _deadline_candidates(low, year)
     # When a text names both, the one written first wins:
     # "Under 2025, därefter linjearbete" vs "Linjearbete, start under 2025".
     if deadlines and not (ongoing and ongoing.start() < min(d.pos for d in deadlines)):
         d = deadlines[0]
-        return Rhythm(RhythmKind.ONE_OFF, deadline=d.deadline, start=d.start, as_needed=as_needed)
-    if ongoing or as_needed:
-        return Rhythm(RhythmKind.ONGOING, as_needed=as_needed)
+        # "Start 2025-03-01, klart 2025-06-30": the window opens at the start.
+        opens = start if start is not None and start <= d.deadline else d.start
+        return Rhythm(RhythmKind.ONE_OFF, deadline=d.deadline, start=opens, as_needed=as_needed)
+    if ongoing or as_needed or start is not None:
+        # A start alone ("Startar i mars") is work that runs from then.
+        return Rhythm(RhythmKind.ONGOING, start=start, as_needed=as_needed)
     return None
 
 
@@ -130,6 +145,17 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         # Blank cells and the template's italic instruction row are not rhythms.
         return Rhythm(RhythmKind.UNKNOWN, raw=raw)
 
+    # A start ("från och med mars", "Start HT25") is no deadline: cut it out before the rest
+    # is read. One on or before the plan year's first day changes nothing.
+    begins = _start_of(low, year)
+    start: date | None = None
+    if begins is not None:
+        blank = " " * (begins.end - begins.pos)
+        low = low[: begins.pos] + blank + low[begins.end :]
+        clean = clean[: begins.pos] + blank + clean[begins.end :]
+        if begins.start > date(year, 1, 1):
+            start = begins.start
+
     # Parenthesised detail becomes the note and, when it holds counts, the parts.
     notes: list[str] = []
     parts: tuple[tuple[float, str], ...] = ()
@@ -153,17 +179,20 @@ def parse_when(text: str | None, year: int) -> Rhythm:
     if colon:
         # "Linjearbete: Akuta situationer ..." - the head carries the rhythm, the tail is
         # a comment. When the head alone means nothing ("SSP: 8 ggr/år") read it all.
-        result = _parse_core(main[: colon.start()], year, pause)
+        result = _parse_core(main[: colon.start()], year, pause, start)
         if result is not None:
             tail = _squash(clean_main[colon.end() :])
             if tail:
                 notes.insert(0, tail)
             notes = [n for n in notes if n]
     if result is None:
-        result = _parse_core(main, year, pause)
+        result = _parse_core(main, year, pause, start)
     if result is None and parts:
         # "Möten (4 ggr/år högstadiet och 4 ggr/år gymnasiet)": the count is the sum.
         result = Rhythm(RhythmKind.RECURRING, per_year=sum(n for n, _ in parts))
+    if result is None and begins is not None:
+        # "Påbörjas under våren" in that spring's plan: work that runs all year.
+        result = Rhythm(RhythmKind.ONGOING)
     if result is None:
         return Rhythm(RhythmKind.UNKNOWN, raw=raw)
 
@@ -189,8 +218,9 @@ def parse_when(text: str | None, year: int) -> Rhythm:
 
 OVERRIDE_HELP = (
     "Jag förstod inte rytmen. Skriv till exempel 8/år, 2/mån, 2/mån utom juli, 1/vecka, "
-    "varannan vecka, 1/vecka uppehåll v. 27–31, vår och höst, "
-    "linje (för linjearbete), 2025-06-30, under 2025, Q2, vt 2025 eller ht 2025."
+    "varannan vecka, 1/vecka uppehåll v. 27–31, vår och höst, 2/mån från mars, "
+    "linje (för linjearbete), linje från 2025-09-01, 2025-06-30, under 2025, Q2, vt 2025 "
+    "eller ht 2025."
 )
 
 

@@ -22,6 +22,12 @@ class _Deadline:
     deadline: date
     start: date | None
     pos: int
+    # Where the words end, the first day of the period they name (also when `start` is
+    # left out: "senast juni", "Under 2025", "30 juni"), and whether they name both ends
+    # ("mars till juni", "v. 10–14"): what a start ("från och med mars") needs.
+    end: int = 0
+    begins: date | None = None
+    window: bool = False
 
 
 def _month_end(year: int, month: int) -> date:
@@ -40,19 +46,28 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
 
     out: list[_Deadline] = []
 
-    def add(m: re.Match[str], make: Callable[[re.Match[str]], tuple[date, date | None]]) -> None:
+    def add(
+        m: re.Match[str],
+        make: Callable[[re.Match[str]], tuple[date, date | None]],
+        window: bool,
+    ) -> None:
         try:
             deadline, start = make(m)
         except (ValueError, KeyError, OverflowError):
             return  # an impossible date ("2025-02-30", week 53 in a 52-week year)
+        begins = start or deadline
         if _BY_RE.search(low[: m.start()]):
             start = None
-        out.append(_Deadline(deadline, start, m.start()))
+        out.append(_Deadline(deadline, start, m.start(), m.end(), begins, window))
 
-    def first(pattern: str, make: Callable[[re.Match[str]], tuple[date, date | None]]) -> None:
+    def first(
+        pattern: str,
+        make: Callable[[re.Match[str]], tuple[date, date | None]],
+        window: bool = False,
+    ) -> None:
         for m in re.finditer(pattern, low):
             before = len(out)
-            add(m, make)
+            add(m, make, window)
             if len(out) > before:
                 return
 
@@ -69,17 +84,19 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
     )
 
     # ISO dates; two of them form a window.
-    isos: list[tuple[date, int]] = []
+    isos: list[tuple[date, int, int]] = []
     for m in re.finditer(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])", low):
         try:
-            isos.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.start()))
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             continue
+        isos.append((day, m.start(), m.end()))
     if len(isos) >= 2:
-        window = sorted(d for d, _ in isos)
-        out.append(_Deadline(window[-1], window[0], isos[0][1]))
+        days = sorted(d for d, _, _ in isos)
+        out.append(_Deadline(days[-1], days[0], isos[0][1], isos[-1][2], days[0], True))
     elif isos:
-        out.append(_Deadline(isos[0][0], None, isos[0][1]))
+        day, pos, end = isos[0]
+        out.append(_Deadline(day, None, pos, end, day))
 
     # Ranges, before their single parts: the window runs from the first's start to the end
     # of the last ("2025-02 – 2025-06", "v. 10–14", "maj 2025 – sept 2025").
@@ -89,6 +106,7 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
             _month_end(int(m.group(3)), int(m.group(4))),
             date(int(m.group(1)), int(m.group(2)), 1),
         ),
+        window=True,
     )
 
     def weeks(m: re.Match[str]) -> tuple[date, date | None]:
@@ -101,6 +119,7 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
         r"\b(?:v\.?|vecka|veckan|veckorna)\s*(\d{1,2})\s*(?:-|till|och)\s*(?:(?:v\.?|vecka)\s*)?"
         r"(\d{1,2})\b(?!\s*:)",
         weeks,
+        window=True,
     )
 
     def months(m: re.Match[str]) -> tuple[date, date | None]:
@@ -116,6 +135,7 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
         rf"\b({_MONTH})\b\.?(?:\s+((?:19|20)\d{{2}}))?\s*(?:-|till)\s*({_MONTH})\b\.?"
         r"(?:\s+((?:19|20)\d{2}))?",
         months,
+        window=True,
     )
 
     # Year and month: "2025-06".
@@ -216,14 +236,18 @@ def _deadline_candidates(low: str, year: int) -> list[_Deadline]:
     first(
         r"(?<![\d-])((?:19|20)\d{2})\s*(?:-|/|till)\s*((?:19|20)\d{2})(?![\d-])",
         lambda m: (date(int(m.group(2)), 12, 31), date(int(m.group(1)), 1, 1)),
+        window=True,
     )
     for m in _YEAR_RE.finditer(low):
-        out.append(_Deadline(date(int(m.group(1)), 12, 31), None, m.start()))
+        y = int(m.group(1))
+        out.append(_Deadline(date(y, 12, 31), None, m.start(), m.end(), date(y, 1, 1)))
         break
 
-    first(
+    for m in re.finditer(
         r"\b(?:under\s+(?:innevarande\s+)?aret|i\s+ar|innevarande\s+ar|arets\s+slut"
         r"|(?:till|vid|fore|innan)\s+arsskiftet)\b",
-        lambda m: (date(year, 12, 31), None),
-    )
+        low,
+    ):
+        out.append(_Deadline(date(year, 12, 31), None, m.start(), m.end(), date(year, 1, 1)))
+        break
     return out

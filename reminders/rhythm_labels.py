@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 
 from reminders.rhythm_frequency import _freq_matches
-from reminders.rhythm_text import _fold
+from reminders.rhythm_text import _ORDINALS, _fold
+
+# Ordinals for "vart tredje år" ... "vart tionde år" (2 is "vartannat år").
+_EVERY_NTH = {n: word for word, n in _ORDINALS.items() if n > 2}
 
 
 def _fmt_number(value: float) -> str:
@@ -35,6 +38,9 @@ def _frequency_label(per_year: float) -> str:
         return _times(per_year / 12, "månad")
     if math.isclose(per_year, 0.5):
         return "vartannat år"
+    if per_year < 1 and _is_whole(1 / per_year) and round(1 / per_year) in _EVERY_NTH:
+        # "vart tredje år", not "0,33 ggr/år"
+        return f"vart {_EVERY_NTH[round(1 / per_year)]} år"
     if not _is_whole(per_year) and _is_whole(52 / per_year) and 52 / per_year < 13:
         return f"var {round(52 / per_year)}:e vecka"
     return _times(per_year, "år")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from reminders.rhythm_breaks import _break_ranges
@@ -26,6 +26,9 @@ class Rhythm:
     kind: RhythmKind
     per_year: float | None = None
     deadline: date | None = None
+    # RECURRING and ONGOING: the day the work starts ("från och med mars"); nothing is due
+    # before it and a count per month or week counts from it (per_year; `rate` as written).
+    # ONE_OFF: where its window opens ("under våren": 1 January).
     start: date | None = None
     as_needed: bool = False
     minimum: bool = False
@@ -50,8 +53,10 @@ class Rhythm:
 
     def label(self) -> str:
         """Short Swedish label; for RECURRING and ONE_OFF it is accepted by `parse_override`."""
+        # A start reads back through reminders.rhythm_start ("från 2025-03-01").
+        since = f" från {self.start.isoformat()}" if self.start is not None else ""
         if self.kind is RhythmKind.RECURRING and self.per_year:
-            if self.pause:
+            if self.pause or self.rate is not None:
                 # Read back, the label must count the same: a count per month or week is
                 # lowered by the break, a count per year is not ("12 ggr/år utom juli").
                 text = _break_frequency_label(self.rate or self.per_year, self.rate is not None)
@@ -61,16 +66,23 @@ class Rhythm:
                 text = "minst " + text
             if self.pause:
                 text += " " + self.pause
+            text += since
             if self.as_needed:
                 text += " eller vid behov"
             return text[0].upper() + text[1:]
         if self.kind is RhythmKind.ONE_OFF and self.deadline is not None:
             return f"Senast {self.deadline.isoformat()}"
         if self.kind is RhythmKind.ONGOING:
-            return "Vid behov" if self.as_needed else "Linjearbete"
+            return ("Vid behov" if self.as_needed else "Linjearbete") + since
         return "Okänd rytm"
 
     def breaks(self, year: int) -> list[tuple[date, date]]:
         """The rhythm's breaks in `year` as date ranges, both ends inclusive: a month it runs
-        half of starts or ends the break at its middle ("utom sommaren": 16 June–16 August)."""
-        return _break_ranges(self.active, self.holidays, self.weeks, year)
+        half of starts or ends the break at its middle ("utom sommaren": 16 June–16 August).
+        A recurring rhythm that starts during `year` rests until then: no meeting before it."""
+        ranges = _break_ranges(self.active, self.holidays, self.weeks, year)
+        first = date(year, 1, 1)
+        starts = self.start
+        if self.kind is RhythmKind.RECURRING and starts and starts.year == year and starts > first:
+            ranges = sorted([*ranges, (first, self.start - timedelta(days=1))])
+        return ranges

@@ -10,8 +10,15 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bot.textsafety import counted
+from reminders.rhythm_breaks import _break_ranges
 from reminders.rhythm_labels import _fmt_number
 from reminders.rhythm_model import Rhythm, RhythmKind
+
+
+def _pace_breaks(rhythm: Rhythm, year: int) -> list[tuple[date, date]]:
+    """The rhythm's breaks without the time before its start: expected_by counts from the
+    start on its own, over whatever the breaks leave."""
+    return _break_ranges(rhythm.active, rhythm.holidays, rhythm.weeks, year)
 
 
 def _year_fraction(on: date, year: int) -> float:
@@ -29,7 +36,7 @@ def _running_days(rhythm: Rhythm, year: int) -> tuple[int, ...]:
     and scan asks each measure's pace, and a plan repeats the same few rhythms."""
     off = {
         (a + timedelta(days=i)).toordinal()
-        for a, b in rhythm.breaks(year)
+        for a, b in _pace_breaks(rhythm, year)
         for i in range((b - a).days + 1)
     }
     first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
@@ -52,22 +59,40 @@ def _active_fraction(on: date, year: int, rhythm: Rhythm) -> float:
     share = active[on.month - 1]
     if share > 0:
         days = range(1, _calendar.monthrange(year, on.month)[1] + 1)
-        off = [(a, b) for a, b in rhythm.breaks(year) if a.month <= on.month <= b.month]
+        off = [(a, b) for a, b in _pace_breaks(rhythm, year) if a.month <= on.month <= b.month]
         running = [d for d in days if not any(a <= date(year, on.month, d) <= b for a, b in off)]
         if running:
             passed += share * sum(1 for d in running if d <= on.day) / len(running)
     return passed / sum(active)
 
 
+def _passed(rhythm: Rhythm, on: date, year: int) -> float:
+    """The part of the time the rhythm runs in `year` that has passed by `on`, from 1 January."""
+    return _active_fraction(on, year, rhythm) if rhythm.active else _year_fraction(on, year)
+
+
+def _share_before_start(rhythm: Rhythm, year: int) -> float:
+    """The part of the time the rhythm runs in `year` that lies before its start (0 without)."""
+    if rhythm.start is None:
+        return 0.0
+    return _passed(rhythm, rhythm.start - timedelta(days=1), year)
+
+
 def expected_by(rhythm: Rhythm, on: date, year: int) -> float:
     """Occurrences a RECURRING rhythm should have reached by `on` (inclusive); 0 otherwise.
-    A rhythm with a break expects nothing more during it."""
+    A rhythm with a break expects nothing more during it; one with a start ("från och med
+    mars") expects nothing before it and spreads `per_year` over the time from it."""
     if rhythm.kind is not RhythmKind.RECURRING or not rhythm.per_year:
         return 0.0
-    if rhythm.active:
-        value = rhythm.per_year * _active_fraction(on, year, rhythm)
-    else:
-        value = rhythm.per_year * _year_fraction(on, year)
+    passed = _passed(rhythm, on, year)
+    before = _share_before_start(rhythm, year)
+    if rhythm.start is not None and on < rhythm.start:
+        passed = 0.0
+    elif before >= 1.0:
+        passed = 1.0  # no running time left after the start: all of it is due from then
+    elif before > 0.0:
+        passed = (passed - before) / (1.0 - before)
+    value = rhythm.per_year * passed
     return min(max(value, 0.0), rhythm.per_year)
 
 
@@ -123,6 +148,14 @@ def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool =
     """One Swedish line, e.g. "3 av 8 genomförda, i fas" or "1 av 8 genomförda, efter takten"."""
     status = pace(rhythm, done_count, on, year, done)
     p = _PACE_WORDS.get(status, status.value)
+    starts = rhythm.start
+    if starts is not None and on < starts and status is not Pace.DONE:
+        # Before its start the work is not due, nor going on yet: say when it starts.
+        if rhythm.kind is RhythmKind.ONGOING:
+            what = "Vid behov" if rhythm.as_needed else "Linjearbete"
+            return f"{what}, startar {starts.isoformat()}"
+        if rhythm.kind is RhythmKind.RECURRING:
+            p = f"startar {starts.isoformat()}"
     if rhythm.kind is RhythmKind.RECURRING and rhythm.per_year:
         text = f"{done_count} av {_fmt_number(rhythm.per_year)} genomförda, {p}"
         return text + " (vid behov)" if rhythm.as_needed else text

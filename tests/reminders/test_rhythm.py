@@ -347,11 +347,16 @@ def test_parse_when_none_is_unknown() -> None:
         (rec(26.0), "Varannan vecka"),
         (rec(52 / 3), "Var 3:e vecka"),
         (rec(0.5), "Vartannat år"),
+        (rec(1 / 3), "Vart tredje år"),
+        (rec(0.1), "Vart tionde år"),
+        (rec(1 / 12), "0,0833 ggr/år"),  # past "tionde": a number
+        (rec(8.0, start=date(2025, 3, 1)), "8 ggr/år från 2025-03-01"),
         (rec(1.5), "1,5 ggr/år"),
         (rec(2.0, minimum=True), "Minst 2 ggr/år"),
         (rec(2.0, as_needed=True), "2 ggr/år eller vid behov"),
         (ONGOING, "Linjearbete"),
         (Rhythm(K.ONGOING, as_needed=True), "Vid behov"),
+        (Rhythm(K.ONGOING, start=date(2025, 3, 1)), "Linjearbete från 2025-03-01"),
         (one_off(date(2025, 12, 31)), "Senast 2025-12-31"),
         (UNKNOWN, "Okänd rytm"),
     ],
@@ -375,6 +380,10 @@ def test_label(rhythm: Rhythm, label: str) -> None:
         ("varannan vecka", rec(26.0)),
         ("linje", ONGOING),
         ("linjearbete", ONGOING),
+        ("linje från 2025-09-01", Rhythm(K.ONGOING, start=date(2025, 9, 1))),
+        ("linje fr.o.m. september", Rhythm(K.ONGOING, start=date(2025, 9, 1))),
+        ("8/år från mars", rec(8.0, start=date(2025, 3, 1))),
+        ("vart tredje år", rec(1 / 3)),
         ("2025-06-30", one_off(date(2025, 6, 30))),
         ("under 2025", one_off(date(2025, 12, 31))),
         ("under aret", one_off(date(2025, 12, 31))),
@@ -518,6 +527,13 @@ _TOKENS = [
     "</p>",
     "och",
     "gymnasiet",
+    "från",
+    "fr.o.m.",
+    "start",
+    "påbörjas",
+    "mars",
+    "1 september",
+    "2025-03-01",
     "İ",
     "\n",
 ]
@@ -546,6 +562,8 @@ def test_parse_when_is_total(text: str, year: int) -> None:
             assert again.per_year == pytest.approx(r.per_year, abs=0.006)
             assert again.minimum == r.minimum
             assert again.as_needed == r.as_needed
+        if r.kind in (K.RECURRING, K.ONGOING):
+            assert again.start == r.start  # "från 2025-03-01"
         if r.kind is K.ONE_OFF:
             assert again.deadline == r.deadline
 

@@ -17,7 +17,8 @@ from bot.config import Settings
 from bot.db import SessionFactory
 from handlers.texts import HELP_LINES
 from models.errors import ParseError
-from models.tables import Measure, Occurrence, PlannedMeeting
+from models.progress import Standing, measure_states
+from models.tables import Measure, Occurrence, Plan, PlannedMeeting
 from reminders.calendar import default_school_holidays
 from reminders.planner import ensure_meeting_calendar, plan_reminders
 from reminders.rhythm import (
@@ -175,6 +176,101 @@ RECURRING_TABLE: list[tuple[str, Want]] = [
     ("3-4 ggr/år", Want(K.RECURRING, 3, minimum=True, label="Minst 3 ggr/år")),
     ("3–4 ggr/år", Want(K.RECURRING, 3, minimum=True)),
     ("minst 6 ggr per år", Want(K.RECURRING, 6, minimum=True)),
+    # Every third year and so on reads in words, not "0,33 ggr/år".
+    ("vart tredje år", Want(K.RECURRING, 1 / 3, label="Vart tredje år")),
+    ("var 10:e år", Want(K.RECURRING, 0.1, label="Vart tionde år")),
+    ("vartannat år", Want(K.RECURRING, 0.5, label="Vartannat år")),
+]
+
+# A start is no deadline: the work runs from it. Alone it is ongoing work from the start;
+# with a count, a rhythm paced from the start (a count per month or week counts only the
+# months from it: 2 a month from March is 20 this year). A start with an end is a window.
+START_TABLE: list[tuple[str, Want]] = [
+    (
+        "Start 2025-03-01",
+        Want(K.ONGOING, label="Linjearbete från 2025-03-01", start=date(2025, 3, 1)),
+    ),
+    (
+        "Startar i mars",
+        Want(K.ONGOING, label="Linjearbete från 2025-03-01", start=date(2025, 3, 1)),
+    ),
+    ("från och med mars", Want(K.ONGOING, start=date(2025, 3, 1))),
+    ("Fr.o.m. mars", Want(K.ONGOING, start=date(2025, 3, 1))),
+    ("fr.o.m. v. 10", Want(K.ONGOING, label="Linjearbete från 2025-03-03", start=date(2025, 3, 3))),
+    ("från v. 10", Want(K.ONGOING, start=date(2025, 3, 3))),
+    ("Start HT25", Want(K.ONGOING, start=date(2025, 8, 1))),
+    ("Från hösten 2025", Want(K.ONGOING, start=date(2025, 8, 1))),
+    ("Med start i april", Want(K.ONGOING, start=date(2025, 4, 1))),
+    ("from 1 september", Want(K.ONGOING, start=date(2025, 9, 1))),
+    ("Påbörjas under hösten", Want(K.ONGOING, start=date(2025, 8, 1))),
+    # The spring starts on the plan year's first day: work all year. So does a start
+    # before the plan year, while one after it waits.
+    ("Påbörjas under våren", Want(K.ONGOING, label="Linjearbete")),
+    ("Start 2024-09-01", Want(K.ONGOING, label="Linjearbete")),
+    ("Startar 2026-03-01", Want(K.ONGOING, start=date(2026, 3, 1))),
+    ("Linjearbete från och med 2025-09-01", Want(K.ONGOING, start=date(2025, 9, 1))),
+    (
+        "Vid behov fr.o.m. april",
+        Want(K.ONGOING, label="Vid behov från 2025-04-01", start=date(2025, 4, 1), as_needed=True),
+    ),
+    # A count from a start.
+    (
+        "2 ggr/mån från och med mars",
+        Want(K.RECURRING, 20, 24, "2 ggr/månad från 2025-03-01", start=date(2025, 3, 1)),
+    ),
+    (
+        "8 ggr/år, start i mars",
+        Want(K.RECURRING, 8, None, "8 ggr/år från 2025-03-01", start=date(2025, 3, 1)),
+    ),
+    (
+        "Varje vecka fr.o.m. v. 10 utom juli",
+        Want(
+            K.RECURRING,
+            39,
+            52,
+            "1 gång/vecka utom juli från 2025-03-03",
+            JULY,
+            start=date(2025, 3, 3),
+        ),
+    ),
+    (
+        "2 ggr/mån utom juli, med start i april",
+        Want(
+            K.RECURRING,
+            16,
+            24,
+            "2 ggr/månad utom juli från 2025-04-01",
+            JULY,
+            start=date(2025, 4, 1),
+        ),
+    ),
+    ("Varannan vecka från 15 augusti", Want(K.RECURRING, 10, 26, start=date(2025, 8, 15))),
+    ("1 gång/vecka (från v. 34)", Want(K.RECURRING, 19, 52, start=date(2025, 8, 18))),
+    ("Start: mars", Want(K.ONGOING, start=date(2025, 3, 1))),
+    (
+        "Uppstart i mars, därefter 1 gång/månad",
+        Want(K.RECURRING, 10, 12, "1 gång/månad från 2025-03-01", start=date(2025, 3, 1)),
+    ),
+    (
+        "4 ggr/år (start Q2)",
+        Want(K.RECURRING, 4, None, "4 ggr/år från 2025-04-01", start=date(2025, 4, 1)),
+    ),
+    # A start meeting is an event, not a start.
+    ("Startmöte i mars", Want(K.ONE_OFF, deadline=date(2025, 3, 31), start=date(2025, 3, 1))),
+    # A start and an end: a window, due at its end, or the weeks a rhythm runs in.
+    (
+        "Varje vecka från och med v. 34 till v. 50",
+        Want(K.RECURRING, 17, 52, "1 gång/vecka v. 34–50", weeks=((51, 33),)),
+    ),
+    (
+        "Från 2025-03-01 till 2025-06-30",
+        Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 3, 1)),
+    ),
+    (
+        "Start 2025-03-01, klart 2025-06-30",
+        Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 3, 1)),
+    ),
+    ("från mars till juni", Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 3, 1))),
 ]
 
 OTHER_TABLE: list[tuple[str, Want]] = [
@@ -265,6 +361,19 @@ def test_recurring_wordings(text: str, want: Want) -> None:
 @pytest.mark.parametrize(("text", "want"), OTHER_TABLE)
 def test_deadline_and_ongoing_wordings(text: str, want: Want) -> None:
     _check(text, want)
+
+
+@pytest.mark.parametrize(("text", "want"), START_TABLE)
+def test_start_wordings(text: str, want: Want) -> None:
+    _check(text, want)
+    r = parse_when(text, 2025)
+    if r.kind is K.ONE_OFF:
+        return  # a window's label is its deadline, as for "under våren"
+    # What `/atgard rytm` stores is the label: read back, it is the same rhythm.
+    again = parse_override(r.label(), 2025)
+    fields = ("kind", "per_year", "rate", "start", "active", "holidays", "weeks", "as_needed")
+    assert [getattr(again, f) for f in fields] == [getattr(r, f) for f in fields], text
+    assert again.label() == r.label()
 
 
 @pytest.mark.parametrize(("text", "per_year"), NO_BREAK_TABLE)
@@ -419,6 +528,90 @@ def test_once_a_school_year_is_paced() -> None:
     assert pace(r, 1, date(2025, 6, 1), 2025) is Pace.DONE
 
 
+# --------------------------------------------------------------------------- starts
+
+
+def test_a_count_from_a_start_is_paced_from_the_start() -> None:
+    """ "2 ggr/mån från och med mars" was read as a deadline in March. Now nothing is due
+    before 1 March and the 20 of the year are spread over March to December."""
+    r = parse_when("2 ggr/mån från och med mars", 2025)
+    assert expected_by(r, date(2025, 2, 28), 2025) == 0
+    assert pace(r, 0, date(2025, 2, 28), 2025) is Pace.ON_TRACK
+    assert pace_text(r, 0, date(2025, 2, 28), 2025) == "0 av 20 genomförda, startar 2025-03-01"
+    # The same count all year is behind by then.
+    assert pace(parse_when("2 ggr/mån", 2025), 0, date(2025, 2, 28), 2025) is Pace.BEHIND
+    # One month in, two are due.
+    assert expected_by(r, date(2025, 3, 31), 2025) == pytest.approx(2, abs=0.05)
+    assert pace(r, 1, date(2025, 4, 1), 2025) is Pace.BEHIND
+    assert pace_text(r, 0, date(2025, 4, 1), 2025) == "0 av 20 genomförda, efter takten"
+    assert pace(r, 2, date(2025, 4, 1), 2025) is Pace.ON_TRACK
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(20)
+    assert pace(r, 20, date(2025, 12, 31), 2025) is Pace.DONE
+
+
+def test_a_count_per_year_from_a_start_keeps_its_count() -> None:
+    r = parse_when("8 ggr/år, start i mars", 2025)
+    assert expected_by(r, date(2025, 2, 28), 2025) == 0
+    assert pace(r, 0, date(2025, 3, 31), 2025) is Pace.ON_TRACK  # 0,8 due
+    assert pace(r, 0, date(2025, 5, 1), 2025) is Pace.BEHIND  # 1,6 due
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(8)
+
+
+def test_a_start_and_a_break_together() -> None:
+    r = parse_when("2 ggr/mån utom juli, med start i april", 2025)
+    assert expected_by(r, date(2025, 3, 31), 2025) == 0
+    june = expected_by(r, date(2025, 6, 30), 2025)
+    assert june == pytest.approx(6)  # April to June
+    assert expected_by(r, date(2025, 7, 31), 2025) == pytest.approx(june)  # nothing in July
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(16)
+
+
+def test_ongoing_work_from_a_start_is_not_late() -> None:
+    """ "Startar i mars" was a deadline: overdue from 1 April. It is work that runs from March."""
+    r = parse_when("Startar i mars", 2025)
+    assert pace(r, 0, date(2025, 4, 15), 2025) is Pace.ONGOING
+    assert pace_text(r, 0, date(2025, 2, 1), 2025) == "Linjearbete, startar 2025-03-01"
+    assert pace_text(r, 0, date(2025, 4, 15), 2025) == "Linjearbete från 2025-03-01, pågående"
+    assert pace_text(r, 2, date(2025, 4, 15), 2025) == (
+        "Linjearbete från 2025-03-01, pågående, 2 genomförda"
+    )
+
+
+def test_a_window_from_a_start_is_due_at_its_end() -> None:
+    r = parse_when("Start 2025-03-01, klart 2025-06-30", 2025)
+    assert pace(r, 0, date(2025, 2, 1), 2025) is Pace.NOT_DUE
+    assert pace(r, 0, date(2025, 6, 30), 2025) is Pace.NOT_DUE
+    assert pace(r, 0, date(2025, 7, 1), 2025) is Pace.OVERDUE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    frequency=st.sampled_from(["1 gång/vecka", "2 ggr/mån", "varannan vecka", "6 ggr/år"]),
+    holiday=st.sampled_from(["", " utom juli", ", uppehåll v. 27–31", ", ej jullov"]),
+    start=st.dates(min_value=date(2025, 1, 2), max_value=date(2025, 12, 31)),
+    marker=st.sampled_from(["från och med", "fr.o.m.", "med start", "från"]),
+)
+def test_nothing_is_due_before_a_start_and_all_by_the_years_end(
+    frequency: str, holiday: str, start: date, marker: str
+) -> None:
+    r = parse_when(f"{frequency}{holiday}, {marker} {start.isoformat()}", 2025)
+    assert (r.kind, r.start) == (K.RECURRING, start)
+    assert expected_by(r, start - timedelta(days=1), 2025) == 0
+    assert pace(r, 0, start - timedelta(days=1), 2025) is Pace.ON_TRACK
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(r.per_year)
+    values = [expected_by(r, start + timedelta(days=i), 2025) for i in range(0, 370, 9)]
+    assert values == sorted(values)
+    again = parse_override(r.label(), 2025)
+    assert (again.per_year, again.rate, again.start, again.label()) == (
+        r.per_year,
+        r.rate,
+        r.start,
+        r.label(),
+    )
+    # Meetings rest until the start.
+    assert (date(2025, 1, 1), start - timedelta(days=1)) in r.breaks(2025)
+
+
 # --------------------------------------------------------------------------- end to end
 
 
@@ -515,10 +708,69 @@ def test_without_the_break_the_same_weeks_are_behind(
     }
 
 
+def test_no_behind_reminder_before_the_start(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    """EST meets twice a month from March: no "behind" reminder in February, and one when
+    April comes with nothing done."""
+    _set_est(session_factory, bound, parse_override("2 ggr/mån från och med mars", 2025).label())
+
+    def est_rows() -> set[str]:
+        return {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"}
+
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 2, 25, 8, 0), settings=settings)  # v. 9
+    assert est_rows() == set()
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 4, 15, 8, 0), settings=settings)  # v. 16
+    assert est_rows() == {"2025-W16"}
+
+
+def test_without_the_start_the_same_february_is_behind(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    _set_est(session_factory, bound, "2 ggr/mån")
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=utc(2025, 2, 25, 8, 0), settings=settings)
+    assert {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"} == {
+        "2025-W09"
+    }
+
+
+def test_ongoing_work_from_a_start_is_not_late_in_the_digests_counts(
+    session_factory: SessionFactory, bound: Bound
+) -> None:
+    """ "Startar i mars" was a deadline in March: from April it counted as late ("ligger
+    efter") in the digest and status. Ongoing work from March is not."""
+    ids = _set_est(session_factory, bound, "Startar i mars")
+    with session_factory() as s:
+        plan = s.get(Plan, bound.plan.id)
+        assert plan is not None
+        states = [
+            x
+            for x in measure_states(session=s, plan=plan, on=date(2025, 4, 15))
+            if x.measure.id in ids
+        ]
+    assert states
+    assert {(x.pace, x.standing) for x in states} == {(Pace.ONGOING, Standing.NOT_ASSESSED)}
+
+
+def test_meetings_are_not_spread_before_the_start(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    rhythm = parse_override("2 ggr/mån från och med mars", 2025)
+    _set_est(session_factory, bound, rhythm.label())
+    days = _spread(session_factory, settings, bound)
+    assert len(days) >= rhythm.per_year - 1  # type: ignore[operator]
+    assert min(days) >= date(2025, 3, 1)
+
+
 @pytest.mark.parametrize(
     ("example", "label"),
     [
         ("2/mån", "2 ggr/månad"),
+        ("2/mån från och med mars", "2 ggr/månad från 2025-03-01"),
+        ("linje från 2025-09-01", "Linjearbete från 2025-09-01"),
         ("vår och höst", "2 ggr/år"),
         ("läsårsvis", "1 gång/år"),
         ("2/mån utom juli", "2 ggr/månad utom juli"),
