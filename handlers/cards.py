@@ -22,8 +22,16 @@ def short(text: str | None, limit: int = 140) -> str:
     return cut + "…"
 
 
+NO_TEXT = "(åtgärd saknar text)"
+
+
+def measure_label(ref: str, description: str | None, limit: int) -> str:
+    """ "5.2 (åtgärd saknar text)" rather than a bare "5.2": a plan row can lack its text."""
+    return f"{ref} {short(description, limit) or NO_TEXT}"
+
+
 def measure_title(state: MeasureState) -> str:
-    return f"{state.measure.ref} {short(state.measure.description, 90) or '(åtgärd saknar text)'}"
+    return measure_label(state.measure.ref, state.measure.description, 90)
 
 
 def measure_buttons(ref: str) -> list[Button]:
@@ -43,7 +51,7 @@ def measure_line(state: MeasureState) -> Section:
         f"{state.rhythm.label()} · {state.pace_text} · {verdict} {verdict_label(state.verdict)}"
     )
     return Section(
-        heading=f"{symbol} {m.ref} {short(m.description, 110)}",
+        heading=f"{symbol} {measure_label(m.ref, m.description, 110)}",
         text=detail,
         buttons=[Button("Visa", ActionId.SHOW_MEASURE, m.ref)],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.cards import STANDING_SYMBOL, short
+from handlers.cards import STANDING_SYMBOL, measure_label
 from handlers.context import CommandContext
 from handlers.texts import NOT_RESPONSIBLE, verdict_label
 from models.errors import NotFound, ValidationError
@@ -24,7 +24,7 @@ MAX_LINES = 10  # per part; the start page is an overview, `/atgard lista` has t
 def _line(state: MeasureState) -> Section:
     m = state.measure
     return Section(
-        heading=f"{STANDING_SYMBOL[state.standing]} {m.ref} {short(m.description, 110)}",
+        heading=f"{STANDING_SYMBOL[state.standing]} {measure_label(m.ref, m.description, 110)}",
         text=f"{state.rhythm.label()} · {state.pace_text} · {verdict_label(state.verdict)}",
         buttons=[Button("Visa", ActionId.SHOW_MEASURE, m.ref)],
     )

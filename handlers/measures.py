@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -38,6 +39,7 @@ from models.replies import ActionId, Button, Reply, Section, Visibility
 from models.tables import Group, Plan
 
 PAGE_SIZE = 10
+AREA_WORD = re.compile(r"(?:område|omrade)\s+(\d{1,3})")
 
 T = TypeVar("T")
 
@@ -144,6 +146,10 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
         title = plan.title
         note = None
         lowered = arg.lower()
+        # The help reads `lista [område | grupp | …]`, so "område 2" is typed as often as "2".
+        said_area = AREA_WORD.fullmatch(lowered)
+        if said_area:
+            lowered = said_area.group(1)
         if lowered.isascii() and lowered.isdigit() and len(lowered) <= 3:
             measures = list_measures(session=s, plan_id=plan.id, area_number=int(lowered))
             area = next(

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session
 
 from bot.textsafety import MAX_NOTE
-from handlers.cards import short
+from handlers.cards import measure_label, short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import DATE_LIKE_RE, DATE_RE, TIME_LIKE_RE, TIME_RE, parse_iso_date
@@ -72,7 +72,7 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         own = [m for m in measures if m.group_id == group.id]
         initial = tuple(m.ref for m in own)
     options = tuple(
-        Option(m.ref, f"{m.ref} {short(m.description, 60)}") for m in measures[:MAX_OPTIONS]
+        Option(m.ref, measure_label(m.ref, m.description, 60)) for m in measures[:MAX_OPTIONS]
     )
     form = Form(
         id=ModalId.MEETING,
@@ -178,7 +178,7 @@ def submit_meeting(
         sections.append(
             Section(
                 heading="Åtgärder som behandlades",
-                text="\n".join(f"{m.ref} {short(m.description, 80)}" for m in chosen),
+                text="\n".join(measure_label(m.ref, m.description, 80) for m in chosen),
             )
         )
     if meeting.notes:

@@ -16,6 +16,9 @@ from typing import Any
 BOT_USER_ID = "UBOTATGARD"
 SANDBOX_USER_ID = "USANDBOX1"
 SANDBOX_USER_NAME = "Du (sandlådan)"
+# The handle Slack sends as user_name with a command and as user.username with a click: the same
+# in both, or the history names one person two ways.
+SANDBOX_USER_HANDLE = "du"
 TEAM_ID = "TSANDBOX"
 APP_ID = "ASANDBOX"
 

@@ -23,8 +23,8 @@ from bot.sandbox.clock import SandboxClock
 from bot.sandbox.store import (
     APP_ID,
     BOT_USER_ID,
+    SANDBOX_USER_HANDLE,
     SANDBOX_USER_ID,
-    SANDBOX_USER_NAME,
     TEAM_ID,
     Store,
 )
@@ -249,7 +249,12 @@ class SandboxUi:
         return f"{base}/sandbox/response/{token}"
 
     def _user(self) -> dict[str, str]:
-        return {"id": SANDBOX_USER_ID, "username": "du", "name": "du", "team_id": TEAM_ID}
+        return {
+            "id": SANDBOX_USER_ID,
+            "username": SANDBOX_USER_HANDLE,
+            "name": SANDBOX_USER_HANDLE,
+            "team_id": TEAM_ID,
+        }
 
     # --- what the page can do -----------------------------------------------------------------
 
@@ -276,7 +281,7 @@ class SandboxUi:
             "channel_id": channel,
             "channel_name": self.store.channels[channel].name,
             "user_id": SANDBOX_USER_ID,
-            "user_name": SANDBOX_USER_NAME,
+            "user_name": SANDBOX_USER_HANDLE,
             "command": "/atgard",
             "text": escape_mentions(text),
             "api_app_id": APP_ID,

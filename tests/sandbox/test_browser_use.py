@@ -161,3 +161,29 @@ def test_the_meeting_form_shows_and_checks_dates_as_2025_04_30(
     with sandbox_server.session_factory().begin() as s:
         held = s.exec(select(Meeting.held_on)).all()
     assert date(2025, 3, 12) in held
+
+
+def test_a_channel_with_new_messages_is_marked_until_opened(page) -> None:  # type: ignore[no-untyped-def]
+    """The bot answers a click in App Home in its direct messages: the user must see where."""
+    page.click("#home-button")
+    page.wait_for_selector("#home:not([hidden]) button:has-text('Visa')")
+    page.locator("#home button:has-text('Visa')").first.click()
+    dm = page.locator("#channels button:has-text('Appens meddelanden')")
+    dm.locator(".badge").wait_for()
+    assert dm.locator(".badge").inner_text() == "1"
+    assert "1 nytt meddelande" in (dm.get_attribute("aria-label") or "")
+    assert page.locator("#channels .badge").count() == 1  # nothing new elsewhere
+    dm.click()
+    page.wait_for_selector(".msg:has-text('Åtgärd')")
+    assert page.locator("#channels .badge").count() == 0
+    assert page.inner_text("#channel-title") == "Appens meddelanden"
+
+
+def test_the_meeting_form_says_how_to_pick_several_measures(page) -> None:  # type: ignore[no-untyped-def]
+    _command(page, "/atgard möte")
+    page.wait_for_selector("dialog[open] select[multiple]")
+    hint = page.locator("dialog .input-block", has=page.locator("select[multiple]")).locator(
+        ".hint"
+    )
+    assert "välja flera" in hint.inner_text()
+    page.click("#modal-close")

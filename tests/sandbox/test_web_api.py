@@ -118,3 +118,53 @@ def test_the_sandbox_sends_a_command_as_slacks_client_does(sandbox_server: Sandb
         texts = s.exec(select(FollowUp.text).join(Measure).where(Measure.ref == "1.5")).all()
     assert who == ["USANDBOX1"]
     assert texts == ["Skola & polis <3 med @du, <@U9> och &lt;"]
+
+
+def test_history_names_the_sandbox_user_the_same_after_a_command_and_a_click(
+    sandbox_server: SandboxServer,
+) -> None:
+    """Slack sends the same handle as a command's user_name and a click's user.username."""
+    import time
+
+    from sqlmodel import select
+
+    from models.replies import ActionId
+    from models.tables import AuditEvent
+
+    assert _post(
+        sandbox_server, "command", {"channel": "CSSP00001", "text": "/atgard klar 2.3 2025-01-15"}
+    )["ok"]
+    assert _post(sandbox_server, "command", {"channel": "CSSP00001", "text": "/atgard visa 2.3"})[
+        "ok"
+    ]
+    card = _wait_for_message(sandbox_server, "*Åtgärd 2.3*\n")
+    clicked = {"message_id": card["id"], "action_id": ActionId.MARK_DONE.value, "value": "2.3"}
+    assert _post(sandbox_server, "action", clicked)["ok"]
+    names: list[str | None] = []
+    deadline = time.monotonic() + 20
+    while len(names) < 2 and time.monotonic() < deadline:  # the click is handled after its ack
+        time.sleep(0.2)
+        with sandbox_server.session_factory().begin() as s:
+            names = list(
+                s.exec(
+                    select(AuditEvent.actor_name).where(AuditEvent.actor_id == "USANDBOX1")
+                ).all()
+            )
+    assert len(names) >= 2 and set(names) == {"du"}
+
+
+def _wait_for_message(server: SandboxServer, start: str) -> dict:  # type: ignore[type-arg]
+    """The newest message with a block that starts so (the bot answers a moment later)."""
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        found = [
+            m
+            for m in _state(server)["messages"]
+            if any((b.get("text") or {}).get("text", "").startswith(start) for b in m["blocks"])
+        ]
+        if found:
+            return found[-1]
+        time.sleep(0.2)
+    raise AssertionError(f"no message starting {start!r}")

@@ -2,7 +2,7 @@
 // sandbox server, which signs it and forwards it to the real bot.
 "use strict";
 
-const state = { channels: [], messages: [], views: [], home: null, version: -1, run: "", current: null, showHome: false };
+const state = { channels: [], messages: [], views: [], home: null, version: -1, run: "", current: null, showHome: false, seen: null };
 const $ = (id) => document.getElementById(id);
 
 // ---- Slack mrkdwn -> safe HTML --------------------------------------------------------------
@@ -105,6 +105,26 @@ function renderBlocks(blocks, ctx) {
 }
 
 // ---- messages and channels -------------------------------------------------------------------
+// Like Slack, a channel with messages the user has not looked at is marked with their number:
+// the bot answers a click in App Home in its direct messages, and a weekly digest lands in
+// every channel, so without the mark a click looked like it did nothing.
+function lastId(channel) {
+  let last = 0;
+  for (const m of state.messages) if (m.channel === channel && m.id > last) last = m.id;
+  return last;
+}
+function markSeen() {
+  if (state.seen === null) {
+    // What was there when the page opened counts as read.
+    state.seen = {};
+    for (const c of state.channels) state.seen[c.id] = lastId(c.id);
+  }
+  if (!state.showHome && state.current) state.seen[state.current] = lastId(state.current);
+}
+function unread(channel) {
+  const seen = (state.seen || {})[channel] || 0;
+  return state.messages.filter((m) => m.channel === channel && m.id > seen && !m.command).length;
+}
 function renderChannels() {
   const ul = $("channels");
   ul.innerHTML = "";
@@ -112,6 +132,12 @@ function renderChannels() {
     const li = document.createElement("li");
     const b = el("button", "channel", (c.is_im ? "✉️ " : "# ") + escapeHtml(c.name));
     b.type = "button";
+    const fresh = unread(c.id);
+    if (fresh) {
+      b.classList.add("unread");
+      b.append(el("span", "badge", String(fresh)));
+      b.setAttribute("aria-label", `${c.is_im ? "" : "#"}${c.name}, ${fresh} ${fresh === 1 ? "nytt meddelande" : "nya meddelanden"}`);
+    }
     b.setAttribute("aria-current", String(!state.showHome && state.current === c.id));
     b.addEventListener("click", () => { state.current = c.id; state.showHome = false; remember(); render(); });
     li.append(b);
@@ -176,6 +202,7 @@ function restoreFocus(key, force = false) {
 }
 function render() {
   const focused = focusKey(document.activeElement);
+  markSeen();
   renderChannels();
   const c = state.channels.find((c) => c.id === state.current);
   $("channel-title").textContent = state.showHome ? "Appens hem" : c ? (c.is_im ? c.name : "#" + c.name) : "";
@@ -244,6 +271,8 @@ function renderModal() {
     label.htmlFor = `in-${block.block_id}`;
     wrap.append(label, inputElement(block));
     if (block.hint) wrap.append(el("div", "hint", escapeHtml(block.hint.text)));
+    // Slack shows a picker with tags; a list box here needs a held key to pick more than one.
+    if (block.element.type === "multi_static_select") wrap.append(el("div", "hint", "Håll ned Ctrl (⌘ på Mac) och klicka för att välja flera."));
     const err = el("div", "error"); err.setAttribute("role", "alert"); err.hidden = true;
     wrap.append(err);
     body.append(wrap);
@@ -317,6 +346,7 @@ async function poll() {
       const r = await fetch(`/sandbox/state?since=${state.version}&run=${encodeURIComponent(state.run)}&wait=20`);
       const s = await r.json();
       if (s.version !== state.version || s.run !== state.run) {
+        if (s.run !== state.run) state.seen = null; // a restarted sandbox starts over
         Object.assign(state, { channels: s.channels, messages: s.messages, views: s.views, home: s.home, version: s.version, run: s.run });
         if (!state.current && state.channels.length) {
           const wanted = decodeURIComponent(location.hash.slice(1));
