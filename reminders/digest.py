@@ -491,7 +491,18 @@ def _meetings(planned: list[PlannedMeeting], week: str) -> Section:
     return Section(heading=H_MEETINGS.format(week=week), text="\n".join(lines) or NO_MEETINGS)
 
 
+def _latest_each(follow_ups: list[NewFollowUp]) -> list[NewFollowUp]:
+    """A measure's follow-up for a period written again during the week (a word mended, the
+    verdict changed) is one piece of news: its latest version, in that version's place."""
+    latest: dict[tuple[str, str], NewFollowUp] = {}
+    for fu in follow_ups:  # oldest first
+        latest.pop((fu.ref, fu.period), None)
+        latest[(fu.ref, fu.period)] = fu
+    return list(latest.values())
+
+
 def _since(group: Group, new_follow_ups: list[NewFollowUp], new_meetings: list[date]) -> Section:
+    new_follow_ups = _latest_each(new_follow_ups)
     # Only the first MAX_NEWS lines are shown: format those, count the rest.
     total = len(new_follow_ups) + len(new_meetings)
     lines = [

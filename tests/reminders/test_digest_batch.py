@@ -93,8 +93,9 @@ def test_batch_keeps_each_groups_own_news_window(session_factory, bound: Bound) 
         est = s.get(Group, bound.est.id)
         assert est is not None
         est.digest_weekday = 3
-        m = s.exec(select(Measure).where(Measure.ref == "1.2")).one()
-        for day, text in ((16, "Onsdag."), (18, "Fredag.")):
+        # Two measures: one measure's follow-ups of a week are one line (its latest).
+        for day, text, ref in ((16, "Onsdag.", "1.2"), (18, "Fredag.", "1.3")):
+            m = s.exec(select(Measure).where(Measure.ref == ref)).one()
             s.add(
                 FollowUp(
                     measure_id=m.id,  # type: ignore[arg-type]

@@ -115,3 +115,45 @@ def test_news_around_a_digest_moved_off_a_holiday_is_shown_once(
         assert [t for t, news in digests.items() if line in news] == [
             f"📊 Veckobrev {shown_in} – SSP"
         ]
+
+
+def test_a_follow_up_written_again_in_the_week_is_one_line_with_its_latest_verdict(
+    session_factory, bound: Bound
+) -> None:  # type: ignore[no-untyped-def]
+    """Five saves of 1.3's T1 follow-up between two digests (a word mended, the verdict
+    changed) are one piece of news; another measure's, or another period's, is its own."""
+    from models.tables import Group, Plan
+    from reminders.digest import build_digest
+
+    with session_factory.begin() as s:
+        m13 = s.exec(select(Measure).where(Measure.ref == "1.3")).one()
+        m22 = s.exec(select(Measure).where(Measure.ref == "2.2")).one()
+        saves = [
+            (m13, "2025-T1", "delvis", utc(2025, 4, 22, 9, 0)),
+            (m22, "2025-T1", "delvis", utc(2025, 4, 22, 9, 30)),
+            (m13, "2025-T1", "delvis", utc(2025, 4, 22, 10, 0)),
+            (m13, "2025-T1", "pagaende", utc(2025, 4, 23, 10, 0)),
+            (m13, "2025-T1", "pagaende", utc(2025, 4, 24, 10, 0)),
+            (m13, "2025-T1", "uppfyllt", utc(2025, 4, 25, 10, 0)),
+        ]
+        for measure, period, verdict, at in saves:
+            s.add(
+                FollowUp(
+                    measure_id=measure.id,  # type: ignore[arg-type]
+                    period=period,
+                    verdict=verdict,
+                    text="Arbetet pågår.",
+                    created_at=at,
+                )
+            )
+    with session_factory() as s:
+        group = s.get(Group, bound.ssp.id)
+        plan = s.get(Plan, bound.plan.id)
+        assert group is not None and plan is not None
+        reply = build_digest(session=s, group=group, plan=plan, now=utc(2025, 4, 28, 6, 0))
+    news = next(sec.text for sec in reply.sections if sec.heading == "Sedan förra veckan")
+    lines = [line for line in (news or "").splitlines() if "uppföljning" in line]
+    assert len(lines) == 2, news
+    assert lines[0].startswith("2.2 uppföljning 2025-T1") and "2025-04-22" in lines[0]
+    assert lines[1].startswith("1.3 uppföljning 2025-T1") and "2025-04-25" in lines[1]
+    assert "uppfyllt" in lines[1].lower()
