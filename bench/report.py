@@ -733,8 +733,8 @@ during 1,000-request points at 10 clients, the in-request bare app measured in t
 
 ### Missed, and why
 
-* **PostgreSQL `lista`: 48–57 % of the bare app over four full runs of the fourth round, 49–54 % in
-  the three since (target 60 %; this file's run in the Targets table).** What is left beyond Bolt is the
+* **PostgreSQL `lista`: 48–57 % of the bare app over four full runs of the fourth round, 49–57 % in
+  the four since (target 60 %; this file's run in the Targets table).** What is left beyond Bolt is the
   one-row head query: a round trip whose server side runs on the same two cores (about 0.1 ms
   of the database's CPU per request, beside ours). The only way to skip it is to learn of
   changes without asking: LISTEN/NOTIFY would tell each process about a commit a moment after
