@@ -24,8 +24,8 @@ from handlers.context import CommandContext
 from handlers.reading_cache import HEADS, LISTS
 from handlers.texts import AUDIT_ACTIONS, LIST_FILTER_HELP, NOT_RESPONSIBLE, verdict_label
 from models import audit
-from models.errors import NotFound
-from models.groups import find_group
+from models.errors import NotFound, ValidationError
+from models.groups import find_group, groups_of_plan
 from models.measures import assignees, get_measure, list_measures, measures_assigned_to
 from models.plans import PlanHead, Scope, areas, plan_head, resolve_scope
 from models.progress import (
@@ -262,18 +262,30 @@ def _describe(action: str, after: str | None) -> str:
     return label
 
 
-def status_reply(ctx: CommandContext) -> Reply:
+def status_reply(ctx: CommandContext, group_name: str = "") -> Reply:
+    """The plan's progress, with the channel's group's own first; `status EST` shows that
+    group's instead."""
     with ctx.session_factory.begin() as s:
         scope = _scope(s, ctx)
         plan = scope.plan
         assert plan.id is not None
+        group = scope.group
+        if group_name.strip():
+            group = find_group(session=s, plan_id=plan.id, name=group_name.strip())
+            if group is None:
+                names = ", ".join(g.name for g in groups_of_plan(session=s, plan_id=plan.id))
+                raise ValidationError(
+                    f"Hittade ingen grupp som heter ”{short(group_name.strip(), 40)}” i"
+                    f" {plan.title}."
+                    + (f" Grupperna är {names}." if names else "")
+                    + " `/atgard status` utan namn visar kanalens grupp och hela planen."
+                )
         all_areas = areas(session=s, plan_id=plan.id)
         states = measure_states(session=s, plan=plan, on=ctx.today())
     sections: list[Section] = []
-    if scope.group is not None:
-        own = [st for st in states if st.measure.group_id == scope.group.id]
-        if own:
-            sections.append(_summary_section(f"{scope.group.name}", own))
+    own = [st for st in states if group is not None and st.measure.group_id == group.id]
+    if group is not None and own:
+        sections.append(_summary_section(f"{group.name}", own))
     for ap in area_progress(states, all_areas):
         if ap.total == 0:
             continue
@@ -287,7 +299,8 @@ def status_reply(ctx: CommandContext) -> Reply:
                 text=f"{progress_bar(done, ap.total)} {done}/{ap.total} klara\n{bits}",
             )
         )
-    sections.insert(0 if scope.group is None else 1, _summary_section("Hela planen", states))
+    # The whole plan right after the group's own line (if it has measures), before the areas.
+    sections.insert(1 if own else 0, _summary_section("Hela planen", states))
     return Reply(
         title=f"Läget i {plan.title}",
         sections=sections,

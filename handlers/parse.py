@@ -214,8 +214,10 @@ def parse_command(raw: CommandText | str) -> Command:
     held_rest, rest = rest, mentions.readable(rest)
     tokens = rest.split()
 
-    if name in (CommandName.HELP, CommandName.STATUS):
+    if name is CommandName.HELP:
         return Command(name, args=tokens[:1])
+    if name is CommandName.STATUS:  # a group's name may be several words
+        return Command(name, args=[" ".join(tokens)] if tokens else [])
     if name is CommandName.LIST:
         return Command(name, args=[" ".join(tokens)] if tokens else [])
     if name in (CommandName.SHOW, CommandName.HISTORY):

@@ -55,7 +55,7 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
         case CommandName.HISTORY:
             return measures.history_reply(ctx, cmd.ref or "")
         case CommandName.STATUS:
-            return measures.status_reply(ctx)
+            return measures.status_reply(ctx, cmd.args[0] if cmd.args else "")
         case CommandName.FOLLOW_UP:
             period = cmd.args[0] if cmd.args else None
             if not cmd.text:

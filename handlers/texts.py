@@ -26,7 +26,10 @@ HELP_LINES: list[tuple[str, str]] = [
         "/atgard mote planera 2025-03-12 [08.30] | auto [skollov]",
         "lägger in planerade möten; auto sprider dem över året, skollov undviker loven",
     ),
-    ("/atgard status", "visar hur gruppens och planens åtgärder ligger till"),
+    (
+        "/atgard status [grupp]",
+        "visar hur gruppens (kanalens eller den du nämner) och planens åtgärder ligger till",
+    ),
     (
         "/atgard koppla SSP [stadsdel] [år]",
         "kopplar kanalen till en grupp (SSP, EST, Trygghetsrådet eller egen); stadsdel och år"
