@@ -14,7 +14,7 @@ from models.meetings import planned_between
 from models.plans import default_plan
 from models.progress import MeasureState, Standing, measure_states
 from models.replies import ActionId, Button, Reply, Section
-from reminders.calendar import iso_week_label
+from reminders.calendar import example_meeting_day, iso_week_label
 
 HOME_TITLE = "Åtgärdsbot"
 UPCOMING_DAYS = 30
@@ -76,7 +76,8 @@ def home_reply(ctx: CommandContext) -> Reply:
     elif group_ids:
         sections.append(
             Section(
-                text="Inga planerade möten. Lägg in datum med `/atgard mote planera 2025-03-12`."
+                text="Inga planerade möten. Lägg in datum med"
+                f" `/atgard mote planera {example_meeting_day(today)}`."
             )
         )
     else:

@@ -20,7 +20,7 @@ from models.meetings import log_meeting, plan_meetings
 from models.plans import Scope, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Group, GroupKind, Measure, Plan
-from reminders.calendar import default_school_holidays, spread_meetings
+from reminders.calendar import default_school_holidays, example_meeting_day, spread_meetings
 from reminders.planner import meeting_breaks, meeting_rhythm, meetings_left
 from reminders.rhythm import Rhythm
 
@@ -205,7 +205,7 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         if TIME_LIKE_RE.match(a):
             raise ValidationError(
                 f"”{a}” är ingen giltig tid. Skriv tiden som 08.30, till exempel"
-                " `/atgard mote planera 2025-03-12 08.30`."
+                f" `/atgard mote planera {example_meeting_day(ctx.today())} 08.30`."
             )
         if DATE_LIKE_RE.match(a):
             parse_iso_date(a)  # says how to write the date
@@ -222,13 +222,20 @@ def plan_command(ctx: CommandContext, args: list[str]) -> Reply:
         start_time = f"{int(m.group(1)):02d}:{m.group(2)}"
     if not dates and not auto:
         raise ValidationError(
-            "Ange datum, till exempel `/atgard mote planera 2025-03-12 08.30`, eller `/atgard mote planera auto`."
+            f"Ange datum, till exempel `/atgard mote planera {example_meeting_day(ctx.today())}"
+            " 08.30`, eller `/atgard mote planera auto`."
         )
     with ctx.writing() as s:
         scope = resolve_scope(
             session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
         )
-        group = _group(s, ctx, scope, " ".join(rest) or None, "mote planera 2025-03-12 SSP")
+        group = _group(
+            s,
+            ctx,
+            scope,
+            " ".join(rest) or None,
+            f"mote planera {example_meeting_day(ctx.today())} SSP",
+        )
         require_coordinator_for_other_group(ctx, scope, group)
         year = scope.plan.year
         if avoid_holidays and not group.avoid_school_holidays:

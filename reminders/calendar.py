@@ -90,6 +90,13 @@ def working_day_on_or_after(d: date) -> date:
     return d if is_working_day(d) else next_working_day(d)
 
 
+def example_meeting_day(today: date) -> str:
+    """A date for "for example" in a hint: a working Wednesday (else the next working day)
+    a week or two ahead, so the example is a day the user could plan, never one gone by."""
+    wednesday = today + timedelta(days=7 + (2 - today.weekday()) % 7)
+    return working_day_on_or_after(wednesday).isoformat()
+
+
 def working_days_before(d: date, n: int) -> date:
     """The date `n` working days before `d`; n=0 gives `d` or the previous working day."""
     if n < 0:
@@ -312,7 +319,7 @@ def spread_meetings(
         raise ValidationError(
             f"Det finns bara {days} mellan {first.isoformat()} och {last.isoformat()}, men"
             f" {counted(count, 'möte', 'möten')} behövs. Ange datumen själv i stället, till"
-            " exempel `/atgard mote planera 2025-03-12`."
+            f" exempel `/atgard mote planera {first.isoformat()}`."
         )
 
     taken: set[date] = set()

@@ -480,7 +480,7 @@ def test_rhythm_without_a_rhythm_shows_whole_commands(make_ctx, imported_plan) -
 
 def test_planning_in_a_direct_message_shows_the_planning_command(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
     reply = execute(make_ctx(channel="D1"), "mote planera 2025-05-14")
-    assert reply.plain().endswith("Ange gruppen: `/atgard mote planera 2025-03-12 SSP`.")
+    assert reply.plain().endswith("Ange gruppen: `/atgard mote planera 2025-04-30 SSP`.")
 
 
 def test_the_adapter_says_what_a_direct_message_is(make_ctx, imported_plan, settings) -> None:  # type: ignore[no-untyped-def]

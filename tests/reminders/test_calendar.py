@@ -14,6 +14,7 @@ from reminders.calendar import (
     TZ,
     SchoolHoliday,
     default_school_holidays,
+    example_meeting_day,
     format_date,
     format_datetime,
     format_time,
@@ -348,7 +349,7 @@ def test_spread_edge_cases() -> None:
         spread_meetings(2025, 1, start=date(2025, 6, 20), end=date(2025, 6, 22))
     assert refused.value.message == (
         "Det finns bara 0 möjliga mötesdagar mellan 2025-06-20 och 2025-06-22, men 1 möte"
-        " behövs. Ange datumen själv i stället, till exempel `/atgard mote planera 2025-03-12`."
+        " behövs. Ange datumen själv i stället, till exempel `/atgard mote planera 2025-06-20`."
     )
     # all 5 working days of a week can be used
     week = spread_meetings(2025, 5, start=date(2025, 5, 5), end=date(2025, 5, 9))
@@ -404,3 +405,17 @@ def test_spread_is_roughly_even(count: int) -> None:
     for a, b in pairwise(got):
         # Moving to a working day shifts a date by at most a few days.
         assert abs((b - a).days - ideal_gap) <= 6
+
+
+@pytest.mark.parametrize(
+    ("today", "example"),
+    [
+        (date(2025, 4, 22), "2025-04-30"),  # Tuesday: Wednesday of next week
+        (date(2025, 4, 30), "2025-05-07"),  # a Wednesday: a week on
+        (date(2025, 12, 15), "2025-12-29"),  # julafton is a Wednesday: the next working day
+        (date(2026, 12, 2), "2026-12-09"),
+    ],
+)
+def test_the_example_meeting_day_is_a_working_day_ahead(today: date, example: str) -> None:
+    """Hints show a day the user could plan ("mote planera 2025-04-30"), never one gone by."""
+    assert example_meeting_day(today) == example
