@@ -155,10 +155,10 @@ def _ids(found: list[list[Measure | None]]) -> list[list[int | None]]:
     return [[m.id if m is not None else None for m in rows] for rows in found]
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_rows_find_the_same_measures_and_refs_as_before(seed: int) -> None:
+def _seeded(seed: int) -> tuple[random.Random, Any]:
+    """The randomized plan and edits of `seed` (the same for every test that names it)."""
     rnd = random.Random(seed)
-    parsed, areas, measures = _scenario(
+    return rnd, _scenario(
         rnd,
         areas=rnd.randrange(1, 6),
         per_area=rnd.choice([3, 12, 40]),
@@ -166,6 +166,11 @@ def test_rows_find_the_same_measures_and_refs_as_before(seed: int) -> None:
         causes=rnd.choice([2, 6, 100]),
         edits=rnd.choice([0.05, 0.2, 0.5]),
     )
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_rows_find_the_same_measures_and_refs_as_before(seed: int) -> None:
+    rnd, (parsed, areas, measures) = _seeded(seed)
     old, new = match_before(parsed, areas, measures), _match(parsed, areas, measures)
     assert _ids(new) == _ids(old)
     first = [rnd.random() < 0.3 for _ in areas]
@@ -179,15 +184,7 @@ def test_the_scenarios_exercise_every_way_of_matching() -> None:
     exact texts, moved rows, one text alone, place, and rows left new."""
     ways: Counter[str] = Counter()
     for seed in range(60):
-        rnd = random.Random(seed)
-        parsed, areas, measures = _scenario(
-            rnd,
-            areas=rnd.randrange(1, 6),
-            per_area=rnd.choice([3, 12, 40]),
-            texts=rnd.choice([4, 15, 200]),
-            causes=rnd.choice([2, 6, 100]),
-            edits=rnd.choice([0.05, 0.2, 0.5]),
-        )
+        _rnd, (parsed, areas, measures) = _seeded(seed)
         found = _match(parsed, areas, measures)
         for p, area, rows in zip(parsed, areas, found, strict=True):
             for row, m in zip(p.rows, rows, strict=True):

@@ -6,7 +6,7 @@ pace, what is expected by a day, and where reminders and meetings fall."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -615,6 +615,13 @@ def test_nothing_is_due_before_a_start_and_all_by_the_years_end(
 # --------------------------------------------------------------------------- end to end
 
 
+def _est_behind(session_factory: SessionFactory, settings: Settings, now: datetime) -> set[str]:
+    """Plan the reminders at `now`; the weeks EST's channel has a "behind" reminder for."""
+    with session_factory.begin() as s:
+        plan_reminders(session=s, now=now, settings=settings)
+    return {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"}
+
+
 def _set_est(session_factory: SessionFactory, bound: Bound, rhythm: str) -> list[int]:
     with session_factory.begin() as s:
         measures = list(s.exec(select(Measure).where(Measure.group_id == bound.est.id)))
@@ -683,15 +690,8 @@ def test_no_behind_reminder_in_a_break_week(
         for i in range(26):  # weeks 1-26
             s.add(Occurrence(measure_id=ids[0], occurred_on=date(2025, 1, 1) + timedelta(weeks=i)))
 
-    def est_rows() -> set[str]:
-        return {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"}
-
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 7, 22, 8, 0), settings=settings)  # v. 30
-    assert est_rows() == set()
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 8, 26, 8, 0), settings=settings)  # v. 35
-    assert est_rows() == {"2025-W35"}
+    assert _est_behind(session_factory, settings, utc(2025, 7, 22, 8, 0)) == set()
+    assert _est_behind(session_factory, settings, utc(2025, 8, 26, 8, 0)) == {"2025-W35"}
 
 
 def test_without_the_break_the_same_weeks_are_behind(
@@ -701,11 +701,7 @@ def test_without_the_break_the_same_weeks_are_behind(
     with session_factory.begin() as s:
         for i in range(26):
             s.add(Occurrence(measure_id=ids[0], occurred_on=date(2025, 1, 1) + timedelta(weeks=i)))
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 7, 22, 8, 0), settings=settings)
-    assert {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"} == {
-        "2025-W30"
-    }
+    assert _est_behind(session_factory, settings, utc(2025, 7, 22, 8, 0)) == {"2025-W30"}
 
 
 def test_no_behind_reminder_before_the_start(
@@ -715,26 +711,15 @@ def test_no_behind_reminder_before_the_start(
     April comes with nothing done."""
     _set_est(session_factory, bound, parse_override("2 ggr/mån från och med mars", 2025).label())
 
-    def est_rows() -> set[str]:
-        return {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"}
-
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 2, 25, 8, 0), settings=settings)  # v. 9
-    assert est_rows() == set()
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 4, 15, 8, 0), settings=settings)  # v. 16
-    assert est_rows() == {"2025-W16"}
+    assert _est_behind(session_factory, settings, utc(2025, 2, 25, 8, 0)) == set()
+    assert _est_behind(session_factory, settings, utc(2025, 4, 15, 8, 0)) == {"2025-W16"}
 
 
 def test_without_the_start_the_same_february_is_behind(
     session_factory: SessionFactory, settings: Settings, bound: Bound
 ) -> None:
     _set_est(session_factory, bound, "2 ggr/mån")
-    with session_factory.begin() as s:
-        plan_reminders(session=s, now=utc(2025, 2, 25, 8, 0), settings=settings)
-    assert {r.occurrence for r in rows(session_factory, "recurring") if r.channel_id == "CEST"} == {
-        "2025-W09"
-    }
+    assert _est_behind(session_factory, settings, utc(2025, 2, 25, 8, 0)) == {"2025-W09"}
 
 
 def test_ongoing_work_from_a_start_is_not_late_in_the_digests_counts(
