@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from sqlmodel import Session
@@ -40,6 +41,8 @@ def bind_target(session: Session, ctx: CommandContext, text: str) -> tuple[str, 
         if match is not None:
             district, words = match, words[:start]
             break
+    if district is None:
+        _refuse_misspelt_district(words, districts, year)
     name = " ".join(words)
     if district is None and len(districts) > 1:
         current = group_for_channel(
@@ -53,6 +56,27 @@ def bind_target(session: Session, ctx: CommandContext, text: str) -> tuple[str, 
             )
         district = session.get(Plan, current.plan_id).district  # type: ignore[union-attr]
     return name, get_plan(session=session, district=district, year=year)
+
+
+# How alike a group name's last words and a district must be to be taken for a typo of it
+# ("Norrmalmm", "Kungsholmn"): a group called "SSP Norr" is not one of "Norrmalm".
+TYPO_LIKENESS = 0.85
+
+
+def _refuse_misspelt_district(words: list[str], districts: list[str], year: int | None) -> None:
+    """`koppla SSP Kungsholmn` would make a group called "SSP Kungsholmn": a misspelt district
+    is asked about instead, with the command as it was likely meant."""
+    folded = {d.casefold(): d for d in districts}
+    for start in range(1, len(words)):
+        tail = " ".join(words[start:]).casefold()
+        close = difflib.get_close_matches(tail, folded, n=1, cutoff=TYPO_LIKENESS)
+        if close:
+            district = folded[close[0]]
+            meant = " ".join([*words[:start], district, *([str(year)] if year else [])])
+            raise ValidationError(
+                f"Det finns ingen plan för ”{' '.join(words[start:])}”. Menade du {district}?"
+                f" Skriv i så fall `/atgard koppla {meant}`."
+            )
 
 
 def bind_reply(ctx: CommandContext, text: str) -> Reply:

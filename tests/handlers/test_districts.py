@@ -124,3 +124,31 @@ def test_an_older_plan_of_another_district_does_not_make_the_newest_ambiguous(
     reply = router.execute(make_ctx(channel="C-UNBOUND"), "lista")
     assert not reply.failed, reply.plain()
     assert "Kungsholmen" in reply.plain()
+
+
+def test_koppla_with_a_misspelt_district_asks_instead_of_naming_a_group_after_it(
+    session_factory, two_districts, make_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    admin = make_ctx(user="UADMIN", channel="C-TYPO")
+    reply = router.execute(admin, "koppla SSP Spånga Tenstaa 2025")
+    assert reply.failed
+    assert reply.plain() == (
+        "Det finns ingen plan för ”Spånga Tenstaa”. Menade du Spånga Tensta?"
+        " Skriv i så fall `/atgard koppla SSP Spånga Tensta 2025`."
+    )
+    with session_factory() as s:
+        assert s.exec(select(Group).where(Group.channel_id == "C-TYPO")).first() is None
+    # A group's own name that only starts like a district is no typo of it.
+    reply = router.execute(admin, "koppla Grupp Kung Kungsholmen")
+    assert not reply.failed, reply.plain()
+    assert "Kanalen hör nu till Grupp Kung i Åtgärdsplan 2025, Kungsholmen." in reply.plain()
+
+
+def test_koppla_with_a_misspelt_district_where_there_is_only_one(
+    session_factory, imported_plan, make_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    reply = router.execute(make_ctx(user="UADMIN", channel="C-ONE"), "koppla EST Kungsholmn")
+    assert reply.failed
+    assert "Menade du Kungsholmen? Skriv i så fall `/atgard koppla EST Kungsholmen`." in (
+        reply.plain()
+    )
