@@ -11,7 +11,7 @@ from bot.textsafety import format_count
 from handlers.cards import short
 from handlers.context import CommandContext
 from handlers.forms import STALE_FORM, FollowUpFormMeta, parse_meta
-from handlers.parse import parse_iso_date
+from handlers.parse import day_of
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
 from models import tracking
@@ -247,7 +247,7 @@ def submit_follow_up(
 
 
 def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | None) -> Reply:
-    on = parse_iso_date(on_text) if on_text else ctx.today()
+    on = day_of(on_text, ctx.today()) if on_text else ctx.today()
     if on > ctx.today():
         raise ValidationError(
             f"{on.isoformat()} ligger i framtiden. Skriv dagen då åtgärden genomfördes, till"

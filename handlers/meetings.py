@@ -10,7 +10,16 @@ from bot.textsafety import MAX_NOTE
 from handlers.cards import measure_label, short
 from handlers.context import CommandContext
 from handlers.forms import MeetingFormMeta, parse_meta
-from handlers.parse import DATE_LIKE_RE, DATE_RE, TIME_LIKE_RE, TIME_RE, parse_iso_date
+from handlers.parse import (
+    DATE_LIKE_RE,
+    DATE_RE,
+    REF_RE,
+    TIME_LIKE_RE,
+    TIME_RE,
+    day_of,
+    is_day,
+    parse_iso_date,
+)
 from handlers.permissions import require_coordinator_for_other_group, require_may_track
 from models import audit
 from models.errors import NotFound, PersonalDataRefused, ValidationError
@@ -40,6 +49,13 @@ def _group(
                 ", ".join(g.name for g in groups_of_plan(session=s, plan_id=scope.plan.id))
                 or "inga ännu"
             )  # type: ignore[arg-type]
+            if any(c.isdigit() for c in name):
+                # "mote 12 mars", "mote 1,3": no group's name; making one would not help.
+                raise NotFound(
+                    f"Jag förstår inte ”{short(name, 40)}”. Skriv gruppen, dagen och åtgärderna"
+                    f" som behandlades, till exempel `/atgard {example} igår 1.3`."
+                    f" Grupper: {known}."
+                )
             raise NotFound(
                 f"Hittade ingen grupp ”{short(name, 40)}”. Grupper: {known}. Skapa en med `/atgard koppla {short(name, 20)}`."
             )
@@ -59,9 +75,16 @@ def _group(
 def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
     if args and args[0].lower() == "planera":
         return plan_command(ctx, args[1:])
-    dates = [a for a in args if DATE_RE.match(a)]
-    names = [a for a in args if not DATE_RE.match(a)]
-    held_on = parse_iso_date(dates[0]) if dates else ctx.today()
+    # `mote [grupp] [dag] [1.3 1.4 …]` in any order: the day, and the measures the meeting
+    # took up (chosen in the form already), are told apart from the group's name.
+    days = [a for a in args if is_day(a)]
+    refs = [a.rstrip(",;") for a in args if REF_RE.match(a.rstrip(",;"))]
+    names = [a for a in args if not is_day(a) and not REF_RE.match(a.rstrip(",;"))]
+    if len(days) > 1:
+        raise ValidationError(
+            f"Ange en dag för mötet, inte {len(days)}: till exempel `/atgard mote {days[0]}`."
+        )
+    held_on = day_of(days[0], ctx.today()) if days else ctx.today()
     with ctx.session_factory.begin() as s:
         scope = resolve_scope(
             session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
@@ -69,10 +92,20 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         group = _group(s, ctx, scope, " ".join(names) or None)
         require_coordinator_for_other_group(ctx, scope, group)
         measures = list_measures(session=s, plan_id=scope.plan.id)  # type: ignore[arg-type]
-        own = [m for m in measures if m.group_id == group.id]
-        initial = tuple(m.ref for m in own)
+        known = {m.ref for m in measures}
+        missing = [r for r in dict.fromkeys(refs) if r not in known]
+        if missing:
+            raise NotFound(
+                f"Åtgärd {', '.join(missing)} finns inte i planen. Skriv `/atgard lista` för att"
+                " se alla."
+            )
+        if refs:
+            initial = tuple(dict.fromkeys(refs))
+        else:
+            initial = tuple(m.ref for m in measures if m.group_id == group.id)
     options = tuple(
-        Option(m.ref, measure_label(m.ref, m.description, 60)) for m in measures[:MAX_OPTIONS]
+        Option(m.ref, measure_label(m.ref, m.description, 60))
+        for m in _offered(measures, set(initial))
     )
     form = Form(
         id=ModalId.MEETING,
@@ -110,6 +143,20 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         metadata={"group_id": str(group.id), "channel_id": ctx.channel_id or ""},
     )
     return Reply(form=form)
+
+
+def _offered(measures: list[Measure], chosen: set[str]) -> list[Measure]:
+    """The measures the form can offer (a menu holds at most MAX_OPTIONS), in the plan's order:
+    every chosen one, since a preselected option the menu lacks makes Slack refuse the form."""
+    room = MAX_OPTIONS - len(chosen)
+    offered = []
+    for m in measures:
+        if m.ref in chosen:
+            offered.append(m)
+        elif room > 0:
+            offered.append(m)
+            room -= 1
+    return offered[:MAX_OPTIONS]
 
 
 def submit_meeting(

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from models.errors import ParseError, ValidationError
@@ -71,6 +71,38 @@ def parse_iso_date(text: str) -> date:
         raise ValidationError(
             f"”{text[:20]}” är inget giltigt datum. Skriv till exempel 2025-03-12.", field="date"
         ) from None
+
+
+# Days people write instead of a date ("klar 1.3 igår", "mote idag"), as days back from today.
+DAY_WORDS = {"idag": 0, "igår": 1, "igar": 1, "iförrgår": 2, "iforrgar": 2}
+# A date written some other way than 2025-03-12 ("12/3", "2025-3-12", "12.3.2025"). Not a
+# bare "3.5", which reads as well as a measure number or a count.
+OTHER_DATE_RE = re.compile(r"^(?:\d{1,4}[-/]\d{1,2}(?:[-/]\d{1,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})$")
+
+
+def join_day_words(tokens: list[str]) -> list[str]:
+    """ "i går" and "i dag" as one word each, the way DAY_WORDS knows them."""
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1].casefold() == "i" and f"i{token.casefold()}" in DAY_WORDS:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def is_day(token: str) -> bool:
+    """A day as the commands take it: 2025-03-12, idag, igår, or a date written otherwise
+    (which day_of then explains how to write)."""
+    return bool(DATE_RE.match(token) or token.casefold() in DAY_WORDS or OTHER_DATE_RE.match(token))
+
+
+def day_of(token: str, today: date) -> date:
+    """The day a token names: 2025-03-12, or idag, igår, i förrgår counted from `today`."""
+    back = DAY_WORDS.get(token.casefold())
+    if back is not None:
+        return today - timedelta(days=back)
+    return parse_iso_date(token)
 
 
 # A tertial named in a follow-up: "T1", "t2", "2025-T3".
@@ -237,13 +269,15 @@ def parse_command(raw: CommandText | str) -> Command:
         ref = _ref(tokens[0] if tokens else None, "klar")
         body = rest[len(tokens[0]) :].strip()
         args: list[str] = []
-        first = body.split(maxsplit=1)
-        if first and DATE_RE.match(first[0]):
-            args.append(first[0])
-            body = first[1] if len(first) > 1 else ""
+        words = body.split(maxsplit=2)
+        day = join_day_words(words[:2])
+        if day and is_day(day[0]):
+            args.append(day[0])
+            # "igår …": one word; "i går …": two.
+            body = " ".join(words[1:] if len(day) == 2 or len(words) == 1 else words[2:])
         return Command(name, ref=ref, text=body, args=args)
     if name is CommandName.MEETING:
-        return Command(name, args=tokens)
+        return Command(name, args=join_day_words(tokens))
     if name is CommandName.EXPORT:
         return Command(name, args=[t.lower() for t in tokens])
     if name is CommandName.BIND:

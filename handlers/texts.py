@@ -15,12 +15,13 @@ HELP_LINES: list[tuple[str, str]] = [
         " utan text öppnas ett formulär",
     ),
     (
-        "/atgard klar 1.3 [datum] [text]",
+        "/atgard klar 1.3 [datum | igår] [text]",
         "bockar av en åtgärd, eller ett tillfälle av en återkommande åtgärd",
     ),
     (
-        "/atgard mote [grupp] [datum]",
-        "loggar ett möte i ett formulär och lägger ut en sammanfattning i kanalen",
+        "/atgard mote [grupp] [datum | igår] [1.3 2.1 …]",
+        "loggar ett möte i ett formulär, med åtgärderna du nämner förvalda, och lägger ut en"
+        " sammanfattning i kanalen",
     ),
     (
         "/atgard mote planera 2025-03-12 [08.30] | auto [skollov]",
