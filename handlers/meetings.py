@@ -13,9 +13,9 @@ from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import (
     DATE_LIKE_RE,
     DATE_RE,
-    REF_RE,
     TIME_LIKE_RE,
     TIME_RE,
+    as_ref,
     day_of,
     is_day,
     parse_iso_date,
@@ -78,8 +78,8 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
     # `mote [grupp] [dag] [1.3 1.4 …]` in any order: the day, and the measures the meeting
     # took up (chosen in the form already), are told apart from the group's name.
     days = [a for a in args if is_day(a)]
-    refs = [a.rstrip(",;") for a in args if REF_RE.match(a.rstrip(",;"))]
-    names = [a for a in args if not is_day(a) and not REF_RE.match(a.rstrip(",;"))]
+    refs = [ref for a in args if (ref := as_ref(a)) is not None]
+    names = [a for a in args if not is_day(a) and as_ref(a) is None]
     if len(days) > 1:
         raise ValidationError(
             f"Ange en dag för mötet, inte {len(days)}: till exempel `/atgard mote {days[0]}`."

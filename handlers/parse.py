@@ -107,6 +107,8 @@ def day_of(token: str, today: date) -> date:
 
 # A tertial named in a follow-up: "T1", "t2", "2025-T3".
 PERIOD_RE = re.compile(r"^(?:\d{4}-)?[Tt][123]$")
+# "T4", "2025-T0": written as a tertial, but the year has three.
+NOT_A_TERTIAL_RE = re.compile(r"^(?:\d{4}-)?[Tt]\d$")
 # A person the chat platform resolved, written by its adapter as a neutral mention token
 # (models.replies.mention): any id the platform uses (Slack's U…/W…, a Teams id with colons).
 MENTION_TOKEN_RE = re.compile(
@@ -207,9 +209,23 @@ class _Mentions:
         return _HELD_RE.sub(shown, text)
 
 
+def as_ref(token: str) -> str | None:
+    """A measure number as typed: "1.3", and "1,3" (the Swedish decimal comma) or "1.3." and
+    "1.3:" at the end of a sentence, as "1.3"; None for anything else."""
+    token = token.rstrip(":,;.")
+    token = _COMMA_REF_RE.sub(r"\1.\2", token)
+    return token if REF_RE.match(token) else None
+
+
+_COMMA_REF_RE = re.compile(r"^(\d{1,2}),(\d{1,3})$")
+
+
 def _ref(token: str | None, command: str) -> str:
     if token is None:
         raise ParseError(f"Ange vilken åtgärd du menar, till exempel `/atgard {command} 1.3`.")
+    ref = as_ref(token)
+    if ref is not None:
+        return ref
     token = token.rstrip(":,;")
     if not REF_RE.match(token):
         raise ParseError(
@@ -255,14 +271,24 @@ def parse_command(raw: CommandText | str) -> Command:
     if name in (CommandName.SHOW, CommandName.HISTORY):
         return Command(name, ref=_ref(tokens[0] if tokens else None, name.value))
     if name is CommandName.FOLLOW_UP:
+        period: list[str] = []
+        if len(tokens) > 1 and PERIOD_RE.match(tokens[0]) and as_ref(tokens[1]):
+            # "uppfolj T1 1.3 …": the tertial first.
+            period = [tokens[0].upper()]
+            rest = rest[len(tokens[0]) :].strip()
+            tokens = tokens[1:]
         ref = _ref(tokens[0] if tokens else None, "uppfolj")
         body = rest[len(tokens[0]) :].strip()
         # "uppfolj 1.3 T1 …": the tertial it is for, when not the one being reported now.
-        period: list[str] = []
         first = body.split(maxsplit=1)
-        if first and PERIOD_RE.match(first[0]):
+        if first and not period and PERIOD_RE.match(first[0]):
             period = [first[0].upper()]
             body = first[1] if len(first) > 1 else ""
+        elif first and NOT_A_TERTIAL_RE.match(first[0]):
+            raise ParseError(
+                f"”{first[0]}” är inget tertial: året har T1 (januari–april), T2 (maj–augusti)"
+                f" och T3 (september–december). Skriv till exempel `/atgard uppfolj {ref} T2 …`."
+            )
         verdict, body = _split_verdict(body)
         return Command(name, ref=ref, text=body, verdict=verdict, args=period)
     if name is CommandName.DONE:

@@ -176,3 +176,35 @@ def test_held_mentions_never_leak_out_of_the_parser(words: list[str]) -> None:
     else:
         shown = [cmd.text, cmd.unknown or "", cmd.ref or "", *cmd.args, *cmd.users]
     assert not any(ch in s for s in shown for ch in "\ue000\ue001")
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "period", "body"),
+    [
+        ("uppfolj 1,3 Bra möten", "1.3", [], "Bra möten"),  # the Swedish decimal comma
+        ("uppfolj 1.3. Bra möten", "1.3", [], "Bra möten"),
+        ("uppfolj 1.3: Bra möten", "1.3", [], "Bra möten"),
+        ("uppfolj T1 1.3 Bra möten", "1.3", ["T1"], "Bra möten"),  # the tertial first
+        ("uppfolj 2025-t2 1,3 Bra", "1.3", ["2025-T2"], "Bra"),
+        ("uppfolj 1.3 T2 T1-gruppen möttes", "1.3", ["T2"], "T1-gruppen möttes"),
+        ("visa 1,3", "1.3", [], ""),
+        ("klar 2,1", "2.1", [], ""),
+    ],
+)
+def test_measure_numbers_and_tertials_as_people_type_them(
+    text: str, ref: str, period: list[str], body: str
+) -> None:
+    cmd = parse_command(text)
+    assert (cmd.ref, cmd.text) == (ref, body)
+    if cmd.name is CommandName.FOLLOW_UP:
+        assert cmd.args == period
+
+
+@pytest.mark.parametrize("tertial", ["T4", "t0", "2025-T5"])
+def test_a_tertial_the_year_does_not_have_is_refused(tertial: str) -> None:
+    with pytest.raises(ParseError) as e:
+        parse_command(f"uppfolj 1.3 {tertial} Två möten")
+    assert e.value.message == (
+        f"”{tertial}” är inget tertial: året har T1 (januari–april), T2 (maj–augusti) och T3"
+        " (september–december). Skriv till exempel `/atgard uppfolj 1.3 T2 …`."
+    )
