@@ -36,10 +36,12 @@ from models.progress import (
     standing_count,
 )
 from models.replies import ActionId, Button, Reply, Section, Visibility
-from models.tables import Group, Plan
+from models.tables import Group, Measure, Plan
+from reports.xlsx_text import fold
 
 PAGE_SIZE = 10
 AREA_WORD = re.compile(r"(?:område|omrade)\s+(\d{1,3})")
+AREA_WORDS = ("område", "omrade", "områden", "omraden")
 
 T = TypeVar("T")
 
@@ -81,6 +83,44 @@ def _list_head(ctx: CommandContext, *, wait: bool = True) -> PlanHead | None:
     if version is not None:
         HEADS.put(where, (version, head))
     return head
+
+
+def _areas_reply(s: Session, plan: Plan) -> Reply:
+    counts: dict[int, int] = {}
+    for m in list_measures(session=s, plan_id=plan.id):  # type: ignore[arg-type]
+        counts[m.area_id] = counts.get(m.area_id, 0) + 1
+    found = areas(session=s, plan_id=plan.id)  # type: ignore[arg-type]
+    lines = [
+        f"{a.number}. {a.name} ({counted(counts.get(a.id or 0, 0), 'åtgärd', 'åtgärder')})"
+        for a in found
+    ]
+    example = found[0].number if found else 1
+    return Reply(
+        title=f"Områden i {plan.title}",
+        sections=[Section(text="\n".join(lines) or "Planen har inga områden.")],
+        context=f"Skriv områdets nummer för dess åtgärder, till exempel `/atgard lista {example}`.",
+    )
+
+
+def _mentioning(s: Session, plan_id: int, words: str) -> list[Measure]:
+    """The plan's measures whose texts or area name hold every word, in any case and with or
+    without å, ä and ö ("skolbesok" finds "Skolbesök")."""
+    wanted = fold(words).split()
+    names = {a.id: a.name for a in areas(session=s, plan_id=plan_id)}
+    found = []
+    for m in list_measures(session=s, plan_id=plan_id):
+        texts = (
+            m.description,
+            m.problem,
+            m.cause,
+            m.goal,
+            m.responsible_text,
+            names.get(m.area_id),
+        )
+        haystack = fold(" ".join(t for t in texts if t))
+        if all(w in haystack for w in wanted):
+            found.append(m)
+    return found
 
 
 def _list_key(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> tuple[object, ...]:
@@ -158,6 +198,9 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
             if area is None:
                 return Reply.text(f"Planen har inget område {lowered}. {LIST_FILTER_HELP}")
             title = f"Område {area.number}. {area.name}"
+        elif lowered in AREA_WORDS:
+            # "lista område" without a number: which areas there are, to pick one.
+            return _areas_reply(s, plan)
         elif lowered == "mina":
             measures = measures_assigned_to(session=s, plan_id=plan.id, user_id=ctx.actor.user_id)
             title = "Mina åtgärder"
@@ -174,12 +217,18 @@ def _list_measures(ctx: CommandContext, head: PlanHead, arg: str, page: int) -> 
                     measures, title = own, f"{genitive(scope.group.name)} åtgärder"
         else:
             group = find_group(session=s, plan_id=plan.id, name=arg)
-            if group is None:
-                return Reply.text(
-                    f"Hittade ingen grupp som heter ”{short(arg, 40)}”. {LIST_FILTER_HELP}"
-                )
-            measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
-            title = f"{genitive(group.name)} åtgärder"
+            if group is not None:
+                measures = list_measures(session=s, plan_id=plan.id, group_id=group.id)
+                title = f"{genitive(group.name)} åtgärder"
+            else:
+                # Not a group: the words, wherever the plan has them ("lista skolbesök").
+                measures = _mentioning(s, plan.id, arg)  # type: ignore[arg-type]
+                if not measures:
+                    return Reply.text(
+                        f"Hittade ingen grupp som heter ”{short(arg, 40)}” och ingen åtgärd"
+                        f" som nämner det. {LIST_FILTER_HELP}"
+                    )
+                title = f"Åtgärder som nämner ”{short(arg, 40)}”"
         if lowered in ("försenade", "forsenade", "efter"):
             states = measure_states(session=s, plan=plan, on=ctx.today(), measures=measures)
             states = [st for st in states if st.standing is Standing.BEHIND]

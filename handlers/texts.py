@@ -7,7 +7,10 @@ from models.tables import Verdict
 HELP_TITLE = "Åtgärdsbot – så här gör du"
 
 HELP_LINES: list[tuple[str, str]] = [
-    ("/atgard lista [område | grupp | mina | försenade]", "visar åtgärderna i planen"),
+    (
+        "/atgard lista [område | grupp | ord | mina | försenade]",
+        "visar åtgärderna i planen, eller de som nämner ett ord",
+    ),
     ("/atgard visa 1.3", "visar en åtgärd med mål, rytm, ansvariga och senaste uppföljning"),
     (
         "/atgard uppfolj 1.3 [T1 | T2 | T3] [text]",
@@ -69,7 +72,8 @@ VERDICT_SYMBOLS: dict[str, str] = {
 
 LIST_FILTER_HELP = (
     "Skriv `/atgard lista` för alla, `/atgard lista 2` för område 2, `/atgard lista SSP` för"
-    " en grupp, `/atgard lista mina` eller `/atgard lista försenade`."
+    " en grupp, `/atgard lista skolbesök` för åtgärder som nämner ett ord, `/atgard lista mina`"
+    " eller `/atgard lista försenade`."
 )
 
 NOT_RESPONSIBLE = (

@@ -11,4 +11,13 @@ def test_list_by_area_with_the_word_omrade(make_ctx, imported_plan) -> None:  # 
         assert reply.title == "Område 2. Otrygga och brottsutsatta platser", said
         assert reply.context == "3 åtgärder"
     assert "inget område 9" in execute(make_ctx(), "lista område 9").plain()
-    assert "Hittade ingen grupp" in execute(make_ctx(), "lista område").plain()
+    # Without a number: the areas there are, each with its count, to pick one from.
+    areas = execute(make_ctx(), "lista område")
+    assert areas.title == "Områden i Åtgärdsplan 2025, Kungsholmen"
+    assert areas.sections[0].text.splitlines()[:2] == [
+        "1. Unga i riskzon för destruktivt beteende (5 åtgärder)",
+        "2. Otrygga och brottsutsatta platser (3 åtgärder)",
+    ]
+    assert (
+        areas.context == "Skriv områdets nummer för dess åtgärder, till exempel `/atgard lista 1`."
+    )
