@@ -108,5 +108,5 @@ def export_reply(ctx: CommandContext, args: list[str]) -> Reply:
         visibility=Visibility.CHANNEL,
         images=images,
         attachments=[Attachment(result.filename, result.content, result.title)],
-        ack_text=f"Exporten {result.filename} är klar och delad i kanalen.",
+        ack_text=f"Exporten {result.filename} är klar och delas i kanalen nu.",
     )

@@ -14,6 +14,12 @@ from tests.slack.helpers import rows
 def test_export_xlsx_is_uploaded_to_the_channel(slack, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
     resp = slack.command("export T1 xlsx", channel="C1")
     assert resp.status == 200
+    # The ack goes before the upload: it says the file is on its way, not that it is there.
+    [ack] = slack.fake.of("ack")
+    assert (
+        ack.body["text"]
+        == "Exporten atgardsplan-2025-T1-kungsholmen.xlsx är klar och delas i kanalen nu."
+    )
     [complete] = slack.fake.wait_for("files.completeUploadExternal")
     assert complete.body["channel_id"] == "C1"
     [upload] = slack.fake.of("upload")
