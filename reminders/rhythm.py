@@ -181,6 +181,10 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         # "Linjearbete: Akuta situationer ..." - the head carries the rhythm, the tail is
         # a comment. When the head alone means nothing ("SSP: 8 ggr/år") read it all.
         result = _parse_core(main[: colon.start()], year, pause, start)
+        if result is not None and result.kind is RhythmKind.ONE_OFF and pause.window:
+            # "Under hösten: 2 ggr/mån", "Mars–juni: varje vecka": the head is the window
+            # the count runs in, not a deadline.
+            result = None
         if result is not None:
             tail = _squash(clean_main[colon.end() :])
             if tail:

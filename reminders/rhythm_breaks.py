@@ -305,12 +305,14 @@ def _week_window(low: str, singles: bool) -> set[int]:
 @dataclass(frozen=True)
 class _Break:
     """A text's break (_pause): how much of each month the rhythm runs, the break in words
-    (for the label), the school holidays and the ISO weeks it pauses for besides."""
+    (for the label), the school holidays and the ISO weeks it pauses for besides, and
+    whether it names the weeks or months the rhythm runs in (a window)."""
 
     active: tuple[float, ...] = ()
     said: str = ""
     holidays: tuple[str, ...] = ()
     weeks: tuple[tuple[int, ...], ...] = ()
+    window: bool = False
 
 
 _NO_BREAK = _Break()
@@ -380,6 +382,7 @@ def _pause(low: str, year: int) -> _Break:
         said=said,
         holidays=tuple(n for n in SCHOOL_HOLIDAYS if n in names),
         weeks=_week_runs(all_off),
+        window=bool(window or months),
     )
 
 

@@ -336,6 +336,9 @@ WINDOW_TABLE: list[tuple[str, Want]] = [
     ("2 ggr/mån fr.o.m. mars t.o.m. juni", Want(K.RECURRING, 8, 24, active=MARCH_JUNE)),
     ("varannan vecka mellan mars och juni", Want(K.RECURRING, 9, 26, active=MARCH_JUNE)),
     ("Mars–juni, 2 ggr/mån", Want(K.RECURRING, 8, 24, "2 ggr/månad mars–juni")),
+    # A window before a colon is no deadline with a comment: the count runs in it.
+    ("Mars–juni: varje vecka", Want(K.RECURRING, 17, 52, active=MARCH_JUNE)),
+    ("Under hösten: 2 ggr/mån", Want(K.RECURRING, 9, 24, "2 ggr/månad under höstterminen")),
     ("varje vecka (mars–juni)", Want(K.RECURRING, 17, 52, active=MARCH_JUNE)),
     ("Varje vecka maj–augusti", Want(K.RECURRING, 17, 52, "1 gång/vecka maj–augusti", MAY_AUGUST)),
     (
