@@ -45,7 +45,8 @@ HELP_LINES: list[tuple[str, str]] = [
         "sätter rytmen när planens När-text inte går att tolka, till exempel 2/mån,"
         " vår och höst eller läsårsvis; uppehåll räknas också, till exempel 2/mån utom juli,"
         " 1/vecka uppehåll v. 27–31, 1/vecka utom jul/nyår eller 1 gång/vecka under terminstid;"
-        " en start likaså, till exempel 2/mån från och med mars eller linje från 2025-09-01",
+        " en start likaså, till exempel 2/mån från och med mars eller linje från 2025-09-01,"
+        " och de månader den pågår, till exempel 2/mån mars–juni eller 1/vecka under vårterminen",
     ),
     ("/atgard historik 1.3", "visar vem som ändrat vad"),
     ("/atgard export [T1 | T2 | T3] [xlsx | html]", "tar fram tertialrapportens underlag"),

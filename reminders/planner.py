@@ -562,6 +562,13 @@ def next_working_slot(now: datetime, tz: ZoneInfo) -> datetime:
     return local_at(next_working_day(today), BEHIND_TIME, tz)
 
 
+def _rests(rhythm: Rhythm, day: date, year: int) -> bool:
+    """Whether the rhythm rests on `day`: in a break or outside the months or weeks it runs
+    in ("2 ggr/mån mars–juni"). Nothing can be caught up then, so a "behind" note would only
+    nag: it waits until the rhythm runs again, and after a window's end it is not sent."""
+    return any(start <= day <= end for start, end in rhythm.breaks(year))
+
+
 def _behind_pace(
     session: Session, groups: list[tuple[Group, Plan]], now: datetime, tz: ZoneInfo
 ) -> list[Planned]:
@@ -582,7 +589,11 @@ def _behind_pace(
         sunday = due_day + timedelta(days=6 - due_day.weekday())
         stale = local_at(sunday + timedelta(days=1), time(0, 0), tz)
         for state in measure_states(session=session, plan=plan, on=today, measures=measures):
-            if state.rhythm.kind is RhythmKind.RECURRING and state.pace is Pace.BEHIND:
+            if (
+                state.rhythm.kind is RhythmKind.RECURRING
+                and state.pace is Pace.BEHIND
+                and not _rests(state.rhythm, due_day, plan.year)
+            ):
                 assert group.platform is not None
                 out.append(
                     Planned(

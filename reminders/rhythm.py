@@ -3,15 +3,16 @@
 The column mixes one-off deadlines ("Under 2025", "Q2", "senast 2025-06-30", "läsåret
 25/26"), ongoing work ("Linjearbete", "löpande") and counted rhythms ("8 ggr/år",
 "2 ggr/månad", "varannan vecka", "vår och höst"), sometimes with a break ("utom juli",
-"uppehåll v. 27–31", "ej jul/nyår", "under terminstid") or a window of weeks ("v. 34–50"),
-and sometimes followed by a comment. `parse_when` never raises: text it
+"uppehåll v. 27–31", "ej jul/nyår", "under terminstid") or a window of weeks ("v. 34–50")
+or months ("mars–juni", "under vårterminen"), and sometimes followed by a comment. `parse_when` never raises: text it
 cannot read becomes `RhythmKind.UNKNOWN` so a person can set the rhythm by hand with
 `parse_override`.
 
 This module is the public entry point; the reading is split over modules it alone uses:
 rhythm_text (folding, numbers, months), rhythm_frequency (counts and ongoing work),
 rhythm_occasions (named occasions), rhythm_deadlines (one-off deadlines), rhythm_start
-(when work starts), rhythm_breaks (breaks and windows of weeks), rhythm_labels,
+(when work starts), rhythm_breaks (breaks and windows of weeks), rhythm_windows (windows
+of months and terms), rhythm_labels,
 rhythm_model (the Rhythm type) and rhythm_pace (pace against the rhythm).
 """
 
@@ -170,7 +171,7 @@ def parse_when(text: str | None, year: int) -> Rhythm:
     # A break may stand anywhere: "2 ggr/mån utom juli", "varje vecka (ej sommaren)". Its
     # months are no deadline: "Under 2025 utom juli" is due at the year's end.
     # A denied break ("utan uppehåll juni-augusti") is no deadline either.
-    pause = _pause(low)
+    pause = _pause(low, year)
     for pattern in (_PAUSE_RE, _HOLIDAY_RE):
         for m in pattern.finditer(main):
             main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
@@ -180,6 +181,10 @@ def parse_when(text: str | None, year: int) -> Rhythm:
         # "Linjearbete: Akuta situationer ..." - the head carries the rhythm, the tail is
         # a comment. When the head alone means nothing ("SSP: 8 ggr/år") read it all.
         result = _parse_core(main[: colon.start()], year, pause, start)
+        if result is not None and result.kind is RhythmKind.ONE_OFF and pause.window:
+            # "Under hösten: 2 ggr/mån", "Mars–juni: varje vecka": the head is the window
+            # the count runs in, not a deadline.
+            result = None
         if result is not None:
             tail = _squash(clean_main[colon.end() :])
             if tail:
@@ -218,7 +223,7 @@ def parse_when(text: str | None, year: int) -> Rhythm:
 
 OVERRIDE_HELP = (
     "Jag förstod inte rytmen. Skriv till exempel 8/år, 2/mån, 2/mån utom juli, 1/vecka, "
-    "varannan vecka, 1/vecka uppehåll v. 27–31, vår och höst, 2/mån från mars, "
+    "varannan vecka, 1/vecka uppehåll v. 27–31, vår och höst, 2/mån från mars, 2/mån mars–juni, "
     "linje (för linjearbete), linje från 2025-09-01, 2025-06-30, under 2025, Q2, vt 2025 "
     "eller ht 2025."
 )

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from reminders.calendar import default_school_holidays
 from reminders.rhythm_frequency import _freq_matches
-from reminders.rhythm_text import _MONTH, _MONTHS
+from reminders.rhythm_text import _MONTH, _MONTH_NAMES, _MONTHS
+from reminders.rhythm_windows import _month_window
 
 # The school summer holiday runs from mid-June to mid-August: half of June and of August.
 _SUMMER = {6: 0.5, 7: 0.0, 8: 0.5}
@@ -28,15 +29,16 @@ _LOV = (
     r"(?:(?:skol|sport|pask|host|jul|sommar)(?:lov\w*|ledighet\w*|-)"
     rf"|lov(?:en|et)?\b(?!\s+(?:att|till|for|fran)\b)|{_XMAS})"
 )
-# ISO weeks, one or a run: "v. 27", "v. 27–31", "vecka 27 till 31", "v. 51–2" (over the new
-# year). Not "v. 3:e" (an ordinal).
+# ISO weeks, one or a run: "v. 27", "v. 27–31", "vecka 27 till 31", "v. 34 t.o.m. v. 50",
+# "v. 51–2" (over the new year). Not "v. 3:e" (an ordinal).
+_WEEK_UNTIL = r"(?:-|till\s+och\s+med|t\.?\s?o\.?\s?m\b\.?|tom\b|till)"
 _WEEK_ITEM = (
     r"\bv(?:\.|ecka|eckan|eckorna)?\s*\d{1,2}"
-    r"(?:\s*(?:-|till)\s*(?:v(?:\.|ecka)?\s*)?\d{1,2})?(?![\d:])"
+    rf"(?:\s*{_WEEK_UNTIL}\s*(?:v(?:\.|ecka)?\s*)?\d{{1,2}})?(?![\d:])"
 )
 _WEEK_RE = re.compile(
     r"\bv(?:\.|ecka|eckan|eckorna)?\s*(\d{1,2})"
-    r"(?:\s*(?:-|till)\s*(?:v(?:\.|ecka)?\s*)?(\d{1,2}))?(?![\d:])"
+    rf"(?:\s*{_WEEK_UNTIL}\s*(?:v(?:\.|ecka)?\s*)?(\d{{1,2}}))?(?![\d:])"
 )
 _BREAK_ITEM = rf"(?:{_LOV}|{_WEEK_ITEM}|(?:{_SUMMER_WORDS}|{_MONTH})\b\.?)"
 # Summer, months, weeks and school holidays mix in one list: "utom sommaren och december",
@@ -68,20 +70,6 @@ _NOT_A_BREAK_AFTER_RE = re.compile(
     r"^[\s,]*(?:(?:ar|blir)\s+)?(?:ej|inte)\s+(?:aktuell|aktuellt|planerat|beslutat)\b"
     r"|^[\s,]*da\b"
 )
-_MONTH_NAMES = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 # School holidays by name (folded); "skollov" and "terminstid" mean all of them.
@@ -317,19 +305,23 @@ def _week_window(low: str, singles: bool) -> set[int]:
 @dataclass(frozen=True)
 class _Break:
     """A text's break (_pause): how much of each month the rhythm runs, the break in words
-    (for the label), the school holidays and the ISO weeks it pauses for besides."""
+    (for the label), the school holidays and the ISO weeks it pauses for besides, and
+    whether it names the weeks or months the rhythm runs in (a window)."""
 
     active: tuple[float, ...] = ()
     said: str = ""
     holidays: tuple[str, ...] = ()
     weeks: tuple[tuple[int, ...], ...] = ()
+    window: bool = False
 
 
 _NO_BREAK = _Break()
 
 
-def _pause(low: str) -> _Break:
-    """The text's break, or _NO_BREAK."""
+def _pause(low: str, year: int) -> _Break:
+    """The text's break, or _NO_BREAK. A window of months or a term the count runs in
+    ("2 ggr/mån mars–juni", "under vårterminen") is kept as a break of the months outside
+    it (reminders.rhythm_windows), said as the window."""
     off: dict[int, float] = {}  # month -> share of it paused
     names, summer = _holidays_in(low)
     if _SCHOOL_YEAR_RE.search(low) and not any(
@@ -359,9 +351,12 @@ def _pause(low: str) -> _Break:
     all_off = weeks_off | (set(range(1, 54)) - window if window else set())
     if len(all_off) >= 53:
         weeks_off, window, all_off = set(), set(), set()  # a break of the whole year is none
-    if all(share >= 1.0 for share in (off.get(i, 0.0) for i in range(1, 13))) or not (
-        off or names or all_off
-    ):
+    # Weeks are the finer window: months are read only without them.
+    taken = [(m.start(), m.end()) for p in (_PAUSE_RE, _HOLIDAY_RE) for m in p.finditer(low)]
+    months = None if window else _month_window(low, [(f.start, f.end) for f in freqs], taken, year)
+    outside = {i: 1.0 - months.months.get(i, 0.0) for i in range(1, 13)} if months else {}
+    rests = {i: max(off.get(i, 0.0), outside.get(i, 0.0)) for i in range(1, 13)}
+    if all(share >= 1.0 for share in rests.values()) or not (off or outside or names or all_off):
         return _NO_BREAK  # no break, or one that leaves nothing: not read as a break
     # A month the summer leaves whole is named ("utom sommaren och juni": all of June).
     words = [
@@ -377,14 +372,17 @@ def _pause(low: str) -> _Break:
         words += [n for n in SCHOOL_HOLIDAYS if n in names]
     words += [_week_label(run) for run in _week_runs(weeks_off)]
     said = " och ".join(_week_label(run) for run in _week_runs(window))
+    if months:
+        said = months.said
     if words:
         joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
         said = (said + " utom " if said else "utom ") + joined
     return _Break(
-        active=tuple(1.0 - off.get(i, 0.0) for i in range(1, 13)),
+        active=tuple(1.0 - rests[i] for i in range(1, 13)),
         said=said,
         holidays=tuple(n for n in SCHOOL_HOLIDAYS if n in names),
         weeks=_week_runs(all_off),
+        window=bool(window or months),
     )
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from reminders.rhythm_text import _NUM, _ORDINALS, _number
+from reminders.rhythm_windows import window_beside
 
 # Occurrences per year for one occurrence per period.
 _PERIOD_FACTORS: dict[str, float] = {
@@ -54,6 +55,14 @@ _FREQ_RE = re.compile(
     r"(?:\s+(?!per\b|i\b|om\b|under\b|varje\b|eller\b|och\b)[^\W\d_][\w-]*){0,2}?"
     r"(?:\s*/\s*|\s+(?:per|i|om|varje|under)\s+)"
     rf"{_PERIOD}"
+)
+# A count in a window, without a period: "4 ggr under hösten", "Mars–juni, 6 gånger" is that
+# many in the window (reminders.rhythm_windows reads the window). One alone ("1 gång under
+# hösten") stays a deadline.
+_WINDOW_COUNT_RE = re.compile(
+    rf"(?<![\w-])(?P<min>(?:minst|atminstone)\s+)?"
+    rf"(?P<n>{_NUM})(?:\s*(?:-|till)\s*(?P<n2>{_NUM}))?"
+    r"\s*(?:ggr|gg|ganger|gang|tillfallen)\b\.?"
 )
 # A day of the week, or the weekend: once a week ("varje fredag", "fredagskvällar", "helger").
 _WEEKDAY = r"(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)"
@@ -112,6 +121,13 @@ def _freq_matches(low: str) -> list[_Freq]:
         if per_year >= _MIN_PER_YEAR:
             fine = m.group("period") in _FINE_PERIODS
             found.append(_Freq(float(per_year), m.start(), m.end(), minimum, fine))
+    for m in _WINDOW_COUNT_RE.finditer(low):
+        n = _number(m.group("n"))
+        minimum = m.group("min") is not None or m.group("n2") is not None
+        if m.group("n2"):
+            n = min(n, _number(m.group("n2")))
+        if n >= 2 and window_beside(low, m.start(), m.end()):
+            found.append(_Freq(float(n), m.start(), m.end(), minimum))
     for m in _INTERVAL_RE.finditer(low):
         ordinal = m.group("ord").replace(":", "").replace(" ", "").rstrip("ea")
         every = _ORDINALS.get(m.group("ord")) or (int(ordinal) if ordinal.isdigit() else 0)

@@ -35,9 +35,10 @@ class Rhythm:
     note: str | None = None
     parts: tuple[tuple[float, str], ...] = ()
     raw: str = ""
-    # A recurring rhythm with a break ("2 ggr/månad utom juli"): how much of each month,
-    # January first, it runs (empty: the whole year), and the break as the label says it.
-    # A count per month or week is counted only over the months it runs (22 a year here).
+    # A recurring rhythm with a break ("2 ggr/månad utom juli") or a window of months
+    # ("2 ggr/mån mars–juni", "under vårterminen"): how much of each month, January first, it
+    # runs (empty: the whole year), and the break or window as the label says it. A count per
+    # month or week is counted only over the months it runs (22 a year and 8 here).
     active: tuple[float, ...] = ()
     pause: str = ""
     # School holidays the rhythm also pauses for, besides `active`'s months ("utom skollov",

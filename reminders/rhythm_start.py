@@ -2,7 +2,8 @@
 
 A start is no deadline: the work runs from it, as ongoing work or, with a count ("2 ggr/mån
 från och med mars"), as a rhythm paced from the start. A start that names both ends
-("från mars till juni") is left to the deadline reader: it is a window.
+("från mars till juni") is a window: a deadline alone, the months a count runs in with one
+(reminders.rhythm_windows).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from bot.db import SessionFactory
 from models.tables import Group, Measure, Occurrence, Plan, PlannedMeeting
 from reminders.calendar import TZ, default_school_holidays, is_working_day
 from reminders.planner import ensure_meeting_calendar, plan_reminders
+from reminders.rhythm import parse_override
 from tests.reminders.support import Bound, plan_meeting, rows, utc
 
 
@@ -286,3 +287,25 @@ def test_meetings_are_not_spread_into_school_holidays_of_a_term_time_rhythm(
     assert 36 <= len(est) <= 38
     for d in est:
         assert not any(h.contains(d) for h in default_school_holidays(2025)), d
+
+
+def test_behind_reminders_fall_only_inside_a_rhythms_window(
+    session_factory, settings, bound: Bound
+) -> None:
+    """EST meets twice a month from March to June and never meets. It is reminded in those
+    months only: before them nothing is due and after them nothing can be caught up (it was
+    24 a year, behind from January)."""
+    rhythm = parse_override("2 ggr/mån från mars till juni", 2025)
+    with session_factory.begin() as s:
+        for m in s.exec(select(Measure).where(Measure.group_id == bound.est.id)):
+            m.rhythm_override = rhythm.label()
+    monday = date(2025, 1, 6)
+    while monday.year == 2025:
+        _plan(session_factory, settings, utc(monday.year, monday.month, monday.day, 9, 0))
+        monday += timedelta(weeks=1)
+
+    behind = [r for r in rows(session_factory, "recurring") if r.channel_id == "CEST"]
+    days = sorted(r.due_at.astimezone(TZ).date() for r in behind)
+    assert days, "behind in the window, so reminded there"
+    assert date(2025, 3, 1) <= days[0] and days[-1] <= date(2025, 6, 30), days
+    assert {r.occurrence for r in behind} >= {"2025-W12", "2025-W26"}

@@ -18,8 +18,9 @@ from bot.db import SessionFactory
 from handlers.texts import HELP_LINES
 from models.errors import ParseError
 from models.progress import Standing, measure_states
-from models.tables import Measure, Occurrence, Plan, PlannedMeeting
+from models.tables import Group, Measure, Occurrence, Plan, PlannedMeeting
 from reminders.calendar import default_school_holidays
+from reminders.digest import build_digest
 from reminders.planner import ensure_meeting_calendar, plan_reminders
 from reminders.rhythm import (
     OVERRIDE_HELP,
@@ -39,6 +40,12 @@ ALL = (1.0,) * 12
 JULY = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0)
 JULY_AUGUST = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0)
 SUMMER = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0)
+MARCH_JUNE = (0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+MAY_AUGUST = (0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+JUNE_AUGUST = (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+# The terms as "under läsåret" splits the year: the summer holiday is mid-June to mid-August.
+SPRING_TERM = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+AUTUMN_TERM = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -317,6 +324,110 @@ OTHER_TABLE: list[tuple[str, Want]] = [
     ("VT 2025", Want(K.ONE_OFF, deadline=date(2025, 6, 30), start=date(2025, 1, 1))),
 ]
 
+# A count limited to a window of months or a term: the months outside it rest, as in a
+# break, and a count per month or week counts only the months inside (2 a month in
+# March–June: 8). The label names the window and reads back the same.
+WINDOW_TABLE: list[tuple[str, Want]] = [
+    (
+        "2 ggr/mån från mars till juni",
+        Want(K.RECURRING, 8, 24, "2 ggr/månad mars–juni", MARCH_JUNE, (), ()),
+    ),
+    ("2 ggr/månad mars-juni", Want(K.RECURRING, 8, 24, "2 ggr/månad mars–juni", MARCH_JUNE)),
+    ("2 ggr/mån fr.o.m. mars t.o.m. juni", Want(K.RECURRING, 8, 24, active=MARCH_JUNE)),
+    ("varannan vecka mellan mars och juni", Want(K.RECURRING, 9, 26, active=MARCH_JUNE)),
+    ("Mars–juni, 2 ggr/mån", Want(K.RECURRING, 8, 24, "2 ggr/månad mars–juni")),
+    # A window before a colon is no deadline with a comment: the count runs in it.
+    ("Mars–juni: varje vecka", Want(K.RECURRING, 17, 52, active=MARCH_JUNE)),
+    ("Under hösten: 2 ggr/mån", Want(K.RECURRING, 9, 24, "2 ggr/månad under höstterminen")),
+    ("varje vecka (mars–juni)", Want(K.RECURRING, 17, 52, active=MARCH_JUNE)),
+    ("Varje vecka maj–augusti", Want(K.RECURRING, 17, 52, "1 gång/vecka maj–augusti", MAY_AUGUST)),
+    (
+        "2 ggr/mån mars–juni och september–november",
+        Want(K.RECURRING, 14, 24, "2 ggr/månad mars–juni och september–november"),
+    ),
+    # Over the new year: November, December, January and February.
+    (
+        "2 ggr/mån nov–feb",
+        Want(
+            K.RECURRING,
+            8,
+            24,
+            "2 ggr/månad november–februari",
+            (1.0, 1.0) + (0.0,) * 8 + (1.0,) * 2,
+        ),
+    ),
+    # A count per year in a window keeps its count.
+    ("4 ggr/år mars–juni", Want(K.RECURRING, 4, None, "4 ggr/år mars–juni", MARCH_JUNE)),
+    # A window of weeks with "fr.o.m." and "t.o.m.": 17 weeks, every other one.
+    (
+        "varannan vecka fr.o.m. v. 34 t.o.m. v. 50",
+        Want(K.RECURRING, 8, 26, "Varannan vecka v. 34–50", ALL, (), ((51, 33),)),
+    ),
+    # The terms: the spring term to mid-June, the autumn term from mid-August.
+    (
+        "1 gång/vecka under vårterminen",
+        Want(K.RECURRING, 24, 52, "1 gång/vecka under vårterminen", SPRING_TERM),
+    ),
+    ("1 gång/vecka VT", Want(K.RECURRING, 24, 52, "1 gång/vecka under vårterminen")),
+    ("Varje vecka under våren", Want(K.RECURRING, 24, 52, active=SPRING_TERM)),
+    (
+        "1 gång/vecka under höstterminen",
+        Want(K.RECURRING, 20, 52, "1 gång/vecka under höstterminen", AUTUMN_TERM),
+    ),
+    ("1 gång/vecka HT", Want(K.RECURRING, 20, 52, "1 gång/vecka under höstterminen")),
+    ("2 ggr/mån (HT 2025)", Want(K.RECURRING, 9, 24, active=AUTUMN_TERM)),
+    (
+        "1 gång/vecka under höstterminen utom höstlov",
+        Want(
+            K.RECURRING,
+            19,
+            52,
+            "1 gång/vecka under höstterminen utom höstlov",
+            AUTUMN_TERM,
+            ("höstlov",),
+        ),
+    ),
+    # A count in a term without a period: that many, spread over the term.
+    ("4 ggr under hösten", Want(K.RECURRING, 4, None, "4 ggr/år under höstterminen", AUTUMN_TERM)),
+    ("Under hösten, 4 ggr", Want(K.RECURRING, 4, None, active=AUTUMN_TERM)),
+    ("Två gånger under våren", Want(K.RECURRING, 2, None, active=SPRING_TERM)),
+    ("minst 3 ggr mars–juni", Want(K.RECURRING, 3, None, active=MARCH_JUNE, minimum=True)),
+    # The summer a coordinator counts is June to August; the summer holiday is shorter.
+    (
+        "1 gång i månaden under sommaren",
+        Want(K.RECURRING, 3, 12, "1 gång/månad juni–augusti", JUNE_AUGUST),
+    ),
+    (
+        "Fredagar under sommarlovet",
+        Want(
+            K.RECURRING,
+            9,
+            52,
+            "1 gång/vecka under sommarlovet",
+            (0.0,) * 5 + (0.5, 1.0, 0.5) + (0.0,) * 4,
+        ),
+    ),
+]
+
+# The same periods not as a window: named apart from the count, both terms (all year), in
+# another year than the plan's, a count per term, or a break. Each beside the window it is
+# not, so the pair shows the difference; the last field is the months the first runs
+# (empty: all year).
+NOT_A_WINDOW: list[tuple[str, str, float, tuple[float, ...]]] = [
+    ("2 ggr/mån, utvärdering under hösten", "2 ggr/mån under hösten", 24, ()),
+    ("Varje vecka under våren och hösten", "Varje vecka under våren", 52, ()),
+    ("8 ggr/år (4 VT, 4 HT)", "8 ggr/år VT", 8, ()),
+    ("1 gång/vecka HT26", "1 gång/vecka HT25", 52, ()),
+    ("3 ggr/termin", "3 ggr under höstterminen", 6, ()),
+    ("varje månad utom juli", "varje månad juli–augusti", 11, JULY),
+    (
+        "2 ggr/mån, uppehåll juni–augusti",
+        "2 ggr/mån juni–augusti",
+        18,
+        tuple(1.0 - share for share in JUNE_AUGUST),
+    ),
+]
+
 # No break where none is meant.
 NO_BREAK_TABLE: list[tuple[str, float]] = [
     ("varje vecka, utan uppehåll v. 27–31", 52),
@@ -356,6 +467,37 @@ def test_recurring_wordings(text: str, want: Want) -> None:
         r.weeks,
     )
     assert again.label() == r.label()
+
+
+@pytest.mark.parametrize(("text", "want"), WINDOW_TABLE)
+def test_window_wordings(text: str, want: Want) -> None:
+    _check(text, want)
+    # What `/atgard rytm` stores is the label: read back, it is the same rhythm.
+    r = parse_when(text, 2025)
+    again = parse_override(r.label(), 2025)
+    fields = ("per_year", "rate", "active", "holidays", "weeks", "minimum", "label")
+    assert [getattr(again, f) for f in fields[:-1]] + [again.label()] == [
+        getattr(r, f) for f in fields[:-1]
+    ] + [r.label()], text
+
+
+@pytest.mark.parametrize(("text", "window", "per_year", "active"), NOT_A_WINDOW)
+def test_a_period_that_is_not_the_counts_window(
+    text: str, window: str, per_year: float, active: tuple[float, ...]
+) -> None:
+    r = parse_when(text, 2025)
+    assert (r.kind, r.per_year, r.active) == (K.RECURRING, per_year, active), text
+    windowed = parse_when(window, 2025)
+    assert windowed.active not in ((), active) and windowed.pause != r.pause, window
+
+
+def test_one_time_in_a_term_stays_a_deadline() -> None:
+    """ "1 gång under hösten" is one thing done in the autumn, as before; two or more are a
+    count spread over it."""
+    one = parse_when("1 gång under hösten", 2025)
+    assert (one.kind, one.deadline, one.start) == (K.ONE_OFF, date(2025, 12, 31), date(2025, 8, 1))
+    two = parse_when("2 ggr under hösten", 2025)
+    assert (two.kind, two.per_year, two.deadline) == (K.RECURRING, 2, None)
 
 
 @pytest.mark.parametrize(("text", "want"), OTHER_TABLE)
@@ -612,6 +754,111 @@ def test_nothing_is_due_before_a_start_and_all_by_the_years_end(
     assert (date(2025, 1, 1), start - timedelta(days=1)) in r.breaks(2025)
 
 
+# --------------------------------------------------------------------------- windows
+
+
+def test_a_count_in_a_window_of_months_is_paced_over_the_window() -> None:
+    """ "2 ggr/mån från mars till juni" was 24 a year, behind from January. Now it is 8:
+    nothing before March, all of them by the end of June, nothing more after."""
+    r = parse_when("2 ggr/mån från mars till juni", 2025)
+    assert expected_by(r, date(2025, 2, 28), 2025) == 0
+    assert pace(r, 0, date(2025, 2, 28), 2025) is Pace.ON_TRACK
+    assert pace_text(r, 0, date(2025, 2, 28), 2025) == "0 av 8 genomförda, i fas"
+    assert expected_by(r, date(2025, 3, 31), 2025) == pytest.approx(2)
+    assert pace(r, 1, date(2025, 4, 1), 2025) is Pace.BEHIND
+    assert pace(r, 4, date(2025, 4, 30), 2025) is Pace.ON_TRACK
+    assert pace(r, 6, date(2025, 4, 30), 2025) is Pace.AHEAD
+    assert expected_by(r, date(2025, 6, 30), 2025) == pytest.approx(8)
+    assert pace(r, 8, date(2025, 6, 30), 2025) is Pace.DONE
+    # After the window nothing more is due: 6 of 8 stays 2 short, not 18.
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(8)
+    assert pace_text(r, 6, date(2025, 9, 1), 2025) == "6 av 8 genomförda, efter takten"
+
+
+def test_a_count_in_the_autumn_is_paced_over_the_autumn_term() -> None:
+    """ "4 ggr under hösten" was one deadline on 31 December: the four times were lost."""
+    r = parse_when("4 ggr under hösten", 2025)
+    assert expected_by(r, date(2025, 8, 16), 2025) == 0  # the summer holiday
+    assert pace(r, 0, date(2025, 8, 16), 2025) is Pace.ON_TRACK
+    # By October's end 2,5 of the term's 4,5 months have passed: 2,2 of the 4.
+    assert expected_by(r, date(2025, 10, 31), 2025) == pytest.approx(4 * 2.5 / 4.5, abs=0.01)
+    assert pace(r, 1, date(2025, 10, 31), 2025) is Pace.BEHIND
+    assert pace(r, 2, date(2025, 10, 31), 2025) is Pace.ON_TRACK
+    assert pace_text(r, 4, date(2025, 12, 1), 2025) == "4 av 4 genomförda, klar"
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(4)
+
+
+def test_a_weekly_count_in_the_spring_term_ends_with_the_term() -> None:
+    r = parse_when("1 gång/vecka under vårterminen", 2025)
+    assert expected_by(r, date(2025, 1, 31), 2025) == pytest.approx(24 / 5.5, abs=0.01)
+    # The term ends when the summer holiday starts (16 June, as for "utom sommaren").
+    assert expected_by(r, date(2025, 6, 15), 2025) == pytest.approx(24)
+    assert expected_by(r, date(2025, 10, 1), 2025) == pytest.approx(24)
+    assert pace(r, 23, date(2025, 10, 1), 2025) is Pace.BEHIND
+    assert r.breaks(2025) == [(date(2025, 6, 16), date(2025, 12, 31))]
+
+
+def test_a_window_of_weeks_from_and_to() -> None:
+    r = parse_when("varannan vecka fr.o.m. v. 34 t.o.m. v. 50", 2025)
+    assert expected_by(r, date(2025, 8, 17), 2025) == 0
+    assert expected_by(r, date(2025, 12, 14), 2025) == pytest.approx(8)
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(8)
+    assert r.breaks(2025) == [
+        (date(2025, 1, 1), date(2025, 8, 17)),
+        (date(2025, 12, 15), date(2025, 12, 31)),
+    ]
+
+
+def test_a_monthly_count_in_the_summer_is_three() -> None:
+    r = parse_when("1 gång i månaden under sommaren", 2025)
+    assert expected_by(r, date(2025, 5, 31), 2025) == 0
+    assert expected_by(r, date(2025, 6, 30), 2025) == pytest.approx(1)
+    assert expected_by(r, date(2025, 8, 31), 2025) == pytest.approx(3)
+    assert expected_by(r, date(2025, 12, 31), 2025) == pytest.approx(3)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    frequency=st.sampled_from(["1 gång/vecka", "2 ggr/mån", "varannan vecka", "6 ggr/år"]),
+    first=st.integers(min_value=1, max_value=12),
+    last=st.integers(min_value=1, max_value=12),
+    form=st.sampled_from(["{f} {a}–{b}", "{f} från {a} till {b}", "{a}–{b}, {f}"]),
+    year=st.integers(min_value=2024, max_value=2030),
+)
+def test_nothing_is_expected_outside_a_window_of_months(
+    frequency: str, first: int, last: int, form: str, year: int
+) -> None:
+    """Whatever months a count runs in (over the new year too), nothing more is expected on a
+    day outside them, all of it by the year's end, and the label reads back the same."""
+    names = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti"]
+    names += ["september", "oktober", "november", "december"]
+    if first == last:
+        return  # one month is no range
+    text = form.format(f=frequency, a=names[first - 1], b=names[last - 1])
+    r = parse_when(text, year)
+    inside = {(first - 1 + i) % 12 + 1 for i in range((last - first) % 12 + 1)}
+    if len(inside) == 12:  # "februari–januari": the whole year, as without it
+        assert (r.active, r.pause) == ((), ""), text
+        return
+    assert r.active == tuple(1.0 if m in inside else 0.0 for m in range(1, 13)), text
+    assert r.label().endswith(f"{names[first - 1]}–{names[last - 1]}"), text
+    again = parse_override(r.label(), year)
+    assert (again.per_year, again.rate, again.active, again.label()) == (
+        r.per_year,
+        r.rate,
+        r.active,
+        r.label(),
+    )
+    day, before = date(year, 1, 1), 0.0
+    while day.year == year:
+        value = expected_by(r, day, year)
+        assert value >= before - 1e-9, (text, day)
+        if day.month not in inside:
+            assert value == pytest.approx(before), (text, day)
+        before, day = value, day + timedelta(days=1)
+    assert before == pytest.approx(r.per_year)
+
+
 # --------------------------------------------------------------------------- end to end
 
 
@@ -655,6 +902,11 @@ def _spread(session_factory: SessionFactory, settings: Settings, bound: Bound) -
             "varje vecka (v. 34–50)",
             [(date(2025, 1, 1), date(2025, 8, 17)), (date(2025, 12, 15), date(2025, 12, 31))],
         ),
+        (
+            "2 ggr/mån från mars till juni",
+            [(date(2025, 1, 1), date(2025, 2, 28)), (date(2025, 7, 1), date(2025, 12, 31))],
+        ),
+        ("1 gång/vecka under höstterminen", [(date(2025, 1, 1), date(2025, 8, 16))]),
         (
             "v. 10 och v. 40",
             [
@@ -722,6 +974,43 @@ def test_without_the_start_the_same_february_is_behind(
     assert _est_behind(session_factory, settings, utc(2025, 2, 25, 8, 0)) == {"2025-W09"}
 
 
+def _est_needs(session_factory: SessionFactory, bound: Bound, now: datetime) -> list[str]:
+    """The lines of EST's digest that say how EST's own measures are doing."""
+    with session_factory() as s:
+        group, plan = s.get(Group, bound.est.id), s.get(Plan, bound.plan.id)
+        reply = build_digest(session=s, group=group, plan=plan, now=now)  # type: ignore[arg-type]
+        refs = [m.ref for m in s.exec(select(Measure).where(Measure.group_id == bound.est.id))]
+    needs = next(x.text for x in reply.sections if x.heading.startswith("Behöver uppföljning"))
+    return [line for line in needs.splitlines() if line.split(" ")[1] in refs]
+
+
+def test_the_digest_paces_a_window(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    """EST meets twice a month in March–June. In February its digest says it is on track
+    (it said "0 av 24 genomförda, efter takten"); in September, six held, two short of 8."""
+    ids = _set_est(session_factory, bound, "2 ggr/mån från mars till juni")
+    february = _est_needs(session_factory, bound, utc(2025, 2, 17, 7, 0))
+    assert february and all(line.endswith("– 0 av 8 genomförda, i fas") for line in february)
+    with session_factory.begin() as s:
+        for i in range(6):
+            s.add(
+                Occurrence(measure_id=ids[0], occurred_on=date(2025, 3, 3) + timedelta(weeks=2 * i))
+            )
+    september = _est_needs(session_factory, bound, utc(2025, 9, 1, 6, 0))
+    assert any(line.endswith("– 6 av 8 genomförda, efter takten") for line in september)
+
+
+def test_no_behind_reminder_while_the_rhythm_rests(
+    session_factory: SessionFactory, settings: Settings, bound: Bound
+) -> None:
+    """EST is behind when its July break starts: no "behind" note in July, when nothing can be
+    held, and one again in August."""
+    _set_est(session_factory, bound, "1 gång/vecka utom juli")
+    assert _est_behind(session_factory, settings, utc(2025, 7, 15, 8, 0)) == set()
+    assert _est_behind(session_factory, settings, utc(2025, 8, 12, 8, 0)) == {"2025-W33"}
+
+
 def test_ongoing_work_from_a_start_is_not_late_in_the_digests_counts(
     session_factory: SessionFactory, bound: Bound
 ) -> None:
@@ -762,6 +1051,8 @@ def test_meetings_are_not_spread_before_the_start(
         ("1/vecka uppehåll v. 27–31", "1 gång/vecka utom v. 27–31"),
         ("1/vecka utom jul/nyår", "1 gång/vecka utom jullov"),
         ("1 gång/vecka under terminstid", "1 gång/vecka utom skollov"),
+        ("2/mån mars–juni", "2 ggr/månad mars–juni"),
+        ("1/vecka under vårterminen", "1 gång/vecka under vårterminen"),
     ],
 )
 def test_the_help_for_rytm_shows_what_can_be_written(example: str, label: str) -> None:
