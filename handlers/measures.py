@@ -289,13 +289,24 @@ def history_reply(ctx: CommandContext, ref: str) -> Reply:
     for e in reversed(evts[-40:]):
         when = e.at.astimezone(tz).strftime("%Y-%m-%d %H.%M")
         who = e.actor_name or e.actor_id or "systemet"
-        lines.append(f"{when} · {who} · {_describe(e.action, e.after)}")
+        lines.append(f"{when} · {who} · {_describe(e.action, e.after, e.before)}")
     text = "\n".join(lines) if lines else "Ingen historik ännu."
     return Reply(title=f"Historik för åtgärd {measure.ref}", sections=[Section(text=text)])
 
 
-def _describe(action: str, after: str | None) -> str:
+def _describe(action: str, after: str | None, before: str | None = None) -> str:
     label = AUDIT_ACTIONS.get(action, action)
+    if action == "angrad" and before:
+        # What was taken back, as it read when it was written.
+        try:
+            data = json.loads(before)
+        except ValueError:
+            return label
+        if isinstance(data, dict) and data.get("what") == "uppfoljning":
+            return f"{label}: uppföljning {data.get('period', '')} – {short(data.get('text'), 200)}"
+        if isinstance(data, dict) and data.get("what") == "genomford":
+            return f"{label}: markerad genomförd {data.get('occurred_on', '')}"
+        return label
     if not after:
         return label
     try:

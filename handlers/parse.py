@@ -26,6 +26,7 @@ class CommandName(StrEnum):
     ASSIGN = "ansvarig"
     RHYTHM = "rytm"
     HISTORY = "historik"
+    UNDO = "angra"
 
 
 # Users type without å/ä/ö (and Slack clients sometimes autocorrect), so both spellings work.
@@ -52,6 +53,8 @@ ALIASES: dict[str, CommandName] = {
     "ansvarig": CommandName.ASSIGN,
     "rytm": CommandName.RHYTHM,
     "historik": CommandName.HISTORY,
+    "angra": CommandName.UNDO,
+    "ångra": CommandName.UNDO,
 }
 
 REF_RE = re.compile(r"^\d{1,2}\.\d{1,3}$")
@@ -304,6 +307,8 @@ def parse_command(raw: CommandText | str) -> Command:
         return Command(name, ref=ref, text=body, args=args)
     if name is CommandName.MEETING:
         return Command(name, args=join_day_words(tokens))
+    if name is CommandName.UNDO:  # "ångra", or "ångra 1.3" for that measure's latest
+        return Command(name, ref=_ref(tokens[0], "ångra") if tokens else None)
     if name is CommandName.EXPORT:
         return Command(name, args=[t.lower() for t in tokens])
     if name is CommandName.BIND:

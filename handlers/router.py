@@ -10,7 +10,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from handlers import export as export_handlers
-from handlers import followups, groups, measures, meetings
+from handlers import followups, groups, measures, meetings, undo
 from handlers.context import CommandContext
 from handlers.parse import Command, CommandName, CommandText, parse_command
 from handlers.texts import (
@@ -69,6 +69,8 @@ def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
             )
         case CommandName.MEETING:
             return meetings.meeting_command(ctx, cmd.args)
+        case CommandName.UNDO:
+            return undo.undo_reply(ctx, cmd.ref)
         case CommandName.BIND:
             return groups.bind_reply(ctx, cmd.text)
         case CommandName.ASSIGN:

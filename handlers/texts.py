@@ -49,6 +49,11 @@ HELP_LINES: list[tuple[str, str]] = [
         " och de månader den pågår, till exempel 2/mån mars–juni eller 1/vecka under vårterminen",
     ),
     ("/atgard historik 1.3", "visar vem som ändrat vad"),
+    (
+        "/atgard angra [1.3]",
+        "tar tillbaka din senaste uppföljning, avbockning eller mötesloggning (från den senaste"
+        " veckan), eller den senaste för åtgärden du nämner",
+    ),
     ("/atgard export [T1 | T2 | T3] [xlsx | html]", "tar fram tertialrapportens underlag"),
 ]
 
@@ -95,6 +100,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "koppla": "kanal kopplad",
     "frikopplad": "kanal frikopplad (nås inte längre)",
     "mote": "möte loggat",
+    "angrad": "ångrad",
     "planera_mote": "möten planerade",
     "skollov": "skollov undviks",
     "paminnelse_aterhamtad": "påminnelse återhämtad",

@@ -1,0 +1,194 @@
+"""Taking back one's own latest entry: a follow-up, a tick-off or a logged meeting.
+
+A wrong measure number or day is easy to type and was impossible to put right: the entry
+stood in pace, digests and reports. Only the writer's own entries of the last week can be
+taken back, the newest first; the audit trail keeps what was removed, so nothing is lost.
+Never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from models import audit
+from models.replies import Actor
+from models.tables import (
+    FollowUp,
+    Group,
+    Measure,
+    MeasureStatus,
+    Meeting,
+    MeetingMeasure,
+    Occurrence,
+)
+
+# Long enough for "I ticked off the wrong one on Friday"; short enough that an entry others
+# have read in a digest or a report is not quietly taken back months later.
+UNDO_WINDOW = timedelta(days=7)
+
+
+class EntryKind:
+    FOLLOW_UP = "uppfoljning"
+    DONE = "genomford"
+    MEETING = "mote"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One of the user's own entries, as it will be named when taken back."""
+
+    kind: str
+    id: int
+    created_at: datetime
+    ref: str | None = None  # the measure's (follow-up, tick-off)
+    period: str | None = None  # a follow-up's
+    day: date | None = None  # a tick-off's or a meeting's
+    text: str | None = None
+    group: str | None = None  # a meeting's
+
+
+def latest_own_entry(
+    *, session: Session, plan_id: int, user_id: str, now: datetime, ref: str | None = None
+) -> Entry | None:
+    """The user's newest follow-up, tick-off or meeting in the plan within UNDO_WINDOW; with
+    `ref`, the newest follow-up or tick-off of that measure."""
+    since = now - UNDO_WINDOW
+    candidates: list[Entry] = []
+    in_plan = [Measure.plan_id == plan_id] + ([Measure.ref == ref] if ref else [])
+    fu = session.exec(
+        select(FollowUp, Measure.ref)
+        .join(Measure, col(Measure.id) == FollowUp.measure_id)
+        .where(
+            *in_plan,
+            FollowUp.author_id == user_id,
+            FollowUp.source == "chat",
+            col(FollowUp.created_at) >= since,
+        )
+        .order_by(col(FollowUp.created_at).desc(), col(FollowUp.id).desc())
+        .limit(1)
+    ).first()
+    if fu is not None:
+        row, measure_ref = fu
+        candidates.append(
+            Entry(
+                EntryKind.FOLLOW_UP,
+                row.id,  # type: ignore[arg-type]
+                row.created_at,
+                ref=measure_ref,
+                period=row.period,
+                text=row.text,
+            )
+        )
+    occ = session.exec(
+        select(Occurrence, Measure.ref)
+        .join(Measure, col(Measure.id) == Occurrence.measure_id)
+        .where(*in_plan, Occurrence.author_id == user_id, col(Occurrence.created_at) >= since)
+        .order_by(col(Occurrence.created_at).desc(), col(Occurrence.id).desc())
+        .limit(1)
+    ).first()
+    if occ is not None:
+        row, measure_ref = occ
+        candidates.append(
+            Entry(
+                EntryKind.DONE,
+                row.id,  # type: ignore[arg-type]
+                row.created_at,
+                ref=measure_ref,
+                day=row.occurred_on,
+                text=row.note,
+            )
+        )
+    if ref is None:
+        meeting = session.exec(
+            select(Meeting, Group.name)
+            .join(Group, col(Group.id) == Meeting.group_id)
+            .where(
+                Group.plan_id == plan_id,
+                Meeting.author_id == user_id,
+                col(Meeting.created_at) >= since,
+            )
+            .order_by(col(Meeting.created_at).desc(), col(Meeting.id).desc())
+            .limit(1)
+        ).first()
+        if meeting is not None:
+            row, group_name = meeting
+            candidates.append(
+                Entry(
+                    EntryKind.MEETING,
+                    row.id,  # type: ignore[arg-type]
+                    row.created_at,
+                    day=row.held_on,
+                    group=group_name,
+                )
+            )
+    return max(candidates, key=lambda e: (e.created_at, e.id), default=None)
+
+
+def undo(*, session: Session, entry: Entry, plan_id: int, actor: Actor, now: datetime) -> None:
+    """Remove the entry and what hangs on it; the audit trail records what it was."""
+    before: dict[str, Any] = {"what": entry.kind}
+    if entry.kind == EntryKind.FOLLOW_UP:
+        row = session.get(FollowUp, entry.id)
+        if row is None:
+            return
+        before.update(period=row.period, verdict=row.verdict, text=row.text, follow_up_id=row.id)
+        session.delete(row)
+        entity, entity_id = "measure", audit.measure_key(plan_id, entry.ref or "")
+    elif entry.kind == EntryKind.DONE:
+        occ = session.get(Occurrence, entry.id)
+        if occ is None:
+            return
+        measure = session.get(Measure, occ.measure_id)
+        before.update(occurred_on=occ.occurred_on, note=occ.note)
+        session.delete(occ)
+        session.flush()
+        if measure is not None and measure.status == MeasureStatus.DONE:
+            _restate_done(session, measure, now)
+        entity, entity_id = "measure", audit.measure_key(plan_id, entry.ref or "")
+    else:
+        meeting = session.get(Meeting, entry.id)
+        if meeting is None:
+            return
+        refs = session.exec(
+            select(Measure.ref)
+            .join(MeetingMeasure, col(MeetingMeasure.measure_id) == Measure.id)
+            .where(MeetingMeasure.meeting_id == meeting.id)
+        ).all()
+        before.update(
+            held_on=meeting.held_on,
+            organisations=meeting.organisations,
+            notes=meeting.notes,
+            decisions=meeting.decisions,
+            measures=sorted(refs),
+            meeting_id=meeting.id,
+        )
+        session.exec(delete(MeetingMeasure).where(col(MeetingMeasure.meeting_id) == meeting.id))  # type: ignore[call-overload]
+        session.delete(meeting)
+        entity, entity_id = "group", entry.group
+    audit.record(
+        session=session,
+        actor=actor,
+        action="angrad",
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        at=now,
+    )
+
+
+def _restate_done(session: Session, measure: Measure, now: datetime) -> None:
+    """A one-off measure stands as done from its first remaining tick-off, or not at all."""
+    first = session.exec(
+        select(Occurrence.occurred_on)
+        .where(Occurrence.measure_id == measure.id)
+        .order_by(col(Occurrence.occurred_on))
+        .limit(1)
+    ).first()
+    measure.status = MeasureStatus.DONE if first is not None else MeasureStatus.ACTIVE
+    measure.done_on = first
+    measure.updated_at = now
+    session.add(measure)
