@@ -14,6 +14,7 @@ from handlers.forms import STALE_FORM, FollowUpFormMeta, parse_meta
 from handlers.parse import day_of
 from handlers.permissions import require_may_manage, require_may_track
 from handlers.texts import VERDICT_LABELS, VERDICT_SYMBOLS, verdict_label
+from handlers.undo import undo_button
 from models import tracking
 from models.errors import NotFound, ParseError, PersonalDataRefused, ValidationError
 from models.groups import find_group
@@ -32,6 +33,7 @@ from models.measures import (
 from models.plans import get_plan, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Verdict
+from models.undo import EntryKind
 from reminders.calendar import digests_end, parse_period, period_label, tertial_start
 
 FORM_VERDICTS = (
@@ -219,6 +221,7 @@ def save_follow_up(
             Section(
                 heading=f"{VERDICT_SYMBOLS.get(fu.verdict, '')} {verdict_label(fu.verdict)} · {for_period}",
                 text=fu.text,
+                buttons=[undo_button(EntryKind.FOLLOW_UP, fu.id)],
             )
         ],
         context=f"{short(measure.description, 120)}",
@@ -278,7 +281,9 @@ def mark_done_reply(ctx: CommandContext, ref: str, text: str, on_text: str | Non
         lines.append(f"”{occ.note}”")
     return Reply(
         title=f"✅ Åtgärd {ref} genomförd {on.isoformat()}{suffix}",
-        sections=[Section(text="\n".join(lines))],
+        sections=[
+            Section(text="\n".join(lines), buttons=[undo_button(EntryKind.DONE, occ.id)])  # type: ignore[arg-type]
+        ],
         context=f"Registrerad av {mention(ctx.actor.user_id)}",
         visibility=Visibility.CHANNEL,
         ack_text=f"Åtgärd {ref} är markerad som genomförd {on.isoformat()}.",

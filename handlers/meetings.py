@@ -21,6 +21,7 @@ from handlers.parse import (
     parse_iso_date,
 )
 from handlers.permissions import require_coordinator_for_other_group, require_may_track
+from handlers.undo import undo_button
 from models import audit
 from models.errors import NotFound, PersonalDataRefused, ValidationError
 from models.groups import find_group, groups_of_plan
@@ -29,6 +30,7 @@ from models.meetings import log_meeting, plan_meetings
 from models.plans import Scope, resolve_scope
 from models.replies import Form, Input, ModalId, Option, Reply, Section, Visibility, mention
 from models.tables import Group, GroupKind, Measure, Plan
+from models.undo import EntryKind
 from reminders.calendar import default_school_holidays, example_meeting_day, spread_meetings
 from reminders.planner import meeting_breaks, meeting_rhythm, meetings_left
 from reminders.rhythm import Rhythm
@@ -232,6 +234,7 @@ def submit_meeting(
         sections.append(Section(heading="Anteckningar", text=meeting.notes))
     if meeting.decisions:
         sections.append(Section(heading="Beslut", text=meeting.decisions))
+    sections[-1].buttons.append(undo_button(EntryKind.MEETING, meeting.id))  # type: ignore[arg-type]
     return Reply(
         title=f"📝 Möte i {group_name} {held_on.isoformat()}",
         sections=sections,

@@ -225,6 +225,8 @@ def press(ctx: CommandContext, action: str, value: str) -> Reply:
                 return followups.follow_up_form(ctx, ref, None, period or None)
             case ActionId.MARK_DONE:
                 return followups.mark_done_reply(ctx, value, "", None)
+            case ActionId.UNDO:
+                return undo.undo_pressed(ctx, value)
             case ActionId.SHOW_HISTORY:
                 return measures.history_reply(ctx, value)
             case ActionId.SHOW_MEASURE:

@@ -18,6 +18,7 @@ class ActionId(StrEnum):
     SHOW_HISTORY = "atgard_visa_historik"
     SHOW_MEASURE = "atgard_visa_atgard"
     PAGE = "atgard_bladdra"
+    UNDO = "atgard_angra"  # value "<kind>:<id>" (models.undo.EntryKind)
 
 
 class ModalId(StrEnum):

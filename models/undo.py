@@ -128,6 +128,38 @@ def latest_own_entry(
     return max(candidates, key=lambda e: (e.created_at, e.id), default=None)
 
 
+def entry_by_id(
+    *, session: Session, kind: str, entry_id: int
+) -> tuple[Entry, str | None, int] | None:
+    """An entry a button names ("uppfoljning:12"): the entry, its author and its plan's id."""
+    if kind == EntryKind.FOLLOW_UP:
+        fu = session.get(FollowUp, entry_id)
+        measure = session.get(Measure, fu.measure_id) if fu is not None else None
+        if fu is None or measure is None or fu.source != "chat":
+            return None
+        entry = Entry(
+            kind, entry_id, fu.created_at, ref=measure.ref, period=fu.period, text=fu.text
+        )
+        return entry, fu.author_id, measure.plan_id
+    if kind == EntryKind.DONE:
+        occ = session.get(Occurrence, entry_id)
+        measure = session.get(Measure, occ.measure_id) if occ is not None else None
+        if occ is None or measure is None:
+            return None
+        entry = Entry(
+            kind, entry_id, occ.created_at, ref=measure.ref, day=occ.occurred_on, text=occ.note
+        )
+        return entry, occ.author_id, measure.plan_id
+    if kind == EntryKind.MEETING:
+        meeting = session.get(Meeting, entry_id)
+        group = session.get(Group, meeting.group_id) if meeting is not None else None
+        if meeting is None or group is None:
+            return None
+        entry = Entry(kind, entry_id, meeting.created_at, day=meeting.held_on, group=group.name)
+        return entry, meeting.author_id, group.plan_id
+    return None
+
+
 def undo(*, session: Session, entry: Entry, plan_id: int, actor: Actor, now: datetime) -> None:
     """Remove the entry and what hangs on it; the audit trail records what it was."""
     before: dict[str, Any] = {"what": entry.kind}

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from handlers.router import execute, submit
+from handlers.router import execute, press, submit
 from models.measures import get_measure
-from models.replies import Visibility
+from models.replies import ActionId, Visibility
 from models.tables import AuditEvent, FollowUp, Measure, Meeting, MeetingMeasure, Occurrence
 
 
@@ -123,4 +123,21 @@ def test_naming_a_measure_takes_back_that_measures_latest(  # type: ignore[no-un
         assert [f.text for f in s.exec(select(FollowUp))] == ["Om SSP"]
     assert execute(make_ctx(), "ångra 2.2").plain() == (
         "Du har ingen uppföljning eller avbockning av åtgärd 2.2 från den senaste veckan att ångra."
+    )
+
+
+def test_the_button_on_an_entry_older_than_a_week_explains(  # type: ignore[no-untyped-def]
+    make_ctx, imported_plan, session_factory, clock
+) -> None:
+    saved = execute(make_ctx(), "uppfolj 1.3 Två möten")
+    [button] = saved.sections[0].buttons
+    assert (button.label, button.action) == ("Ångra", ActionId.UNDO)
+    clock.set(clock() + timedelta(days=8))
+    reply = press(make_ctx(), button.action, button.value)
+    assert reply.plain().startswith("Det går bara att ångra det du gjort de senaste 7 dagarna.")
+    assert _count(session_factory, FollowUp) == 1
+    assert (
+        press(make_ctx(), ActionId.UNDO, "uppfoljning:x")
+        .plain()
+        .startswith("Det finns inget att ångra här längre")
     )
