@@ -12,8 +12,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from handlers import export as export_handlers
 from handlers import followups, groups, measures, meetings, undo
 from handlers.context import CommandContext
-from handlers.parse import Command, CommandName, CommandText, parse_command
+from handlers.parse import ALIASES, Command, CommandName, CommandText, parse_command
 from handlers.texts import (
+    HELP_DETAILS,
     HELP_LINES,
     HELP_NOTE,
     HELP_TITLE,
@@ -32,11 +33,23 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def help_reply(unknown: str | None = None) -> Reply:
+def help_reply(unknown: str | None = None, *, topic: str | None = None) -> Reply:
+    """Every command in a line, or with `topic` (`hjälp rytm`, `hjälp möte`) that command's
+    line and what more can be written."""
+    name = ALIASES.get(topic.casefold()) if topic else None
+    if name is not None:
+        lines = [f"`{cmd}` – {what}" for cmd, what in HELP_LINES if _about(cmd, name)]
+        return Reply(
+            title=f"Så här använder du /atgard {name.value}",
+            sections=[Section(text=HELP_DETAILS.get(name.value) or "\n".join(lines))],
+            context="`/atgard hjälp` visar alla kommandon.",
+        )
     lines = "\n".join(f"`{cmd}` – {what}" for cmd, what in HELP_LINES)
     sections = [Section(text=lines)]
     if unknown:
         sections.insert(0, Section(text=unknown_command(unknown)))
+    elif topic:
+        sections.insert(0, Section(text=f"Det finns inget kommando ”{topic[:40]}”."))
     return Reply(
         title=HELP_TITLE,
         sections=sections,
@@ -44,10 +57,16 @@ def help_reply(unknown: str | None = None) -> Reply:
     )
 
 
+def _about(line: str, name: CommandName) -> bool:
+    """Whether a help line ("/atgard mote planera …") is about the command."""
+    word = line.split()[1] if len(line.split()) > 1 else ""
+    return ALIASES.get(word) is name
+
+
 def dispatch(ctx: CommandContext, cmd: Command) -> Reply:
     match cmd.name:
         case CommandName.HELP:
-            return help_reply(cmd.unknown)
+            return help_reply(cmd.unknown, topic=cmd.args[0] if cmd.args else None)
         case CommandName.LIST:
             return measures.list_measures_reply(ctx, cmd.args[0] if cmd.args else "")
         case CommandName.SHOW:

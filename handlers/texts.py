@@ -42,11 +42,8 @@ HELP_LINES: list[tuple[str, str]] = [
     ("/atgard ansvarig 1.3 @person", "gör någon ansvarig så att påminnelser når hen"),
     (
         "/atgard rytm 1.3 8/år",
-        "sätter rytmen när planens När-text inte går att tolka, till exempel 2/mån,"
-        " vår och höst eller läsårsvis; uppehåll räknas också, till exempel 2/mån utom juli,"
-        " 1/vecka uppehåll v. 27–31, 1/vecka utom jul/nyår eller 1 gång/vecka under terminstid;"
-        " en start likaså, till exempel 2/mån från och med mars eller linje från 2025-09-01,"
-        " och de månader den pågår, till exempel 2/mån mars–juni eller 1/vecka under vårterminen",
+        "sätter rytmen när planens När-text inte går att tolka, till exempel 2/mån eller"
+        " linje; `/atgard hjälp rytm` visar fler sätt att skriva den",
     ),
     ("/atgard historik 1.3", "visar vem som ändrat vad"),
     (
@@ -56,6 +53,52 @@ HELP_LINES: list[tuple[str, str]] = [
     ),
     ("/atgard export [T1 | T2 | T3] [xlsx | html]", "tar fram tertialrapportens underlag"),
 ]
+
+# `/atgard hjälp <kommando>`: the command's line and more of what can be written.
+RHYTHM_HELP = (
+    "`/atgard rytm 1.3 8/år` sätter rytmen när planens När-text inte går att tolka:"
+    " 2/mån, vår och höst eller läsårsvis. Uppehåll räknas också, till exempel 2/mån utom juli,"
+    " 1/vecka uppehåll v. 27–31, 1/vecka utom jul/nyår eller 1 gång/vecka under terminstid;"
+    " en start likaså, till exempel 2/mån från och med mars eller linje från 2025-09-01,"
+    " och de månader den pågår, till exempel 2/mån mars–juni eller 1/vecka under vårterminen."
+    " Påminnelser och takten följer rytmen."
+)
+
+HELP_DETAILS: dict[str, str] = {
+    "rytm": RHYTHM_HELP,
+    "uppfolj": (
+        "`/atgard uppfolj 1.3 Två möten hölls i mars` sparar texten för tertialet som"
+        " rapporteras nu. Börja med en bedömning om du vill: uppfyllt, delvis, ej uppfyllt,"
+        " pågående eller ej bedömd, till exempel `/atgard uppfolj 1.3 delvis Ett av två möten"
+        " hölls`. Ett annat tertial skrivs före texten: `/atgard uppfolj 1.3 T1 …`. Utan text"
+        " öppnas ett formulär. Skrev du fel: `/atgard angra`."
+    ),
+    "klar": (
+        "`/atgard klar 2.3` bockar av åtgärden i dag, `/atgard klar 2.3 igår` eller"
+        " `/atgard klar 2.3 2025-04-10` en annan dag, och en kommentar får följa:"
+        " `/atgard klar 2.3 igår Vandring runt Fridhemsplan`. En återkommande åtgärd får ett"
+        " tillfälle per avbockning. Fel åtgärd eller dag: `/atgard angra`."
+    ),
+    "mote": (
+        "`/atgard mote` öppnar ett formulär för ett möte i kanalens grupp i dag. Ange gruppen,"
+        " dagen och åtgärderna som behandlades i vilken ordning du vill, till exempel"
+        " `/atgard mote EST igår 2.1 2.2`. `/atgard mote planera 2025-09-10 08.30` lägger in"
+        " ett planerat möte (påminnelse dagarna före), `/atgard mote planera auto skollov`"
+        " sprider årets möten utanför skolloven."
+    ),
+    "lista": (
+        "`/atgard lista` visar kanalens grupps åtgärder (alla om kanalen saknar grupp),"
+        " `/atgard lista alla` hela planen, `/atgard lista 2` område 2, `/atgard lista område`"
+        " vilka områden det finns, `/atgard lista EST` en grupps, `/atgard lista skolbesök`"
+        " åtgärder som nämner ett ord, `/atgard lista mina` dina och `/atgard lista försenade`"
+        " de som ligger efter."
+    ),
+    "angra": (
+        "`/atgard angra` tar tillbaka det senaste du själv har skrivit, bockat av eller loggat"
+        " den senaste veckan; `/atgard angra 1.3` det senaste för åtgärd 1.3. Knappen Ångra"
+        " under ett svar tar tillbaka just det. Det som tas bort finns kvar i historiken."
+    ),
+}
 
 # Both spellings work; the lines above show the one without å, ä and ö.
 HELP_NOTE = "Du kan också skriva kommandona med å, ä och ö: /atgard uppfölj, /atgard möte."
