@@ -34,7 +34,8 @@ def undo_reply(ctx: CommandContext, ref: str | None) -> Reply:
         if entry is None:
             days = UNDO_WINDOW.days
             return Reply.text(NOTHING_FOR.format(ref=ref) if ref else NOTHING.format(days=days))
-        undo(session=s, entry=entry, plan_id=plan_id, actor=ctx.actor, now=ctx.now())  # type: ignore[arg-type]
+        if not undo(session=s, entry=entry, plan_id=plan_id, actor=ctx.actor, now=ctx.now()):  # type: ignore[arg-type]
+            return Reply.text(GONE)
     return _undone(ctx, entry)
 
 
@@ -62,7 +63,8 @@ def undo_pressed(ctx: CommandContext, value: str) -> Reply:
                 f"Det går bara att ångra det du gjort de senaste {UNDO_WINDOW.days} dagarna."
                 " Skriv en ny uppföljning i stället, eller be en samordnare."
             )
-        undo(session=s, entry=entry, plan_id=plan_id, actor=ctx.actor, now=ctx.now())
+        if not undo(session=s, entry=entry, plan_id=plan_id, actor=ctx.actor, now=ctx.now()):
+            return Reply.text(GONE)
     return _undone(ctx, entry)
 
 

@@ -160,20 +160,26 @@ def entry_by_id(
     return None
 
 
-def undo(*, session: Session, entry: Entry, plan_id: int, actor: Actor, now: datetime) -> None:
-    """Remove the entry and what hangs on it; the audit trail records what it was."""
+# Read again with a row lock: of two presses of one "Ångra" button at once, the second waits
+# for the first and then finds the row gone (PostgreSQL; SQLite writes one at a time anyway).
+_LOCKED: dict[str, Any] = {"with_for_update": True, "populate_existing": True}
+
+
+def undo(*, session: Session, entry: Entry, plan_id: int, actor: Actor, now: datetime) -> bool:
+    """Remove the entry and what hangs on it; the audit trail records what it was. False if
+    it was gone already (taken back at the same moment)."""
     before: dict[str, Any] = {"what": entry.kind}
     if entry.kind == EntryKind.FOLLOW_UP:
-        row = session.get(FollowUp, entry.id)
+        row = session.get(FollowUp, entry.id, **_LOCKED)
         if row is None:
-            return
+            return False
         before.update(period=row.period, verdict=row.verdict, text=row.text, follow_up_id=row.id)
         session.delete(row)
         entity, entity_id = "measure", audit.measure_key(plan_id, entry.ref or "")
     elif entry.kind == EntryKind.DONE:
-        occ = session.get(Occurrence, entry.id)
+        occ = session.get(Occurrence, entry.id, **_LOCKED)
         if occ is None:
-            return
+            return False
         measure = session.get(Measure, occ.measure_id)
         before.update(occurred_on=occ.occurred_on, note=occ.note)
         session.delete(occ)
@@ -182,9 +188,9 @@ def undo(*, session: Session, entry: Entry, plan_id: int, actor: Actor, now: dat
             _restate_done(session, measure, now)
         entity, entity_id = "measure", audit.measure_key(plan_id, entry.ref or "")
     else:
-        meeting = session.get(Meeting, entry.id)
+        meeting = session.get(Meeting, entry.id, **_LOCKED)
         if meeting is None:
-            return
+            return False
         refs = session.exec(
             select(Measure.ref)
             .join(MeetingMeasure, col(MeetingMeasure.measure_id) == Measure.id)
@@ -210,6 +216,7 @@ def undo(*, session: Session, entry: Entry, plan_id: int, actor: Actor, now: dat
         before=before,
         at=now,
     )
+    return True
 
 
 def _restate_done(session: Session, measure: Measure, now: datetime) -> None:

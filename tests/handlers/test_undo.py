@@ -141,3 +141,28 @@ def test_the_button_on_an_entry_older_than_a_week_explains(  # type: ignore[no-u
         .plain()
         .startswith("Det finns inget att ångra här längre")
     )
+
+
+def test_two_presses_at_once_take_back_once(make_ctx, imported_plan, session_factory) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    saved = execute(make_ctx(), "uppfolj 1.3 Två möten")
+    [button] = saved.sections[0].buttons
+    start = threading.Barrier(2)
+    answers: list[str] = []
+
+    def press_once() -> None:
+        start.wait()
+        answers.append(press(make_ctx(), button.action, button.value).plain())
+
+    threads = [threading.Thread(target=press_once) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(a[:20] for a in answers) == sorted(
+        ["↩️ Ångrat: din uppfö", "Det finns inget att "]
+    ), answers
+    assert _count(session_factory, FollowUp) == 0
+    with session_factory() as s:
+        assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "angrad")).all()) == 1
