@@ -51,80 +51,83 @@ class Entry:
     group: str | None = None  # a meeting's
 
 
+def _follow_up(row: FollowUp, ref: str) -> Entry:
+    return Entry(
+        EntryKind.FOLLOW_UP,
+        row.id,  # type: ignore[arg-type]
+        row.created_at,
+        ref=ref,
+        period=row.period,
+        text=row.text,
+    )
+
+
+def _tick_off(row: Occurrence, ref: str) -> Entry:
+    return Entry(
+        EntryKind.DONE,
+        row.id,  # type: ignore[arg-type]
+        row.created_at,
+        ref=ref,
+        day=row.occurred_on,
+        text=row.note,
+    )
+
+
+def _meeting(row: Meeting, group: str) -> Entry:
+    return Entry(EntryKind.MEETING, row.id, row.created_at, day=row.held_on, group=group)  # type: ignore[arg-type]
+
+
+def _newest(session: Session, stmt: Any, model: Any) -> Any:
+    """The newest row of `stmt` (a select of `model` and a label), or None."""
+    return session.exec(
+        stmt.order_by(col(model.created_at).desc(), col(model.id).desc()).limit(1)
+    ).first()
+
+
 def latest_own_entry(
     *, session: Session, plan_id: int, user_id: str, now: datetime, ref: str | None = None
 ) -> Entry | None:
     """The user's newest follow-up, tick-off or meeting in the plan within UNDO_WINDOW; with
     `ref`, the newest follow-up or tick-off of that measure."""
     since = now - UNDO_WINDOW
-    candidates: list[Entry] = []
     in_plan = [Measure.plan_id == plan_id] + ([Measure.ref == ref] if ref else [])
-    fu = session.exec(
-        select(FollowUp, Measure.ref)
-        .join(Measure, col(Measure.id) == FollowUp.measure_id)
-        .where(
-            *in_plan,
-            FollowUp.author_id == user_id,
-            FollowUp.source == "chat",
-            col(FollowUp.created_at) >= since,
-        )
-        .order_by(col(FollowUp.created_at).desc(), col(FollowUp.id).desc())
-        .limit(1)
-    ).first()
-    if fu is not None:
-        row, measure_ref = fu
-        candidates.append(
-            Entry(
-                EntryKind.FOLLOW_UP,
-                row.id,  # type: ignore[arg-type]
-                row.created_at,
-                ref=measure_ref,
-                period=row.period,
-                text=row.text,
-            )
-        )
-    occ = session.exec(
-        select(Occurrence, Measure.ref)
-        .join(Measure, col(Measure.id) == Occurrence.measure_id)
-        .where(*in_plan, Occurrence.author_id == user_id, col(Occurrence.created_at) >= since)
-        .order_by(col(Occurrence.created_at).desc(), col(Occurrence.id).desc())
-        .limit(1)
-    ).first()
-    if occ is not None:
-        row, measure_ref = occ
-        candidates.append(
-            Entry(
-                EntryKind.DONE,
-                row.id,  # type: ignore[arg-type]
-                row.created_at,
-                ref=measure_ref,
-                day=row.occurred_on,
-                text=row.note,
-            )
-        )
-    if ref is None:
-        meeting = session.exec(
-            select(Meeting, Group.name)
-            .join(Group, col(Group.id) == Meeting.group_id)
+    found = [
+        _newest(
+            session,
+            select(FollowUp, Measure.ref)
+            .join(Measure, col(Measure.id) == FollowUp.measure_id)
             .where(
-                Group.plan_id == plan_id,
-                Meeting.author_id == user_id,
-                col(Meeting.created_at) >= since,
+                *in_plan,
+                FollowUp.author_id == user_id,
+                FollowUp.source == "chat",  # not text read in from the plan's file
+                col(FollowUp.created_at) >= since,
+            ),
+            FollowUp,
+        ),
+        _newest(
+            session,
+            select(Occurrence, Measure.ref)
+            .join(Measure, col(Measure.id) == Occurrence.measure_id)
+            .where(*in_plan, Occurrence.author_id == user_id, col(Occurrence.created_at) >= since),
+            Occurrence,
+        ),
+    ]
+    if ref is None:
+        found.append(
+            _newest(
+                session,
+                select(Meeting, Group.name)
+                .join(Group, col(Group.id) == Meeting.group_id)
+                .where(
+                    Group.plan_id == plan_id,
+                    Meeting.author_id == user_id,
+                    col(Meeting.created_at) >= since,
+                ),
+                Meeting,
             )
-            .order_by(col(Meeting.created_at).desc(), col(Meeting.id).desc())
-            .limit(1)
-        ).first()
-        if meeting is not None:
-            row, group_name = meeting
-            candidates.append(
-                Entry(
-                    EntryKind.MEETING,
-                    row.id,  # type: ignore[arg-type]
-                    row.created_at,
-                    day=row.held_on,
-                    group=group_name,
-                )
-            )
+        )
+    makers = (_follow_up, _tick_off, _meeting)
+    candidates = [make(*row) for make, row in zip(makers, found, strict=False) if row is not None]
     return max(candidates, key=lambda e: (e.created_at, e.id), default=None)
 
 
@@ -137,26 +140,19 @@ def entry_by_id(
         measure = session.get(Measure, fu.measure_id) if fu is not None else None
         if fu is None or measure is None or fu.source != "chat":
             return None
-        entry = Entry(
-            kind, entry_id, fu.created_at, ref=measure.ref, period=fu.period, text=fu.text
-        )
-        return entry, fu.author_id, measure.plan_id
+        return _follow_up(fu, measure.ref), fu.author_id, measure.plan_id
     if kind == EntryKind.DONE:
         occ = session.get(Occurrence, entry_id)
         measure = session.get(Measure, occ.measure_id) if occ is not None else None
         if occ is None or measure is None:
             return None
-        entry = Entry(
-            kind, entry_id, occ.created_at, ref=measure.ref, day=occ.occurred_on, text=occ.note
-        )
-        return entry, occ.author_id, measure.plan_id
+        return _tick_off(occ, measure.ref), occ.author_id, measure.plan_id
     if kind == EntryKind.MEETING:
         meeting = session.get(Meeting, entry_id)
         group = session.get(Group, meeting.group_id) if meeting is not None else None
         if meeting is None or group is None:
             return None
-        entry = Entry(kind, entry_id, meeting.created_at, day=meeting.held_on, group=group.name)
-        return entry, meeting.author_id, group.plan_id
+        return _meeting(meeting, group.name), meeting.author_id, group.plan_id
     return None
 
 
