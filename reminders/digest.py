@@ -71,6 +71,7 @@ NO_NEWS = "Inga nya uppföljningar eller möten har loggats."
 # same measure can get follow-ups for two periods the same day.
 FOLLOW_UP_LINE = "{ref} uppföljning {period} ({verdict}), {day}"
 MEETING_LOGGED = "Möte loggat i {group}, {day}"
+TICK_OFF_LINE = "{ref} genomförd {day}"
 FOOTER = "{plan} · Skriv /atgard status för detaljer."
 H_YEAR_OVER = "Planen för {year} är avslutad"
 YEAR_OVER = (
@@ -126,6 +127,8 @@ class DigestFacts:
     planned: list[PlannedMeeting]  # the group's planned meetings this week
     new_follow_ups: list[NewFollowUp]  # logged since the last digest (news_since), oldest first
     new_meetings: list[date]  # held_on of the group's meetings logged since the last digest
+    # Tick-offs registered since the last digest (news_since), oldest first.
+    new_tick_offs: list[NewTickOff] = field(default_factory=list)
     # In January: last year's measures of the group without a year-end follow-up (year_end).
     year_end: list[str] = field(default_factory=list)
 
@@ -135,6 +138,33 @@ class NewFollowUp(NamedTuple):
     verdict: str
     created_at: datetime
     period: str
+
+
+class NewTickOff(NamedTuple):
+    ref: str
+    occurred_on: date
+    created_at: datetime
+
+
+def _tick_offs(
+    session: Session, plan_ids: list[int], since: datetime, now: datetime
+) -> dict[int, list[NewTickOff]]:
+    """The tick-offs registered in [since, now) in the plans, by plan, oldest first."""
+    out: dict[int, list[NewTickOff]] = defaultdict(list)
+    if not plan_ids:
+        return out
+    for plan_id, ref, occurred_on, created_at in session.exec(
+        select(Measure.plan_id, Measure.ref, Occurrence.occurred_on, Occurrence.created_at)
+        .join(Measure, col(Measure.id) == Occurrence.measure_id)
+        .where(
+            col(Measure.plan_id).in_(plan_ids),
+            col(Occurrence.created_at) >= since,
+            col(Occurrence.created_at) < now,
+        )
+        .order_by(col(Occurrence.created_at), col(Occurrence.id))
+    ):
+        out[plan_id].append(NewTickOff(ref, occurred_on, created_at))
+    return out
 
 
 def _dates(plan: Plan, now: datetime) -> tuple[date, str | None]:
@@ -209,6 +239,7 @@ def build_digest(*, session: Session, group: Group, plan: Plan, now: datetime) -
         new_follow_ups=[NewFollowUp(m.ref, fu.verdict, fu.created_at, fu.period) for fu, m in fus],
         new_meetings=[mt.held_on for mt in meetings],
         year_end=year_end_gaps(session, [(group, plan)], now).get(group.id, []),
+        new_tick_offs=_tick_offs(session, [plan.id], since, now).get(plan.id, []),
     )
     return render_digest(group=group, plan=plan, now=now, facts=facts)
 
@@ -253,6 +284,9 @@ def build_digests(
             if created_at >= since[group_id]:
                 meetings[group_id].append(held_on)
     year_end = year_end_gaps(session, groups_with_plans, now)
+    tick_offs = _tick_offs(
+        session, [pid for plans in by_year.values() for pid in plans], earliest, now
+    )
     out: dict[int, Reply] = {}
     for group, plan in groups_with_plans:
         assert plan.id is not None and group.id is not None
@@ -266,6 +300,9 @@ def build_digests(
             new_follow_ups=[fu for fu in pf.new_follow_ups if fu.created_at >= since[group.id]],
             new_meetings=meetings.get(group.id, []),
             year_end=year_end.get(group.id, []),
+            new_tick_offs=[
+                t for t in tick_offs.get(plan.id, []) if t.created_at >= since[group.id]
+            ],
         )
         out[group.id] = render_digest(group=group, plan=plan, now=now, facts=facts)
     return out
@@ -413,7 +450,7 @@ def render_digest(*, group: Group, plan: Plan, now: datetime, facts: DigestFacts
         _progress(facts.states, facts.areas),
         _needs(group, facts.states, facts.period, facts.followed),
         _meetings(facts.planned, week),
-        _since(group, facts.new_follow_ups, facts.new_meetings),
+        _since(group, facts.new_follow_ups, facts.new_meetings, facts.new_tick_offs),
     ]
     if facts.year_end:  # January: last year's plan still lacks year-end follow-ups
         sections.append(year_end_section(group, plan.year, facts.year_end))
@@ -501,10 +538,15 @@ def _latest_each(follow_ups: list[NewFollowUp]) -> list[NewFollowUp]:
     return list(latest.values())
 
 
-def _since(group: Group, new_follow_ups: list[NewFollowUp], new_meetings: list[date]) -> Section:
+def _since(
+    group: Group,
+    new_follow_ups: list[NewFollowUp],
+    new_meetings: list[date],
+    new_tick_offs: Sequence[NewTickOff] = (),
+) -> Section:
     new_follow_ups = _latest_each(new_follow_ups)
     # Only the first MAX_NEWS lines are shown: format those, count the rest.
-    total = len(new_follow_ups) + len(new_meetings)
+    total = len(new_follow_ups) + len(new_tick_offs) + len(new_meetings)
     lines = [
         FOLLOW_UP_LINE.format(
             ref=fu.ref,
@@ -513,6 +555,10 @@ def _since(group: Group, new_follow_ups: list[NewFollowUp], new_meetings: list[d
             day=format_date(fu.created_at),
         )
         for fu in new_follow_ups[:MAX_NEWS]
+    ]
+    lines += [
+        TICK_OFF_LINE.format(ref=t.ref, day=format_date(t.occurred_on))
+        for t in new_tick_offs[: max(MAX_NEWS - len(lines), 0)]
     ]
     lines += [
         MEETING_LOGGED.format(group=group.name, day=format_date(held_on))

@@ -157,3 +157,33 @@ def test_a_follow_up_written_again_in_the_week_is_one_line_with_its_latest_verdi
     assert lines[0].startswith("2.2 uppföljning 2025-T1") and "2025-04-22" in lines[0]
     assert lines[1].startswith("1.3 uppföljning 2025-T1") and "2025-04-25" in lines[1]
     assert "uppfyllt" in lines[1].lower()
+
+
+def test_tick_offs_of_the_week_are_news_one_by_one_and_in_the_batch(
+    session_factory, bound: Bound
+) -> None:  # type: ignore[no-untyped-def]
+    """A tick-off registered between two digests is news (the day it was done, which may be
+    earlier), in the digest built alone and in the batch of all channels alike; one registered
+    before the last digest is not."""
+    from models.tables import Group, Occurrence, Plan
+    from reminders.digest import build_digest, build_digests
+
+    with session_factory.begin() as s:
+        m23 = s.exec(select(Measure).where(Measure.ref == "2.3")).one()
+        m21 = s.exec(select(Measure).where(Measure.ref == "2.1")).one()
+        for measure, done, at in (
+            (m21, date(2025, 4, 10), utc(2025, 4, 17, 9, 0)),  # shown in the week before
+            (m23, date(2025, 4, 15), utc(2025, 4, 23, 9, 0)),
+        ):
+            s.add(Occurrence(measure_id=measure.id, occurred_on=done, created_at=at))  # type: ignore[arg-type]
+    now = utc(2025, 4, 28, 6, 0)
+    with session_factory() as s:
+        group = s.get(Group, bound.ssp.id)
+        plan = s.get(Plan, bound.plan.id)
+        assert group is not None and plan is not None
+        alone = build_digest(session=s, group=group, plan=plan, now=now)
+        batch = build_digests(session=s, groups_with_plans=[(group, plan)], now=now)
+    news = next(sec.text for sec in alone.sections if sec.heading == "Sedan förra veckan")
+    assert "2.3 genomförd 2025-04-15" in news
+    assert "2.1 genomförd" not in news
+    assert batch[group.id] == alone  # type: ignore[index]
