@@ -123,6 +123,20 @@ def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str |
     return []
 
 
+def _read_year_ends(row: ParsedRow, year: int) -> None:
+    """A follow-up from a column dated early in the year after the plan's ("Uppföljning
+    per 2026-01-31" in the plan for 2025) is the plan's year-end (T3), written in January;
+    the reader reads it so itself when the file gives the plan's year."""
+    moved = False
+    for f in row.follow_ups:
+        if f.year != year and f.year_end_of == year:
+            f.year, f.tertial, f.year_end_of = year, 3, None
+            moved = True
+    if moved:
+        # Oldest tertial first, a text of no tertial (the latest word) last.
+        row.follow_ups.sort(key=lambda f: (f.tertial is None, f.tertial or 0))
+
+
 def _drop_other_years(parsed: ParsedPlan, year: int, warnings: list[str]) -> None:
     """Leave out follow-ups read from columns named by another year than the plan's
     ("Uppföljning 2025" in a plan imported for 2026): last year's text is not this year's
@@ -131,6 +145,7 @@ def _drop_other_years(parsed: ParsedPlan, year: int, warnings: list[str]) -> Non
     dropped: dict[tuple[str, int], int] = defaultdict(int)  # (sheet, year) -> rows
     for area in parsed.areas:
         for row in area.rows:
+            _read_year_ends(row, year)
             other = [f.year for f in row.follow_ups if f.year is not None and f.year != year]
             if not other:
                 continue

@@ -34,6 +34,9 @@ class ParsedFollowUp:
     verdict: str  # from the status column of the same tertial, else from the text
     # The year the column's label names ("Uppföljning 2026"), None when it names none.
     year: int | None = None
+    # A column dated early in `year` ("per 2026-01-31"): the year whose year-end (T3) it
+    # is when the plan is that year's, which the reader may not know.
+    year_end_of: int | None = None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from reports.xlsx_vocabulary import (
     is_unnamed_column,
     label_tertial,
     label_year,
+    label_year_end_of,
     match_header,
     names_a_period,
 )
@@ -52,6 +53,9 @@ class Header:
     # "Status 2026"): column -> that year; and their names as the plan writes them.
     years: dict[int, int] = field(default_factory=dict)
     year_names: dict[int, str] = field(default_factory=dict)
+    # Columns dated early in their year ("Uppföljning per 2026-01-31"): column -> the year
+    # whose year-end report they are in a plan for that year (see `label_year_end_of`).
+    year_end_of: dict[int, int] = field(default_factory=dict)
     # The partners' column beside the responsible one ("Samverkanspart" beside
     # "Huvudansvarig"): added to the measure's Vem text after the responsible party.
     partners: list[int] = field(default_factory=list)
@@ -151,7 +155,7 @@ def _header_from_cells(
         for c in repeated
         if (t := label_tertial(texts[c]) or label_tertial(uppers.get(c, ""))) is not None
     }
-    years, year_names = _column_years(repeated, texts, uppers)
+    years, year_names, year_end_of = _column_years(repeated, texts, uppers)
     return Header(
         extra=_extra_columns(best, seen),
         row=row,
@@ -165,18 +169,21 @@ def _header_from_cells(
         checks={c: word for c, word in (checks or {}).items() if c in repeated},
         years=years,
         year_names=year_names,
+        year_end_of=year_end_of,
         partners=_partner_columns(best, seen),
     )
 
 
 def _column_years(
     repeated: list[int], texts: dict[int, str], uppers: dict[int, str]
-) -> tuple[dict[int, int], dict[int, str]]:
+) -> tuple[dict[int, int], dict[int, str], dict[int, int]]:
     """The year each follow-up or status column is named by, in its own label or in the
     follow-up group header above it ("Uppföljning 2025" over "T1 | T2 | T3"); a title
-    above the table names no column's year. Also the columns' names for warnings."""
+    above the table names no column's year. Also the columns' names for warnings, and
+    the year whose year-end a column dated early in its year may be."""
     years: dict[int, int] = {}
     names: dict[int, str] = {}
+    year_end_of: dict[int, int] = {}
     for c in repeated:
         upper = uppers.get(c, "")
         above = match_header(upper) if upper else None
@@ -190,9 +197,15 @@ def _column_years(
         )
         if (year := label_year(texts[c])) is not None:
             years[c], names[c] = year, name
+            labelled = texts[c]
         elif grouped and (year := label_year(upper)) is not None:
             years[c], names[c] = year, f"{upper}: {texts[c]}"
-    return years, names
+            labelled = upper
+        else:
+            continue
+        if (before := label_year_end_of(labelled)) is not None:
+            year_end_of[c] = before
+    return years, names, year_end_of
 
 
 def _partner_columns(

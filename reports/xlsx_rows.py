@@ -629,8 +629,10 @@ class SheetReader:
             return [entry], latest_text, verdict
         by_tertial: dict[int, str] = {}
         year_of: dict[int, int | None] = {}
+        column_of: dict[int, int] = {}
         for c, text in dated:  # left to right: the rightmost text of a tertial wins
             by_tertial[tertials[c]], year_of[tertials[c]] = text, years.get(c)
+            column_of[tertials[c]] = c
         status_of = {tertials[c]: text for c, text in statuses if c in tertials}
         undated = [text for c, text in statuses if c not in tertials]
         entries = []
@@ -640,8 +642,11 @@ class SheetReader:
                 own_verdict = derive_verdict(undated[-1])  # one Status column: the latest
             if own_verdict == "ej_bedomd":
                 own_verdict = derive_verdict(by_tertial[tertial])
+            year_end_of = self.header.year_end_of.get(column_of[tertial])
             entries.append(
-                ParsedFollowUp(tertial, by_tertial[tertial], own_verdict, year_of[tertial])
+                ParsedFollowUp(
+                    tertial, by_tertial[tertial], own_verdict, year_of[tertial], year_end_of
+                )
             )
         # A column of no tertial right of the tertials' ("Kommentar" under "Uppföljning",
         # "Resultat") is the latest word; one left of them is an old one ("Uppföljning 2024").

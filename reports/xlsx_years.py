@@ -23,10 +23,34 @@ def _named(header: Header, cols: list[int]) -> str:
     return f"kolumnen {listed}" if len(names) == 1 else f"kolumnerna {listed}"
 
 
+def _year_end_columns(header: Header, year: int | None) -> Header:
+    """The header with its columns dated early in a year ("Uppföljning per 2026-01-31",
+    "Uppföljning januari 2026") read as the year before's year-end (T3) where that is the
+    plan's year: the report on 2025 is written in January 2026. Without the plan's year,
+    so unless another column names the date's own year (then it is that year's T1)."""
+    if not header.year_end_of:
+        return header
+    if year is None:
+        others = {y for c, y in header.years.items() if c not in header.year_end_of}
+        moved = [c for c in header.year_end_of if header.years[c] not in others]
+    else:
+        moved = [c for c, y in header.year_end_of.items() if y == year]
+    if not moved:
+        return header
+    return replace(
+        header,
+        years={**header.years, **{c: header.year_end_of[c] for c in moved}},
+        tertials={**header.tertials, **dict.fromkeys(moved, 3)},
+        year_end_of={c: y for c, y in header.year_end_of.items() if c not in moved},
+    )
+
+
 def keep_plan_year(header: Header, year: int | None, sheet: str) -> tuple[Header, list[str]]:
     """The header without the follow-up and status columns of another year than `year`,
     and the Swedish warning that says so. `year` None (the file does not say): the latest
-    year the columns name, when they name more than one."""
+    year the columns name, when they name more than one. A column dated early in the year
+    after the plan's is the plan's year-end report, not next year's."""
+    header = _year_end_columns(header, year)
     years = {c: y for c, y in header.years.items() if any(c in v for v in header.multi.values())}
     inferred = year is None
     if year is None:
