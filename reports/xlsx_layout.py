@@ -41,6 +41,7 @@ class Header:
     area_name: str | None = None  # 2025 template: the area's name heads the problem column
     first_col: int = 1  # leftmost header column
     labels: dict[int, str] = field(default_factory=dict)  # column -> folded header text
+    names: dict[int, str] = field(default_factory=dict)  # column -> header text as written
     tertials: dict[int, int] = field(default_factory=dict)  # follow_up/status column -> 1-3
     ignored: set[int] = field(default_factory=set)  # known columns we leave out (notes, cost)
     # Further columns of a single field, whose text is added to the chosen column's
@@ -164,6 +165,7 @@ def _header_from_cells(
         area_name=area_name,
         first_col=first,
         labels={col: fold(text) for col, text in texts.items()},
+        names=texts,
         tertials=tertials,
         ignored=ignored,
         checks={c: word for c, word in (checks or {}).items() if c in repeated},
@@ -465,5 +467,35 @@ def find_header(
             below = _build(grid, spans, r + 1, max_col, hints, with_top=True)
             if below and below.score > header.score:
                 header = below
+                # And a third row: "Uppföljning" over "2024 | 2025" over "T1 | T2 | T3".
+                if r + 1 < max_row and _short_labels_only(grid, r + 2, max_col):
+                    top_grid, top_spans = _collapse(grid, spans, r, max_col)
+                    lowest = _build(top_grid, top_spans, r + 2, max_col, hints, with_top=True)
+                    if lowest and lowest.score > header.score:
+                        header = lowest
         return header
     return None
+
+
+def _collapse(grid: Grid, spans: Grid, r: int, max_col: int) -> tuple[Grid, Grid]:
+    """The grid and spans with header rows r and r+1 read as one row r+1, each column's
+    texts joined ("Uppföljning" spread over "2024" gives "Uppföljning 2024"), so a
+    three-row header reads as the two-row one `_build` knows. A column headed in row r
+    only ("Orsak" merged down over all three rows) keeps that text."""
+    top_grid, top_spans = dict(grid), dict(spans)
+    below = r + 1
+    for c in range(1, max_col + 1):
+        upper = _label(grid, r, c) or _label(spans, r, c)
+        own = _label(grid, below, c)
+        spread = _label(spans, below, c)
+        if own or spread:
+            joined = " ".join(t for t in (upper, own or spread) if t)
+            if own:
+                top_grid[(below, c)] = joined
+            else:
+                top_spans[(below, c)] = joined
+        elif (r, c) in grid and upper:
+            top_grid[(below, c)] = upper
+        elif upper:
+            top_spans[(below, c)] = upper
+    return top_grid, top_spans

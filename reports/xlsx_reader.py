@@ -26,14 +26,17 @@ from models.errors import ImportFailed
 from models.personal_data import contains_personal_number, mask
 from reports.parsed import ParsedArea, ParsedFollowUp, ParsedPlan, ParsedRow, own_number
 from reports.verdicts import VERDICTS, derive_verdict
+from reports.xlsx_follow_sheet import join_follow_up_sheet, joined_warning
 from reports.xlsx_layout import Header, SheetHints, find_header
 from reports.xlsx_lost import lost_cell_warnings
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
+from reports.xlsx_period_rows import join_period_rows, period_rows_warning
 from reports.xlsx_rows import SheetReader, SheetResult, partial_row_warnings, unused_fields
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
-from reports.xlsx_years import keep_plan_year
+from reports.xlsx_vocabulary import label_year
+from reports.xlsx_years import drop_hidden_repeats, keep_plan_year
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +188,30 @@ def _split_warning(sheet: str, numbers: list[int]) -> str:
     )
 
 
+def _read_side_sheets(
+    side: list[_SideSheet], plan_rows: list[ParsedRow], year: int | None, warnings_out: list[str]
+) -> None:
+    """Read the follow-ups of the sheets left out as copies or follow-up sheets into the
+    plan's measures (see `reports.xlsx_follow_sheet`); their warnings say so."""
+    for sheet in side:
+        header = sheet.cand.header
+        if not any(header.multi.values()):
+            continue  # no follow-up or status column: nothing of the plan's on it
+        title = sheet_label(sheet.cand.ws.title)
+        if year is not None and label_year(title) not in (None, year):
+            continue  # "Uppföljning 2024": last year's plan's
+        shown = mask(sheet.cand.ws.title)
+        header, _ = keep_plan_year(header, year, shown)
+        rows = SheetReader(sheet.cand.facts, header, sheet_is_area=True).read()
+        joined = join_follow_up_sheet(
+            title,
+            [row for block in rows.blocks for row in block.rows],
+            plan_rows,
+        )
+        if (warning := joined_warning(shown, joined, repeats=sheet.repeats)) is not None:
+            warnings_out[sheet.warning] = mask(warning)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -222,8 +249,20 @@ class _Candidate:
         return self.facts.ws
 
 
-def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
-    """The sheets with a plan header: visible ones, and not instructions or contacts."""
+@dataclass
+class _SideSheet:
+    """A sheet left out as a plan sheet whose follow-ups may be the plan's: a follow-up
+    sheet, or a status report repeating the measures of `repeats`. `warning`: the index of
+    its warning in the plan's, which says more when its follow-ups are read."""
+
+    cand: _Candidate
+    warning: int
+    repeats: str | None = None
+
+
+def _plan_sheets(wb: Any, warnings_out: list[str], side: list[_SideSheet]) -> list[_Candidate]:
+    """The sheets with a plan header: visible ones, and not instructions or contacts.
+    Follow-up sheets beside the plan go to `side`."""
     found: list[_Candidate] = []
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):  # chart sheets
@@ -249,6 +288,7 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
     main = [c for c in found if not _is_side_sheet(c.ws.title)]
     for c in found:
         if main and _is_follow_up_sheet(c.ws.title):
+            side.append(_SideSheet(c, len(warnings_out)))
             warnings_out.append(
                 f"Fliken ”{mask(c.ws.title)}” lästes inte in: uppföljningen läses från planens egna "
                 "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
@@ -263,7 +303,9 @@ def _measure_texts(cand: _Candidate) -> list[str]:
     return [fold(row.measure) for block in result.blocks for row in block.rows if row.measure]
 
 
-def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> list[_Candidate]:
+def _drop_repeated_sheets(
+    found: list[_Candidate], warnings_out: list[str], side: list[_SideSheet]
+) -> list[_Candidate]:
     """Leave out a sheet that only repeats another sheet's measures: a status overview or a
     summary ("Statusrapport", "Rapport T1") listing the plan's measures again with fewer of
     the plan's columns, often by formulas. Read as well, every measure would be in the plan
@@ -283,6 +325,7 @@ def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> l
             # may have more of.
             if len(other.header.columns) > len(cand.header.columns):
                 dropped.add(i)
+                side.append(_SideSheet(cand, len(warnings_out), mask(other.ws.title)))
                 warnings_out.append(
                     f"Fliken ”{mask(cand.ws.title)}” upprepar åtgärder från fliken "
                     f"”{mask(other.ws.title)}” och lästes inte in, så att ingen åtgärd blir "
@@ -382,10 +425,11 @@ def _parse_workbook(
     wb: Any, path: Path, wanted_year: int | None, uncached: dict[str, list[str]]
 ) -> ParsedPlan:
     warnings_out: list[str] = []
+    side: list[_SideSheet] = []
     candidates, sheets_year = _one_years_sheets(
-        _plan_sheets(wb, warnings_out), wanted_year, warnings_out
+        _plan_sheets(wb, warnings_out, side), wanted_year, warnings_out
     )
-    candidates = _drop_repeated_sheets(candidates, warnings_out)
+    candidates = _drop_repeated_sheets(candidates, warnings_out, side)
     if not candidates:
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
@@ -400,6 +444,10 @@ def _parse_workbook(
     for cand in candidates:
         cand.header, dropped = keep_plan_year(cand.header, columns_year, mask(cand.ws.title))
         warnings_out.extend(dropped)
+        cand.header, hidden = drop_hidden_repeats(
+            cand.header, cand.facts.hidden_cols, mask(cand.ws.title)
+        )
+        warnings_out.extend(hidden)
 
     entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
     sheets_naming_areas: set[str] = set()
@@ -414,6 +462,12 @@ def _parse_workbook(
                 cand.facts, cand.header, result.blocks, uncached.get(cand.ws.title, [])
             )
         )
+        periods = 0
+        for block in result.blocks:
+            block.rows, joined = join_period_rows(block.rows)
+            periods += joined
+        if periods:
+            warnings_out.append(period_rows_warning(mask(cand.ws.title), periods))
         for block in result.blocks:
             hint = block.number
             if hint is None and block.from_sheet:
@@ -440,6 +494,9 @@ def _parse_workbook(
                     sheets_naming_areas.add(cand.ws.title)
             entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
+    _read_side_sheets(
+        side, [row for *_, rows in entries for row in rows], columns_year, warnings_out
+    )
     areas = _number_areas(_join_same_areas(entries), warnings_out)
     other_titles = [
         sheet_label(ws.title) for ws in wb.worksheets if ws.title not in sheets_naming_areas

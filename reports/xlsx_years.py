@@ -88,3 +88,40 @@ def keep_plan_year(header: Header, year: int | None, sheet: str) -> tuple[Header
             f"{year}. Bara kolumner för {year} och kolumner utan år läses in."
         )
     return kept, [mask(warning)]
+
+
+def drop_hidden_repeats(
+    header: Header, hidden: frozenset[int] | set[int], sheet: str
+) -> tuple[Header, list[str]]:
+    """The header without hidden follow-up and status columns of a period a visible column
+    of the same kind also has: last year's "T1 | T2 | T3" hidden beside this year's, with
+    no year to tell them apart. Read, last year's year-end would fill this year's empty T3.
+    Hidden columns of a period no visible column has are read, as before."""
+    dropped: set[int] = set()
+    for cols in header.multi.values():
+        shown = {header.tertials.get(c) for c in cols if c not in hidden}
+        dropped |= {c for c in cols if c in hidden and header.tertials.get(c) in shown}
+    if not dropped:
+        return header, []
+    kept = replace(
+        header,
+        multi={key: [c for c in cols if c not in dropped] for key, cols in header.multi.items()},
+        tertials={c: t for c, t in header.tertials.items() if c not in dropped},
+        checks={c: w for c, w in header.checks.items() if c not in dropped},
+        ignored=header.ignored | dropped,
+    )
+    cols = sorted(dropped)
+    names = [f"”{header_name(header, c)}” ({get_column_letter(c)})" for c in cols]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+    what = f"den dolda kolumnen {listed}" if len(names) == 1 else f"de dolda kolumnerna {listed}"
+    warning = (
+        f"Flik ”{sheet}”: {what} lästes inte in, eftersom synliga kolumner gäller samma "
+        "period; dolda kolumner brukar vara ett tidigare års. Visa kolumnerna i Excel och "
+        "läs in filen igen om de hör till planens uppföljning."
+    )
+    return kept, [mask(warning)]
+
+
+def header_name(header: Header, col: int) -> str:
+    """A column's header as the plan writes it, for a warning."""
+    return header.year_names.get(col) or header.names.get(col) or get_column_letter(col)
