@@ -33,7 +33,7 @@ from models.types import utcnow
 from reminders.calendar import period_end, period_label, reporting_tertial
 from reminders.rhythm import parse_when
 from reports.export_texts import normalise_cell_text, same_follow_up_texts
-from reports.parsed import ParsedArea, ParsedPlan, ParsedRow
+from reports.parsed import ParsedArea, ParsedPlan, ParsedRow, own_number
 
 _FIELDS = ("problem", "cause", "description", "goal", "when_text", "responsible_text")
 
@@ -246,6 +246,8 @@ def apply_plan(
             known_in_period.add((fu.measure_id, fu.period, text))
     taken = {m.ref for m in measures}
     seen: set[str] = set()
+    # The file's own numbers that cannot be refs ("A1", "1a"): sheet -> (number, ref).
+    unusable: dict[str, list[tuple[str, str]]] = defaultdict(list)
     # A plan's first import is the plan as adopted: its measures belong to the whole year,
     # whenever it is read in. A later import that adds a row adds it from that day on.
     added_on = today if measures else None
@@ -261,6 +263,8 @@ def apply_plan(
         for position, (row, measure, ref) in enumerate(
             zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
+            if measure is None and row.ref and own_number(row.ref) is None:
+                unusable[row.sheet].append((row.ref.strip(), ref))
             file_follow_ups = _file_follow_ups(row, year, today)
             # A new row that carries text for a tertial already over was in the plan then:
             # a column's tertial, or the one a text of no tertial is filed under (T1 in the
@@ -303,6 +307,9 @@ def apply_plan(
                 known_texts.add((measure.id, cell))
                 known_in_period.add((measure.id, period, cell))
                 result.follow_ups += 1
+    result.warnings.extend(
+        _unusable_numbers_warning(sheet, pairs) for sheet, pairs in unusable.items()
+    )
     for ref in sorted({m.ref for m in measures} - seen):
         result.warnings.append(
             f"Åtgärd {ref} finns inte längre i filen. Den ligger kvar med sin uppföljning;"
@@ -310,6 +317,31 @@ def apply_plan(
         )
     session.flush()
     return result
+
+
+def _unusable_numbers_warning(sheet: str, pairs: list[tuple[str, str]]) -> str:
+    """The Swedish warning for the plan's own numbers that are no ref ("A1", "1a"): the
+    ref each measure got instead, so the numbers people quote can be found."""
+    if len(pairs) == 1:
+        ((number, ref),) = pairs
+        return (
+            f"Flik ”{sheet}”: numret {number} i filen har inte formen område.nummer (som 2.1) "
+            f"och kan inte bli åtgärdens referens. Åtgärden fick referensen {ref}."
+        )
+    shown = [f"{number} = {ref}" for number, ref in pairs[:_NUMBERS_SHOWN]]
+    rest = len(pairs) - len(shown)
+    listed = (
+        ", ".join(shown) + f" och {rest} till"
+        if rest
+        else (shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " och " + shown[-1])
+    )
+    return (
+        f"Flik ”{sheet}”: numren i filen har inte formen område.nummer (som 2.1) och kan inte "
+        f"bli åtgärdernas referenser. Åtgärderna fick i stället: {listed}."
+    )
+
+
+_NUMBERS_SHOWN = 8
 
 
 def _write_measure(
