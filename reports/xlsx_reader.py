@@ -142,10 +142,23 @@ def _area_name(raw: str, sheet: str, warnings_out: list[str]) -> str:
     return name
 
 
+# A measure numbered by its area's letter: "A1", "B2", "C.3".
+_LETTER_REF = re.compile(r"^\s*([A-Ha-h])\s?[.:]?\s?\d{1,2}\s*$")
+
+
 def _area_of_ref(ref: str | None) -> int | None:
-    """The area part of a plan's own measure number ("2.3" -> 2; "3" has none)."""
+    """The area part of a plan's own measure number ("2.3" -> 2, "B1" -> 2; "3" has
+    none)."""
     found = own_number(ref)
+    if found is None and ref and (m := _LETTER_REF.match(ref)):
+        return ord(m.group(1).lower()) - ord("a") + 1
     return None if found is None else found[0]
+
+
+def _area_label(rows: list[ParsedRow], number: int) -> str:
+    """How the plan's numbers name an area: its letter where they are "A1", "B2"."""
+    lettered = any(r.ref and _LETTER_REF.match(r.ref) for r in rows)
+    return chr(ord("A") + number - 1) if lettered else str(number)
 
 
 def _area_of_refs(rows: list[ParsedRow]) -> int | None:
@@ -179,12 +192,14 @@ def _areas_by_refs(rows: list[ParsedRow]) -> list[tuple[int, list[ParsedRow]]] |
     return list(groups.items())
 
 
-def _split_warning(sheet: str, numbers: list[int]) -> str:
-    areas = ", ".join(f"Område {n}" for n in numbers)
+def _split_warning(sheet: str, labels: list[str]) -> str:
+    areas = ", ".join(f"Område {n}" for n in labels)
+    # Numbers ("2.1") stay the refs; letters ("B1") name the area only.
+    why = ", så att de behåller sina nummer" if labels[0].isdigit() else ""
     return (
         f"Fliken ”{sheet}” namnger inga prioriterade områden. Åtgärderna delades in efter sina "
-        f"nummer i {areas}, så att de behåller sina nummer. Lägg gärna till en kolumn "
-        "Prioriterat område i filen och läs in den igen."
+        f"nummer i {areas}{why}. Lägg gärna till en kolumn Prioriterat område i filen och läs "
+        "in den igen."
     )
 
 
@@ -486,8 +501,12 @@ def _parse_workbook(
                     else None
                 )
                 if split is not None:
-                    entries.extend((n, f"Område {n}", shown, rows) for n, rows in split)
-                    warnings_out.append(_split_warning(shown, [n for n, _ in split]))
+                    labels = [_area_label(block.rows, n) for n, _ in split]
+                    entries.extend(
+                        (n, f"Område {label}", shown, rows)
+                        for (n, rows), label in zip(split, labels, strict=True)
+                    )
+                    warnings_out.append(_split_warning(shown, labels))
                     continue
                 name = FALLBACK_AREA_NAME if generic or not stripped_title else stripped_title
                 if not generic:

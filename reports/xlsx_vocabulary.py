@@ -522,6 +522,11 @@ def label_tertial(text: str) -> int | None:
         year, month, day = (int(g) for g in m.groups())
         with contextlib.suppress(ValueError):  # "2025-02-30": its month still says
             return reporting_tertial(year, date(year, month, day))
+    if m := _DAY_FIRST_DATE.search(folded):
+        day, month, year = (int(g) for g in m.groups())
+        with contextlib.suppress(ValueError):
+            return reporting_tertial(year, date(year, month, day))
+        return (month - 1) // 4 + 1
     if m := _ISO_DATE.search(folded):
         return (int(m.group(1)) - 1) // 4 + 1
     if months := _MONTH.findall(folded):
@@ -540,7 +545,10 @@ _FULL_DATE = re.compile(r"\b(20\d\d)\s(0[1-9]|1[0-2])\s([0-3]\d)\b")  # folded 2
 _EARLY_DATE = re.compile(
     r"\b((?:19|20)\d\d)\s0[12](?:\s[0-3]\d)?\b"
     r"|\b(?:januari|jan|februari|feb)\s((?:19|20)\d\d)\b"
+    r"|\b[0-3]?\d\s0?[12]\s((?:19|20)\d\d)\b"  # "31/1 2026", "31.1.2026"
 )
+# A date written day first, folded: "31 1 2026" (31/1 2026), "15 05 2025".
+_DAY_FIRST_DATE = re.compile(r"\b([0-3]?\d)\s(0?[1-9]|1[0-2])\s((?:19|20)\d\d)\b")
 # Words of the report on the whole year: T3 is written after the year has ended.
 _YEAR_END_WORDS = re.compile(
     r"\b(?:helar\w*|arsbokslut|bokslut|arsrapport|arsuppfoljning|arsredovisning"
@@ -549,7 +557,7 @@ _YEAR_END_WORDS = re.compile(
 
 
 def _early_years(folded: str) -> set[int]:
-    return {int(m.group(1) or m.group(2)) for m in _EARLY_DATE.finditer(folded)}
+    return {int(next(g for g in m.groups() if g)) for m in _EARLY_DATE.finditer(folded)}
 
 
 def _reports_on_year_before(folded: str) -> bool:

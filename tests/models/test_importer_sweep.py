@@ -16,6 +16,7 @@ from models.replies import Actor
 from models.tables import FollowUp, Measure, PriorityArea
 from reports.xlsx_reader import read_plan
 from tests.reports import sweep_workbooks as books
+from tests.reports.make_workbooks import Sheet, write_workbook
 
 ACTOR = Actor("U1", "Kim")
 TODAY = date(2026, 1, 20)  # the year-end report is written
@@ -152,3 +153,22 @@ def test_one_row_per_period_is_one_measure_with_a_follow_up_per_tertial(
         assert {m.when_text for m in s.exec(select(Measure))} == {None}
     again = _import(session_factory, path, "Piteå")
     assert (again.created, again.updated, again.follow_ups) == (0, 0, 0)
+
+
+def test_measures_numbered_by_their_areas_letter_keep_the_number_in_it(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    rows = [
+        ["Nr", "Orsak", "Åtgärd", "Vem"],
+        ["A1", "Mörker", "Belysning", "TK"],
+        ["A2", "Klotter", "Sanering", "SDF"],
+        ["B1", "Skolk", "Skolvärdar", "Skola"],
+    ]
+    path = write_workbook(tmp_path / "ab.xlsx", [Sheet("Åtgärder", rows)])
+    result = _import(session_factory, path, "Boden")
+    assert [row[:4] for row in _stored(session_factory)] == [
+        (1, "Område A", "1.1", "Belysning"),
+        (1, "Område A", "1.2", "Sanering"),
+        (2, "Område B", "2.1", "Skolvärdar"),
+    ]
+    assert result.warnings[-1].endswith("A1 = 1.1, A2 = 1.2 och B1 = 2.1.")

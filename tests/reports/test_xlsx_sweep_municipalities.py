@@ -276,3 +276,20 @@ def test_a_repeated_measure_without_periods_is_not_joined(tmp_path: Path) -> Non
     plan = read_plan(write_workbook(tmp_path / "twice.xlsx", [Sheet("Åtgärder", rows)]))
     assert [(r.ref, r.when) for r in _rows(plan)] == [("1", "Våren"), ("2", "Hösten")]
     assert plan.warnings == []
+
+
+def test_letters_of_the_numbers_divide_the_only_sheet_into_areas(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["Nr", "Orsak", "Åtgärd", "Vem"],
+        ["A1", "Mörker", "Belysning", "TK"],
+        ["A2", "Klotter", "Sanering", "SDF"],
+        ["B1", "Skolk", "Skolvärdar", "Skola"],
+        ["B2", "Oro", "Fältgrupp", "Socialtjänsten"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "ab.xlsx", [Sheet("Åtgärder", rows)]))
+    assert _areas(plan) == [(1, "Område A", ["A1", "A2"]), (2, "Område B", ["B1", "B2"])]
+    assert plan.warnings == [
+        "Fliken ”Åtgärder” namnger inga prioriterade områden. Åtgärderna delades in efter sina"
+        " nummer i Område A, Område B. Lägg gärna till en kolumn Prioriterat område i filen"
+        " och läs in den igen."
+    ]

@@ -175,6 +175,8 @@ YEAR_END_LABELS = [
     "Årsuppföljning januari 2026",
     "T3 2025 (rapporteras jan 2026)",
     "Uppföljning 2025 (per 2026-02-15)",
+    "Uppföljning 31/1 2026",
+    "Uppföljning T3 (jan 2026)",
 ]
 
 
