@@ -56,6 +56,8 @@ class ParsedRow:
     missing: list[str] = field(default_factory=list)  # Swedish names of empty required columns
     ref: str | None = None  # the plan's own number for the measure ("1.1", "A3"), as written
     follow_ups: list[ParsedFollowUp] = field(default_factory=list)  # oldest tertial first
+    # The period the row reports on, in an export with a row per measure and period.
+    period: str | None = None
 
 
 @dataclass

@@ -24,8 +24,9 @@ _FIELDS = ("problem", "cause", "goal", "responsible")
 
 
 def _period(row: ParsedRow) -> tuple[int, int | None] | None:
-    """(tertial, year) when the row's När cell is a reporting period, else None."""
-    m = _PERIOD_CELL.match(fold(row.when or ""))
+    """(tertial, year) when the row's period cell ("Tertial", "Rapporteringsperiod"), or
+    else its När cell ("Period"), is a reporting period; else None."""
+    m = _PERIOD_CELL.match(fold(row.period or row.when or ""))
     if m is None:
         return None
     year = m.group("y1") or m.group("y2")
@@ -52,11 +53,12 @@ def _joined(rows: list[ParsedRow]) -> ParsedRow:
     return replace(
         first,
         **others,
-        when=None,  # the period the row reported on, not when the measure is done
+        # The period the row reported on is not when the measure is done.
+        when=first.when if first.period else None,
         follow_ups=follow_ups,
         follow_up=latest.text if latest else None,
         verdict=latest.verdict if latest else first.verdict,
-        missing=[m for m in first.missing if m != "När"],
+        missing=first.missing if first.period else [m for m in first.missing if m != "När"],
     )
 
 

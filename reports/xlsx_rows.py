@@ -712,6 +712,7 @@ class SheetReader:
             missing=missing,
             ref=self._ref(r),
             follow_ups=follow_ups,
+            period=self._value(r, cols["period"]) if "period" in cols else None,
         )
         if missing:
             self.partial.append((len(self.warnings) - 1, row))

@@ -335,6 +335,18 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     # When a measure starts: only read to give a date in "När"/"Slut" its start.
     "start": (("start", "startdatum", "startar", "paborjas"),),
+    # The period a row reports on, in an export with a row per measure and period; only
+    # read to join such rows into one measure (see `reports.xlsx_period_rows`).
+    "period": (
+        (
+            "rapporteringsperiod",
+            "rapportperiod",
+            "uppfoljningsperiod",
+            "redovisningsperiod",
+            "avser period",
+            "avser tertial",
+        ),
+    ),
     # Columns we know and deliberately leave out; naming them here keeps them from being
     # taken for the 2025 template's area-name header.
     "ignore": (
@@ -387,7 +399,13 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 # Words too common to be matched as a prefix: "Område X" heads the 2025 template's
 # problem column with the area's own name, only a bare "Område" is the area column.
-_EXACT_ONLY: dict[str, str] = {"omrade": "area", "omraden": "area", "tema": "area"}
+_EXACT_ONLY: dict[str, str] = {
+    "omrade": "area",
+    "omraden": "area",
+    "tema": "area",
+    # "Tertial 1" under "Uppföljning" is a follow-up column; "Tertial" alone a period's.
+    "tertial": "period",
+}
 
 FIELDS_SINGLE = ("area", "ref", "problem", "cause", "measure", "goal", "when", "responsible")
 # Columns that can repeat (one per tertial); the rightmost filled one is the latest.

@@ -293,3 +293,21 @@ def test_letters_of_the_numbers_divide_the_only_sheet_into_areas(tmp_path: Path)
         " nummer i Område A, Område B. Lägg gärna till en kolumn Prioriterat område i filen"
         " och läs in den igen."
     ]
+
+
+def test_a_tertial_column_beside_när_joins_a_measures_rows_per_period(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["Nr", "Åtgärd", "När", "Ansvarig", "Tertial", "Uppföljning", "Status"],
+        ["1.1", "Belysning i parken", "Hela året", "TK", "T1", "Upphandlad.", "Pågår"],
+        ["1.1", "Belysning i parken", "Hela året", "TK", "T2", None, "Klar"],
+        ["1.2", "Trygghetsvandring", "Våren", "Polisen", "T1", "Två vandringar.", "Klar"],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "t.xlsx", [Sheet("Uppföljning 2025", rows)]))
+    light, walk = _rows(plan)
+    # The plan's När is kept; the tertial is the follow-up's period.
+    assert (light.when, _follow_ups(light)) == (
+        "Hela året",
+        [(1, "Upphandlad.", "pagaende"), (2, "Klar", "uppfyllt")],
+    )
+    assert (walk.when, _follow_ups(walk)) == ("Våren", [(1, "Två vandringar.", "uppfyllt")])
+    assert len(plan.warnings) == 1 and "1 åtgärd stod på en rad per period" in plan.warnings[0]
