@@ -35,6 +35,7 @@ from reports.xlsx_period_rows import join_period_rows, period_rows_warning
 from reports.xlsx_rows import SheetReader, SheetResult, partial_row_warnings, unused_fields
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
+from reports.xlsx_vertical import vertical_headers_hint
 from reports.xlsx_vocabulary import label_year
 from reports.xlsx_years import drop_hidden_repeats, keep_plan_year
 
@@ -449,6 +450,7 @@ def _parse_workbook(
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
             "(ingen rubrikrad med Åtgärd och Orsak, När eller Vem hittades)."
+            + vertical_headers_hint(wb)
         )
 
     # The year whose follow-up columns are the plan's: the one asked for, the sheets', or

@@ -12,6 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from models.errors import ImportFailed
 from reports.xlsx_reader import ParsedPlan, ParsedRow, read_plan
 from tests.reports import sweep_workbooks as books
 from tests.reports.make_workbooks import Sheet, write_workbook
@@ -311,3 +314,54 @@ def test_a_tertial_column_beside_när_joins_a_measures_rows_per_period(tmp_path:
     )
     assert (walk.when, _follow_ups(walk)) == ("Våren", [(1, "Två vandringar.", "uppfyllt")])
     assert len(plan.warnings) == 1 and "1 åtgärd stod på en rad per period" in plan.warnings[0]
+
+
+def _card(measure: str, who: str) -> list[list[Any]]:
+    return [
+        ["Åtgärdskort"],
+        ["Prioriterat område:", "Trygghet i centrum"],
+        ["Orsak:", "Mörka stråk"],
+        ["Åtgärd:", measure],
+        ["Ansvarig:", who],
+        ["Uppföljning T1:", "Pågår."],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "said"),
+    [
+        (
+            [
+                Sheet("Åtgärd 1", _card("Belysning", "TK")),
+                Sheet("Åtgärd 2", _card("Sanering", "SDF")),
+            ],
+            "På fliken ”Åtgärd 1” står rubrikerna under varandra i kolumn A (Prioriterat område,"
+            " Orsak, Åtgärd, Ansvarig).",
+        ),
+        (
+            [
+                Sheet(
+                    "Plan",
+                    [
+                        [None, "Åtgärd 1", "Åtgärd 2"],
+                        ["Orsak", "Mörker", "Klotter"],
+                        ["Åtgärd", "Belysning", "Sanering"],
+                        ["Ansvarig", "TK", "SDF"],
+                    ],
+                )
+            ],
+            "På fliken ”Plan” står rubrikerna under varandra i kolumn A (Orsak, Åtgärd, Ansvarig).",
+        ),
+    ],
+    ids=["a-card-per-measure", "a-column-per-measure"],
+)
+def test_headers_down_a_column_get_a_message_that_says_so(
+    tmp_path: Path, sheets: list[Sheet], said: str
+) -> None:
+    with pytest.raises(ImportFailed) as failed:
+        read_plan(write_workbook(tmp_path / "kort.xlsx", sheets))
+    assert failed.value.message == (
+        "Filen kort.xlsx innehåller ingen flik med en åtgärdsplan (ingen rubrikrad med Åtgärd"
+        f" och Orsak, När eller Vem hittades). {said} Planen behöver en rad per åtgärd, med"
+        " rubrikerna på en rad överst (Åtgärd, Orsak, När, Vem …), som i mallen."
+    )
