@@ -17,11 +17,13 @@ from reports.xlsx_vocabulary import (
     is_known_area,
     is_period_label,
     is_unnamed_column,
+    label_month,
     label_tertial,
     label_year,
     label_year_end_of,
     match_header,
     names_a_period,
+    names_early_month,
 )
 
 # How far down a sheet the header row may sit (title rows and intro text above it).
@@ -156,6 +158,7 @@ def _header_from_cells(
         for c in repeated
         if (t := label_tertial(texts[c]) or label_tertial(uppers.get(c, ""))) is not None
     }
+    _year_end_by_order(multi_cols, texts, tertials)
     years, year_names, year_end_of = _column_years(repeated, texts, uppers)
     return Header(
         extra=_extra_columns(best, seen),
@@ -174,6 +177,34 @@ def _header_from_cells(
         year_end_of=year_end_of,
         partners=_partner_columns(best, seen),
     )
+
+
+# The months tertial reports are written in, right after each tertial: May for T1,
+# September for T2, January (or February) for the year-end.
+_REPORTING_MONTHS = {5: 1, 9: 2, 1: 3, 2: 3}
+
+
+def _year_end_by_order(
+    multi: dict[str, list[int]], texts: dict[int, str], tertials: dict[int, int]
+) -> None:
+    """A January column right of a later month's ("April | Augusti | Januari") is the
+    year-end report written after the year: T3, not this year's T1. Columns named by the
+    months the reports are written in ("Maj | September | Januari") are the tertials they
+    report on. In place."""
+    for cols in multi.values():
+        months = {c: m for c in cols if (m := label_month(texts[c])) is not None}
+        reported = {_REPORTING_MONTHS.get(m) for m in months.values()}
+        if len(months) >= 2 and None not in reported and len(reported) == len(months):
+            tertials.update({c: _REPORTING_MONTHS[m] for c, m in months.items()})
+            continue
+        latest = 0
+        for c in cols:  # left to right
+            tertial = tertials.get(c)
+            if tertial is None:
+                continue
+            if latest >= 2 and names_early_month(texts[c]):
+                tertials[c] = 3
+            latest = max(latest, tertials[c])
 
 
 def _column_years(

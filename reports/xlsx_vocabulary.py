@@ -547,6 +547,11 @@ def label_tertial(text: str) -> int | None:
         return (month - 1) // 4 + 1
     if m := _ISO_DATE.search(folded):
         return (int(m.group(1)) - 1) // 4 + 1
+    if m := _DAY_MONTH.search(folded):
+        day, month = int(m.group(1)), int(m.group(2))
+        with contextlib.suppress(ValueError):  # any year: only the day in it counts
+            return reporting_tertial(_ANY_YEAR, date(_ANY_YEAR, month, day))
+        return (month - 1) // 4 + 1
     if months := _MONTH.findall(folded):
         # A span ("jan–apr", "maj–aug", "jan–aug" for the interim report) ends in its tertial.
         return (_MONTHS[months[-1]] - 1) // 4 + 1
@@ -565,6 +570,9 @@ _EARLY_DATE = re.compile(
     r"|\b(?:januari|jan|februari|feb)\s((?:19|20)\d\d)\b"
     r"|\b[0-3]?\d\s0?[12]\s((?:19|20)\d\d)\b"  # "31/1 2026", "31.1.2026"
 )
+# A day and month with no year after "per": "per 31/8", "per 30.4".
+_DAY_MONTH = re.compile(r"\bper\s([0-3]?\d)\s(0?[1-9]|1[0-2])\b")
+_ANY_YEAR = 2001  # not a leap year: "per 29/2" is no day and falls back on its month
 # A date written day first, folded: "31 1 2026" (31/1 2026), "15 05 2025".
 _DAY_FIRST_DATE = re.compile(r"\b([0-3]?\d)\s(0?[1-9]|1[0-2])\s((?:19|20)\d\d)\b")
 # Words of the report on the whole year: T3 is written after the year has ended.
@@ -606,6 +614,29 @@ def label_year(text: str) -> int | None:
         # The date it is written on names no year of its own, only its year before's.
         years = {y for y in years if y not in early} | {y - 1 for y in early}
     return years.pop() if len(years) == 1 else None
+
+
+def label_month(text: str) -> int | None:
+    """The one month a label names and nothing else of its period ("Uppföljning maj",
+    "Status sept"), or None: no month, a span ("jan–apr") or a tertial ("T1 april")."""
+    folded = fold(text)
+    months = _MONTH.findall(folded)
+    if len(months) != 1 or _TERTIAL_NUMBER.search(folded) or _QUARTER.search(folded):
+        return None
+    return _MONTHS[months[0]]
+
+
+def names_early_month(text: str) -> bool:
+    """True when a label's period ends in January or February and it names no year
+    ("Uppföljning januari", "Status jan", "per 31/1"): right of a later month's column it
+    is the year-end report, written after the year (see `reports.xlsx_layout`)."""
+    folded = fold(text)
+    if _LABEL_YEAR.search(folded):
+        return False
+    if months := _MONTH.findall(folded):
+        return _MONTHS[months[-1]] <= 2
+    m = _DAY_MONTH.search(folded)
+    return m is not None and int(m.group(2)) <= 2
 
 
 def label_year_end_of(text: str) -> int | None:

@@ -229,3 +229,38 @@ def test_a_january_column_of_the_plans_own_year_is_its_first_tertial(tmp_path: P
     (light,) = _rows(plan)
     assert _follow_ups(light) == [(3, "Inte påbörjad.")]
     assert "”Uppföljning per 2026-04-30” (E) gäller 2026" in plan.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Uppföljning april", "Uppföljning augusti", "Uppföljning januari"],
+        ["April", "Augusti", "Januari"],
+        ["Uppföljning per 30/4", "Uppföljning per 31/8", "Uppföljning per 31/1"],
+        # The months the tertial reports are written in.
+        ["Uppföljning maj", "Uppföljning september", "Uppföljning januari"],
+        ["Status maj", "Status sept", "Status jan"],
+    ],
+)
+def test_a_january_column_after_the_years_months_is_the_year_end(
+    tmp_path: Path, labels: list[str]
+) -> None:
+    rows: list[list[Any]] = [
+        [*HEADER, *labels],
+        ["Mörker", "Belysning", "TK", "Beställd.", "Uppsatt.", "Klart."],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "m.xlsx", [Sheet("1. Platser", rows)]))
+    (light,) = _rows(plan)
+    # January's text is the year-end's; April's T1 is kept, not overwritten by it.
+    assert _follow_ups(light) == [(1, "Beställd."), (2, "Uppsatt."), (3, "Klart.")]
+
+
+def test_month_columns_of_the_whole_year_keep_their_tertials(tmp_path: Path) -> None:
+    labels = ["Januari", "Mars", "Maj", "September", "December"]
+    rows: list[list[Any]] = [
+        [*HEADER, *labels],
+        ["Mörker", "Belysning", "TK", "Beställd.", None, "Uppsatt.", None, "Klart."],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "y.xlsx", [Sheet("1. Platser", rows)]))
+    (light,) = _rows(plan)
+    assert _follow_ups(light) == [(1, "Beställd."), (2, "Uppsatt."), (3, "Klart.")]
