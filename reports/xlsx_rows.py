@@ -237,6 +237,9 @@ class SheetReader:
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
         self.warnings: list[str] = []
+        # The hidden rows last warned of, one after another: (first row, count, index of
+        # the last one among the content rows, index of their warning).
+        self.hidden_run: tuple[int, int, int, int] | None = None
         # Rows that lack a required field: (index of their warning, row), worded at the end,
         # when it is known which columns the sheet leaves empty throughout.
         self.partial: list[tuple[int, ParsedRow]] = []
@@ -264,6 +267,25 @@ class SheetReader:
 
     def _warn(self, r: int, text: str) -> None:
         self.warnings.append(mask(f"Flik ”{self.title}”, rad {r}: {text}"))
+
+    def _warn_hidden(self, index: int, r: int) -> None:
+        """Warn of a hidden row; hidden rows one after another (last year's measures kept
+        out of sight) are one warning, not one each."""
+        run = self.hidden_run
+        if run is not None and run[2] == index - 1 and run[3] == len(self.warnings) - 1:
+            first, count = run[0], run[1] + 1
+            self.warnings[-1] = (
+                f"Flik ”{self.title}”, rad {first}–{r}: {count} dolda rader lästes inte in. "
+                "Visa raderna i Excel och läs in filen igen om de hör till planen."
+            )
+            self.hidden_run = (first, count, index, run[3])
+            return
+        self._warn(
+            r,
+            "raden är dold och lästes inte in. Visa raden i Excel och läs in filen igen om "
+            "den hör till planen.",
+        )
+        self.hidden_run = (r, 1, index, len(self.warnings) - 1)
 
     # ---- areas
 
@@ -476,11 +498,7 @@ class SheetReader:
                 if not own or not self._is_guidance(r, own, where):
                     # Guidance is read even hidden: in the 2024 template it names the area.
                     if own or any(c <= self.header.first_col for c, _ in filled):
-                        self._warn(
-                            r,
-                            "raden är dold och lästes inte in. Visa raden i Excel och läs in "
-                            "filen igen om den hör till planen.",
-                        )
+                        self._warn_hidden(index, r)
                     continue
             if len(filled) == 1 and self._lone_cell(index, r, *filled[0]):
                 continue

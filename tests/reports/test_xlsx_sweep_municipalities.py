@@ -365,3 +365,17 @@ def test_headers_down_a_column_get_a_message_that_says_so(
         f" och Orsak, När eller Vem hittades). {said} Planen behöver en rad per åtgärd, med"
         " rubrikerna på en rad överst (Åtgärd, Orsak, När, Vem …), som i mallen."
     )
+
+
+def test_last_years_measures_in_hidden_rows_are_one_warning(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Nr", "Orsak", "Åtgärd", "Vem", "Uppföljning"]]
+    rows += [[f"1.{i}", "Mörker", f"Åtgärd {i} för 2025", "TK", None] for i in (1, 2)]
+    rows += [[f"1.{i}", "Mörker", f"Åtgärd {i} för 2024", "TK", "Klart."] for i in (1, 2, 3)]
+    rows += [["1.3", "Klotter", "Sanering", "SDF", None]]
+    sheet = Sheet("Åtgärdsplan 2025", rows, hidden_rows={4, 5, 6})
+    plan = read_plan(write_workbook(tmp_path / "hr.xlsx", [sheet]))
+    assert [r.ref for r in _rows(plan)] == ["1.1", "1.2", "1.3"]
+    assert plan.warnings == [
+        "Flik ”Åtgärdsplan 2025”, rad 4–6: 3 dolda rader lästes inte in. Visa raderna i Excel"
+        " och läs in filen igen om de hör till planen."
+    ]
