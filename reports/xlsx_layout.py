@@ -75,6 +75,9 @@ class SheetHints:
 
     title: str | None = None
     hidden_cols: frozenset[int] = frozenset()
+    # A follow-up sheet beside the plan ("Uppföljning"): its rows may name the measure by
+    # its number only ("Nr | Tertial | Kommentar | Status").
+    follow_up_sheet: bool = False
 
 
 def _label(grid: Grid, r: int, c: int) -> str | None:
@@ -110,7 +113,7 @@ def _header_from_cells(
     multi: dict[str, list[tuple[int, int]]] = {}
     unknown: list[tuple[int, str]] = []
     ignored: set[int] = set()
-    cells = _comments_on_status(cells)
+    cells = _comments_on_status(cells, follow_up_sheet=hints.follow_up_sheet)
     for col, text, match in cells:
         if match is None:
             unknown.append((col, text))
@@ -132,7 +135,8 @@ def _header_from_cells(
         for key, found in multi.items()
     }
     others = {"cause", "when", "responsible", "goal", "problem"} & columns.keys()
-    if "measure" not in columns or not (others or multi_cols):
+    by_number = hints.follow_up_sheet and "ref" in columns and bool(multi_cols)
+    if ("measure" not in columns and not by_number) or not (others or multi_cols):
         return None
     area_name = None
     known = [c for c in columns.values()] + [c for v in multi_cols.values() for c in v]
@@ -257,21 +261,23 @@ _COMMENT_STARTS = [["kommentar"], ["kommentarer"], ["comment"], ["comments"]]
 
 
 def _comments_on_status(
-    cells: list[tuple[int, str, tuple[str, int] | None]],
+    cells: list[tuple[int, str, tuple[str, int] | None]], *, follow_up_sheet: bool = False
 ) -> list[tuple[int, str, tuple[str, int] | None]]:
     """A comment column that explains a status is the follow-up's text: "Kommentar T1"
     beside "Status T1" (a period's comment), and "Kommentar" right of a status column
     where the plan has no follow-up column ("Status | Kommentar": why it is yellow).
-    Elsewhere "Kommentar" is a note on the measure, left out."""
+    Elsewhere "Kommentar" is a note on the measure, left out; on a follow-up sheet
+    without a follow-up column it is the follow-up wherever it stands."""
     status = {col for col, _, m in cells if m is not None and m[0] == "status"}
-    if not status:
+    if not status and not follow_up_sheet:
         return cells
     has_follow_up = any(m is not None and m[0] == "follow_up" for _, _, m in cells)
     out = []
     for col, text, match in cells:
         words = fold(text).split()
         comment = match is not None and match[0] == "ignore" and words[:1] in _COMMENT_STARTS
-        explains = label_tertial(text) is not None or (not has_follow_up and col - 1 in status)
+        beside = col - 1 in status or follow_up_sheet
+        explains = label_tertial(text) is not None or (not has_follow_up and beside)
         if comment and explains:
             match = ("follow_up", 0)
         out.append((col, text, match))

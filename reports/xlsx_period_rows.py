@@ -34,9 +34,10 @@ def _period(row: ParsedRow) -> tuple[int, int | None] | None:
 
 
 def _key(row: ParsedRow) -> tuple[str, str] | None:
-    if not row.measure:
+    """A measure's number and text; a follow-up sheet may give only its number."""
+    if not row.measure and not row.ref:
         return None
-    return fold(row.ref or ""), fold(row.measure)
+    return fold(row.ref or ""), fold(row.measure or "")
 
 
 def _joined(rows: list[ParsedRow]) -> ParsedRow:
@@ -79,14 +80,14 @@ def join_period_rows(rows: list[ParsedRow]) -> tuple[list[ParsedRow], int]:
     }
     if not repeated:
         return rows, 0
-    every_row_a_period = all(_period(r) is not None for r in rows if r.measure)
+    every_row_a_period = all(_period(r) is not None for r in rows if _key(r))
     out: list[ParsedRow] = []
     for row in rows:
         key = _key(row)
         if key in repeated:
             if row is repeated[key][0]:
                 out.append(_joined(repeated[key]))
-        elif every_row_a_period and row.measure:
+        elif every_row_a_period and key is not None:
             out.append(_joined([row]))
         else:
             out.append(row)

@@ -218,12 +218,9 @@ def _read_side_sheets(
             continue  # "Uppföljning 2024": last year's plan's
         shown = mask(sheet.cand.ws.title)
         header, _ = keep_plan_year(header, year, shown)
-        rows = SheetReader(sheet.cand.facts, header, sheet_is_area=True).read()
-        joined = join_follow_up_sheet(
-            title,
-            [row for block in rows.blocks for row in block.rows],
-            plan_rows,
-        )
+        result = SheetReader(sheet.cand.facts, header, sheet_is_area=True).read()
+        rows = join_period_rows([row for block in result.blocks for row in block.rows])[0]
+        joined = join_follow_up_sheet(title, rows, plan_rows)
         if (warning := joined_warning(shown, joined, repeats=sheet.repeats)) is not None:
             warnings_out[sheet.warning] = mask(warning)
 
@@ -286,7 +283,11 @@ def _plan_sheets(wb: Any, warnings_out: list[str], side: list[_SideSheet]) -> li
         facts = sheet_facts(ws)
         if not facts.grid:
             continue
-        hints = SheetHints(title=sheet_label(ws.title), hidden_cols=frozenset(facts.hidden_cols))
+        hints = SheetHints(
+            title=sheet_label(ws.title),
+            hidden_cols=frozenset(facts.hidden_cols),
+            follow_up_sheet=_is_follow_up_sheet(ws.title),
+        )
         header = find_header(facts.grid, facts.merges.spans, facts.max_row, facts.max_col, hints)
         if header is None:
             continue  # Instruktion, Analys / Sammanställning, anything else
@@ -310,7 +311,8 @@ def _plan_sheets(wb: Any, warnings_out: list[str], side: list[_SideSheet]) -> li
                 "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
                 "eller med /atgard uppfolj."
             )
-    return main or found
+    # Without a plan sheet beside it, a follow-up sheet is the plan: it needs its measures.
+    return main or [c for c in found if "measure" in c.header.columns]
 
 
 def _measure_texts(cand: _Candidate) -> list[str]:

@@ -379,3 +379,47 @@ def test_last_years_measures_in_hidden_rows_are_one_warning(tmp_path: Path) -> N
         "Flik ”Åtgärdsplan 2025”, rad 4–6: 3 dolda rader lästes inte in. Visa raderna i Excel"
         " och läs in filen igen om de hör till planen."
     ]
+
+
+PLAN_ROWS: list[list[Any]] = [
+    ["Nr", "Orsak", "Åtgärd", "När", "Vem"],
+    ["1", "Mörker", "Belysning", "Q2", "TK"],
+    ["2", "Klotter", "Sanering", "Löpande", "SDF"],
+]
+
+
+@pytest.mark.parametrize(
+    "follow_up_sheet",
+    [
+        [
+            ["Nr", "Åtgärd", "Period", "Uppföljning", "Status"],
+            ["1", "Belysning", "2025-T1", "Beställd.", "Pågår"],
+            ["1", "Belysning", "2025-T2", "Uppsatt.", "Klar"],
+        ],
+        # The measure by its number only, its comment left of the status.
+        [
+            ["Nr", "Tertial", "Kommentar", "Status"],
+            ["1", "T1", "Beställd.", "Pågår"],
+            ["1", "T2", "Uppsatt.", "Klar"],
+        ],
+    ],
+    ids=["with-the-measures-name", "by-number-only"],
+)
+def test_a_follow_up_sheet_with_a_row_per_period(
+    tmp_path: Path, follow_up_sheet: list[list[Any]]
+) -> None:
+    sheets = [Sheet("Åtgärdsplan 2025", PLAN_ROWS), Sheet("Uppföljning", follow_up_sheet)]
+    plan = read_plan(write_workbook(tmp_path / "f.xlsx", sheets))
+    light, graffiti = _rows(plan)
+    assert _follow_ups(light) == [(1, "Beställd.", "pagaende"), (2, "Uppsatt.", "uppfyllt")]
+    assert graffiti.follow_ups == []
+    assert plan.warnings == [
+        "Fliken ”Uppföljning” lästes inte in som egna åtgärder: uppföljningen på den lästes in"
+        " till 1 åtgärd i planen med samma nummer eller namn."
+    ]
+
+
+def test_a_follow_up_sheet_alone_without_measures_is_no_plan(tmp_path: Path) -> None:
+    rows = [["Nr", "Tertial", "Kommentar", "Status"], ["1", "T1", "Beställd.", "Pågår"]]
+    with pytest.raises(ImportFailed):
+        read_plan(write_workbook(tmp_path / "u.xlsx", [Sheet("Uppföljning", rows)]))
