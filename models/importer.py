@@ -124,13 +124,15 @@ def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str |
 
 
 def _read_year_ends(row: ParsedRow, year: int) -> None:
-    """A follow-up from a column dated early in the year after the plan's ("Uppföljning
-    per 2026-01-31" in the plan for 2025) is the plan's year-end (T3), written in January;
-    the reader reads it so itself when the file gives the plan's year."""
+    """A follow-up from a column dated early in a year is read for the plan's year: in the
+    plan for 2025 "Uppföljning per 2026-01-31" is its year-end (T3), written in January;
+    in the plan for 2026 its T1. The reader reads it so itself when the file gives the
+    plan's year; otherwise it keeps the other reading for this."""
     moved = False
     for f in row.follow_ups:
-        if f.year != year and f.year_end_of == year:
-            f.year, f.tertial, f.year_end_of = year, 3, None
+        if f.year != year and f.other_reading is not None and f.other_reading[0] == year:
+            f.year, f.tertial = f.other_reading
+            f.other_reading = None
             moved = True
     if moved:
         # Oldest tertial first, a text of no tertial (the latest word) last.

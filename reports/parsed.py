@@ -34,9 +34,10 @@ class ParsedFollowUp:
     verdict: str  # from the status column of the same tertial, else from the text
     # The year the column's label names ("Uppföljning 2026"), None when it names none.
     year: int | None = None
-    # A column dated early in `year` ("per 2026-01-31"): the year whose year-end (T3) it
-    # is when the plan is that year's, which the reader may not know.
-    year_end_of: int | None = None
+    # A column dated early in a year ("per 2026-01-31") is 2026's T1 or 2025's year-end,
+    # as the plan is 2026's or 2025's: (year, tertial) of the reading the reader did not
+    # take, for the importer, which knows the plan's year.
+    other_reading: tuple[int, int] | None = None
 
 
 @dataclass

@@ -59,6 +59,9 @@ class Header:
     # Columns dated early in their year ("Uppföljning per 2026-01-31"): column -> the year
     # whose year-end report they are in a plan for that year (see `label_year_end_of`).
     year_end_of: dict[int, int] = field(default_factory=dict)
+    # Such a column's other reading, (year, tertial), for the importer when the plan's year
+    # is not the one the reader took (see `reports.xlsx_years.keep_plan_year`).
+    other_reading: dict[int, tuple[int, int]] = field(default_factory=dict)
     # The partners' column beside the responsible one ("Samverkanspart" beside
     # "Huvudansvarig"): added to the measure's Vem text after the responsible party.
     partners: list[int] = field(default_factory=list)

@@ -660,10 +660,10 @@ class SheetReader:
                 own_verdict = derive_verdict(undated[-1])  # one Status column: the latest
             if own_verdict == "ej_bedomd":
                 own_verdict = derive_verdict(by_tertial[tertial])
-            year_end_of = self.header.year_end_of.get(column_of[tertial])
+            other_reading = self.header.other_reading.get(column_of[tertial])
             entries.append(
                 ParsedFollowUp(
-                    tertial, by_tertial[tertial], own_verdict, year_of[tertial], year_end_of
+                    tertial, by_tertial[tertial], own_verdict, year_of[tertial], other_reading
                 )
             )
         # A column of no tertial right of the tertials' ("Kommentar" under "Uppföljning",

@@ -35,13 +35,17 @@ def _year_end_columns(header: Header, year: int | None) -> Header:
         moved = [c for c in header.year_end_of if header.years[c] not in others]
     else:
         moved = [c for c, y in header.year_end_of.items() if y == year]
-    if not moved:
-        return header
+    # The reading not taken, for an importer told another year than the reader took.
+    other = {
+        c: (header.years[c], header.tertials.get(c, 1)) if c in moved else (y, 3)
+        for c, y in header.year_end_of.items()
+    }
     return replace(
         header,
         years={**header.years, **{c: header.year_end_of[c] for c in moved}},
         tertials={**header.tertials, **dict.fromkeys(moved, 3)},
-        year_end_of={c: y for c, y in header.year_end_of.items() if c not in moved},
+        year_end_of={},
+        other_reading=other,
     )
 
 

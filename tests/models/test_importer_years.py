@@ -143,3 +143,20 @@ def test_a_january_column_the_reader_took_for_next_years_is_the_plans_year_end(
     result = _import(session_factory, path, year=2025, read_year=None, today=date(2026, 2, 3))
     assert _stored(session_factory) == [("1.1", "2025-T3", "uppfyllt", "Målet är uppfyllt.")]
     assert result.warnings == []
+
+
+def test_a_february_column_the_reader_took_for_last_years_year_end_is_the_plans_t1(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    # Nothing in the file names a year but the column: the reader takes February's text
+    # for 2025's year-end; the plan is 2026's, so it is 2026's first follow-up.
+    rows: list[list[Any]] = [
+        [*HEADER, "Uppföljning per 2026-02-27"],
+        ["Mörker", "Belysning", "Under året", "TK", None, "Upphandlingen är klar."],
+    ]
+    path = write_workbook(tmp_path / "plan.xlsx", [Sheet("1. Trygghet", rows)])
+    ((follow_up,),) = [r.follow_ups for a in read_plan(path).areas for r in a.rows]
+    assert (follow_up.year, follow_up.tertial) == (2025, 3)
+    result = _import(session_factory, path, year=2026, read_year=None, today=date(2026, 3, 2))
+    assert _stored(session_factory) == [("1.1", "2026-T1", "ej_bedomd", "Upphandlingen är klar.")]
+    assert result.warnings == []
