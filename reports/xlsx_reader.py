@@ -9,7 +9,10 @@ follow-up and status columns, intro and contact sheets around the plan.
 
 The parts: `reports.xlsx_open` opens the file (or says what it is instead),
 `reports.xlsx_sheet` takes what is needed out of openpyxl, `reports.xlsx_layout` finds the
-header (words in `reports.xlsx_vocabulary`), `reports.xlsx_rows` reads the rows below it.
+header (words in `reports.xlsx_vocabulary`), `reports.xlsx_rows` reads the rows below it,
+`reports.xlsx_years` keeps the plan's year's follow-up columns, `reports.xlsx_period_rows`
+joins a measure's rows per period and `reports.xlsx_follow_sheet` reads a follow-up sheet
+into the plan's measures.
 Every failure to open or read the file becomes one Swedish `ImportFailed` line; doubtful
 rows become Swedish warnings.
 """
