@@ -82,6 +82,7 @@ def join_follow_up_sheet(
     tertial, year = label_tertial(sheet_title), label_year(sheet_title)
     by_ref, by_text = _unique(plan_rows, "ref"), _unique(plan_rows, "measure")
     joined = Joined()
+    filled: set[int] = set()  # plan rows this sheet gave a follow-up: the first row wins
     for row in rows:
         if not _has_follow_up(row):
             continue
@@ -89,9 +90,12 @@ def join_follow_up_sheet(
         if target is None:
             joined.unmatched.append(row)
             continue
+        if id(target) in filled:
+            continue
         if _has_follow_up(target):
             joined.kept_own += 1
             continue
+        filled.add(id(target))
         target.follow_ups = [
             replace(
                 f,
