@@ -116,8 +116,14 @@ PERSONAL_NUMBER_IN_NAME = (
 # --------------------------------------------------------------------------- sheet names
 
 
+# First words of a follow-up sheet's name besides "Uppföljning …" ("Tertialuppföljning",
+# "Årsuppföljning 2025", "Återrapportering T2").
+_FOLLOW_UP_SHEET_WORDS = ("aterrapportering", "tertialrapport", "tertialrapportering")
+
+
 def _is_follow_up_sheet(title: str) -> bool:
-    return fold(split_numbered(title)[1]).startswith("uppfoljning")
+    words = fold(split_numbered(title)[1]).split()
+    return bool(words) and ("uppfoljning" in words[0] or words[0] in _FOLLOW_UP_SHEET_WORDS)
 
 
 def _is_side_sheet(title: str) -> bool:
@@ -217,9 +223,12 @@ def _read_side_sheets(
         if not any(header.multi.values()):
             continue  # no follow-up or status column: nothing of the plan's on it
         title = sheet_label(sheet.cand.ws.title)
-        if year is not None and label_year(title) not in (None, year):
-            continue  # "Uppföljning 2024": last year's plan's
         shown = mask(sheet.cand.ws.title)
+        if year is not None and (named := label_year(title)) not in (None, year):
+            warnings_out[sheet.warning] = (
+                f"Fliken ”{shown}” gäller {named}, inte planens år ({year}), och lästes inte in."
+            )
+            continue
         header, _ = keep_plan_year(header, year, shown)
         result = SheetReader(sheet.cand.facts, header, sheet_is_area=True).read()
         rows = join_period_rows([row for block in result.blocks for row in block.rows])[0]

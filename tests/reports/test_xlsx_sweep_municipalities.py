@@ -423,3 +423,28 @@ def test_a_follow_up_sheet_alone_without_measures_is_no_plan(tmp_path: Path) -> 
     rows = [["Nr", "Tertial", "Kommentar", "Status"], ["1", "T1", "Beställd.", "Pågår"]]
     with pytest.raises(ImportFailed):
         read_plan(write_workbook(tmp_path / "u.xlsx", [Sheet("Uppföljning", rows)]))
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [("Tertialuppföljning T2", (2, None)), ("Årsuppföljning 2025", (3, 2025))],
+)
+def test_a_follow_up_sheet_by_another_name_gives_its_period(
+    tmp_path: Path, title: str, period: tuple[int, int | None]
+) -> None:
+    follow = [["Nr", "Kommentar", "Status"], ["1", "Uppsatt.", "Klar"]]
+    sheets = [Sheet("Åtgärdsplan 2025", PLAN_ROWS), Sheet(title, follow)]
+    plan = read_plan(write_workbook(tmp_path / "f.xlsx", sheets))
+    light, _ = _rows(plan)
+    assert [(f.tertial, f.year, f.text) for f in light.follow_ups] == [(*period, "Uppsatt.")]
+    assert plan.warnings[0].startswith(f"Fliken ”{title}” lästes inte in som egna åtgärder")
+
+
+def test_last_years_follow_up_sheet_is_left_out_saying_why(tmp_path: Path) -> None:
+    follow = [["Nr", "Kommentar", "Status"], ["1", "Uppsatt.", "Klar"]]
+    sheets = [Sheet("Åtgärdsplan 2025", PLAN_ROWS), Sheet("Uppföljning 2024", follow)]
+    plan = read_plan(write_workbook(tmp_path / "f.xlsx", sheets))
+    assert [r.follow_ups for r in _rows(plan)] == [[], []]
+    assert plan.warnings == [
+        "Fliken ”Uppföljning 2024” gäller 2024, inte planens år (2025), och lästes inte in."
+    ]
