@@ -33,7 +33,7 @@ from models.types import utcnow
 from reminders.calendar import period_end, period_label, reporting_tertial
 from reminders.rhythm import parse_when
 from reports.export_texts import normalise_cell_text, same_follow_up_texts
-from reports.parsed import ParsedArea, ParsedPlan, ParsedRow
+from reports.parsed import ParsedArea, ParsedPlan, ParsedRow, own_number
 
 _FIELDS = ("problem", "cause", "description", "goal", "when_text", "responsible_text")
 
@@ -123,6 +123,22 @@ def _file_follow_ups(row: ParsedRow, year: int, today: date) -> list[tuple[str |
     return []
 
 
+def _read_year_ends(row: ParsedRow, year: int) -> None:
+    """A follow-up from a column dated early in a year is read for the plan's year: in the
+    plan for 2025 "Uppföljning per 2026-01-31" is its year-end (T3), written in January;
+    in the plan for 2026 its T1. The reader reads it so itself when the file gives the
+    plan's year; otherwise it keeps the other reading for this."""
+    moved = False
+    for f in row.follow_ups:
+        if f.year != year and f.other_reading is not None and f.other_reading[0] == year:
+            f.year, f.tertial = f.other_reading
+            f.other_reading = None
+            moved = True
+    if moved:
+        # Oldest tertial first, a text of no tertial (the latest word) last.
+        row.follow_ups.sort(key=lambda f: (f.tertial is None, f.tertial or 0))
+
+
 def _drop_other_years(parsed: ParsedPlan, year: int, warnings: list[str]) -> None:
     """Leave out follow-ups read from columns named by another year than the plan's
     ("Uppföljning 2025" in a plan imported for 2026): last year's text is not this year's
@@ -131,6 +147,7 @@ def _drop_other_years(parsed: ParsedPlan, year: int, warnings: list[str]) -> Non
     dropped: dict[tuple[str, int], int] = defaultdict(int)  # (sheet, year) -> rows
     for area in parsed.areas:
         for row in area.rows:
+            _read_year_ends(row, year)
             other = [f.year for f in row.follow_ups if f.year is not None and f.year != year]
             if not other:
                 continue
@@ -231,6 +248,8 @@ def apply_plan(
             known_in_period.add((fu.measure_id, fu.period, text))
     taken = {m.ref for m in measures}
     seen: set[str] = set()
+    # The file's own numbers that cannot be refs ("A1", "1a"): sheet -> (number, ref).
+    unusable: dict[str, list[tuple[str, str]]] = defaultdict(list)
     # A plan's first import is the plan as adopted: its measures belong to the whole year,
     # whenever it is read in. A later import that adds a row adds it from that day on.
     added_on = today if measures else None
@@ -246,6 +265,8 @@ def apply_plan(
         for position, (row, measure, ref) in enumerate(
             zip(parsed_area.rows, found, refs, strict=True), start=1
         ):
+            if measure is None and row.ref and own_number(row.ref) is None:
+                unusable[row.sheet].append((row.ref.strip(), ref))
             file_follow_ups = _file_follow_ups(row, year, today)
             # A new row that carries text for a tertial already over was in the plan then:
             # a column's tertial, or the one a text of no tertial is filed under (T1 in the
@@ -288,6 +309,9 @@ def apply_plan(
                 known_texts.add((measure.id, cell))
                 known_in_period.add((measure.id, period, cell))
                 result.follow_ups += 1
+    result.warnings.extend(
+        _unusable_numbers_warning(sheet, pairs) for sheet, pairs in unusable.items()
+    )
     for ref in sorted({m.ref for m in measures} - seen):
         result.warnings.append(
             f"Åtgärd {ref} finns inte längre i filen. Den ligger kvar med sin uppföljning;"
@@ -295,6 +319,31 @@ def apply_plan(
         )
     session.flush()
     return result
+
+
+def _unusable_numbers_warning(sheet: str, pairs: list[tuple[str, str]]) -> str:
+    """The Swedish warning for the plan's own numbers that are no ref ("A1", "1a"): the
+    ref each measure got instead, so the numbers people quote can be found."""
+    if len(pairs) == 1:
+        ((number, ref),) = pairs
+        return (
+            f"Flik ”{sheet}”: numret {number} i filen har inte formen område.nummer (som 2.1) "
+            f"och kan inte bli åtgärdens referens. Åtgärden fick referensen {ref}."
+        )
+    shown = [f"{number} = {ref}" for number, ref in pairs[:_NUMBERS_SHOWN]]
+    rest = len(pairs) - len(shown)
+    listed = (
+        ", ".join(shown) + f" och {rest} till"
+        if rest
+        else (shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " och " + shown[-1])
+    )
+    return (
+        f"Flik ”{sheet}”: numren i filen har inte formen område.nummer (som 2.1) och kan inte "
+        f"bli åtgärdernas referenser. Åtgärderna fick i stället: {listed}."
+    )
+
+
+_NUMBERS_SHOWN = 8
 
 
 def _write_measure(

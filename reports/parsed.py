@@ -34,6 +34,10 @@ class ParsedFollowUp:
     verdict: str  # from the status column of the same tertial, else from the text
     # The year the column's label names ("Uppföljning 2026"), None when it names none.
     year: int | None = None
+    # A column dated early in a year ("per 2026-01-31") is 2026's T1 or 2025's year-end,
+    # as the plan is 2026's or 2025's: (year, tertial) of the reading the reader did not
+    # take, for the importer, which knows the plan's year.
+    other_reading: tuple[int, int] | None = None
 
 
 @dataclass
@@ -53,6 +57,8 @@ class ParsedRow:
     missing: list[str] = field(default_factory=list)  # Swedish names of empty required columns
     ref: str | None = None  # the plan's own number for the measure ("1.1", "A3"), as written
     follow_ups: list[ParsedFollowUp] = field(default_factory=list)  # oldest tertial first
+    # The period the row reports on, in an export with a row per measure and period.
+    period: str | None = None
 
 
 @dataclass

@@ -29,7 +29,7 @@ _NEG = re.compile(
     r"|^(?:status\s+)?(?:red|not started|not done|cancelled|canceled|off track)$"
     # "Ej klar" beside "Klar" in a drop-down; work stopped or paused.
     r"|^(?:status\s+)?(?:ej|inte)\s+(?:klar|klart|fardig|fardigt|avslutad|avslutat)$"
-    r"|^(?:status\s+)?(?:stoppad|stoppat|pausad|pausat)$"
+    r"|^(?:status\s+)?(?:stoppad|stoppat|pausad|pausat|vilande)$"
 )
 _PARTIAL = re.compile(
     rf"\b(?:delvis|(?:inte|ej)\s+helt|till\s+viss\s+del|till\s+stor\s+del)\s+{_VERBS}\b"
@@ -63,6 +63,8 @@ _ONGOING = re.compile(
     r"|^(?:status\s+)?(?:lopande|kontinuerligt|fortlopande|fortgaende|genomfors|utfors)$"
 )
 # Traffic-light emoji Brå's template suggests; checked on the raw text.
+# The number of a drop-down's choice, folded ("3 - Klar" -> "3 klar").
+_LIST_NUMBER = re.compile(r"^[1-9]\s(?=[a-z])")
 _EMOJI = {"🔴": "ej_uppfyllt", "🟡": "delvis", "🟠": "delvis", "🟢": "uppfyllt"}
 
 
@@ -77,7 +79,8 @@ def derive_verdict(text: str | None) -> str:
     stripped = text.strip()
     if stripped[:1] in _EMOJI:
         return _EMOJI[stripped[:1]]
-    folded = _fold(stripped)
+    # A drop-down's numbered choices ("1 - Ej påbörjad", "3. Klar") say their word.
+    folded = _LIST_NUMBER.sub("", _fold(stripped), count=1)
     if _NEG.search(folded):
         return "ej_uppfyllt"
     if _PARTIAL.search(folded):

@@ -17,10 +17,13 @@ from reports.xlsx_vocabulary import (
     is_known_area,
     is_period_label,
     is_unnamed_column,
+    label_month,
     label_tertial,
     label_year,
+    label_year_end_of,
     match_header,
     names_a_period,
+    names_early_month,
 )
 
 # How far down a sheet the header row may sit (title rows and intro text above it).
@@ -40,6 +43,7 @@ class Header:
     area_name: str | None = None  # 2025 template: the area's name heads the problem column
     first_col: int = 1  # leftmost header column
     labels: dict[int, str] = field(default_factory=dict)  # column -> folded header text
+    names: dict[int, str] = field(default_factory=dict)  # column -> header text as written
     tertials: dict[int, int] = field(default_factory=dict)  # follow_up/status column -> 1-3
     ignored: set[int] = field(default_factory=set)  # known columns we leave out (notes, cost)
     # Further columns of a single field, whose text is added to the chosen column's
@@ -52,6 +56,12 @@ class Header:
     # "Status 2026"): column -> that year; and their names as the plan writes them.
     years: dict[int, int] = field(default_factory=dict)
     year_names: dict[int, str] = field(default_factory=dict)
+    # Columns dated early in their year ("Uppföljning per 2026-01-31"): column -> the year
+    # whose year-end report they are in a plan for that year (see `label_year_end_of`).
+    year_end_of: dict[int, int] = field(default_factory=dict)
+    # Such a column's other reading, (year, tertial), for the importer when the plan's year
+    # is not the one the reader took (see `reports.xlsx_years.keep_plan_year`).
+    other_reading: dict[int, tuple[int, int]] = field(default_factory=dict)
     # The partners' column beside the responsible one ("Samverkanspart" beside
     # "Huvudansvarig"): added to the measure's Vem text after the responsible party.
     partners: list[int] = field(default_factory=list)
@@ -68,6 +78,9 @@ class SheetHints:
 
     title: str | None = None
     hidden_cols: frozenset[int] = frozenset()
+    # A follow-up sheet beside the plan ("Uppföljning"): its rows may name the measure by
+    # its number only ("Nr | Tertial | Kommentar | Status").
+    follow_up_sheet: bool = False
 
 
 def _label(grid: Grid, r: int, c: int) -> str | None:
@@ -103,7 +116,7 @@ def _header_from_cells(
     multi: dict[str, list[tuple[int, int]]] = {}
     unknown: list[tuple[int, str]] = []
     ignored: set[int] = set()
-    cells = _comments_on_status(cells)
+    cells = _comments_on_status(cells, follow_up_sheet=hints.follow_up_sheet)
     for col, text, match in cells:
         if match is None:
             unknown.append((col, text))
@@ -125,7 +138,8 @@ def _header_from_cells(
         for key, found in multi.items()
     }
     others = {"cause", "when", "responsible", "goal", "problem"} & columns.keys()
-    if "measure" not in columns or not (others or multi_cols):
+    by_number = hints.follow_up_sheet and "ref" in columns and bool(multi_cols)
+    if ("measure" not in columns and not by_number) or not (others or multi_cols):
         return None
     area_name = None
     known = [c for c in columns.values()] + [c for v in multi_cols.values() for c in v]
@@ -151,7 +165,8 @@ def _header_from_cells(
         for c in repeated
         if (t := label_tertial(texts[c]) or label_tertial(uppers.get(c, ""))) is not None
     }
-    years, year_names = _column_years(repeated, texts, uppers)
+    _year_end_by_order(multi_cols, texts, tertials)
+    years, year_names, year_end_of = _column_years(repeated, texts, uppers)
     return Header(
         extra=_extra_columns(best, seen),
         row=row,
@@ -160,23 +175,55 @@ def _header_from_cells(
         area_name=area_name,
         first_col=first,
         labels={col: fold(text) for col, text in texts.items()},
+        names=texts,
         tertials=tertials,
         ignored=ignored,
         checks={c: word for c, word in (checks or {}).items() if c in repeated},
         years=years,
         year_names=year_names,
+        year_end_of=year_end_of,
         partners=_partner_columns(best, seen),
     )
 
 
+# The months tertial reports are written in, right after each tertial: May for T1,
+# September for T2, January (or February) for the year-end.
+_REPORTING_MONTHS = {5: 1, 9: 2, 1: 3, 2: 3}
+
+
+def _year_end_by_order(
+    multi: dict[str, list[int]], texts: dict[int, str], tertials: dict[int, int]
+) -> None:
+    """A January column right of a later month's ("April | Augusti | Januari") is the
+    year-end report written after the year: T3, not this year's T1. Columns named by the
+    months the reports are written in ("Maj | September | Januari") are the tertials they
+    report on. In place."""
+    for cols in multi.values():
+        months = {c: m for c in cols if (m := label_month(texts[c])) is not None}
+        reported = {_REPORTING_MONTHS.get(m) for m in months.values()}
+        if len(months) >= 2 and None not in reported and len(reported) == len(months):
+            tertials.update({c: _REPORTING_MONTHS[m] for c, m in months.items()})
+            continue
+        latest = 0
+        for c in cols:  # left to right
+            tertial = tertials.get(c)
+            if tertial is None:
+                continue
+            if latest >= 2 and names_early_month(texts[c]):
+                tertials[c] = 3
+            latest = max(latest, tertials[c])
+
+
 def _column_years(
     repeated: list[int], texts: dict[int, str], uppers: dict[int, str]
-) -> tuple[dict[int, int], dict[int, str]]:
+) -> tuple[dict[int, int], dict[int, str], dict[int, int]]:
     """The year each follow-up or status column is named by, in its own label or in the
     follow-up group header above it ("Uppföljning 2025" over "T1 | T2 | T3"); a title
-    above the table names no column's year. Also the columns' names for warnings."""
+    above the table names no column's year. Also the columns' names for warnings, and
+    the year whose year-end a column dated early in its year may be."""
     years: dict[int, int] = {}
     names: dict[int, str] = {}
+    year_end_of: dict[int, int] = {}
     for c in repeated:
         upper = uppers.get(c, "")
         above = match_header(upper) if upper else None
@@ -190,9 +237,15 @@ def _column_years(
         )
         if (year := label_year(texts[c])) is not None:
             years[c], names[c] = year, name
+            labelled = texts[c]
         elif grouped and (year := label_year(upper)) is not None:
             years[c], names[c] = year, f"{upper}: {texts[c]}"
-    return years, names
+            labelled = upper
+        else:
+            continue
+        if (before := label_year_end_of(labelled)) is not None:
+            year_end_of[c] = before
+    return years, names, year_end_of
 
 
 def _partner_columns(
@@ -211,21 +264,23 @@ _COMMENT_STARTS = [["kommentar"], ["kommentarer"], ["comment"], ["comments"]]
 
 
 def _comments_on_status(
-    cells: list[tuple[int, str, tuple[str, int] | None]],
+    cells: list[tuple[int, str, tuple[str, int] | None]], *, follow_up_sheet: bool = False
 ) -> list[tuple[int, str, tuple[str, int] | None]]:
     """A comment column that explains a status is the follow-up's text: "Kommentar T1"
     beside "Status T1" (a period's comment), and "Kommentar" right of a status column
     where the plan has no follow-up column ("Status | Kommentar": why it is yellow).
-    Elsewhere "Kommentar" is a note on the measure, left out."""
+    Elsewhere "Kommentar" is a note on the measure, left out; on a follow-up sheet
+    without a follow-up column it is the follow-up wherever it stands."""
     status = {col for col, _, m in cells if m is not None and m[0] == "status"}
-    if not status:
+    if not status and not follow_up_sheet:
         return cells
     has_follow_up = any(m is not None and m[0] == "follow_up" for _, _, m in cells)
     out = []
     for col, text, match in cells:
         words = fold(text).split()
         comment = match is not None and match[0] == "ignore" and words[:1] in _COMMENT_STARTS
-        explains = label_tertial(text) is not None or (not has_follow_up and col - 1 in status)
+        beside = col - 1 in status or follow_up_sheet
+        explains = label_tertial(text) is not None or (not has_follow_up and beside)
         if comment and explains:
             match = ("follow_up", 0)
         out.append((col, text, match))
@@ -452,5 +507,35 @@ def find_header(
             below = _build(grid, spans, r + 1, max_col, hints, with_top=True)
             if below and below.score > header.score:
                 header = below
+                # And a third row: "Uppföljning" over "2024 | 2025" over "T1 | T2 | T3".
+                if r + 1 < max_row and _short_labels_only(grid, r + 2, max_col):
+                    top_grid, top_spans = _collapse(grid, spans, r, max_col)
+                    lowest = _build(top_grid, top_spans, r + 2, max_col, hints, with_top=True)
+                    if lowest and lowest.score > header.score:
+                        header = lowest
         return header
     return None
+
+
+def _collapse(grid: Grid, spans: Grid, r: int, max_col: int) -> tuple[Grid, Grid]:
+    """The grid and spans with header rows r and r+1 read as one row r+1, each column's
+    texts joined ("Uppföljning" spread over "2024" gives "Uppföljning 2024"), so a
+    three-row header reads as the two-row one `_build` knows. A column headed in row r
+    only ("Orsak" merged down over all three rows) keeps that text."""
+    top_grid, top_spans = dict(grid), dict(spans)
+    below = r + 1
+    for c in range(1, max_col + 1):
+        upper = _label(grid, r, c) or _label(spans, r, c)
+        own = _label(grid, below, c)
+        spread = _label(spans, below, c)
+        if own or spread:
+            joined = " ".join(t for t in (upper, own or spread) if t)
+            if own:
+                top_grid[(below, c)] = joined
+            else:
+                top_spans[(below, c)] = joined
+        elif (r, c) in grid and upper:
+            top_grid[(below, c)] = upper
+        elif upper:
+            top_spans[(below, c)] = upper
+    return top_grid, top_spans

@@ -108,7 +108,10 @@ _TITLE_WORDS = re.compile(
     # A sheet named after what it lists ("Åtgärder 2026", "Insatser 2026") names no place.
     r"|åtgärder(?:na)?|åtgärd|insatser(?:na)?|aktiviteter(?:na)?|action|actions|plan|för|i|och"
     r"|brottsförebyggande|trygghetsskapande|arbete(?:t)?|stadsdelsområde|stadsdelsförvaltning"
-    r"|stadsdelsnämnd|sdf|sdo|kommun|stad)\b"
+    r"|stadsdelsnämnd|sdf|sdo|kommun|stad"
+    # A report on the plan ("Uppföljning av åtgärdsplanen 2025", "Statusrapport T1").
+    r"|uppföljning(?:en|ar)?|av|redovisning(?:en)?|rapport|tertialrapport|statusrapport"
+    r"|lägesrapport|status)\b"
 )
 # Words after the plan's name that are no place: its version and state ("Åtgärdsplan 2026
 # Reviderad 2026-03-01", "… slutversion").

@@ -9,7 +9,10 @@ follow-up and status columns, intro and contact sheets around the plan.
 
 The parts: `reports.xlsx_open` opens the file (or says what it is instead),
 `reports.xlsx_sheet` takes what is needed out of openpyxl, `reports.xlsx_layout` finds the
-header (words in `reports.xlsx_vocabulary`), `reports.xlsx_rows` reads the rows below it.
+header (words in `reports.xlsx_vocabulary`), `reports.xlsx_rows` reads the rows below it,
+`reports.xlsx_years` keeps the plan's year's follow-up columns, `reports.xlsx_period_rows`
+joins a measure's rows per period and `reports.xlsx_follow_sheet` reads a follow-up sheet
+into the plan's measures.
 Every failure to open or read the file becomes one Swedish `ImportFailed` line; doubtful
 rows become Swedish warnings.
 """
@@ -26,14 +29,18 @@ from models.errors import ImportFailed
 from models.personal_data import contains_personal_number, mask
 from reports.parsed import ParsedArea, ParsedFollowUp, ParsedPlan, ParsedRow, own_number
 from reports.verdicts import VERDICTS, derive_verdict
+from reports.xlsx_follow_sheet import join_follow_up_sheet, joined_warning
 from reports.xlsx_layout import Header, SheetHints, find_header
 from reports.xlsx_lost import lost_cell_warnings
 from reports.xlsx_meta import PLAN_WORDS, YEAR, plan_metadata
 from reports.xlsx_open import load_workbook
+from reports.xlsx_period_rows import join_period_rows, period_rows_warning
 from reports.xlsx_rows import SheetReader, SheetResult, partial_row_warnings, unused_fields
 from reports.xlsx_sheet import SheetFacts, sheet_facts
 from reports.xlsx_text import bare_number, fold, sheet_label, split_numbered
-from reports.xlsx_years import keep_plan_year
+from reports.xlsx_vertical import vertical_headers_hint
+from reports.xlsx_vocabulary import label_year
+from reports.xlsx_years import drop_hidden_repeats, keep_plan_year
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +116,14 @@ PERSONAL_NUMBER_IN_NAME = (
 # --------------------------------------------------------------------------- sheet names
 
 
+# First words of a follow-up sheet's name besides "Uppföljning …" ("Tertialuppföljning",
+# "Årsuppföljning 2025", "Återrapportering T2").
+_FOLLOW_UP_SHEET_WORDS = ("aterrapportering", "tertialrapport", "tertialrapportering")
+
+
 def _is_follow_up_sheet(title: str) -> bool:
-    return fold(split_numbered(title)[1]).startswith("uppfoljning")
+    words = fold(split_numbered(title)[1]).split()
+    return bool(words) and ("uppfoljning" in words[0] or words[0] in _FOLLOW_UP_SHEET_WORDS)
 
 
 def _is_side_sheet(title: str) -> bool:
@@ -139,10 +152,23 @@ def _area_name(raw: str, sheet: str, warnings_out: list[str]) -> str:
     return name
 
 
+# A measure numbered by its area's letter: "A1", "B2", "C.3".
+_LETTER_REF = re.compile(r"^\s*([A-Ha-h])\s?[.:]?\s?\d{1,2}\s*$")
+
+
 def _area_of_ref(ref: str | None) -> int | None:
-    """The area part of a plan's own measure number ("2.3" -> 2; "3" has none)."""
+    """The area part of a plan's own measure number ("2.3" -> 2, "B1" -> 2; "3" has
+    none)."""
     found = own_number(ref)
+    if found is None and ref and (m := _LETTER_REF.match(ref)):
+        return ord(m.group(1).lower()) - ord("a") + 1
     return None if found is None else found[0]
+
+
+def _area_label(rows: list[ParsedRow], number: int) -> str:
+    """How the plan's numbers name an area: its letter where they are "A1", "B2"."""
+    lettered = any(r.ref and _LETTER_REF.match(r.ref) for r in rows)
+    return chr(ord("A") + number - 1) if lettered else str(number)
 
 
 def _area_of_refs(rows: list[ParsedRow]) -> int | None:
@@ -176,13 +202,39 @@ def _areas_by_refs(rows: list[ParsedRow]) -> list[tuple[int, list[ParsedRow]]] |
     return list(groups.items())
 
 
-def _split_warning(sheet: str, numbers: list[int]) -> str:
-    areas = ", ".join(f"Område {n}" for n in numbers)
+def _split_warning(sheet: str, labels: list[str]) -> str:
+    areas = ", ".join(f"Område {n}" for n in labels)
+    # Numbers ("2.1") stay the refs; letters ("B1") name the area only.
+    why = ", så att de behåller sina nummer" if labels[0].isdigit() else ""
     return (
         f"Fliken ”{sheet}” namnger inga prioriterade områden. Åtgärderna delades in efter sina "
-        f"nummer i {areas}, så att de behåller sina nummer. Lägg gärna till en kolumn "
-        "Prioriterat område i filen och läs in den igen."
+        f"nummer i {areas}{why}. Lägg gärna till en kolumn Prioriterat område i filen och läs "
+        "in den igen."
     )
+
+
+def _read_side_sheets(
+    side: list[_SideSheet], plan_rows: list[ParsedRow], year: int | None, warnings_out: list[str]
+) -> None:
+    """Read the follow-ups of the sheets left out as copies or follow-up sheets into the
+    plan's measures (see `reports.xlsx_follow_sheet`); their warnings say so."""
+    for sheet in side:
+        header = sheet.cand.header
+        if not any(header.multi.values()):
+            continue  # no follow-up or status column: nothing of the plan's on it
+        title = sheet_label(sheet.cand.ws.title)
+        shown = mask(sheet.cand.ws.title)
+        if year is not None and (named := label_year(title)) not in (None, year):
+            warnings_out[sheet.warning] = (
+                f"Fliken ”{shown}” gäller {named}, inte planens år ({year}), och lästes inte in."
+            )
+            continue
+        header, _ = keep_plan_year(header, year, shown)
+        result = SheetReader(sheet.cand.facts, header, sheet_is_area=True).read()
+        rows = join_period_rows([row for block in result.blocks for row in block.rows])[0]
+        joined = join_follow_up_sheet(title, rows, plan_rows)
+        if (warning := joined_warning(shown, joined, repeats=sheet.repeats)) is not None:
+            warnings_out[sheet.warning] = mask(warning)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -222,8 +274,20 @@ class _Candidate:
         return self.facts.ws
 
 
-def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
-    """The sheets with a plan header: visible ones, and not instructions or contacts."""
+@dataclass
+class _SideSheet:
+    """A sheet left out as a plan sheet whose follow-ups may be the plan's: a follow-up
+    sheet, or a status report repeating the measures of `repeats`. `warning`: the index of
+    its warning in the plan's, which says more when its follow-ups are read."""
+
+    cand: _Candidate
+    warning: int
+    repeats: str | None = None
+
+
+def _plan_sheets(wb: Any, warnings_out: list[str], side: list[_SideSheet]) -> list[_Candidate]:
+    """The sheets with a plan header: visible ones, and not instructions or contacts.
+    Follow-up sheets beside the plan go to `side`."""
     found: list[_Candidate] = []
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):  # chart sheets
@@ -231,7 +295,11 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
         facts = sheet_facts(ws)
         if not facts.grid:
             continue
-        hints = SheetHints(title=sheet_label(ws.title), hidden_cols=frozenset(facts.hidden_cols))
+        hints = SheetHints(
+            title=sheet_label(ws.title),
+            hidden_cols=frozenset(facts.hidden_cols),
+            follow_up_sheet=_is_follow_up_sheet(ws.title),
+        )
         header = find_header(facts.grid, facts.merges.spans, facts.max_row, facts.max_col, hints)
         if header is None:
             continue  # Instruktion, Analys / Sammanställning, anything else
@@ -249,12 +317,14 @@ def _plan_sheets(wb: Any, warnings_out: list[str]) -> list[_Candidate]:
     main = [c for c in found if not _is_side_sheet(c.ws.title)]
     for c in found:
         if main and _is_follow_up_sheet(c.ws.title):
+            side.append(_SideSheet(c, len(warnings_out)))
             warnings_out.append(
                 f"Fliken ”{mask(c.ws.title)}” lästes inte in: uppföljningen läses från planens egna "
                 "flikar (kolumnen Uppföljning), annars blir åtgärderna dubbla. Skriv in den där "
                 "eller med /atgard uppfolj."
             )
-    return main or found
+    # Without a plan sheet beside it, a follow-up sheet is the plan: it needs its measures.
+    return main or [c for c in found if "measure" in c.header.columns]
 
 
 def _measure_texts(cand: _Candidate) -> list[str]:
@@ -263,7 +333,9 @@ def _measure_texts(cand: _Candidate) -> list[str]:
     return [fold(row.measure) for block in result.blocks for row in block.rows if row.measure]
 
 
-def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> list[_Candidate]:
+def _drop_repeated_sheets(
+    found: list[_Candidate], warnings_out: list[str], side: list[_SideSheet]
+) -> list[_Candidate]:
     """Leave out a sheet that only repeats another sheet's measures: a status overview or a
     summary ("Statusrapport", "Rapport T1") listing the plan's measures again with fewer of
     the plan's columns, often by formulas. Read as well, every measure would be in the plan
@@ -283,6 +355,7 @@ def _drop_repeated_sheets(found: list[_Candidate], warnings_out: list[str]) -> l
             # may have more of.
             if len(other.header.columns) > len(cand.header.columns):
                 dropped.add(i)
+                side.append(_SideSheet(cand, len(warnings_out), mask(other.ws.title)))
                 warnings_out.append(
                     f"Fliken ”{mask(cand.ws.title)}” upprepar åtgärder från fliken "
                     f"”{mask(other.ws.title)}” och lästes inte in, så att ingen åtgärd blir "
@@ -382,14 +455,16 @@ def _parse_workbook(
     wb: Any, path: Path, wanted_year: int | None, uncached: dict[str, list[str]]
 ) -> ParsedPlan:
     warnings_out: list[str] = []
+    side: list[_SideSheet] = []
     candidates, sheets_year = _one_years_sheets(
-        _plan_sheets(wb, warnings_out), wanted_year, warnings_out
+        _plan_sheets(wb, warnings_out, side), wanted_year, warnings_out
     )
-    candidates = _drop_repeated_sheets(candidates, warnings_out)
+    candidates = _drop_repeated_sheets(candidates, warnings_out, side)
     if not candidates:
         raise ImportFailed(
             f"Filen {path.name} innehåller ingen flik med en åtgärdsplan "
             "(ingen rubrikrad med Åtgärd och Orsak, När eller Vem hittades)."
+            + vertical_headers_hint(wb)
         )
 
     # The year whose follow-up columns are the plan's: the one asked for, the sheets', or
@@ -400,6 +475,10 @@ def _parse_workbook(
     for cand in candidates:
         cand.header, dropped = keep_plan_year(cand.header, columns_year, mask(cand.ws.title))
         warnings_out.extend(dropped)
+        cand.header, hidden = drop_hidden_repeats(
+            cand.header, cand.facts.hidden_cols, mask(cand.ws.title)
+        )
+        warnings_out.extend(hidden)
 
     entries: list[tuple[int | None, str, str, list[ParsedRow]]] = []
     sheets_naming_areas: set[str] = set()
@@ -414,6 +493,12 @@ def _parse_workbook(
                 cand.facts, cand.header, result.blocks, uncached.get(cand.ws.title, [])
             )
         )
+        periods = 0
+        for block in result.blocks:
+            block.rows, joined = join_period_rows(block.rows)
+            periods += joined
+        if periods:
+            warnings_out.append(period_rows_warning(mask(cand.ws.title), periods))
         for block in result.blocks:
             hint = block.number
             if hint is None and block.from_sheet:
@@ -432,14 +517,21 @@ def _parse_workbook(
                     else None
                 )
                 if split is not None:
-                    entries.extend((n, f"Område {n}", shown, rows) for n, rows in split)
-                    warnings_out.append(_split_warning(shown, [n for n, _ in split]))
+                    labels = [_area_label(block.rows, n) for n, _ in split]
+                    entries.extend(
+                        (n, f"Område {label}", shown, rows)
+                        for (n, rows), label in zip(split, labels, strict=True)
+                    )
+                    warnings_out.append(_split_warning(shown, labels))
                     continue
                 name = FALLBACK_AREA_NAME if generic or not stripped_title else stripped_title
                 if not generic:
                     sheets_naming_areas.add(cand.ws.title)
             entries.append((hint, _area_name(name, shown, warnings_out), shown, block.rows))
 
+    _read_side_sheets(
+        side, [row for *_, rows in entries for row in rows], columns_year, warnings_out
+    )
     areas = _number_areas(_join_same_areas(entries), warnings_out)
     other_titles = [
         sheet_label(ws.title) for ws in wb.worksheets if ws.title not in sheets_naming_areas

@@ -237,6 +237,9 @@ class SheetReader:
         self.blocks = [Block(header.area_name, None, from_sheet=True)]
         self.current = 0  # index of the block rows go to
         self.warnings: list[str] = []
+        # The hidden rows last warned of, one after another: (first row, count, index of
+        # the last one among the content rows, index of their warning).
+        self.hidden_run: tuple[int, int, int, int] | None = None
         # Rows that lack a required field: (index of their warning, row), worded at the end,
         # when it is known which columns the sheet leaves empty throughout.
         self.partial: list[tuple[int, ParsedRow]] = []
@@ -264,6 +267,25 @@ class SheetReader:
 
     def _warn(self, r: int, text: str) -> None:
         self.warnings.append(mask(f"Flik ”{self.title}”, rad {r}: {text}"))
+
+    def _warn_hidden(self, index: int, r: int) -> None:
+        """Warn of a hidden row; hidden rows one after another (last year's measures kept
+        out of sight) are one warning, not one each."""
+        run = self.hidden_run
+        if run is not None and run[2] == index - 1 and run[3] == len(self.warnings) - 1:
+            first, count = run[0], run[1] + 1
+            self.warnings[-1] = (
+                f"Flik ”{self.title}”, rad {first}–{r}: {count} dolda rader lästes inte in. "
+                "Visa raderna i Excel och läs in filen igen om de hör till planen."
+            )
+            self.hidden_run = (first, count, index, run[3])
+            return
+        self._warn(
+            r,
+            "raden är dold och lästes inte in. Visa raden i Excel och läs in filen igen om "
+            "den hör till planen.",
+        )
+        self.hidden_run = (r, 1, index, len(self.warnings) - 1)
 
     # ---- areas
 
@@ -476,11 +498,7 @@ class SheetReader:
                 if not own or not self._is_guidance(r, own, where):
                     # Guidance is read even hidden: in the 2024 template it names the area.
                     if own or any(c <= self.header.first_col for c, _ in filled):
-                        self._warn(
-                            r,
-                            "raden är dold och lästes inte in. Visa raden i Excel och läs in "
-                            "filen igen om den hör till planen.",
-                        )
+                        self._warn_hidden(index, r)
                     continue
             if len(filled) == 1 and self._lone_cell(index, r, *filled[0]):
                 continue
@@ -629,8 +647,10 @@ class SheetReader:
             return [entry], latest_text, verdict
         by_tertial: dict[int, str] = {}
         year_of: dict[int, int | None] = {}
+        column_of: dict[int, int] = {}
         for c, text in dated:  # left to right: the rightmost text of a tertial wins
             by_tertial[tertials[c]], year_of[tertials[c]] = text, years.get(c)
+            column_of[tertials[c]] = c
         status_of = {tertials[c]: text for c, text in statuses if c in tertials}
         undated = [text for c, text in statuses if c not in tertials]
         entries = []
@@ -640,8 +660,11 @@ class SheetReader:
                 own_verdict = derive_verdict(undated[-1])  # one Status column: the latest
             if own_verdict == "ej_bedomd":
                 own_verdict = derive_verdict(by_tertial[tertial])
+            other_reading = self.header.other_reading.get(column_of[tertial])
             entries.append(
-                ParsedFollowUp(tertial, by_tertial[tertial], own_verdict, year_of[tertial])
+                ParsedFollowUp(
+                    tertial, by_tertial[tertial], own_verdict, year_of[tertial], other_reading
+                )
             )
         # A column of no tertial right of the tertials' ("Kommentar" under "Uppföljning",
         # "Resultat") is the latest word; one left of them is an old one ("Uppföljning 2024").
@@ -707,6 +730,7 @@ class SheetReader:
             missing=missing,
             ref=self._ref(r),
             follow_ups=follow_ups,
+            period=self._value(r, cols["period"]) if "period" in cols else None,
         )
         if missing:
             self.partial.append((len(self.warnings) - 1, row))

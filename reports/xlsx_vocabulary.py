@@ -9,8 +9,11 @@ uppföljning" is not read as the responsible column.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import date
 
+from reminders.calendar import reporting_tertial
 from reports.xlsx_text import fold
 
 # field -> phrases by rank; rank 0 is the usual name, a higher rank is only used when the
@@ -276,6 +279,12 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
             "delarsbokslut",
             "arsrapport",
             "arsuppfoljning",
+            "helarsuppfoljning",
+            "helarsrapport",
+            "helarsredovisning",
+            "delarsuppfoljning",
+            "delarsredovisning",
+            "arsredovisning",
             "verksamhetsberattelse",
             "avrapportering",
             "aterkoppling",
@@ -326,6 +335,18 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     # When a measure starts: only read to give a date in "När"/"Slut" its start.
     "start": (("start", "startdatum", "startar", "paborjas"),),
+    # The period a row reports on, in an export with a row per measure and period; only
+    # read to join such rows into one measure (see `reports.xlsx_period_rows`).
+    "period": (
+        (
+            "rapporteringsperiod",
+            "rapportperiod",
+            "uppfoljningsperiod",
+            "redovisningsperiod",
+            "avser period",
+            "avser tertial",
+        ),
+    ),
     # Columns we know and deliberately leave out; naming them here keeps them from being
     # taken for the 2025 template's area-name header.
     "ignore": (
@@ -378,7 +399,13 @@ _VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 # Words too common to be matched as a prefix: "Område X" heads the 2025 template's
 # problem column with the area's own name, only a bare "Område" is the area column.
-_EXACT_ONLY: dict[str, str] = {"omrade": "area", "omraden": "area", "tema": "area"}
+_EXACT_ONLY: dict[str, str] = {
+    "omrade": "area",
+    "omraden": "area",
+    "tema": "area",
+    # "Tertial 1" under "Uppföljning" is a follow-up column; "Tertial" alone a period's.
+    "tertial": "period",
+}
 
 FIELDS_SINGLE = ("area", "ref", "problem", "cause", "measure", "goal", "when", "responsible")
 # Columns that can repeat (one per tertial); the rightmost filled one is the latest.
@@ -396,7 +423,14 @@ _PERIOD_WORD = (
     r"|juli|augusti|september|oktober|november|december|vt|ht|var|host"
 )
 _YEAR_LABEL = r"(?:19|20)\d\d(?:\s\d+)*"
-_PERIOD_LABEL = re.compile(rf"^(?:(?:{_PERIOD_WORD})(?:\s(?:19|20)\d\d)?|{_YEAR_LABEL})$")
+# When the report is written, after its period: "T3 2025 (rapporteras jan 2026)".
+_WRITTEN_WHEN = (
+    r"(?:\s(?:rapporteras|redovisas|lamnas|skrivs|per|i|senast|datum|jan|feb|mar|apr|aug|sep"
+    r"|sept|okt|nov|dec|januari|februari|(?:19|20)\d\d(?:\s\d\d){0,2}))*"
+)
+_PERIOD_LABEL = re.compile(
+    rf"^(?:(?:{_PERIOD_WORD})(?:\s(?:19|20)\d\d)?{_WRITTEN_WHEN}|{_YEAR_LABEL})$"
+)
 _YEAR_ONLY = re.compile(rf"^{_YEAR_LABEL}$")
 
 
@@ -486,16 +520,38 @@ _TERTIAL_WORDS = (
 
 
 def label_tertial(text: str) -> int | None:
-    """The tertial (1-3) a follow-up or status column's label names, or None."""
+    """The tertial (1-3) a follow-up or status column's label names, or None.
+
+    A year-end report dated early the next year ("Helårsuppföljning 2025 (jan 2026)",
+    "T3 2025 (rapporteras jan 2026)") is T3: its words say so before its month does. A
+    date alone is the tertial a report written that day is for ("per 2025-05-05": T1's,
+    written in the days after it ended); a January date alone is T1 here, and maybe the
+    year before's year-end (see `label_year_end_of`)."""
     folded = fold(text)
     if m := _TERTIAL_NUMBER.search(folded):
         return int(m.group(1) or m.group(2))
+    if _YEAR_END_WORDS.search(folded) or _reports_on_year_before(folded):
+        return 3
     if m := _INTERIM_NUMBER.search(folded):
         return int(m.group(1))
     if m := _QUARTER.search(folded):
         return min(int(m.group(1)), 3)
+    if m := _FULL_DATE.search(folded):
+        year, month, day = (int(g) for g in m.groups())
+        with contextlib.suppress(ValueError):  # "2025-02-30": its month still says
+            return reporting_tertial(year, date(year, month, day))
+    if m := _DAY_FIRST_DATE.search(folded):
+        day, month, year = (int(g) for g in m.groups())
+        with contextlib.suppress(ValueError):
+            return reporting_tertial(year, date(year, month, day))
+        return (month - 1) // 4 + 1
     if m := _ISO_DATE.search(folded):
         return (int(m.group(1)) - 1) // 4 + 1
+    if m := _DAY_MONTH.search(folded):
+        day, month = int(m.group(1)), int(m.group(2))
+        with contextlib.suppress(ValueError):  # any year: only the day in it counts
+            return reporting_tertial(_ANY_YEAR, date(_ANY_YEAR, month, day))
+        return (month - 1) // 4 + 1
     if months := _MONTH.findall(folded):
         # A span ("jan–apr", "maj–aug", "jan–aug" for the interim report) ends in its tertial.
         return (_MONTHS[months[-1]] - 1) // 4 + 1
@@ -506,14 +562,93 @@ def label_tertial(text: str) -> int | None:
 
 
 _LABEL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_FULL_DATE = re.compile(r"\b(20\d\d)\s(0[1-9]|1[0-2])\s([0-3]\d)\b")  # folded 2025-05-05
+# A date early in a year ("2026-01-31", "januari 2026", "31 jan 2026"): when a year-end
+# report on the year before is written. Up to the end of February.
+_EARLY_DATE = re.compile(
+    r"\b((?:19|20)\d\d)\s0[12](?:\s[0-3]\d)?\b"
+    r"|\b(?:januari|jan|februari|feb)\s((?:19|20)\d\d)\b"
+    r"|\b[0-3]?\d\s0?[12]\s((?:19|20)\d\d)\b"  # "31/1 2026", "31.1.2026"
+)
+# A day and month with no year after "per": "per 31/8", "per 30.4".
+_DAY_MONTH = re.compile(r"\bper\s([0-3]?\d)\s(0?[1-9]|1[0-2])\b")
+_ANY_YEAR = 2001  # not a leap year: "per 29/2" is no day and falls back on its month
+# A date written day first, folded: "31 1 2026" (31/1 2026), "15 05 2025".
+_DAY_FIRST_DATE = re.compile(r"\b([0-3]?\d)\s(0?[1-9]|1[0-2])\s((?:19|20)\d\d)\b")
+# Words of the report on the whole year: T3 is written after the year has ended.
+_YEAR_END_WORDS = re.compile(
+    r"\b(?:helar\w*|arsbokslut|bokslut|arsrapport|arsuppfoljning|arsredovisning"
+    r"|verksamhetsberattelse)\b"
+)
+
+
+def _early_years(folded: str) -> set[int]:
+    return {int(next(g for g in m.groups() if g)) for m in _EARLY_DATE.finditer(folded)}
+
+
+def _reports_on_year_before(folded: str) -> bool:
+    """True when an early-year date is when a report on the year before is written: the
+    label names that year too ("Uppföljning 2025 (per 2026-01-31)")."""
+    early = _early_years(folded)
+    named = {int(y) for y in _LABEL_YEAR.findall(folded)}
+    return any(y - 1 in named for y in early)
 
 
 def label_year(text: str) -> int | None:
     """The one year a follow-up or status column's label names ("Uppföljning 2025",
     "Status T1 2026", "Uppföljning per 2025-08-31"), or None: no year, or a span of years
-    ("Status 2025–2027"), which is the plan's period rather than one year's follow-up."""
-    years = {int(y) for y in _LABEL_YEAR.findall(text)}
+    ("Status 2025–2027"), which is the plan's period rather than one year's follow-up.
+
+    A year-end report's label may also name when it is written, early the next year:
+    "Helårsuppföljning 2025 (jan 2026)", "Årsuppföljning januari 2026" and "T3 2025
+    (rapporteras jan 2026)" are 2025's."""
+    folded = fold(text)
+    years = {int(y) for y in _LABEL_YEAR.findall(folded)}
+    early = _early_years(folded)
+    year_end = (
+        bool(_YEAR_END_WORDS.search(folded))
+        or label_tertial(text) == 3
+        or any(y - 1 in years for y in early)
+    )
+    if year_end and early:
+        # The date it is written on names no year of its own, only its year before's.
+        years = {y for y in years if y not in early} | {y - 1 for y in early}
     return years.pop() if len(years) == 1 else None
+
+
+def label_month(text: str) -> int | None:
+    """The one month a label names and nothing else of its period ("Uppföljning maj",
+    "Status sept"), or None: no month, a span ("jan–apr") or a tertial ("T1 april")."""
+    folded = fold(text)
+    months = _MONTH.findall(folded)
+    if len(months) != 1 or _TERTIAL_NUMBER.search(folded) or _QUARTER.search(folded):
+        return None
+    return _MONTHS[months[0]]
+
+
+def names_early_month(text: str) -> bool:
+    """True when a label's period ends in January or February and it names no year
+    ("Uppföljning januari", "Status jan", "per 31/1"): right of a later month's column it
+    is the year-end report, written after the year (see `reports.xlsx_layout`)."""
+    folded = fold(text)
+    if _LABEL_YEAR.search(folded):
+        return False
+    if months := _MONTH.findall(folded):
+        return _MONTHS[months[-1]] <= 2
+    m = _DAY_MONTH.search(folded)
+    return m is not None and int(m.group(2)) <= 2
+
+
+def label_year_end_of(text: str) -> int | None:
+    """The year whose year-end report a label dated early in the next year may be, when
+    nothing in the label says which ("Uppföljning per 2026-01-31": 2026's T1, or 2025's
+    year-end, written in January). Only the plan's year tells; None for other labels."""
+    folded = fold(text)
+    early = _early_years(folded)
+    named = _TERTIAL_NUMBER.search(folded) or _QUARTER.search(folded)
+    if named or len(early) != 1 or label_year(text) not in early:
+        return None
+    return early.pop() - 1
 
 
 # Month names and their abbreviations, as column labels write them ("Status jan–apr").

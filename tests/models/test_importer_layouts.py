@@ -226,7 +226,11 @@ def test_the_plans_own_numbers_become_the_refs(
     session_factory: SessionFactory, tmp_path: Path
 ) -> None:
     result = _import(session_factory, _numbered_plan(tmp_path / "n.xlsx", NUMBERED))
-    assert result.warnings == []
+    # The number people quote for it is said with the ref it got.
+    assert result.warnings == [
+        "Flik ”Åtgärder”: numret A3 i filen har inte formen område.nummer (som 2.1) och kan"
+        " inte bli åtgärdens referens. Åtgärden fick referensen 1.3."
+    ]
     assert {ref: text for ref, (_, _, text) in _measures(session_factory).items()} == {
         "1.1": "Lägesrapport till kommunstyrelsen",
         "1.2": "Lägesbild med orsaksanalys",

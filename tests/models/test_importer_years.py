@@ -109,3 +109,54 @@ def test_a_plan_imported_for_another_year_than_its_columns_stores_none_of_them(
         "Flik ”1. Trygghet”: 1 uppföljning från kolumner för 2025 lästes inte in, eftersom"
         " planen läses in för 2026."
     ]
+
+
+def test_the_year_end_column_dated_january_is_stored_as_the_plans_t3(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    labels = ["Uppföljning per 2025-04-30", "Uppföljning per 2025-08-31"]
+    rows: list[list[Any]] = [
+        [*HEADER, *labels, "Uppföljning per 2026-01-31"],
+        ["Mörker", "Belysning", "Under året", "TK", None, "Beställd.", "Uppsatt.", "Klart."],
+    ]
+    path = write_workbook(tmp_path / "plan.xlsx", [Sheet("1. Trygghet", rows)])
+    result = _import(session_factory, path, year=2025, read_year=2025, today=date(2026, 2, 3))
+    assert [(period, text) for _, period, _, text in _stored(session_factory)] == [
+        ("2025-T1", "Beställd."),
+        ("2025-T2", "Uppsatt."),
+        ("2025-T3", "Klart."),
+    ]
+    assert result.warnings == []
+
+
+def test_a_january_column_the_reader_took_for_next_years_is_the_plans_year_end(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    # The file gives no year and its columns name 2026 only: the reader cannot tell; the
+    # plan is imported as 2025's, whose year-end report was written in January 2026.
+    labels = ["Uppföljning per 2026-01-31", "Uppföljning per 2026-04-30"]
+    rows: list[list[Any]] = [
+        [*HEADER, *labels],
+        ["Mörker", "Belysning", "Under året", "TK", None, "Målet är uppfyllt.", None],
+    ]
+    path = write_workbook(tmp_path / "plan.xlsx", [Sheet("1. Trygghet", rows)])
+    result = _import(session_factory, path, year=2025, read_year=None, today=date(2026, 2, 3))
+    assert _stored(session_factory) == [("1.1", "2025-T3", "uppfyllt", "Målet är uppfyllt.")]
+    assert result.warnings == []
+
+
+def test_a_february_column_the_reader_took_for_last_years_year_end_is_the_plans_t1(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    # Nothing in the file names a year but the column: the reader takes February's text
+    # for 2025's year-end; the plan is 2026's, so it is 2026's first follow-up.
+    rows: list[list[Any]] = [
+        [*HEADER, "Uppföljning per 2026-02-27"],
+        ["Mörker", "Belysning", "Under året", "TK", None, "Upphandlingen är klar."],
+    ]
+    path = write_workbook(tmp_path / "plan.xlsx", [Sheet("1. Trygghet", rows)])
+    ((follow_up,),) = [r.follow_ups for a in read_plan(path).areas for r in a.rows]
+    assert (follow_up.year, follow_up.tertial) == (2025, 3)
+    result = _import(session_factory, path, year=2026, read_year=None, today=date(2026, 3, 2))
+    assert _stored(session_factory) == [("1.1", "2026-T1", "ej_bedomd", "Upphandlingen är klar.")]
+    assert result.warnings == []

@@ -612,6 +612,12 @@ def test_empty_workbook(tmp_path: Path) -> None:
         ("🔴", "ej_uppfyllt"),
         ("Status: gul", "delvis"),
         ("Röda korset deltog vid mötena.", "ej_bedomd"),
+        # A drop-down's numbered choices.
+        ("3 - Klar", "uppfyllt"),
+        ("3. Klar", "uppfyllt"),
+        ("1 - Ej påbörjad", "ej_uppfyllt"),
+        ("Vilande", "ej_uppfyllt"),
+        ("3 vandringar hölls.", "ej_bedomd"),
         ("", "ej_bedomd"),
         ("   \n ", "ej_bedomd"),
         (None, "ej_bedomd"),

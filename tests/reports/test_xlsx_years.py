@@ -167,3 +167,100 @@ def test_partners_beside_the_responsible_party_are_kept_in_vem(tmp_path: Path) -
     rows = [["Orsak", "Åtgärd", "Samverkanspart"], ["Skolk", "Närvaroteam", "Polisen"]]
     (row,) = _rows(read_plan(write_workbook(tmp_path / "p.xlsx", [Sheet("1. Unga", rows)])))
     assert row.responsible == "Polisen"
+
+
+YEAR_END_LABELS = [
+    "Uppföljning per 2026-01-31",
+    "Helårsuppföljning 2025 (jan 2026)",
+    "Årsuppföljning januari 2026",
+    "T3 2025 (rapporteras jan 2026)",
+    "Uppföljning 2025 (per 2026-02-15)",
+    "Uppföljning 31/1 2026",
+    "Uppföljning T3 (jan 2026)",
+]
+
+
+@pytest.mark.parametrize("year_end", YEAR_END_LABELS)
+@pytest.mark.parametrize("asked", [None, 2025])
+def test_the_year_end_report_written_in_january_is_the_plans_t3(
+    tmp_path: Path, year_end: str, asked: int | None
+) -> None:
+    rows: list[list[Any]] = [
+        ["Åtgärdsplan 2025 – Nässjö kommun"],
+        [*HEADER, "Uppföljning per 2025-04-30", "Uppföljning per 2025-08-31", year_end],
+        ["Mörker", "Belysning", "TK", "Beställd.", "Uppsatt.", "Målet är uppfyllt."],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "y.xlsx", [Sheet("1. Platser", rows)]), year=asked)
+    (light,) = _rows(plan)
+    # Written in January 2026, the report is on 2025: its year-end, not 2026's T1.
+    assert _follow_ups(light) == [(1, "Beställd."), (2, "Uppsatt."), (3, "Målet är uppfyllt.")]
+    assert _years(light) == [2025, 2025, 2025]
+    assert (light.verdict, plan.warnings) == ("uppfyllt", [])
+
+
+def test_a_date_within_the_year_is_the_tertial_it_reports_on(tmp_path: Path) -> None:
+    labels = ["Uppföljning 2025-05-06", "Uppföljning 2025-09-03", "Uppföljning 2026-02-27"]
+    rows: list[list[Any]] = [
+        [*HEADER, *labels],
+        ["Mörker", "Belysning", "TK", "Beställd.", "Uppsatt.", "Klart."],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "d.xlsx", [Sheet("1. Platser", rows)]), year=2025)
+    (light,) = _rows(plan)
+    # Written in the days after a tertial ended: that tertial's report.
+    assert _follow_ups(light) == [(1, "Beställd."), (2, "Uppsatt."), (3, "Klart.")]
+    assert plan.warnings == []
+
+
+def test_a_january_column_of_the_plans_own_year_is_its_first_tertial(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [*HEADER, "Uppföljning per 2026-01-31", "Uppföljning per 2026-04-30"],
+        ["Mörker", "Belysning", "TK", "Inte påbörjad.", "Beställd."],
+    ]
+    path = write_workbook(tmp_path / "j.xlsx", [Sheet("1. Platser", rows)])
+    # In the plan for 2026 a January follow-up is 2026's own, not 2025's year-end.
+    (light,) = _rows(read_plan(path, year=2026))
+    assert [(f.tertial, f.year) for f in light.follow_ups] == [(1, 2026)]
+    assert light.follow_up == "Beställd."
+    # The file names no year, but its April column does: the January one is 2026's too.
+    (light,) = _rows(read_plan(path))
+    assert [(f.tertial, f.year) for f in light.follow_ups] == [(1, 2026)]
+    # Asked for 2025, the January column is 2025's year-end and April's is 2026's.
+    plan = read_plan(path, year=2025)
+    (light,) = _rows(plan)
+    assert _follow_ups(light) == [(3, "Inte påbörjad.")]
+    assert "”Uppföljning per 2026-04-30” (E) gäller 2026" in plan.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Uppföljning april", "Uppföljning augusti", "Uppföljning januari"],
+        ["April", "Augusti", "Januari"],
+        ["Uppföljning per 30/4", "Uppföljning per 31/8", "Uppföljning per 31/1"],
+        # The months the tertial reports are written in.
+        ["Uppföljning maj", "Uppföljning september", "Uppföljning januari"],
+        ["Status maj", "Status sept", "Status jan"],
+    ],
+)
+def test_a_january_column_after_the_years_months_is_the_year_end(
+    tmp_path: Path, labels: list[str]
+) -> None:
+    rows: list[list[Any]] = [
+        [*HEADER, *labels],
+        ["Mörker", "Belysning", "TK", "Beställd.", "Uppsatt.", "Klart."],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "m.xlsx", [Sheet("1. Platser", rows)]))
+    (light,) = _rows(plan)
+    # January's text is the year-end's; April's T1 is kept, not overwritten by it.
+    assert _follow_ups(light) == [(1, "Beställd."), (2, "Uppsatt."), (3, "Klart.")]
+
+
+def test_month_columns_of_the_whole_year_keep_their_tertials(tmp_path: Path) -> None:
+    labels = ["Januari", "Mars", "Maj", "September", "December"]
+    rows: list[list[Any]] = [
+        [*HEADER, *labels],
+        ["Mörker", "Belysning", "TK", "Beställd.", None, "Uppsatt.", None, "Klart."],
+    ]
+    plan = read_plan(write_workbook(tmp_path / "y.xlsx", [Sheet("1. Platser", rows)]))
+    (light,) = _rows(plan)
+    assert _follow_ups(light) == [(1, "Beställd."), (2, "Uppsatt."), (3, "Klart.")]
