@@ -73,6 +73,20 @@ def test_buttons_and_list(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(".msg:has-text('Historik för åtgärd 1.3')")
 
 
+def test_a_wrong_follow_up_is_taken_back_with_its_button(
+    page, sandbox_server: SandboxServer
+) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#command", "/atgard uppfolj 1.4 Skrivet på fel åtgärd")
+    page.press("#command", "Enter")
+    saved = page.locator(".msg:has-text('Uppföljning sparad för 1.4')").first
+    saved.wait_for()
+    saved.locator("button:has-text('Ångra')").click()
+    page.wait_for_selector(".msg:has-text('Ångrat: din uppföljning av åtgärd 1.4')")
+    with sandbox_server.session_factory().begin() as s:
+        texts = [f.text for f in s.exec(select(FollowUp).join(Measure).where(Measure.ref == "1.4"))]
+    assert "Skrivet på fel åtgärd" not in texts
+
+
 # Last in the module: it moves the sandbox's clock for every later test on this server.
 def test_fast_forward_shows_the_weekly_digest(page, sandbox_server: SandboxServer) -> None:  # type: ignore[no-untyped-def]
     page.click(".ff button[data-days='7']")
