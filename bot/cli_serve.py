@@ -179,6 +179,10 @@ def _run_socket_mode(settings: Any) -> None:
     bolt = create_app(rt.settings, rt.session_factory)
     log.info("Åtgärdsbot connects to Slack with Socket Mode")
     handler = make_handler(bolt, settings.slack_app_token.get_secret_value())
+    # Caught from here on: a platform that stops the bot while it starts (a redeploy right
+    # after a deploy) gets the same clean stop, not a process killed between connecting and
+    # starting the scheduler (bench and CI machines under load hit that window).
+    stop = _stop_on_signals()
     # Connected before the scheduler starts: a start that fails leaves no thread behind that
     # would keep the process from exiting.
     try:
@@ -192,7 +196,6 @@ def _run_socket_mode(settings: Any) -> None:
         _fail(SLACK_UNREACHABLE)
     log.info("Åtgärdsbot is connected (Socket Mode)")
     scheduler = start_scheduler_hook(rt, SlackNotifier(bolt.client))
-    stop = _stop_on_signals()
     while not stop.wait(1.0):  # a timeout, so the signal handler always gets to run
         pass
     log.info("Åtgärdsbot stops: closing the Socket Mode connection")

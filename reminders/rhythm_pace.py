@@ -144,11 +144,23 @@ def pace(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = Fals
 _PACE_WORDS: dict[Pace, str] = {Pace.AHEAD: "före takten", Pace.BEHIND: "efter takten"}
 
 
+def _first_active_day(rhythm: Rhythm, year: int) -> date | None:
+    """The day a recurring rhythm's year starts when it rests from 1 January ("2/mån
+    mars–juni", "under höstterminen", "utom januari"): before it, the work is not due yet."""
+    if rhythm.kind is not RhythmKind.RECURRING:
+        return None
+    first = date(year, 1, 1)
+    for begins, ends in rhythm.breaks(year):
+        if begins <= first <= ends and ends < date(year, 12, 31):
+            return ends + timedelta(days=1)
+    return None
+
+
 def pace_text(rhythm: Rhythm, done_count: int, on: date, year: int, done: bool = False) -> str:
     """One Swedish line, e.g. "3 av 8 genomförda, i fas" or "1 av 8 genomförda, efter takten"."""
     status = pace(rhythm, done_count, on, year, done)
     p = _PACE_WORDS.get(status, status.value)
-    starts = rhythm.start
+    starts = rhythm.start or _first_active_day(rhythm, year)
     if starts is not None and on < starts and status is not Pace.DONE:
         # Before its start the work is not due, nor going on yet: say when it starts.
         if rhythm.kind is RhythmKind.ONGOING:

@@ -763,7 +763,8 @@ def test_a_count_in_a_window_of_months_is_paced_over_the_window() -> None:
     r = parse_when("2 ggr/mån från mars till juni", 2025)
     assert expected_by(r, date(2025, 2, 28), 2025) == 0
     assert pace(r, 0, date(2025, 2, 28), 2025) is Pace.ON_TRACK
-    assert pace_text(r, 0, date(2025, 2, 28), 2025) == "0 av 8 genomförda, i fas"
+    # Before the window, as before a start: when it starts, not "i fas".
+    assert pace_text(r, 0, date(2025, 2, 28), 2025) == "0 av 8 genomförda, startar 2025-03-01"
     assert expected_by(r, date(2025, 3, 31), 2025) == pytest.approx(2)
     assert pace(r, 1, date(2025, 4, 1), 2025) is Pace.BEHIND
     assert pace(r, 4, date(2025, 4, 30), 2025) is Pace.ON_TRACK
@@ -987,11 +988,13 @@ def _est_needs(session_factory: SessionFactory, bound: Bound, now: datetime) -> 
 def test_the_digest_paces_a_window(
     session_factory: SessionFactory, settings: Settings, bound: Bound
 ) -> None:
-    """EST meets twice a month in March–June. In February its digest says it is on track
+    """EST meets twice a month in March–June. In February its digest says when that starts
     (it said "0 av 24 genomförda, efter takten"); in September, six held, two short of 8."""
     ids = _set_est(session_factory, bound, "2 ggr/mån från mars till juni")
     february = _est_needs(session_factory, bound, utc(2025, 2, 17, 7, 0))
-    assert february and all(line.endswith("– 0 av 8 genomförda, i fas") for line in february)
+    assert february and all(
+        line.endswith("– 0 av 8 genomförda, startar 2025-03-01") for line in february
+    )
     with session_factory.begin() as s:
         for i in range(6):
             s.add(
@@ -1059,3 +1062,18 @@ def test_the_help_for_rytm_shows_what_can_be_written(example: str, label: str) -
     what = help_reply(topic="rytm").plain()  # `/atgard hjälp rytm`
     assert example in what
     assert parse_override(example, 2025).label() == label
+
+
+@pytest.mark.parametrize(
+    ("text", "on", "said"),
+    [
+        ("2 ggr/mån mars–juni", date(2025, 2, 10), "0 av 8 genomförda, startar 2025-03-01"),
+        ("1 gång/vecka under höstterminen", date(2025, 5, 2), "startar 2025-08-17"),
+        ("2 ggr/mån utom januari", date(2025, 1, 20), "0 av 22 genomförda, startar 2025-02-01"),
+        # Inside the window, or with no rest at the year's start, the pace as before.
+        ("2 ggr/mån mars–juni", date(2025, 3, 20), "0 av 8 genomförda, efter takten"),
+        ("8 ggr/år", date(2025, 1, 20), "0 av 8 genomförda, i fas"),
+    ],
+)
+def test_before_a_window_the_pace_says_when_it_starts(text: str, on: date, said: str) -> None:
+    assert pace_text(parse_when(text, 2025), 0, on, 2025).endswith(said)
