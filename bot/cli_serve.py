@@ -195,7 +195,8 @@ def _run_socket_mode(settings: Any) -> None:
         rt.engine.dispose()
         _fail(SLACK_UNREACHABLE)
     log.info("Åtgärdsbot is connected (Socket Mode)")
-    scheduler = start_scheduler_hook(rt, SlackNotifier(bolt.client))
+    # Told to stop while connecting: no scheduler to start (it might take leadership or send).
+    scheduler = None if stop.is_set() else start_scheduler_hook(rt, SlackNotifier(bolt.client))
     while not stop.wait(1.0):  # a timeout, so the signal handler always gets to run
         pass
     log.info("Åtgärdsbot stops: closing the Socket Mode connection")

@@ -61,6 +61,7 @@ def bind_target(session: Session, ctx: CommandContext, text: str) -> tuple[str, 
 # How alike a group name's last words and a district must be to be taken for a typo of it
 # ("Norrmalmm", "Kungsholmn"): a group called "SSP Norr" is not one of "Norrmalm".
 TYPO_LIKENESS = 0.85
+WORD_ENDINGS = ("s", "s:")  # the genitive
 
 
 def _refuse_misspelt_district(words: list[str], districts: list[str], year: int | None) -> None:
@@ -70,6 +71,10 @@ def _refuse_misspelt_district(words: list[str], districts: list[str], year: int 
     for start in range(1, len(words)):
         tail = " ".join(words[start:]).casefold()
         close = difflib.get_close_matches(tail, folded, n=1, cutoff=TYPO_LIKENESS)
+        # "SSP Södermalms", "EST Lunds": the district's genitive, part of the group's own
+        # name, not a typo of the district.
+        if close and tail in (close[0] + ending for ending in WORD_ENDINGS):
+            continue
         if close:
             district = folded[close[0]]
             meant = " ".join([*words[:start], district, *([str(year)] if year else [])])

@@ -13,6 +13,7 @@ from handlers.forms import MeetingFormMeta, parse_meta
 from handlers.parse import (
     DATE_LIKE_RE,
     DATE_RE,
+    DAY_MONTH_RE,
     TIME_LIKE_RE,
     TIME_RE,
     as_ref,
@@ -41,7 +42,12 @@ DEFAULT_PER_YEAR = {GroupKind.SSP: 8, GroupKind.EST: 24, GroupKind.TRYGGHETSRAD:
 
 
 def _group(
-    s: Session, ctx: CommandContext, scope: Scope, name: str | None, example: str = "mote SSP"
+    s: Session,
+    ctx: CommandContext,
+    scope: Scope,
+    name: str | None,
+    example: str = "mote SSP",
+    unclear: str | None = None,
 ) -> Group:
     """The named group, else the channel's; `example` is the command with a group named."""
     if name:
@@ -53,9 +59,10 @@ def _group(
             )  # type: ignore[arg-type]
             if any(c.isdigit() for c in name):
                 # "mote 12 mars", "mote 1,3": no group's name; making one would not help.
+                how = "Skriv gruppen, dagen och åtgärderna som behandlades," if unclear else "Skriv"
                 raise NotFound(
-                    f"Jag förstår inte ”{short(name, 40)}”. Skriv gruppen, dagen och åtgärderna"
-                    f" som behandlades, till exempel `/atgard {example} igår 1.3`."
+                    f"Jag förstår inte ”{short(name, 40)}”. {how} till exempel"
+                    f" `/atgard {unclear or example}`."
                     f" Grupper: {known}."
                 )
             raise NotFound(
@@ -79,9 +86,9 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         return plan_command(ctx, args[1:])
     # `mote [grupp] [dag] [1.3 1.4 …]` in any order: the day, and the measures the meeting
     # took up (chosen in the form already), are told apart from the group's name.
-    days = [a for a in args if is_day(a)]
+    days = [a for a in args if is_day(a) or DAY_MONTH_RE.match(a)]
     refs = [ref for a in args if (ref := as_ref(a)) is not None]
-    names = [a for a in args if not is_day(a) and as_ref(a) is None]
+    names = [a for a in args if a not in days and as_ref(a) is None]
     if len(days) > 1:
         raise ValidationError(
             f"Ange en dag för mötet, inte {len(days)}: till exempel `/atgard mote {days[0]}`."
@@ -91,7 +98,7 @@ def meeting_command(ctx: CommandContext, args: list[str]) -> Reply:
         scope = resolve_scope(
             session=s, platform=ctx.platform, channel_id=ctx.channel_id, user_id=ctx.actor.user_id
         )
-        group = _group(s, ctx, scope, " ".join(names) or None)
+        group = _group(s, ctx, scope, " ".join(names) or None, unclear="mote SSP igår 1.3")
         require_coordinator_for_other_group(ctx, scope, group)
         measures = list_measures(session=s, plan_id=scope.plan.id)  # type: ignore[arg-type]
         known = {m.ref for m in measures}

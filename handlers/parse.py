@@ -78,16 +78,26 @@ def parse_iso_date(text: str) -> date:
 
 # Days people write instead of a date ("klar 1.3 igår", "mote idag"), as days back from today.
 DAY_WORDS = {"idag": 0, "igår": 1, "igar": 1, "iförrgår": 2, "iforrgar": 2}
-# A date written some other way than 2025-03-12 ("12/3", "2025-3-12", "12.3.2025"). Not a
-# bare "3.5", which reads as well as a measure number or a count.
-OTHER_DATE_RE = re.compile(r"^(?:\d{1,4}[-/]\d{1,2}(?:[-/]\d{1,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})$")
+# A whole date written some other way than 2025-03-12 ("12.3.2025", "2025-3-12", "12/3/25"):
+# explained rather than taken for a note or a group's name. Not "10-12" or "3/4" (a range, a
+# share: "klar 2.2 3/4 skolor besökta") nor "1.1.1" (a three-level number).
+OTHER_DATE_RE = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4}))$"
+)
+# A day and month alone ("21/4"): a date only where nothing else could be meant.
+DAY_MONTH_RE = re.compile(r"^(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2])$")
+_TRAILING = ",.:;"
 
 
 def join_day_words(tokens: list[str]) -> list[str]:
-    """ "i går" and "i dag" as one word each, the way DAY_WORDS knows them."""
+    """ "i går" and "i dag" as one word each, the way DAY_WORDS knows them ("i går," too)."""
     out: list[str] = []
     for token in tokens:
-        if out and out[-1].casefold() == "i" and f"i{token.casefold()}" in DAY_WORDS:
+        if (
+            out
+            and out[-1].casefold() == "i"
+            and f"i{token.rstrip(_TRAILING).casefold()}" in DAY_WORDS
+        ):
             out[-1] += token
         else:
             out.append(token)
@@ -95,13 +105,15 @@ def join_day_words(tokens: list[str]) -> list[str]:
 
 
 def is_day(token: str) -> bool:
-    """A day as the commands take it: 2025-03-12, idag, igår, or a date written otherwise
-    (which day_of then explains how to write)."""
+    """A day as the commands take it: 2025-03-12, idag, igår ("igår," at a sentence's start
+    too), or a whole date written otherwise (which day_of then explains how to write)."""
+    token = token.rstrip(_TRAILING) if not DATE_RE.match(token) else token
     return bool(DATE_RE.match(token) or token.casefold() in DAY_WORDS or OTHER_DATE_RE.match(token))
 
 
 def day_of(token: str, today: date) -> date:
     """The day a token names: 2025-03-12, or idag, igår, i förrgår counted from `today`."""
+    token = token.rstrip(_TRAILING) if not DATE_RE.match(token) else token
     back = DAY_WORDS.get(token.casefold())
     if back is not None:
         return today - timedelta(days=back)
@@ -238,6 +250,27 @@ def _ref(token: str | None, command: str) -> str:
     return token
 
 
+_LEADING_DAY = re.compile(r"^(i\s+\S+|\S+)(?=\s|$)\s*", re.IGNORECASE)
+
+
+def _leading_day(body: str) -> tuple[str | None, str]:
+    """A tick-off's day at the start of its note ("igår, vandring …", "i går …",
+    "2025-03-12 …"), and the note after it as typed (line breaks kept)."""
+    m = _LEADING_DAY.match(body)
+    if m is None:
+        return None, body
+    word = m.group(1)
+    joined = join_day_words(word.split())
+    if len(joined) != 1:  # "i parken": only the "i" of "i går" joins its word
+        m = re.match(r"^(\S+)(?=\s|$)\s*", body)
+        word = m.group(1) if m else ""
+        joined = [word]
+    rest = body[m.end() :] if m else body
+    if is_day(joined[0]) or (DAY_MONTH_RE.match(joined[0]) and not rest):
+        return joined[0], rest
+    return None, body
+
+
 def _split_verdict(text: str) -> tuple[str | None, str]:
     lowered = text.lower()
     for word in sorted(VERDICT_WORDS, key=len, reverse=True):
@@ -287,7 +320,7 @@ def parse_command(raw: CommandText | str) -> Command:
         if first and not period and PERIOD_RE.match(first[0]):
             period = [first[0].upper()]
             body = first[1] if len(first) > 1 else ""
-        elif first and NOT_A_TERTIAL_RE.match(first[0]):
+        elif first and not period and NOT_A_TERTIAL_RE.match(first[0]):
             raise ParseError(
                 f"”{first[0]}” är inget tertial: året har T1 (januari–april), T2 (maj–augusti)"
                 f" och T3 (september–december). Skriv till exempel `/atgard uppfolj {ref} T2 …`."
@@ -296,15 +329,8 @@ def parse_command(raw: CommandText | str) -> Command:
         return Command(name, ref=ref, text=body, verdict=verdict, args=period)
     if name is CommandName.DONE:
         ref = _ref(tokens[0] if tokens else None, "klar")
-        body = rest[len(tokens[0]) :].strip()
-        args: list[str] = []
-        words = body.split(maxsplit=2)
-        day = join_day_words(words[:2])
-        if day and is_day(day[0]):
-            args.append(day[0])
-            # "igår …": one word; "i går …": two.
-            body = " ".join(words[1:] if len(day) == 2 or len(words) == 1 else words[2:])
-        return Command(name, ref=ref, text=body, args=args)
+        day, body = _leading_day(rest[len(tokens[0]) :].strip())
+        return Command(name, ref=ref, text=body, args=[day] if day else [])
     if name is CommandName.MEETING:
         return Command(name, args=join_day_words(tokens))
     if name is CommandName.UNDO:  # "ångra", or "ångra 1.3" for that measure's latest

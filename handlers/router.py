@@ -37,7 +37,7 @@ def help_reply(unknown: str | None = None, *, topic: str | None = None) -> Reply
     """Every command in a line, or with `topic` (`hjälp rytm`, `hjälp möte`) that command's
     line and what more can be written."""
     name = ALIASES.get(topic.casefold()) if topic else None
-    if name is not None:
+    if name is not None and name is not CommandName.HELP:
         lines = [f"`{cmd}` – {what}" for cmd, what in HELP_LINES if _about(cmd, name)]
         return Reply(
             title=f"Så här använder du /atgard {name.value}",
@@ -48,7 +48,7 @@ def help_reply(unknown: str | None = None, *, topic: str | None = None) -> Reply
     sections = [Section(text=lines)]
     if unknown:
         sections.insert(0, Section(text=unknown_command(unknown)))
-    elif topic:
+    elif topic and name is None:
         sections.insert(0, Section(text=f"Det finns inget kommando ”{topic[:40]}”."))
     return Reply(
         title=HELP_TITLE,

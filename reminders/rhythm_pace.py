@@ -145,13 +145,16 @@ _PACE_WORDS: dict[Pace, str] = {Pace.AHEAD: "före takten", Pace.BEHIND: "efter 
 
 
 def _first_active_day(rhythm: Rhythm, year: int) -> date | None:
-    """The day a recurring rhythm's year starts when it rests from 1 January ("2/mån
-    mars–juni", "under höstterminen", "utom januari"): before it, the work is not due yet."""
+    """The day a recurring rhythm's year starts when it rests from 1 January for a month or
+    more ("2/mån mars–juni", "under höstterminen", "utom januari"): before it, the work is
+    not due yet."""
     if rhythm.kind is not RhythmKind.RECURRING:
         return None
     first = date(year, 1, 1)
     for begins, ends in rhythm.breaks(year):
-        if begins <= first <= ends and ends < date(year, 12, 31):
+        # A rest of weeks from New Year (jul/nyår, "uppehåll v. 52–2") is the work going on
+        # over Christmas, not a start: only a month or more is.
+        if begins <= first <= ends < date(year, 12, 31) and (ends - first).days >= 27:
             return ends + timedelta(days=1)
     return None
 

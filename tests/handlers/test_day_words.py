@@ -36,13 +36,36 @@ def test_klar_on_a_day_written_in_words(  # type: ignore[no-untyped-def]
 def test_klar_with_a_date_written_another_way_is_explained_and_stores_nothing(  # type: ignore[no-untyped-def]
     make_ctx, imported_plan, session_factory
 ) -> None:
-    reply = execute(make_ctx(), "klar 2.1 21/4 Rådet möttes")
-    assert reply.failed
-    assert reply.plain() == "”21/4” är inget giltigt datum. Skriv till exempel 2025-03-12."
+    for line in ("klar 2.1 21/4", "klar 2.1 12.4.2025 Rådet möttes"):
+        reply = execute(make_ctx(), line)
+        assert reply.failed
+        assert reply.plain().endswith("är inget giltigt datum. Skriv till exempel 2025-03-12.")
     with session_factory() as s:
         assert s.exec(select(Occurrence)).first() is None
-    # A number that is no date stays part of the note.
-    assert parse_command("klar 2.1 3.5 timmar").text == "3.5 timmar"
+    # A number that is no whole date stays part of the note: a count, a range, a share.
+    for note in ("3.5 timmar", "10-12 deltagare kom", "3/4 skolor besökta", "21/4 och 22/4"):
+        assert parse_command(f"klar 2.1 {note}").text == note
+
+
+def test_a_day_word_with_punctuation_and_a_note_over_several_lines(  # type: ignore[no-untyped-def]
+    make_ctx, imported_plan, session_factory
+) -> None:
+    for line, note in (
+        ("klar 2.1 igår, vandring i parken", "vandring i parken"),
+        ("klar 2.3 I går: Rådet\nmöttes i parken", "Rådet\nmöttes i parken"),
+    ):
+        assert not execute(make_ctx(), line).failed
+        with session_factory() as s:
+            occ = s.exec(select(Occurrence).order_by(Occurrence.id.desc())).first()  # type: ignore[union-attr]
+        assert (occ.occurred_on.isoformat(), occ.note) == ("2025-04-21", note)
+
+
+def test_a_group_whose_name_holds_a_range(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    assert not execute(make_ctx(user="UADMIN", channel="C-AK"), "koppla Åk 7-9").failed
+    form = execute(make_ctx(user="UADMIN", channel="C-AK"), "mote Åk 7-9 igår, 1.3").form
+    assert form is not None and form.title == "Möte Åk 7-9"
+    inputs = {i.id: i for i in form.inputs}
+    assert inputs["date"].initial == "2025-04-21" and inputs["measures"].initial == ("1.3",)
 
 
 def test_mote_with_a_day_in_words_and_the_measures_taken_up(  # type: ignore[no-untyped-def]

@@ -139,6 +139,8 @@ def test_koppla_with_a_misspelt_district_asks_instead_of_naming_a_group_after_it
     with session_factory() as s:
         assert s.exec(select(Group).where(Group.channel_id == "C-TYPO")).first() is None
     # A group's own name that only starts like a district is no typo of it.
+    # A word formed from a district's name ("SSP Spånga Tenstas") is no typo of it either.
+    assert "Menade du" not in router.execute(admin, "koppla SSP Spånga Tenstas").plain()
     reply = router.execute(admin, "koppla Grupp Kung Kungsholmen")
     assert not reply.failed, reply.plain()
     assert "Kanalen hör nu till Grupp Kung i Åtgärdsplan 2025, Kungsholmen." in reply.plain()

@@ -31,5 +31,6 @@ def test_the_general_help_stays_one_line_per_command(make_ctx, imported_plan) ->
     # The rhythm's many wordings moved to `hjälp rytm`: no line is a paragraph.
     assert all(len(what) < 200 for _, what in HELP_LINES)
     assert "`/atgard hjälp rytm` visar fler sätt att skriva den" in general
+    assert execute(make_ctx(), "hjälp hjälp").plain() == general  # no help of its own
     unknown = execute(make_ctx(), "hjälp flyga").plain()
     assert unknown.startswith("Åtgärdsbot – så här gör du\nDet finns inget kommando ”flyga”.")

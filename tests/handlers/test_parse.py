@@ -187,6 +187,8 @@ def test_held_mentions_never_leak_out_of_the_parser(words: list[str]) -> None:
         ("uppfolj T1 1.3 Bra möten", "1.3", ["T1"], "Bra möten"),  # the tertial first
         ("uppfolj 2025-t2 1,3 Bra", "1.3", ["2025-T2"], "Bra"),
         ("uppfolj 1.3 T2 T1-gruppen möttes", "1.3", ["T2"], "T1-gruppen möttes"),
+        ("uppfolj T1 1.3 T2 börjar arbetet", "1.3", ["T1"], "T2 börjar arbetet"),
+        ("uppfolj T1 1.3 T4 i text", "1.3", ["T1"], "T4 i text"),
         ("visa 1,3", "1.3", [], ""),
         ("klar 2,1", "2.1", [], ""),
     ],

@@ -1073,6 +1073,9 @@ def test_the_help_for_rytm_shows_what_can_be_written(example: str, label: str) -
         # Inside the window, or with no rest at the year's start, the pace as before.
         ("2 ggr/mån mars–juni", date(2025, 3, 20), "0 av 8 genomförda, efter takten"),
         ("8 ggr/år", date(2025, 1, 20), "0 av 8 genomförda, i fas"),
+        # A rest of days over New Year is the work going on over Christmas, not a start.
+        ("1 gång/vecka utom jul/nyår", date(2025, 1, 3), "0 av 50 genomförda, i fas"),
+        ("1 gång/vecka under terminstid", date(2025, 1, 3), "genomförda, i fas"),
     ],
 )
 def test_before_a_window_the_pace_says_when_it_starts(text: str, on: date, said: str) -> None:
