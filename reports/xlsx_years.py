@@ -66,13 +66,7 @@ def keep_plan_year(header: Header, year: int | None, sheet: str) -> tuple[Header
     if not other:
         return header, []
     dropped = set(other)
-    kept = replace(
-        header,
-        multi={key: [c for c in cols if c not in dropped] for key, cols in header.multi.items()},
-        tertials={c: t for c, t in header.tertials.items() if c not in dropped},
-        checks={c: w for c, w in header.checks.items() if c not in dropped},
-        ignored=header.ignored | dropped,
-    )
+    kept = without_columns(header, dropped)
     what = _named(header, other)
     other_years = sorted({years[c] for c in other})
     if inferred:
@@ -94,6 +88,17 @@ def keep_plan_year(header: Header, year: int | None, sheet: str) -> tuple[Header
     return kept, [mask(warning)]
 
 
+def without_columns(header: Header, dropped: set[int]) -> Header:
+    """The header with `dropped` columns read as nothing (ignored, like a column left out)."""
+    return replace(
+        header,
+        multi={key: [c for c in cols if c not in dropped] for key, cols in header.multi.items()},
+        tertials={c: t for c, t in header.tertials.items() if c not in dropped},
+        checks={c: w for c, w in header.checks.items() if c not in dropped},
+        ignored=header.ignored | dropped,
+    )
+
+
 def drop_hidden_repeats(
     header: Header, hidden: frozenset[int] | set[int], sheet: str
 ) -> tuple[Header, list[str]]:
@@ -107,13 +112,7 @@ def drop_hidden_repeats(
         dropped |= {c for c in cols if c in hidden and header.tertials.get(c) in shown}
     if not dropped:
         return header, []
-    kept = replace(
-        header,
-        multi={key: [c for c in cols if c not in dropped] for key, cols in header.multi.items()},
-        tertials={c: t for c, t in header.tertials.items() if c not in dropped},
-        checks={c: w for c, w in header.checks.items() if c not in dropped},
-        ignored=header.ignored | dropped,
-    )
+    kept = without_columns(header, dropped)
     cols = sorted(dropped)
     names = [f"”{header_name(header, c)}” ({get_column_letter(c)})" for c in cols]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]

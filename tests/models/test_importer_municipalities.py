@@ -18,29 +18,20 @@ from sqlmodel import select
 
 from bot.db import SessionFactory
 from models.importer import ImportResult, apply_plan
-from models.replies import Actor
 from models.tables import FollowUp, Measure, Plan, PriorityArea
 from reports.export import export_plan
 from reports.snapshot import STANDINGS, build_snapshot
 from reports.xlsx_reader import read_plan
+from tests.models.import_helpers import ACTOR, import_file
 from tests.reports import municipal_workbooks as books
 from tests.reports.test_export_agrees import from_html, from_markdown, from_xlsx
 
-ACTOR = Actor("U1", "Kim")
 IMPORTED = date(2026, 4, 22)  # read in before tertial 1 ends: texts of no tertial are T1's
 REPORTED = date(2026, 5, 12)  # tertialrapport 1 written after it
 
 
 def _import(sf: SessionFactory, path: Path, district: str) -> ImportResult:
-    with sf.begin() as s:
-        return apply_plan(
-            session=s,
-            parsed=read_plan(path),
-            district=district,
-            year=2026,
-            actor=ACTOR,
-            today=IMPORTED,
-        )
+    return import_file(sf, path, district=district, year=2026, today=IMPORTED)
 
 
 def _stored(sf: SessionFactory) -> list[tuple[int, str, str, str | None, str | None, str | None]]:

@@ -22,30 +22,20 @@ from sqlmodel import select
 from bot.db import SessionFactory
 from handlers.router import execute
 from models.errors import NotFound
-from models.importer import ImportResult, apply_plan
+from models.importer import ImportResult
 from models.plans import get_plan
-from models.replies import Actor
 from models.tables import FollowUp, Measure, PriorityArea
-from reports.xlsx_reader import read_plan
 from tests.conftest import import_example_plan
+from tests.models.import_helpers import import_file
 from tests.reports.make_workbooks import Sheet, write_workbook
 
-ACTOR = Actor("U1", "Kim")
 HEADER = ["Orsak", "Åtgärd", "När", "Vem"]
 
 
 def _import(
     sf: SessionFactory, path: Path, *, today: date = date(2025, 4, 22), district: str = "Farsta"
 ) -> ImportResult:
-    with sf.begin() as s:
-        return apply_plan(
-            session=s,
-            parsed=read_plan(path),
-            district=district,
-            year=2025,
-            actor=ACTOR,
-            today=today,
-        )
+    return import_file(sf, path, district=district, year=2025, today=today)
 
 
 def _plan(path: Path, areas: Sequence[tuple[int, str, Sequence[Sequence[Any]]]]) -> Path:

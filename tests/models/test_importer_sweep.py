@@ -11,27 +11,17 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.db import SessionFactory
-from models.importer import ImportResult, apply_plan
-from models.replies import Actor
+from models.importer import ImportResult
 from models.tables import FollowUp, Measure, PriorityArea
-from reports.xlsx_reader import read_plan
+from tests.models.import_helpers import import_file
 from tests.reports import sweep_workbooks as books
 from tests.reports.make_workbooks import Sheet, write_workbook
 
-ACTOR = Actor("U1", "Kim")
 TODAY = date(2026, 1, 20)  # the year-end report is written
 
 
 def _import(sf: SessionFactory, path: Path, district: str) -> ImportResult:
-    with sf.begin() as s:
-        return apply_plan(
-            session=s,
-            parsed=read_plan(path),
-            district=district,
-            year=2025,
-            actor=ACTOR,
-            today=TODAY,
-        )
+    return import_file(sf, path, district=district, year=2025, today=TODAY)
 
 
 def _stored(sf: SessionFactory) -> list[tuple[int, str, str, str | None, str | None]]:

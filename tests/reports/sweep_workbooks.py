@@ -11,32 +11,16 @@ layout has that the others have not is said in its docstring.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-BOLD = Font(bold=True)
+from tests.reports.municipal_workbooks import _put, _rows
+
 STATUSES = '"Ej påbörjad,Pågår,Klar,Stoppad"'
-
-
-def _put(ws: Worksheet, row: int, values: Sequence[Any], *, bold: bool = False) -> None:
-    for col, value in enumerate(values, start=1):
-        if value is None:
-            continue
-        cell = ws.cell(row=row, column=col, value=value)
-        if bold:
-            cell.font = BOLD
-
-
-def _rows(ws: Worksheet, first: int, rows: Sequence[Sequence[Any]]) -> int:
-    for offset, values in enumerate(rows):
-        _put(ws, first + offset, values)
-    return first + len(rows)
 
 
 def _status_list(ws: Worksheet, ref: str) -> None:
