@@ -57,6 +57,12 @@ def _group(
                 ", ".join(g.name for g in groups_of_plan(session=s, plan_id=scope.plan.id))
                 or "inga ännu"
             )  # type: ignore[arg-type]
+            if "@" in name:
+                # "mote @anna": a meeting belongs to a group; people are not stored.
+                raise NotFound(
+                    "Ett möte loggas för en grupp, inte för en person. Skriv gruppens namn,"
+                    f" till exempel `/atgard {example}`. Grupper: {known}."
+                )
             if any(c.isdigit() for c in name):
                 # "mote 12 mars", "mote 1,3": no group's name; making one would not help.
                 how = "Skriv gruppen, dagen och åtgärderna som behandlades," if unclear else "Skriv"

@@ -111,3 +111,13 @@ def test_mote_that_cannot_be_read_says_why_and_makes_no_group(  # type: ignore[n
     assert reply.plain() == said
     with session_factory() as s:
         assert [g.name for g in s.exec(select(Group))] == ["SSP"]
+
+
+def test_mote_naming_a_person_says_meetings_belong_to_groups(make_ctx, imported_plan) -> None:  # type: ignore[no-untyped-def]
+    execute(make_ctx(channel="C-SSP"), "koppla SSP")
+    reply = execute(make_ctx(channel="C-SSP"), "mote @anna")
+    assert reply.failed and reply.form is None
+    assert reply.plain() == (
+        "Ett möte loggas för en grupp, inte för en person. Skriv gruppens namn, till exempel"
+        " `/atgard mote SSP`. Grupper: SSP."
+    )
