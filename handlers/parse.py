@@ -239,35 +239,28 @@ def _ref(token: str | None, command: str) -> str:
     if token is None:
         raise ParseError(f"Ange vilken åtgärd du menar, till exempel `/atgard {command} 1.3`.")
     ref = as_ref(token)
-    if ref is not None:
-        return ref
-    token = token.rstrip(":,;")
-    if not REF_RE.match(token):
+    if ref is None:
         raise ParseError(
-            f"”{token[:20]}” är inget åtgärdsnummer. Skriv områdets och åtgärdens nummer,"
-            f" till exempel `/atgard {command} 1.3`."
+            f"”{token.rstrip(':,;')[:20]}” är inget åtgärdsnummer. Skriv områdets och åtgärdens"
+            f" nummer, till exempel `/atgard {command} 1.3`."
         )
-    return token
+    return ref
 
 
-_LEADING_DAY = re.compile(r"^(i\s+\S+|\S+)(?=\s|$)\s*", re.IGNORECASE)
+# The first word of a tick-off's note, or its first two when they are "i går" or "i dag".
+_FIRST_TWO = re.compile(r"^(i\s+\S+)(?:\s+|$)", re.IGNORECASE)
+_FIRST = re.compile(r"^(\S+)(?:\s+|$)")
 
 
 def _leading_day(body: str) -> tuple[str | None, str]:
     """A tick-off's day at the start of its note ("igår, vandring …", "i går …",
     "2025-03-12 …"), and the note after it as typed (line breaks kept)."""
-    m = _LEADING_DAY.match(body)
-    if m is None:
-        return None, body
-    word = m.group(1)
-    joined = join_day_words(word.split())
-    if len(joined) != 1:  # "i parken": only the "i" of "i går" joins its word
-        m = re.match(r"^(\S+)(?=\s|$)\s*", body)
-        word = m.group(1) if m else ""
-        joined = [word]
-    rest = body[m.end() :] if m else body
-    if is_day(joined[0]) or (DAY_MONTH_RE.match(joined[0]) and not rest):
-        return joined[0], rest
+    for m in (_FIRST_TWO.match(body), _FIRST.match(body)):
+        if m is None:
+            continue
+        word, rest = "".join(m.group(1).split()), body[m.end() :]
+        if is_day(word) or (DAY_MONTH_RE.match(word) and not rest):
+            return word, rest
     return None, body
 
 

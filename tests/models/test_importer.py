@@ -8,25 +8,17 @@ import openpyxl
 from sqlmodel import func, select
 
 from bot.db import SessionFactory
-from models.importer import apply_plan
-from models.replies import Actor
+from models.importer import ImportResult
 from models.tables import AuditEvent, FollowUp, Measure, Plan, PriorityArea
 from reports.xlsx_reader import read_plan
 from tests.conftest import DATA, plan_file
+from tests.models.import_helpers import import_file
 
-ACTOR = Actor("U1", "Kim")
 
-
-def _import(sf: SessionFactory, path: Path, district: str = "Kungsholmen", year: int = 2025):  # type: ignore[no-untyped-def]
-    with sf.begin() as s:
-        return apply_plan(
-            session=s,
-            parsed=read_plan(path),
-            district=district,
-            year=year,
-            actor=ACTOR,
-            today=date(2025, 4, 22),
-        )
+def _import(
+    sf: SessionFactory, path: Path, district: str = "Kungsholmen", year: int = 2025
+) -> ImportResult:
+    return import_file(sf, path, district=district, year=year, today=date(2025, 4, 22))
 
 
 def _count(sf: SessionFactory, model: type) -> int:

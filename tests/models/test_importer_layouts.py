@@ -14,14 +14,13 @@ from typing import Any
 from sqlmodel import select
 
 from bot.db import SessionFactory
-from models.importer import ImportResult, apply_plan
-from models.replies import Actor
+from models.importer import ImportResult
 from models.tables import FollowUp, Measure, Plan, PriorityArea
 from reports.snapshot import build_snapshot
 from reports.xlsx_reader import read_plan
+from tests.models.import_helpers import import_file
 from tests.reports.make_workbooks import Sheet, write_workbook
 
-ACTOR = Actor("U1", "Kim")
 HEADER = ["Orsak", "Åtgärd", "När", "Vem"]
 
 
@@ -33,15 +32,7 @@ def _import(
     year: int = 2025,
     today: date = date(2025, 4, 22),
 ) -> ImportResult:
-    with sf.begin() as s:
-        return apply_plan(
-            session=s,
-            parsed=read_plan(path),
-            district=district,
-            year=year,
-            actor=ACTOR,
-            today=today,
-        )
+    return import_file(sf, path, district=district, year=year, today=today)
 
 
 def _measures(sf: SessionFactory) -> dict[str, tuple[str, int, str | None]]:
